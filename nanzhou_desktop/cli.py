@@ -1,0 +1,109 @@
+"""The command line: ``nanzhou-desktop [subcommand]``.
+
+With no subcommand it opens the window.  Each subcommand lives in its own module under
+:mod:`nanzhou_desktop.commands` and provides ``register(subparsers)``; its handler returns
+an exit code.  Any :class:`CliError`, report-file error or refused edit becomes one Chinese
+sentence on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from nanzhou_desktop import __version__
+from nanzhou_desktop.store.errors import EditError, ReportFileError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 3
+
+
+class CliError(Exception):
+    """A user-facing failure: the message is printed as is, with ``code`` as exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        translated = (message.replace("the following arguments are required", "缺少参数")
+                      .replace("unrecognized arguments", "无法识别的参数")
+                      .replace("invalid choice", "无效的选项")
+                      .replace("expected one argument", "需要一个参数")
+                      .replace("argument", "参数"))
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}：参数错误：{translated}\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _command_modules() -> list[str]:
+    import nanzhou_desktop.commands as pkg
+
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="nanzhou-desktop",
+        description="街道办事处部门整体支出绩效自评报告：填写、检查、打印与报送。"
+        "不带子命令时打开窗口；“nanzhou-desktop 报告.sqlite”在窗口中打开该文件。",
+    )
+    parser.add_argument("--version", action="version", version=f"nanzhou-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
+    for name in _command_modules():
+        module = importlib.import_module(f"nanzhou_desktop.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # "nanzhou-desktop REPORT.sqlite" opens the window on that file; argparse would take the
+    # path for an unknown subcommand, so route it before parsing.
+    commands = _subcommand_names(parser)
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in commands:
+        return _open_window(args_list[0])
+    args = parser.parse_args(args_list)
+    if not getattr(args, "command", None):
+        return _open_window(None)
+    try:
+        return int(args.handler(args) or 0)
+    except CliError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return exc.code
+    except (ReportFileError, EditError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消。\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one sentence, no traceback
+        sys.stderr.write(f"出现了意外错误（{type(exc).__name__}：{exc}）；文件未被改动。请把这句话告诉技术支持。\n")
+        return EXIT_FAILED
+
+
+def _open_window(path: str | None) -> int:
+    try:
+        from nanzhou_desktop.gui.app import run
+    except ImportError as exc:
+        sys.stderr.write(f"无法启动窗口界面（{exc}）；请确认已安装 PySide6。\n")
+        return EXIT_FAILED
+    return run(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

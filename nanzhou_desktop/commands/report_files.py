@@ -1,0 +1,121 @@
+"""new / demo / show / dump / undump: creating and reading report files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nanzhou_desktop.cli import CliError
+from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
+from nanzhou_desktop.example import write_example
+from nanzhou_desktop.model import Unit
+from nanzhou_desktop.money import format_money, format_rate, percent
+from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new", help="新建一份空白报告文件")
+    p.add_argument("--unit", required=True, help="单位全称，例如 广州市海珠区人民政府南洲街道办事处")
+    p.add_argument("--short", default="", help="单位简称，例如 南洲街道")
+    p.add_argument("--district", default="", help="所属区，例如 海珠区")
+    p.add_argument("--code", default="", help="单位编码")
+    p.add_argument("--year", required=True, type=_year, help="年度，例如 2023")
+    p.add_argument("file", help="要创建的报告文件（.sqlite）")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("demo", help="生成 2022 年度南洲街道示例报告的新副本")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("show", help="显示报告摘要")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("dump", help="输出报告内容的规范 JSON（内容指纹据此计算）")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", help="写入文件而不是屏幕")
+    p.set_defaults(handler=cmd_dump)
+
+    p = sub.add_parser("undump", help="由 dump 输出的 JSON 重新生成报告文件")
+    p.add_argument("json_file")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_undump)
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
+    return year
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    unit = Unit(args.unit.strip(), args.short.strip(), args.code.strip(), args.district.strip())
+    if not unit.full_name:
+        raise CliError("单位全称不能为空")
+    path = create_report_file(args.file, new_report(unit, args.year))
+    print(f"已创建 {path}：{args.year}年度 {unit.full_name}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = write_example(args.file, overwrite=args.force)
+    print(f"已生成示例报告 {path}（2022年度 广州市海珠区人民政府南洲街道办事处）")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_report_file(args.file, read_only=True) as rf:
+        r = rf.report
+        lines = [
+            r.display_title,
+            f"单位：{r.unit.full_name}（{r.unit.short_name or '未填简称'}） 所属区：{r.unit.district or '未填'}",
+            f"年度：{r.year}  状态：{r.status}  修订号：{r.revision}",
+            f"报告编号：{r.uuid}",
+            f"内容指纹：{fingerprint(r)}",
+        ]
+        total = r.budget_total_row
+        if total:
+            lines.append(
+                f"全年预算数 {format_money(total.budget_total) or '未填'} 万元，全年执行数 "
+                f"{format_money(total.executed) or '未填'} 万元，执行率 {format_rate(percent(total.executed, total.budget_total))}")
+        for p in r.projects:
+            lines.append(f"重点项目：{p.name} 预算数 {format_money(p.budget_total) or '未填'} 万元，"
+                         f"执行数 {format_money(p.executed) or '未填'} 万元，执行率 {format_rate(percent(p.executed, p.budget_total))}")
+        lines.append("章节：")
+        for s in r.sections:
+            indent = "  " * (s.level - 1)
+            lines.append(f"  {indent}{s.number}{s.heading}（{len(s.body)} 字）")
+        lines.append(f"工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个；"
+                     f"绩效指标 {len(r.indicators)} 个；出错说明 {len(r.explanations)} 条")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    with open_report_file(args.file, read_only=True) as rf:
+        text = canonical_json(to_content(rf.report))
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_undump(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.json_file).read_text(encoding="utf-8"))
+        report = from_content(data)
+    except FileNotFoundError:
+        raise CliError(f"找不到文件“{args.json_file}”") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"“{args.json_file}”不是有效的报告内容 JSON（{exc}）") from None
+    path = create_report_file(args.file, report)
+    print(f"已由 {args.json_file} 生成 {path}（内容指纹 {fingerprint(report)[:16]}…）")
+    return 0

@@ -1,0 +1,216 @@
+"""The canonical serialisation of a report's content, and its fingerprint (内容指纹).
+
+``to_content`` gives plain JSON-able data in a fixed order with decimals as strings; the
+fingerprint is SHA-256 over its canonical JSON.  Status, revision, timestamps and the audit
+are not content: a report hashes the same before and after 定稿, on any machine, after
+VACUUM or copying.  ``from_content`` rebuilds a report from the same data, so
+file → dump → file → dump is the identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from nanzhou_desktop.model import (
+    BudgetKind,
+    BudgetRow,
+    Direction,
+    Explanation,
+    Indicator,
+    Project,
+    Report,
+    Section,
+    SectionKind,
+    SignOff,
+    Task,
+    TaskItem,
+    Unit,
+)
+from nanzhou_desktop.money import canonical
+
+CONTENT_FORMAT = 1
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return canonical(value)
+
+
+def _undec(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def to_content(report: Report) -> dict[str, Any]:
+    return {
+        "format": CONTENT_FORMAT,
+        "uuid": report.uuid,
+        "year": report.year,
+        "title": report.title,
+        "template_id": report.template_id,
+        "unit": {
+            "full_name": report.unit.full_name,
+            "short_name": report.unit.short_name,
+            "code": report.unit.code,
+            "district": report.unit.district,
+        },
+        "sections": [
+            {
+                "key": s.key,
+                "level": s.level,
+                "number": s.number,
+                "heading": s.heading,
+                "body": s.body,
+                "kind": str(s.kind),
+                "required": s.required,
+            }
+            for s in report.sections
+        ],
+        "tasks": [
+            {
+                "title": t.title,
+                "body": t.body,
+                "items": [{"title": i.title, "body": i.body} for i in t.items],
+            }
+            for t in report.tasks
+        ],
+        "budget": [
+            {
+                "kind": str(b.kind),
+                "label": b.label,
+                "budget_initial": _dec(b.budget_initial),
+                "budget_total": _dec(b.budget_total),
+                "executed": _dec(b.executed),
+                "reason": b.reason,
+                "prior_budget_total": _dec(b.prior_budget_total),
+                "prior_executed": _dec(b.prior_executed),
+            }
+            for b in report.budget
+        ],
+        "projects": [
+            {
+                "name": p.name,
+                "budget_total": _dec(p.budget_total),
+                "executed": _dec(p.executed),
+                "reason": p.reason,
+                "prior_budget_total": _dec(p.prior_budget_total),
+                "prior_executed": _dec(p.prior_executed),
+            }
+            for p in report.projects
+        ],
+        "indicators": [
+            {
+                "level1": i.level1,
+                "level2": i.level2,
+                "level3": i.level3,
+                "direction": str(i.direction),
+                "target": i.target,
+                "unit": i.unit,
+                "actual": i.actual,
+                "points": _dec(i.points),
+                "reason": i.reason,
+                "not_applicable": i.not_applicable,
+                "qual_share": _dec(i.qual_share),
+                "note": i.note,
+                "prior_actual": i.prior_actual,
+            }
+            for i in report.indicators
+        ],
+        "signoff": {
+            "head": report.signoff.head,
+            "finance_head": report.signoff.finance_head,
+            "preparer": report.signoff.preparer,
+            "phone_office": report.signoff.phone_office,
+            "phone_mobile": report.signoff.phone_mobile,
+            "fill_date": report.signoff.fill_date,
+            "issue_date": report.signoff.issue_date,
+        },
+        "explanations": [
+            {"finding_key": e.finding_key, "text": e.text, "author": e.author}
+            for e in sorted(report.explanations.values(), key=lambda e: e.finding_key)
+        ],
+    }
+
+
+def from_content(data: dict[str, Any]) -> Report:
+    """Rebuild a report (ids unset) from :func:`to_content` data.  Raises ``KeyError``/
+    ``ValueError`` on malformed data; callers turn that into a Chinese message."""
+    if data.get("format") != CONTENT_FORMAT:
+        raise ValueError(f"不支持的内容格式版本：{data.get('format')!r}")
+    unit = data["unit"]
+    s = data["signoff"]
+    return Report(
+        uuid=str(data["uuid"]),
+        year=int(data["year"]),
+        title=data.get("title", ""),
+        template_id=data.get("template_id", ""),
+        unit=Unit(unit["full_name"], unit["short_name"], unit["code"], unit["district"]),
+        sections=[
+            Section(
+                key=x["key"], level=int(x["level"]), number=x["number"], heading=x["heading"],
+                body=x["body"], kind=SectionKind(x["kind"]), required=bool(x["required"]),
+            )
+            for x in data["sections"]
+        ],
+        tasks=[
+            Task(t["title"], t["body"], [TaskItem(i["title"], i["body"]) for i in t["items"]])
+            for t in data["tasks"]
+        ],
+        budget=[
+            BudgetRow(
+                kind=BudgetKind(b["kind"]), label=b["label"],
+                budget_initial=_undec(b["budget_initial"]), budget_total=_undec(b["budget_total"]),
+                executed=_undec(b["executed"]), reason=b["reason"],
+                prior_budget_total=_undec(b.get("prior_budget_total")),
+                prior_executed=_undec(b.get("prior_executed")),
+            )
+            for b in data["budget"]
+        ],
+        projects=[
+            Project(
+                name=p["name"], budget_total=_undec(p["budget_total"]), executed=_undec(p["executed"]),
+                reason=p["reason"], prior_budget_total=_undec(p.get("prior_budget_total")),
+                prior_executed=_undec(p.get("prior_executed")),
+            )
+            for p in data["projects"]
+        ],
+        indicators=[
+            Indicator(
+                level1=i["level1"], level2=i["level2"], level3=i["level3"],
+                direction=Direction(i["direction"]), target=i["target"], unit=i["unit"],
+                actual=i["actual"], points=_undec(i["points"]), reason=i["reason"],
+                not_applicable=bool(i["not_applicable"]), qual_share=_undec(i["qual_share"]),
+                note=i.get("note", ""), prior_actual=i.get("prior_actual", ""),
+            )
+            for i in data["indicators"]
+        ],
+        signoff=SignOff(**{k: s[k] for k in (
+            "head", "finance_head", "preparer", "phone_office", "phone_mobile", "fill_date", "issue_date")}),
+        explanations={
+            e["finding_key"]: Explanation(e["finding_key"], e["text"], e.get("author", ""))
+            for e in data["explanations"]
+        },
+    )
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """Sorted keys, no insignificant spaces, NFC text: the same bytes on every machine."""
+    def norm(value: Any) -> Any:
+        if isinstance(value, str):
+            return unicodedata.normalize("NFC", value)
+        if isinstance(value, list):
+            return [norm(v) for v in value]
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(norm(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def fingerprint(report: Report) -> str:
+    """内容指纹: hex SHA-256 of the canonical content."""
+    return hashlib.sha256(canonical_json(to_content(report)).encode("utf-8")).hexdigest()

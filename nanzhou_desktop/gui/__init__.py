@@ -1,0 +1,1 @@
+"""The Qt layer: the only subpackage that imports PySide6."""

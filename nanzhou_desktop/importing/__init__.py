@@ -1,0 +1,1 @@
+"""Reading existing report documents (.txt, .docx, .pdf) into a report."""

@@ -1,0 +1,692 @@
+"""Open, create and edit a report file.
+
+Every edit is one transaction: the value is parsed (a refused value raises
+:class:`EditError` and writes nothing), written, audited and committed before the
+in-memory :class:`~nanzhou_desktop.model.Report` changes.  The file uses a rollback journal
+with ``synchronous=FULL``, so when no edit is in flight the main file alone is the whole
+report: safe to copy or email, nothing left in side files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import shutil
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from nanzhou_desktop import __version__
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import (
+    BudgetKind,
+    BudgetRow,
+    Direction,
+    Explanation,
+    Indicator,
+    Project,
+    Report,
+    Section,
+    SectionKind,
+    SignOff,
+    Status,
+    Task,
+    TaskItem,
+    Unit,
+)
+from nanzhou_desktop.money import canonical
+from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
+from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, to_db
+from nanzhou_desktop.store.header import read_header
+from nanzhou_desktop.store.lock import FileInUse, ReportLock
+from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations
+
+ROW_TABLES = ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators")
+AUDIT_SPAN = 200  # longer text values are audited as the changed span only
+
+
+def now_iso() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not worth failing an edit for
+        return "未知用户"
+
+
+@dataclass
+class OpenNotice:
+    """What the user should be told after opening (restored after a crash, migrated, read-only)."""
+
+    read_only_reason: str = ""
+    restored: str = ""
+    migrated_backup: Path | None = None
+
+
+def _parse_dec(value: Any) -> Any:
+    from decimal import Decimal
+
+    return None if value is None or value == "" else Decimal(value)
+
+
+def _attr_get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _attr_set(obj: Any, path: str, value: Any) -> None:
+    *head, last = path.split(".")
+    for part in head:
+        obj = getattr(obj, part)
+    setattr(obj, last, value)
+
+
+def _audit_values(old: Any, new: Any) -> tuple[str | None, str | None, str]:
+    """Long texts are audited as the changed span, so typing in a long section does not
+    grow the file by the whole text at every commit."""
+    o = "" if old is None else str(old)
+    n = "" if new is None else str(new)
+    if len(o) <= AUDIT_SPAN and len(n) <= AUDIT_SPAN:
+        return (None if old is None else o), (None if new is None else n), ""
+    start = 0
+    while start < min(len(o), len(n)) and o[start] == n[start]:
+        start += 1
+    end = 0
+    while end < min(len(o), len(n)) - start and o[-1 - end] == n[-1 - end]:
+        end += 1
+    return o[start:len(o) - end], n[start:len(n) - end], f"@{start}"
+
+
+class ReportFile:
+    """An open report file and the report it holds.  Use :func:`open_report_file`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool,
+                 lock: ReportLock | None, who: str) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        self.read_only = read_only
+        self._lock = lock
+        self.who = who
+        self.notice = OpenNotice()
+        self.report = self._load()
+
+    # ------------------------------------------------------------------ loading
+    def _load(self) -> Report:
+        r = self.conn.execute("SELECT * FROM report WHERE id = 1").fetchone()
+        if r is None:
+            raise ReportFileError(f"文件“{self.path.name}”中没有报告内容")
+        report = Report(
+            uuid=r["uuid"], year=r["fiscal_year"], title=r["title"], template_id=r["template_id"],
+            unit=Unit(r["unit_full_name"], r["unit_short_name"], r["unit_code"], r["district"]),
+            signoff=SignOff(r["head"], r["finance_head"], r["preparer"], r["phone_office"],
+                            r["phone_mobile"], r["fill_date"], r["issue_date"]),
+            status=Status(r["status"]), revision=r["revision"], final_fingerprint=r["final_fingerprint"],
+        )
+        q = self.conn.execute
+        report.sections = [
+            Section(key=s["key"], level=s["level"], number=s["number"], heading=s["heading"], body=s["body"],
+                    kind=SectionKind(s["kind"]), required=bool(s["required"]), id=s["id"])
+            for s in q("SELECT * FROM sections ORDER BY position, id")
+        ]
+        items: dict[int, list[TaskItem]] = {}
+        for i in q("SELECT * FROM task_items ORDER BY position, id"):
+            items.setdefault(i["task_id"], []).append(TaskItem(i["title"], i["body"], id=i["id"]))
+        report.tasks = [Task(t["title"], t["body"], items.get(t["id"], []), id=t["id"])
+                        for t in q("SELECT * FROM tasks ORDER BY position, id")]
+        report.budget = [
+            BudgetRow(BudgetKind(b["kind"]), b["label"], _parse_dec(b["budget_initial"]),
+                      _parse_dec(b["budget_total"]), _parse_dec(b["executed"]), b["reason"],
+                      _parse_dec(b["prior_budget_total"]), _parse_dec(b["prior_executed"]), id=b["id"])
+            for b in q("SELECT * FROM budget_rows ORDER BY position, id")
+        ]
+        report.projects = [
+            Project(p["name"], _parse_dec(p["budget_total"]), _parse_dec(p["executed"]), p["reason"],
+                    _parse_dec(p["prior_budget_total"]), _parse_dec(p["prior_executed"]), id=p["id"])
+            for p in q("SELECT * FROM projects ORDER BY position, id")
+        ]
+        report.indicators = [
+            Indicator(i["level1"], i["level2"], i["level3"], Direction(i["direction"]), i["target"], i["unit"],
+                      i["actual"], _parse_dec(i["points"]), i["reason"], bool(i["not_applicable"]),
+                      _parse_dec(i["qual_share"]), i["note"], i["prior_actual"], id=i["id"])
+            for i in q("SELECT * FROM indicators ORDER BY position, id")
+        ]
+        report.explanations = {
+            e["finding_key"]: Explanation(e["finding_key"], e["text"], e["author"], e["at"])
+            for e in q("SELECT * FROM explanations")
+        }
+        return report
+
+    # ------------------------------------------------------------------ writing
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise EditError(f"文件以只读方式打开（{self.notice.read_only_reason or '只读'}），不能修改")
+
+    def _check_editable(self) -> None:
+        self._check_writable()
+        if self.report.status != Status.DRAFT:
+            raise EditError(f"报告{self.report.status}，不能修改；如需修改请先“解除定稿”")
+
+    def _transaction(self) -> Any:
+        return _Transaction(self)
+
+    def _audit(self, action: str, target: str, old: Any = None, new: Any = None, reason: str = "") -> None:
+        o, n, at = _audit_values(old, new)
+        self.conn.execute(
+            "INSERT INTO audit (at, who, action, target, old_value, new_value, reason) VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), self.who, action + at, target, o, n, reason),
+        )
+
+    def _find(self, table: str, row_id: int | None) -> Any:
+        r = self.report
+        if table == "report":
+            return r
+        pools: dict[str, list[Any]] = {
+            "sections": r.sections, "tasks": r.tasks, "budget_rows": r.budget,
+            "projects": r.projects, "indicators": r.indicators,
+            "task_items": [i for t in r.tasks for i in t.items],
+        }
+        for obj in pools[table]:
+            if obj.id == row_id:
+                return obj
+        raise EditError(f"要修改的行已不存在（{table} #{row_id}）")
+
+    def set_field(self, table: str, row_id: int | None, column: str, value: Any, *, reason: str = "") -> Any:
+        """Parse ``value`` for ``table.column``, commit it and return the stored model value.
+
+        Raises :class:`EditError` (bad value, locked) or :class:`SaveError` (disk full,
+        read-only) with a Chinese message; in both cases nothing changes.
+        """
+        self._check_editable()
+        try:
+            spec = FIELDS[table][column]
+        except KeyError as exc:
+            raise EditError(f"不能修改的字段：{table}.{column}") from exc
+        obj = self._find(table, row_id)
+        new = spec.read(value)
+        if table == "indicators" and column in ("target", "actual"):
+            new = check_indicator_value(obj.direction, new, spec.label)
+        old = _attr_get(obj, spec.attr)
+        if old == new:
+            return new
+        with self._transaction():
+            if table == "report":
+                self.conn.execute(f"UPDATE report SET {column} = ? WHERE id = 1", (to_db(spec, new),))
+            else:
+                self.conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (to_db(spec, new), row_id))
+            self._audit("edit", f"{table}.{column}" + ("" if row_id is None else f"#{row_id}"),
+                        canonical(old) if not isinstance(old, str) and old is not None else old,
+                        to_db(spec, new) if new is not None else None, reason)
+        _attr_set(obj, spec.attr, new)
+        return new
+
+    # -- rows -----------------------------------------------------------------------
+    def _next_position(self, table: str, where: str = "", params: tuple[Any, ...] = ()) -> int:
+        row = self.conn.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table} {where}", params).fetchone()
+        return int(row[0])
+
+    def add_budget_row(self, kind: BudgetKind, label: str) -> BudgetRow:
+        self._check_editable()
+        row = BudgetRow(kind, clean_text(label, "项目名称"))
+        with self._transaction():
+            row.id = self._insert("budget_rows", {"kind": str(kind), "label": row.label,
+                                                  "position": self._next_position("budget_rows")})
+            self._audit("add", f"budget_rows#{row.id}", None, row.label)
+        self.report.budget.append(row)
+        return row
+
+    def add_project(self, name: str = "") -> Project:
+        self._check_editable()
+        p = Project(clean_text(name, "项目名称"))
+        with self._transaction():
+            p.id = self._insert("projects", {"name": p.name, "position": self._next_position("projects")})
+            self._audit("add", f"projects#{p.id}", None, p.name)
+        self.report.projects.append(p)
+        return p
+
+    def add_indicator(self, level1: str = "", level2: str = "", level3: str = "",
+                      direction: Direction = Direction.AT_LEAST) -> Indicator:
+        self._check_editable()
+        ind = Indicator(level1, level2, level3, direction)
+        with self._transaction():
+            ind.id = self._insert("indicators", {
+                "level1": level1, "level2": level2, "level3": level3, "direction": str(direction),
+                "position": self._next_position("indicators")})
+            self._audit("add", f"indicators#{ind.id}", None, level3)
+        self.report.indicators.append(ind)
+        return ind
+
+    def add_task(self, title: str = "", index: int | None = None) -> Task:
+        self._check_editable()
+        task = Task(clean_text(title, "工作任务标题"))
+        with self._transaction():
+            task.id = self._insert("tasks", {"title": task.title, "position": self._next_position("tasks")})
+            self._audit("add", f"tasks#{task.id}", None, task.title)
+            self.report.tasks.insert(len(self.report.tasks) if index is None else index, task)
+            self._renumber("tasks", self.report.tasks)
+        return task
+
+    def add_task_item(self, task_id: int, title: str = "", index: int | None = None) -> TaskItem:
+        self._check_editable()
+        task = self._find("tasks", task_id)
+        item = TaskItem(clean_text(title, "小项标题"))
+        with self._transaction():
+            item.id = self._insert("task_items", {"task_id": task_id, "title": item.title, "position": 0})
+            self._audit("add", f"task_items#{item.id}", None, item.title)
+            task.items.insert(len(task.items) if index is None else index, item)
+            self._renumber("task_items", task.items)
+        return item
+
+    def add_section(self, parent_key: str, number: str, heading: str, body: str = "") -> Section:
+        """Add a sub-section under ``parent_key`` (e.g. 四's （一）围绕“一个核心”)."""
+        self._check_editable()
+        siblings = self.report.children(parent_key)
+        idx = 1 + max((int(s.key.rsplit(".", 1)[1]) for s in siblings), default=0)
+        parent = self.report.section(parent_key)
+        if parent is None:
+            raise EditError(f"找不到上级章节 {parent_key}")
+        sec = Section(key=f"{parent_key}.{idx}", level=parent.level + 1, number=number,
+                      heading=clean_text(heading, "标题"), body=clean_text(body, "正文"), required=False)
+        # Place it after the parent's last descendant.
+        descendants = [s for s in self.report.sections if s.key == parent_key or s.key.startswith(parent_key + ".")]
+        at = self.report.sections.index(descendants[-1]) + 1
+        with self._transaction():
+            sec.id = self._insert("sections", {
+                "key": sec.key, "position": 0, "level": sec.level, "number": sec.number,
+                "heading": sec.heading, "body": sec.body, "kind": str(sec.kind), "required": 0})
+            self._audit("add", f"sections#{sec.id}", None, sec.heading)
+            self.report.sections.insert(at, sec)
+            self._renumber("sections", self.report.sections)
+        return sec
+
+    def delete_row(self, table: str, row_id: int) -> None:
+        self._check_editable()
+        obj = self._find(table, row_id)
+        if table == "sections" and obj.required:
+            raise EditError(f"“{obj.number}{obj.heading}”是报告提纲规定的章节，不能删除")
+        with self._transaction():
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            if table == "tasks":
+                self.conn.execute("DELETE FROM task_items WHERE task_id = ?", (row_id,))
+            label = getattr(obj, "title", None) or getattr(obj, "name", None) or getattr(obj, "level3", None) \
+                or getattr(obj, "label", None) or getattr(obj, "heading", "")
+            self._audit("delete", f"{table}#{row_id}", label, None)
+            self._owner_list(table, row_id).remove(obj)
+
+    def move_row(self, table: str, row_id: int, delta: int) -> None:
+        """Move a row up (-1) or down (+1) among its siblings; numbering follows position."""
+        self._check_editable()
+        seq = self._owner_list(table, row_id)
+        obj = self._find(table, row_id)
+        i = seq.index(obj)
+        j = i + delta
+        if not 0 <= j < len(seq) or j == i:
+            return
+        with self._transaction():
+            seq.insert(j, seq.pop(i))
+            self._renumber(table, seq)
+            self._audit("move", f"{table}#{row_id}", str(i + 1), str(j + 1))
+
+    def _owner_list(self, table: str, row_id: int) -> list[Any]:
+        r = self.report
+        if table == "task_items":
+            for t in r.tasks:
+                if any(i.id == row_id for i in t.items):
+                    return t.items
+            raise EditError(f"要修改的小项已不存在（#{row_id}）")
+        return {"sections": r.sections, "tasks": r.tasks, "budget_rows": r.budget,
+                "projects": r.projects, "indicators": r.indicators}[table]
+
+    def _renumber(self, table: str, seq: list[Any]) -> None:
+        self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
+                              [(pos, obj.id) for pos, obj in enumerate(seq)])
+
+    def _insert(self, table: str, values: dict[str, Any]) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
+        return int(cur.lastrowid or 0)
+
+    # -- explanations, finalising ------------------------------------------------
+    def explain(self, finding_key: str, text: str) -> Explanation:
+        """Store an 出错说明 for a 警告.  The rules decide which findings may be explained."""
+        self._check_editable()
+        text = clean_text(text, "出错说明").strip()
+        if not text:
+            raise EditError("出错说明不能为空，请写明原因")
+        old = self.report.explanations.get(finding_key)
+        exp = Explanation(finding_key, text, self.who, now_iso())
+        with self._transaction():
+            self.conn.execute("INSERT OR REPLACE INTO explanations (finding_key, text, author, at) VALUES (?,?,?,?)",
+                              (exp.finding_key, exp.text, exp.author, exp.at))
+            self._audit("explain", finding_key, old.text if old else None, text)
+        self.report.explanations[finding_key] = exp
+        return exp
+
+    def remove_explanation(self, finding_key: str) -> None:
+        self._check_editable()
+        old = self.report.explanations.get(finding_key)
+        if old is None:
+            return
+        with self._transaction():
+            self.conn.execute("DELETE FROM explanations WHERE finding_key = ?", (finding_key,))
+            self._audit("unexplain", finding_key, old.text, None)
+        del self.report.explanations[finding_key]
+
+    def set_status(self, status: Status, *, reason: str = "", action: str = "status") -> None:
+        """Change 状态.  Callers (finalise / unlock / export) check the conditions first."""
+        self._check_writable()
+        r = self.report
+        old_status = r.status
+        revision = r.revision
+        fp = r.final_fingerprint
+        if status == Status.FINAL and old_status == Status.DRAFT:
+            fp = fingerprint(r)
+        if status == Status.DRAFT and old_status != Status.DRAFT:
+            revision += 1
+            fp = ""
+        with self._transaction():
+            self.conn.execute("UPDATE report SET status = ?, revision = ?, final_fingerprint = ? WHERE id = 1",
+                              (str(status), revision, fp))
+            self._audit(action, "report.status", str(old_status), str(status), reason)
+        r.status, r.revision, r.final_fingerprint = status, revision, fp
+
+    def record_export(self, file_name: str, sha256: str) -> None:
+        self._check_writable()
+        with self._transaction():
+            self.conn.execute("INSERT INTO exports (at, file_name, sha256, revision) VALUES (?,?,?,?)",
+                              (now_iso(), file_name, sha256, self.report.revision))
+            self._audit("export", "report", None, file_name)
+
+    def exports(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM exports ORDER BY id")]
+
+    def audit_log(self, limit: int = 1000) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # ------------------------------------------------------------------ closing
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            if not self.read_only:
+                try:
+                    with self._transaction():
+                        self._audit("close", "report")
+                except SaveError:
+                    pass  # nothing to lose: every edit was already committed
+        finally:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+            if self._lock:
+                self._lock.release()
+
+    def __enter__(self) -> ReportFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT; an I/O error becomes a :class:`SaveError` and rolls back."""
+
+    def __init__(self, rf: ReportFile) -> None:
+        self.rf = rf
+
+    def __enter__(self) -> None:
+        try:
+            self.rf.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _save_error(self.rf.path, exc) from exc
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        conn = self.rf.conn
+        if exc_type is None:
+            try:
+                conn.execute("COMMIT")
+                return
+            except sqlite3.Error as err:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise _save_error(self.rf.path, err) from err
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise _save_error(self.rf.path, exc) from exc
+
+
+def _save_error(path: Path, exc: BaseException) -> SaveError:
+    msg = str(exc).lower()
+    if "full" in msg:
+        return SaveError(f"磁盘空间不足，刚才的修改没有保存到“{path.name}”；已保存的内容不受影响，腾出空间后会继续保存")
+    if "readonly" in msg or "read-only" in msg:
+        return SaveError(f"文件“{path.name}”是只读的，修改无法保存")
+    if "locked" in msg or "busy" in msg:
+        return SaveError(f"文件“{path.name}”正被其他程序使用，修改暂未保存，请稍后再试")
+    return SaveError(f"保存到“{path.name}”时出错：{exc}")
+
+
+# ---------------------------------------------------------------------- opening
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=2.0, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    if not read_only:
+        # Rollback journal + full sync: after each COMMIT the main file alone holds the report.
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_report_file(path: str | Path, *, read_only: bool = False, who: str | None = None) -> ReportFile:
+    """Open a report file for editing (or read-only).
+
+    Raises :class:`ReportFileError` with one Chinese sentence naming the file and what is
+    wrong; the file is left untouched.  Another window or process holding the file, or a
+    file without write permission, opens read-only with ``notice.read_only_reason`` set.
+    """
+    path = Path(path)
+    header = read_header(path)
+    hot_journal = Path(str(path) + "-journal")
+    crashed_with_journal = hot_journal.exists() and hot_journal.stat().st_size > 0
+    reason = ""
+    lock: ReportLock | None = None
+    if not read_only:
+        import os
+
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            read_only, reason = True, "文件或所在文件夹是只读的"
+        else:
+            lock = ReportLock(path)
+            try:
+                lock.acquire()
+            except FileInUse:
+                lock, read_only, reason = None, True, "文件正在被另一个窗口或程序编辑"
+    elif read_only:
+        reason = "按要求以只读方式打开"
+    if read_only and crashed_with_journal:
+        if lock:
+            lock.release()
+        raise ReportFileError(f"文件“{path.name}”上次没有正常关闭，需要可写打开一次才能恢复；请检查文件是否只读")
+    backup: Path | None = None
+    try:
+        if header.user_version < SCHEMA_VERSION and not read_only:
+            backup = path.with_name(f"{path.stem}.v{header.user_version}-备份{path.suffix}")
+            n = 1
+            while backup.exists():
+                n += 1
+                backup = path.with_name(f"{path.stem}.v{header.user_version}-备份{n}{path.suffix}")
+            shutil.copy2(path, backup)
+        conn = _connect(path, read_only=read_only)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise ReportFileError(f"文件“{path.name}”已损坏（{check}），无法打开；请使用备份或向报送单位索取新文件")
+            if header.user_version < SCHEMA_VERSION:
+                if read_only:
+                    raise ReportFileError(
+                        f"文件“{path.name}”是旧版本格式（第 {header.user_version} 版），需要可写打开才能升级")
+                apply_migrations(Database(conn))
+            rf = ReportFile(path, conn, read_only=read_only, lock=lock, who=who or current_user())
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        if lock:
+            lock.release()
+        raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{exc}），无法打开") from exc
+    except BaseException:
+        if lock:
+            lock.release()
+        raise
+    rf.notice.read_only_reason = reason
+    rf.notice.migrated_backup = backup
+    if not read_only:
+        rf.notice.restored = _restore_notice(rf, crashed_with_journal)
+        with rf._transaction():
+            rf._audit("open", "report", None, __version__)
+    return rf
+
+
+def _restore_notice(rf: ReportFile, had_journal: bool) -> str:
+    """After an unclean exit the last audit entry is not a close: say what was kept."""
+    last = rf.conn.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    clean = last is None or last["action"] in ("close", "create")
+    if clean and not had_journal:
+        return ""
+    if had_journal:
+        return "上次保存时被中断，未完成的那一处修改已撤回，此前保存的内容完整无缺。"
+    edits = rf.conn.execute(
+        "SELECT count(*), max(at) FROM audit WHERE action NOT IN ('open', 'close') AND "
+        "id > coalesce((SELECT max(id) FROM audit WHERE action = 'open'), 0)"
+    ).fetchone()
+    if edits[0] == 0:
+        return "上次程序没有正常退出；文件完整，没有丢失已保存的内容。"
+    return f"上次程序没有正常退出；已恢复截至 {edits[1]} 保存的全部内容（该次共 {edits[0]} 处修改），没有丢失已保存的修改。"
+
+
+def _write_report(conn: sqlite3.Connection, report: Report) -> None:
+    """Insert the whole report into a freshly migrated, empty file (one transaction)."""
+    r, s = report, report.signoff
+    conn.execute(
+        "INSERT INTO report (id, uuid, fiscal_year, title, template_id, unit_full_name, unit_short_name, unit_code,"
+        " district, head, finance_head, preparer, phone_office, phone_mobile, fill_date, issue_date, status,"
+        " revision, final_fingerprint, app_version, created_at) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (r.uuid, r.year, r.title, r.template_id, r.unit.full_name, r.unit.short_name, r.unit.code, r.unit.district,
+         s.head, s.finance_head, s.preparer, s.phone_office, s.phone_mobile, s.fill_date, s.issue_date,
+         str(r.status), r.revision, r.final_fingerprint, __version__, now_iso()),
+    )
+    for pos, sec in enumerate(r.sections):
+        sec.id = conn.execute(
+            "INSERT INTO sections (key, position, level, number, heading, body, kind, required) VALUES (?,?,?,?,?,?,?,?)",
+            (sec.key, pos, sec.level, sec.number, sec.heading, sec.body, str(sec.kind), int(sec.required)),
+        ).lastrowid
+    for pos, task in enumerate(r.tasks):
+        task.id = conn.execute("INSERT INTO tasks (position, title, body) VALUES (?,?,?)",
+                               (pos, task.title, task.body)).lastrowid
+        for ipos, item in enumerate(task.items):
+            item.id = conn.execute("INSERT INTO task_items (task_id, position, title, body) VALUES (?,?,?,?)",
+                                   (task.id, ipos, item.title, item.body)).lastrowid
+    for pos, b in enumerate(r.budget):
+        b.id = conn.execute(
+            "INSERT INTO budget_rows (position, kind, label, budget_initial, budget_total, executed, reason,"
+            " prior_budget_total, prior_executed) VALUES (?,?,?,?,?,?,?,?,?)",
+            (pos, str(b.kind), b.label, canonical(b.budget_initial), canonical(b.budget_total),
+             canonical(b.executed), b.reason, canonical(b.prior_budget_total), canonical(b.prior_executed)),
+        ).lastrowid
+    for pos, p in enumerate(r.projects):
+        p.id = conn.execute(
+            "INSERT INTO projects (position, name, budget_total, executed, reason, prior_budget_total,"
+            " prior_executed) VALUES (?,?,?,?,?,?,?)",
+            (pos, p.name, canonical(p.budget_total), canonical(p.executed), p.reason,
+             canonical(p.prior_budget_total), canonical(p.prior_executed)),
+        ).lastrowid
+    for pos, i in enumerate(r.indicators):
+        i.id = conn.execute(
+            "INSERT INTO indicators (position, level1, level2, level3, direction, target, unit, actual, points,"
+            " reason, not_applicable, qual_share, note, prior_actual) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (pos, i.level1, i.level2, i.level3, str(i.direction), i.target, i.unit, i.actual, canonical(i.points),
+             i.reason, int(i.not_applicable), canonical(i.qual_share), i.note, i.prior_actual),
+        ).lastrowid
+    for e in r.explanations.values():
+        conn.execute("INSERT INTO explanations (finding_key, text, author, at) VALUES (?,?,?,?)",
+                     (e.finding_key, e.text, e.author, e.at))
+    conn.execute("INSERT INTO audit (at, who, action, target, old_value, new_value, reason) VALUES (?,?,?,?,?,?,?)",
+                 (now_iso(), current_user(), "create", "report", None, r.display_title, ""))
+
+
+def create_report_file(path: str | Path, report: Report, *, overwrite: bool = False) -> Path:
+    """Write ``report`` to a new report file at ``path`` (written under a temporary name,
+    then renamed, so a half-written file never stands under the final name)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ReportFileError(f"“{path}”是文件夹，请给出报告文件的名称")
+    if path.exists() and not overwrite:
+        raise ReportFileError(f"文件“{path.name}”已存在；请换一个文件名，或先删除原文件")
+    if not path.parent.exists():
+        raise ReportFileError(f"文件夹“{path.parent}”不存在")
+    tmp = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.tmp")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            db = Database(conn)
+            apply_migrations(db)
+            conn.execute("BEGIN")
+            _write_report(conn, report)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        _fsync(tmp)
+        tmp.replace(path)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise _save_error(path, exc) from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportFileError(f"无法写入文件“{path.name}”：{exc.strerror or exc}") from exc
+    return path
+
+
+def _fsync(path: Path) -> None:
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_report(unit: Unit, year: int, template: Any | None = None) -> Report:
+    """A blank report for ``unit`` × ``year`` from the outline ``template``."""
+    from nanzhou_desktop.template import default_template
+
+    tpl = template or default_template()
+    report = Report(uuid=str(uuidlib.uuid4()), year=year, unit=unit, template_id=tpl.id)
+    report.sections = tpl.make_sections()
+    report.budget = [BudgetRow(BudgetKind.TOTAL, "年度资金总额"),
+                     BudgetRow(BudgetKind.BASIC, "其中：基本支出"),
+                     BudgetRow(BudgetKind.PROJECT, "其中：项目支出")]
+    return report
+
+
+def iter_rows(rf: ReportFile, table: str) -> Iterator[dict[str, Any]]:
+    """Plain rows of a table, for tools and tests."""
+    if table not in ROW_TABLES + ("report", "audit", "explanations", "exports"):
+        raise ValueError(table)
+    for row in rf.conn.execute(f"SELECT * FROM {table}"):
+        yield dict(row)

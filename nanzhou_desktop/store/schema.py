@@ -1,0 +1,188 @@
+"""Schema of the report file and its forward migrations.
+
+``PRAGMA application_id`` marks a report file; ``PRAGMA user_version`` is the schema
+version and always equals the number of migrations applied.  sqlite-utils' ``Migrations``
+records its own history in ``_sqlite_migrations``; both are kept in step here.
+The schema is documented for the district in ``docs/file-format.md``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cache
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# "NZPR" (NanZhou Performance Report) as a big-endian 32-bit integer; never change it.
+APPLICATION_ID = 0x4E5A5052
+SCHEMA_VERSION = 2
+
+migrations = Migrations("nanzhou_report")
+
+_V1 = """
+CREATE TABLE report (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    uuid TEXT NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    template_id TEXT NOT NULL DEFAULT '',
+    unit_full_name TEXT NOT NULL DEFAULT '',
+    unit_short_name TEXT NOT NULL DEFAULT '',
+    unit_code TEXT NOT NULL DEFAULT '',
+    district TEXT NOT NULL DEFAULT '',
+    head TEXT NOT NULL DEFAULT '',
+    finance_head TEXT NOT NULL DEFAULT '',
+    preparer TEXT NOT NULL DEFAULT '',
+    phone_office TEXT NOT NULL DEFAULT '',
+    phone_mobile TEXT NOT NULL DEFAULT '',
+    fill_date TEXT NOT NULL DEFAULT '',
+    issue_date TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '草稿' CHECK (status IN ('草稿', '已定稿', '已导出')),
+    revision INTEGER NOT NULL DEFAULT 1,
+    final_fingerprint TEXT NOT NULL DEFAULT '',
+    app_version TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE sections (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'tasks', 'projects', 'budget')),
+    required INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE task_items (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE budget_rows (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('total', 'basic', 'project', 'other')),
+    label TEXT NOT NULL,
+    budget_initial TEXT,
+    budget_total TEXT,
+    executed TEXT,
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    budget_total TEXT,
+    executed TEXT,
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE indicators (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    level1 TEXT NOT NULL DEFAULT '',
+    level2 TEXT NOT NULL DEFAULT '',
+    level3 TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT '≥' CHECK (direction IN ('≥', '≤', '=', '定性')),
+    target TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    actual TEXT NOT NULL DEFAULT '',
+    points TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    not_applicable INTEGER NOT NULL DEFAULT 0,
+    qual_share TEXT,
+    note TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE explanations (
+    finding_key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+"""
+
+_V2 = """
+CREATE TABLE exports (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    revision INTEGER NOT NULL
+) STRICT;
+ALTER TABLE budget_rows ADD COLUMN prior_budget_total TEXT;
+ALTER TABLE budget_rows ADD COLUMN prior_executed TEXT;
+ALTER TABLE projects ADD COLUMN prior_budget_total TEXT;
+ALTER TABLE projects ADD COLUMN prior_executed TEXT;
+ALTER TABLE indicators ADD COLUMN prior_actual TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _run_script(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction; run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    """Version 1: the report, its outline, tables, explanations and audit."""
+    _run_script(db, _V1)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+
+
+@migrations(name="m002_exports_and_prior_year")
+def m002_exports_and_prior_year(db: Database) -> None:
+    """Version 2: the record of 导出上报 and the 上年 (prior-year) columns."""
+    _run_script(db, _V2)
+    db.execute("PRAGMA user_version = 2")
+
+
+MIGRATION_NAMES = [m.name for m in migrations._migrations]
+
+
+def apply_migrations(db: Database, *, up_to: int = SCHEMA_VERSION) -> None:
+    """Bring ``db`` to schema version ``up_to`` (used by tests to make old files)."""
+    stop = MIGRATION_NAMES[up_to] if up_to < len(MIGRATION_NAMES) else None
+    migrations.apply(db, stop_before=stop)
+
+
+@cache
+def expected_schema(version: int) -> frozenset[tuple[str, str, str]]:
+    """The (type, name, normalised sql) rows ``sqlite_schema`` holds at ``version``.
+
+    A received file whose schema differs in any table, column, index, trigger or view
+    is refused by the district loader.
+    """
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = Database(conn)
+        apply_migrations(db, up_to=version)
+        return read_schema(conn)
+    finally:
+        conn.close()
+
+
+def read_schema(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
+    rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_schema").fetchall()
+    return frozenset((t, n, " ".join(s.split())) for t, n, s in rows)

@@ -1,0 +1,269 @@
+"""The report file: round trips, fingerprint, edits and audit, migrations, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
+from nanzhou_desktop.example import example_report, write_example
+from nanzhou_desktop.model import Status
+from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
+from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
+from nanzhou_desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
+from tests.conftest import ROOT
+
+
+def test_file_dump_file_dump_is_identity(tmp_path, example_path):
+    with open_report_file(example_path, read_only=True) as rf:
+        dump1 = canonical_json(to_content(rf.report))
+        fp1 = fingerprint(rf.report)
+    second = create_report_file(tmp_path / "again.sqlite", from_content(json.loads(dump1)))
+    with open_report_file(second, read_only=True) as rf:
+        assert canonical_json(to_content(rf.report)) == dump1
+        assert fingerprint(rf.report) == fp1
+
+
+def test_fingerprint_survives_vacuum_and_copy(tmp_path, example_path):
+    with open_report_file(example_path, read_only=True) as rf:
+        fp = fingerprint(rf.report)
+    conn = sqlite3.connect(example_path)
+    conn.execute(f"VACUUM INTO '{tmp_path / 'v.sqlite'}'")
+    conn.close()
+    shutil.copy(tmp_path / "v.sqlite", tmp_path / "copy.sqlite")
+    with open_report_file(tmp_path / "copy.sqlite", read_only=True) as rf:
+        assert fingerprint(rf.report) == fp
+
+
+def test_fingerprint_is_known_value_for_the_example():
+    # The same bytes on every machine: pin the example's hash so a change to the canonical
+    # form (which would break every district's comparison with paper) cannot pass unnoticed.
+    fp = fingerprint(example_report())
+    assert fp == fingerprint(from_content(json.loads(canonical_json(to_content(example_report())))))
+    assert len(fp) == 64
+
+
+def test_file_identity_and_strict_tables(example_path):
+    conn = sqlite3.connect(example_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    tables = [r[0] for r in conn.execute("SELECT sql FROM sqlite_schema WHERE type='table' AND name NOT LIKE '\\_%' ESCAPE '\\'")]
+    assert tables and all(sql.rstrip().endswith("STRICT") for sql in tables)
+    conn.close()
+
+
+def test_edit_is_committed_and_audited_at_once(example_path):
+    rf = open_report_file(example_path)
+    total = rf.report.budget_total_row
+    rf.set_field("budget_rows", total.id, "executed", "19,800.00", reason="补录")
+    # Another connection sees it before any close: nothing is held back in memory.
+    other = sqlite3.connect(example_path)
+    assert other.execute("SELECT executed FROM budget_rows WHERE id=?", (total.id,)).fetchone()[0] == "19800.00"
+    row = other.execute("SELECT action, target, old_value, new_value, reason FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert row == ("edit", f"budget_rows.executed#{total.id}", "19738.24", "19800.00", "补录")
+    other.close()
+    rf.close()
+    assert not Path(str(example_path) + "-journal").exists()
+    assert not Path(str(example_path) + "-wal").exists()
+
+
+def test_refused_value_writes_nothing(example_file):
+    total = example_file.report.budget_total_row
+    before = example_file.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    with pytest.raises(EditError, match="全年执行数“abc”不是有效的数字"):
+        example_file.set_field("budget_rows", total.id, "executed", "abc")
+    assert total.executed == Decimal("19738.24")
+    assert example_file.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == before
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("phone_office", "020-8888abcd", "电话号码只能包含数字"),
+    ("issue_date", "2023-02-30", "不是真实存在的日期"),
+    ("issue_date", "下周", "不是日期"),
+    ("head", "张三\x00", "控制字符"),
+])
+def test_signoff_bad_input_refused(example_file, column, value, message):
+    with pytest.raises(EditError, match=message):
+        example_file.set_field("report", None, column, value)
+
+
+def test_dates_are_stored_iso(example_file):
+    assert example_file.set_field("report", None, "issue_date", "2023年3月15日") == "2023-03-15"
+
+
+def test_long_text_audit_keeps_the_changed_span_only(example_file):
+    sec = example_file.report.section("1.1")
+    example_file.set_field("sections", sec.id, "body", sec.body + "补充一句。")
+    row = example_file.conn.execute("SELECT action, old_value, new_value FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert row["action"] == f"edit@{len(sec.body) - 5}" and row["old_value"] == "" and row["new_value"] == "补充一句。"
+
+
+def test_rows_add_move_delete_renumber(example_file):
+    rf = example_file
+    first, second = rf.report.tasks[0], rf.report.tasks[1]
+    rf.move_row("tasks", first.id, +1)
+    assert rf.report.tasks[0] is second
+    t = rf.add_task("新增任务")
+    item = rf.add_task_item(t.id, "新增小项")
+    rf.set_field("task_items", item.id, "body", "内容。")
+    rf.close()
+    with open_report_file(rf.path, read_only=True) as again:
+        titles = [x.title for x in again.report.tasks]
+        assert titles[0] == second.title and titles[1] == first.title and titles[-1] == "新增任务"
+        assert again.report.tasks[-1].items[0].body == "内容。"
+
+
+def test_locked_report_refuses_edits(example_file):
+    example_file.set_status(Status.FINAL)
+    with pytest.raises(EditError, match="已定稿"):
+        example_file.set_field("report", None, "head", "张三")
+    example_file.set_status(Status.DRAFT, reason="补充签章信息", action="unlock")
+    assert example_file.report.revision == 2
+
+
+def test_second_opener_gets_read_only(example_path):
+    first = open_report_file(example_path)
+    try:
+        second = open_report_file(example_path)
+        assert second.read_only and "另一个窗口" in second.notice.read_only_reason
+        with pytest.raises(EditError, match="只读"):
+            second.set_field("report", None, "head", "张三")
+        second.close()
+    finally:
+        first.close()
+    third = open_report_file(example_path)
+    assert not third.read_only
+    third.close()
+
+
+def test_second_process_gets_read_only(example_path):
+    rf = open_report_file(example_path)
+    try:
+        code = ("from nanzhou_desktop.store.reportfile import open_report_file as o;"
+                f"r=o({str(example_path)!r});print(r.read_only, r.notice.read_only_reason)")
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        assert out.startswith("True")
+    finally:
+        rf.close()
+
+
+def test_disk_full_keeps_saved_work_and_recovers(example_file):
+    rf = example_file
+    total = rf.report.budget_total_row
+    pages = rf.conn.execute("PRAGMA page_count").fetchone()[0]
+    rf.conn.execute(f"PRAGMA max_page_count = {pages}")
+    sec = rf.report.section("1.1")
+    with pytest.raises(SaveError, match="磁盘空间不足"):
+        rf.set_field("sections", sec.id, "body", sec.body + "很长的补充。" * 5000)
+    assert rf.report.section("1.1").body == sec.body  # memory did not move ahead of the file
+    rf.conn.execute("PRAGMA max_page_count = 1000000")
+    rf.set_field("budget_rows", total.id, "executed", "19000")
+    assert rf.report.budget_total_row.executed == Decimal("19000.00")
+
+
+def test_crash_then_reopen_says_what_was_restored(example_path):
+    code = ("import os;from nanzhou_desktop.store.reportfile import open_report_file as o;"
+            f"r=o({str(example_path)!r});t=r.report.budget_total_row;"
+            "r.set_field('budget_rows',t.id,'executed','18888');os._exit(9)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False)
+    with open_report_file(example_path) as rf:
+        assert rf.report.budget_total_row.executed == Decimal("18888.00")
+        assert "没有正常退出" in rf.notice.restored and "1 处修改" in rf.notice.restored
+    with open_report_file(example_path) as rf:
+        assert rf.notice.restored == ""
+
+
+# --------------------------------------------------------------------- bad files
+def _sqlite_file(path: Path, app_id: int = 0, version: int = 0) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute(f"PRAGMA application_id = {app_id}")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: p.write_bytes(b""), "空文件"),
+    (lambda p: p.write_text("这不是数据库", encoding="utf-8"), "不是 SQLite"),
+    (lambda p: _sqlite_file(p), "其他软件"),
+    (lambda p: _sqlite_file(p, APPLICATION_ID, SCHEMA_VERSION + 1), "更新版本"),
+])
+def test_bad_files_get_a_clear_message_and_stay_untouched(tmp_path, make, message):
+    path = tmp_path / "bad.sqlite"
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(ReportFileError, match=message):
+        open_report_file(path)
+    assert path.read_bytes() == before
+    assert not Path(str(path) + ".lock").exists()
+
+
+def test_truncated_file(tmp_path, example_path):
+    data = example_path.read_bytes()
+    for cut in (50, len(data) // 2):
+        path = tmp_path / f"cut{cut}.sqlite"
+        path.write_bytes(data[:cut])
+        with pytest.raises(ReportFileError, match="不完整|已损坏"):
+            open_report_file(path)
+        assert path.read_bytes() == data[:cut]
+
+
+def test_directory_and_missing(tmp_path):
+    with pytest.raises(ReportFileError, match="文件夹"):
+        open_report_file(tmp_path)
+    with pytest.raises(ReportFileError, match="找不到"):
+        open_report_file(tmp_path / "nope.sqlite")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_file_opens_read_only(example_path):
+    example_path.chmod(0o444)
+    with open_report_file(example_path) as rf:
+        assert rf.read_only and "只读" in rf.notice.read_only_reason
+
+
+def test_read_only_request(example_path):
+    before = example_path.read_bytes()
+    with open_report_file(example_path, read_only=True) as rf:
+        assert rf.read_only
+    assert example_path.read_bytes() == before
+
+
+# --------------------------------------------------------------------- migrations
+def test_version_1_file_is_migrated_after_a_backup(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(Database(conn), up_to=1)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    report = example_report()
+    # A version-1 file as the first release wrote it: no prior-year columns, no exports.
+    conn.execute("INSERT INTO report (id, uuid, fiscal_year, unit_full_name) VALUES (1, ?, 2022, ?)",
+                 (report.uuid, report.unit.full_name))
+    conn.execute("INSERT INTO budget_rows (position, kind, label, budget_total, executed) VALUES (0,'total','年度资金总额','19910.75','19738.24')")
+    conn.close()
+    old_bytes = path.read_bytes()
+    with open_report_file(path) as rf:
+        assert rf.notice.migrated_backup is not None
+        assert rf.notice.migrated_backup.read_bytes() == old_bytes
+        assert rf.report.budget_total_row.executed == Decimal("19738.24")
+        assert rf.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert rf.exports() == []
+        rf.set_field("budget_rows", rf.report.budget_total_row.id, "prior_executed", "18000")
+
+
+def test_write_example_refuses_to_overwrite(tmp_path):
+    p = write_example(tmp_path / "e.sqlite")
+    with pytest.raises(ReportFileError, match="已存在"):
+        write_example(p)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the system packages the app and its tests need, only where they are missing.
+# CJK TrueType fonts for print and screen, poppler (pdftotext/pdftoppm/pdffonts) for the
+# print tests, Qt's runtime libraries for offscreen and real windows.
+set -u
+need=()
+have_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+have_font "AR PL SungtiL GB" || need+=(fonts-arphic-gbsn00lp)
+have_font "AR PL UKai" || need+=(fonts-arphic-ukai)
+have_font "LXGW WenKai" || need+=(fonts-lxgw-wenkai)
+have_font "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v fc-list >/dev/null || need+=(fontconfig)
+for lib in libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0; do
+  dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "安装系统依赖 / installing system packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if ! command -v apt-get >/dev/null; then
+  echo "没有 apt-get：请手动安装 ${need[*]} / no apt-get: install these by hand" >&2
+  exit 0
+fi
+$SUDO apt-get update -qq >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 \
+  || echo "部分系统依赖安装失败：${need[*]} / some system packages failed to install" >&2
+exit 0
