@@ -10,6 +10,7 @@ report: safe to copy or email, nothing left in side files.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import getpass
 import shutil
 import sqlite3
@@ -44,7 +45,7 @@ from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
 from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, to_db
 from nanzhou_desktop.store.header import read_header
 from nanzhou_desktop.store.lock import FileInUse, ReportLock
-from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations
+from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations, expected_schema, read_schema
 
 ROW_TABLES = ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators")
 AUDIT_SPAN = 200  # longer text values are audited as the changed span only
@@ -70,10 +71,16 @@ class OpenNotice:
     migrated_backup: Path | None = None
 
 
-def _parse_dec(value: Any) -> Any:
-    from decimal import Decimal
-
-    return None if value is None or value == "" else Decimal(value)
+def _parse_dec(value: Any) -> Decimal | None:
+    """A stored decimal; anything else (text, NaN, 1e400) means the file was damaged or crafted."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"数值列中出现了非文本值 {value!r}")
+    d = Decimal(value)  # InvalidOperation is an ArithmeticError, reported by the caller
+    if not d.is_finite() or abs(d) >= Decimal(10) ** 16:
+        raise ValueError(f"数值 {value!r} 超出范围")
+    return d
 
 
 def _attr_get(obj: Any, path: str) -> Any:
@@ -483,12 +490,25 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
-    if not read_only:
-        # Rollback journal + full sync: after each COMMIT the main file alone holds the report.
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA mmap_size = 0")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _set_write_pragmas(conn: sqlite3.Connection) -> None:
+    # Rollback journal + full sync: after each COMMIT the main file alone holds the report.
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _backup_before_migration(path: Path, version: int) -> Path:
+    backup = path.with_name(f"{path.stem}.v{version}-备份{path.suffix}")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.stem}.v{version}-备份{n}{path.suffix}")
+    shutil.copy2(path, backup)
+    return backup
 
 
 def open_report_file(path: str | Path, *, read_only: bool = False, who: str | None = None) -> ReportFile:
@@ -522,35 +542,36 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             lock.release()
         raise ReportFileError(f"文件“{path.name}”上次没有正常关闭，需要可写打开一次才能恢复；请检查文件是否只读")
     backup: Path | None = None
+    conn: sqlite3.Connection | None = None
     try:
-        if header.user_version < SCHEMA_VERSION and not read_only:
-            backup = path.with_name(f"{path.stem}.v{header.user_version}-备份{path.suffix}")
-            n = 1
-            while backup.exists():
-                n += 1
-                backup = path.with_name(f"{path.stem}.v{header.user_version}-备份{n}{path.suffix}")
-            shutil.copy2(path, backup)
         conn = _connect(path, read_only=read_only)
-        try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise ReportFileError(f"文件“{path.name}”已损坏（{check}），无法打开；请使用备份或向报送单位索取新文件")
-            if header.user_version < SCHEMA_VERSION:
-                if read_only:
-                    raise ReportFileError(
-                        f"文件“{path.name}”是旧版本格式（第 {header.user_version} 版），需要可写打开才能升级")
-                apply_migrations(Database(conn))
-            rf = ReportFile(path, conn, read_only=read_only, lock=lock, who=who or current_user())
-        except BaseException:
+        # Validate before anything can write to the file (even a journal-mode pragma).
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise ReportFileError(f"文件“{path.name}”已损坏（{check}），无法打开；请使用备份或向报送单位索取新文件")
+        if read_schema(conn) != expected_schema(header.user_version):
+            raise ReportFileError(
+                f"文件“{path.name}”的结构与报告文件格式（第 {header.user_version} 版）不符，可能已被其他程序改动，无法打开")
+        if not read_only:
+            _set_write_pragmas(conn)
+        if header.user_version < SCHEMA_VERSION:
+            if read_only:
+                raise ReportFileError(
+                    f"文件“{path.name}”是旧版本格式（第 {header.user_version} 版），需要可写打开才能升级")
+            backup = _backup_before_migration(path, header.user_version)
+            apply_migrations(Database(conn))
+        rf = ReportFile(path, conn, read_only=read_only, lock=lock, who=who or current_user())
+    except BaseException as exc:
+        if conn is not None:
             conn.close()
+        if lock:
+            lock.release()
+        if isinstance(exc, ReportFileError):
             raise
-    except sqlite3.DatabaseError as exc:
-        if lock:
-            lock.release()
-        raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{exc}），无法打开") from exc
-    except BaseException:
-        if lock:
-            lock.release()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{exc}），无法打开") from exc
+        if isinstance(exc, (ValueError, KeyError, TypeError, ArithmeticError, IndexError, UnicodeError)):
+            raise ReportFileError(f"文件“{path.name}”中的内容无效（{type(exc).__name__}：{exc}），无法打开") from exc
         raise
     rf.notice.read_only_reason = reason
     rf.notice.migrated_backup = backup
