@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HEADER_FIELDS = [(16, 2), (18, 1), (19, 1), (20, 1), (24, 4), (28, 4), (40, 4), (44, 4), (56, 4), (60, 4), (68, 4)]
 

@@ -10,13 +10,13 @@ report: safe to copy or email, nothing left in side files.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import getpass
 import shutil
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -7,7 +7,6 @@ import re
 
 from nanzhou_desktop.store.errors import ReportFileError
 from nanzhou_desktop.store.reportfile import open_report_file
-
 from tests.fuzzing import cases
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
