@@ -1,0 +1,420 @@
+"""The district's own database (区级汇总库): the reports received from its units.
+
+A separate SQLite file with its own ``application_id`` and schema.  Each loaded report is
+stored by report UUID + revision, as its canonical content (the same JSON the fingerprint
+is computed over) plus the figures recomputed at loading.  Loading the same file twice
+changes nothing; a higher revision becomes current and the older one stays as history; a
+lower revision, or a UUID already used by another unit, is refused.  Per report the district
+records 已审核 or 退回修改 with a note; a returned unit's next revision shows as new
+(待审核).
+
+Every check happens before the single write transaction, so a refused file leaves the
+database byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import getpass
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from nanzhou_desktop.content import canonical_json, from_content, to_content
+from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
+from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.money import canonical, percent
+
+# "NZDS" (NanZhou District Summary); never change it.
+DISTRICT_APPLICATION_ID = 0x4E5A4453
+DISTRICT_SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = """
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    is_current INTEGER NOT NULL DEFAULT 1,
+    unit_full_name TEXT NOT NULL,
+    unit_short_name TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    district TEXT NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    fingerprint_ok INTEGER,
+    budget_total TEXT,
+    executed TEXT,
+    execution_rate TEXT,
+    score TEXT,
+    grade TEXT NOT NULL DEFAULT '',
+    errors INTEGER,
+    warnings INTEGER,
+    check_note TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL,
+    loaded_at TEXT NOT NULL,
+    loaded_by TEXT NOT NULL,
+    content TEXT NOT NULL,
+    UNIQUE (uuid, revision)
+) STRICT;
+CREATE INDEX reports_current ON reports (is_current, uuid);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('已审核', '退回修改')),
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    who TEXT NOT NULL
+) STRICT;
+"""
+
+
+class DistrictDbError(Exception):
+    """The district database cannot be opened or written; ``str(err)`` is Chinese."""
+
+
+class Outcome(enum.StrEnum):
+    LOADED = "已装入"
+    PRESENT = "已存在"
+    REPLACED = "已替换"
+    REFUSED = "拒收"
+
+
+class Review(enum.StrEnum):
+    PENDING = "待审核"
+    APPROVED = "已审核"
+    RETURNED = "退回修改"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    file_name: str
+    outcome: Outcome
+    message: str  # one Chinese sentence
+    uuid: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One row of the summary: the current revision of one unit's report."""
+
+    uuid: str
+    unit: str
+    short_name: str
+    year: int
+    revision: int
+    status: str
+    review: Review
+    review_note: str
+    budget_total: Decimal | None
+    executed: Decimal | None
+    execution_rate: Decimal | None
+    score: Decimal | None
+    grade: str
+    errors: int | None
+    warnings: int | None
+    fingerprint_ok: bool | None
+    file_name: str
+    loaded_at: str
+    history: int  # older revisions kept
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - a missing user name is no reason to fail
+        return "未知用户"
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)
+
+
+class DistrictDb:
+    """An open district database.  Use :func:`open_district_db`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    # ---------------------------------------------------------------- loading
+    def load_file(self, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+        """Load one received file.  Never raises for anything inside the file: a refusal is a
+        :class:`LoadResult` with outcome 拒收 and the reason, and the database is unchanged."""
+        p = Path(path)
+        name = p.name or str(p)
+        try:
+            received = load_received(p, max_bytes=max_bytes)
+        except RefusedFile as exc:
+            return LoadResult(name, Outcome.REFUSED, str(exc))
+        return self.add(received)
+
+    def add(self, rec: ReceivedReport) -> LoadResult:
+        r = rec.report
+        name = rec.file_name
+        unit = r.unit.full_name or r.unit.short_name or "（未填单位名称）"
+        base = {"file_name": name, "uuid": r.uuid, "unit": unit}
+        rows = self.conn.execute(
+            "SELECT revision, fingerprint, status, unit_full_name, unit_code, is_current FROM reports WHERE uuid = ?"
+            " ORDER BY revision DESC", (r.uuid,)).fetchall()
+        if rows:
+            other = rows[0]
+            if other["unit_full_name"] != r.unit.full_name or other["unit_code"] != r.unit.code:
+                return LoadResult(outcome=Outcome.REFUSED, message=(
+                    f"文件“{name}”的报告编号与已装入的“{other['unit_full_name']}”的报告相同，却来自"
+                    f"“{unit}”，报告编号重复，已拒收；请向报送单位核实"), **base)
+            current = next((x for x in rows if x["is_current"]), rows[0])
+            same = next((x for x in rows if x["revision"] == r.revision), None)
+            if same is not None:
+                if same["fingerprint"] == rec.fingerprint and same["status"] == str(r.status):
+                    return LoadResult(outcome=Outcome.PRESENT, message=(
+                        f"文件“{name}”（{unit} 修订号 {r.revision}）已装入过，内容相同，未作改动"), **base)
+                if same["status"] == str(Status.DRAFT) and same["revision"] == current["revision"]:
+                    self._write(rec, replace_revision=r.revision)
+                    return LoadResult(outcome=Outcome.REPLACED, message=(
+                        f"文件“{name}”：{unit} 修订号 {r.revision} 的草稿已由新收到的{r.status}文件替换"), **base)
+                return LoadResult(outcome=Outcome.REFUSED, message=(
+                    f"文件“{name}”与已装入的 {unit} 修订号 {r.revision} 内容不同，同一修订号不能有两种内容，已拒收；"
+                    "请报送单位解除定稿后以新的修订号重新报送"), **base)
+            if r.revision < current["revision"]:
+                return LoadResult(outcome=Outcome.REFUSED, message=(
+                    f"文件“{name}”是 {unit} 的旧修订号 {r.revision}，已装入的是修订号 {current['revision']}，"
+                    "旧版本不会覆盖新版本，已拒收"), **base)
+            self._write(rec, supersede=True)
+            return LoadResult(outcome=Outcome.REPLACED, message=(
+                f"文件“{name}”：{unit} 修订号 {r.revision} 已装入，替换修订号 {current['revision']}"
+                "（旧修订号保留在历史中）"), **base)
+        clash = self.conn.execute(
+            "SELECT uuid FROM reports WHERE is_current = 1 AND unit_full_name = ? AND unit_code = ? AND fiscal_year = ?",
+            (r.unit.full_name, r.unit.code, r.year)).fetchone()
+        if clash is not None:
+            return LoadResult(outcome=Outcome.REFUSED, message=(
+                f"文件“{name}”：{unit} {r.year} 年度已装入另一份报告（编号 {clash['uuid'][:8]}…），"
+                "同一单位同一年度只能有一份报告，已拒收；如需以此文件为准，请先在汇总中移除原报告"), **base)
+        self._write(rec)
+        return LoadResult(outcome=Outcome.LOADED, message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision} 已装入",
+                          **base)
+
+    def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None) -> None:
+        r = rec.report
+        total = r.budget_total_row
+        budget_total = total.budget_total if total else None
+        executed = total.executed if total else None
+        res = rec.result
+        score = grade = None
+        errors = warnings = None
+        rate = percent(executed, budget_total)
+        if res is not None:
+            from nanzhou_desktop.rules.findings import Severity
+
+            score, grade = res.score.total, res.score.grade
+            errors, warnings = res.count(Severity.ERROR), res.count(Severity.WARNING)
+            if res.score.budget_rate is not None:
+                rate = res.score.budget_rate
+        values = (
+            r.uuid, r.revision, r.unit.full_name, r.unit.short_name, r.unit.code, r.unit.district, r.year,
+            str(r.status), rec.fingerprint, None if rec.fingerprint_ok is None else int(rec.fingerprint_ok),
+            canonical(budget_total), canonical(executed), canonical(rate), canonical(score), grade or "",
+            errors, warnings, rec.check_error, rec.file_name, rec.sha256, rec.size, rec.schema_version,
+            _now(), _who(), canonical_json(to_content(r)),
+        )
+        with self._transaction():
+            if replace_revision is not None:
+                self.conn.execute("DELETE FROM reports WHERE uuid = ? AND revision = ?", (r.uuid, replace_revision))
+            if supersede:
+                self.conn.execute("UPDATE reports SET is_current = 0 WHERE uuid = ?", (r.uuid,))
+            self.conn.execute(
+                "INSERT INTO reports (uuid, revision, unit_full_name, unit_short_name, unit_code, district,"
+                " fiscal_year, status, fingerprint, fingerprint_ok, budget_total, executed, execution_rate, score,"
+                " grade, errors, warnings, check_note, file_name, file_sha256, file_size, schema_version, loaded_at,"
+                " loaded_by, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+
+    def load_files(self, paths: Iterable[str | Path], *, progress: Callable[[int, LoadResult], bool] | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[LoadResult]:
+        """Load several files; one bad file never stops the others.  ``progress(i, result)``
+        returning False cancels before the next file (files already loaded stay loaded)."""
+        out = []
+        for i, p in enumerate(paths):
+            res = self.load_file(p, max_bytes=max_bytes)
+            out.append(res)
+            if progress is not None and progress(i, res) is False:
+                break
+        return out
+
+    # ---------------------------------------------------------------- reviewing
+    def review(self, uuid: str, decision: Review, note: str = "") -> None:
+        """Mark the current revision of a report 已审核 or 退回修改 (with a note)."""
+        if decision not in (Review.APPROVED, Review.RETURNED):
+            raise DistrictDbError(f"无效的审核结论：{decision}")
+        note = note.strip()
+        if decision == Review.RETURNED and not note:
+            raise DistrictDbError("退回修改时请写明需要修改的内容")
+        if len(note) > 10_000:
+            raise DistrictDbError("审核意见过长（上限 10,000 字）")
+        row = self.conn.execute("SELECT revision FROM reports WHERE uuid = ? AND is_current = 1", (uuid,)).fetchone()
+        if row is None:
+            raise DistrictDbError("找不到这份报告，可能已被移除")
+        with self._transaction():
+            self.conn.execute("INSERT INTO reviews (uuid, revision, decision, note, at, who) VALUES (?,?,?,?,?,?)",
+                              (uuid, row["revision"], str(decision), note, _now(), _who()))
+
+    def remove(self, uuid: str) -> None:
+        """Remove a report and its history (e.g. a unit sent a second report for the same year)."""
+        with self._transaction():
+            self.conn.execute("DELETE FROM reports WHERE uuid = ?", (uuid,))
+            self.conn.execute("DELETE FROM reviews WHERE uuid = ?", (uuid,))
+
+    # ---------------------------------------------------------------- reading
+    def units(self) -> list[UnitRow]:
+        """One row per report (current revision), ordered by unit name."""
+        rows = self.conn.execute(
+            "SELECT r.*, (SELECT count(*) FROM reports h WHERE h.uuid = r.uuid AND h.is_current = 0) AS history,"
+            " (SELECT decision FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
+            "  ORDER BY v.id DESC LIMIT 1) AS decision,"
+            " (SELECT note FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
+            "  ORDER BY v.id DESC LIMIT 1) AS review_note"
+            " FROM reports r WHERE r.is_current = 1 ORDER BY r.fiscal_year, r.unit_full_name").fetchall()
+        return [
+            UnitRow(
+                uuid=x["uuid"], unit=x["unit_full_name"], short_name=x["unit_short_name"], year=x["fiscal_year"],
+                revision=x["revision"], status=x["status"],
+                review=Review(x["decision"]) if x["decision"] else Review.PENDING, review_note=x["review_note"] or "",
+                budget_total=_dec(x["budget_total"]), executed=_dec(x["executed"]),
+                execution_rate=_dec(x["execution_rate"]), score=_dec(x["score"]), grade=x["grade"],
+                errors=x["errors"], warnings=x["warnings"],
+                fingerprint_ok=None if x["fingerprint_ok"] is None else bool(x["fingerprint_ok"]),
+                file_name=x["file_name"], loaded_at=x["loaded_at"], history=x["history"],
+            )
+            for x in rows
+        ]
+
+    def report(self, uuid: str, revision: int | None = None) -> Report:
+        """The stored content of a report (current revision unless ``revision`` is given)."""
+        if revision is None:
+            row = self.conn.execute("SELECT * FROM reports WHERE uuid = ? AND is_current = 1", (uuid,)).fetchone()
+        else:
+            row = self.conn.execute("SELECT * FROM reports WHERE uuid = ? AND revision = ?", (uuid, revision)).fetchone()
+        if row is None:
+            raise DistrictDbError("找不到这份报告，可能已被移除")
+        report = from_content(json.loads(row["content"]))
+        report.status, report.revision = Status(row["status"]), row["revision"]
+        report.final_fingerprint = row["fingerprint"] if row["fingerprint_ok"] else ""
+        return report
+
+    def history(self, uuid: str) -> list[dict[str, Any]]:
+        return [dict(x) for x in self.conn.execute(
+            "SELECT revision, status, file_name, loaded_at, is_current FROM reports WHERE uuid = ? ORDER BY revision",
+            (uuid,))]
+
+    def reviews(self, uuid: str) -> list[dict[str, Any]]:
+        return [dict(x) for x in self.conn.execute(
+            "SELECT revision, decision, note, at, who FROM reviews WHERE uuid = ? ORDER BY id", (uuid,))]
+
+    def __iter__(self) -> Iterator[UnitRow]:
+        return iter(self.units())
+
+    # ---------------------------------------------------------------- plumbing
+    def _transaction(self) -> _Tx:
+        return _Tx(self)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> DistrictDb:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Tx:
+    def __init__(self, db: DistrictDb) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise DistrictDbError(f"汇总库“{self.db.path.name}”正被其他程序使用，请稍后再试（{exc}）") from exc
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        conn = self.db.conn
+        if exc_type is None:
+            try:
+                conn.execute("COMMIT")
+                return
+            except sqlite3.Error as err:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{err}）；已装入的内容不受影响") from err
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{exc}）；已装入的内容不受影响") from exc
+
+
+def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
+    """Open (or create) a district database.  A file that is not one is refused in Chinese and
+    left untouched."""
+    path = Path(path)
+    if path.is_dir():
+        raise DistrictDbError(f"“{path}”是文件夹，请给出汇总库文件的名称")
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise DistrictDbError(f"找不到汇总库“{path}”")
+    if exists:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+        if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+            raise DistrictDbError(f"“{path.name}”不是区级汇总库（不是 SQLite 数据库）")
+        app_id = int.from_bytes(head[68:72], "big")
+        version = int.from_bytes(head[60:64], "big")
+        if app_id != DISTRICT_APPLICATION_ID:
+            from nanzhou_desktop.store.schema import APPLICATION_ID
+
+            if app_id == APPLICATION_ID:
+                raise DistrictDbError(f"“{path.name}”是单位的报告文件，不是区级汇总库；请用“装入”把它加入汇总库")
+            raise DistrictDbError(f"“{path.name}”不是区级汇总库（是其他软件的数据库）")
+        if version > DISTRICT_SCHEMA_VERSION:
+            raise DistrictDbError(f"汇总库“{path.name}”由更新版本的软件创建（第 {version} 版），请升级软件")
+    elif not path.parent.exists():
+        raise DistrictDbError(f"文件夹“{path.parent}”不存在")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA synchronous = FULL")
+        if not exists:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA_V1.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {DISTRICT_APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {DISTRICT_SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        else:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                conn.close()
+                raise DistrictDbError(f"汇总库“{path.name}”已损坏（{check}），请使用备份")
+    except sqlite3.Error as exc:
+        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{exc}）") from exc
+    return DistrictDb(path, conn)

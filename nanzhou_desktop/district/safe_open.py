@@ -1,0 +1,384 @@
+"""Loading a report file that came from somewhere else (received by email), as untrusted input.
+
+The file is never opened by SQLite where it lies.  Its size and its first 100 bytes are
+checked first; then its bytes are read into a private in-memory database
+(``Connection.deserialize``) with ATTACH disabled, ``trusted_schema`` off,
+``cell_size_check`` on and ``mmap_size`` 0.  ``integrity_check`` runs before anything else;
+the schema must equal the schema of its ``user_version`` exactly; then plain ``SELECT``\\ s
+of known columns read the content, every value is type-checked (text bytes decoded as
+strict UTF-8 by us, not by the driver), and every derived figure is recomputed: rates and
+score by :func:`nanzhou_desktop.rules.check`, the content fingerprint by
+:func:`nanzhou_desktop.content.fingerprint`, compared with the one recorded at 定稿.
+
+Supported versions: every schema version from 1 up to the current one.  Older versions are
+read in memory with the columns they have (the columns added later read as empty); nothing
+is migrated or written.
+
+Every refusal is a :class:`RefusedFile` whose message is one Chinese sentence naming the
+file and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import (
+    BudgetKind,
+    BudgetRow,
+    Direction,
+    Explanation,
+    Indicator,
+    Project,
+    Report,
+    Section,
+    SectionKind,
+    SignOff,
+    Status,
+    Task,
+    TaskItem,
+    Unit,
+)
+from nanzhou_desktop.store.errors import ReportFileError
+from nanzhou_desktop.store.header import Header, parse_header
+from nanzhou_desktop.store.schema import SCHEMA_VERSION, expected_schema, read_schema
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
+MAX_TEXT_CHARS = 1_000_000  # one narrative field; the same limit the editor enforces
+MAX_ROWS = 5_000  # rows in one table; a real report has tens
+_DECIMAL = re.compile(r"^-?\d{1,16}(\.\d{1,10})?$")
+_CONTROL_OK = {"\n", "\t", "\r"}
+
+
+class RefusedFile(ReportFileError):
+    """A received file was refused; ``str(err)`` is one Chinese sentence naming file and reason."""
+
+
+@dataclass
+class ReceivedReport:
+    """A received report, read and re-checked; nothing in it is taken on trust."""
+
+    path: Path
+    file_name: str
+    size: int
+    sha256: str  # of the file's bytes, as received
+    schema_version: int
+    report: Report
+    fingerprint: str  # recomputed
+    fingerprint_ok: bool | None  # None: a draft (草稿) has no recorded fingerprint
+    result: Any  # rules.CheckResult, or None when the rules engine is not available
+    check_error: str = ""  # why ``result`` is None
+
+
+# Columns read per table, with the schema version that introduced each (others are older).
+_LATER_COLUMNS: dict[str, dict[str, int]] = {
+    "budget_rows": {"prior_budget_total": 2, "prior_executed": 2},
+    "projects": {"prior_budget_total": 2, "prior_executed": 2},
+    "indicators": {"prior_actual": 2},
+}
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "report": ("uuid", "fiscal_year", "title", "template_id", "unit_full_name", "unit_short_name", "unit_code",
+               "district", "head", "finance_head", "preparer", "phone_office", "phone_mobile", "fill_date",
+               "issue_date", "status", "revision", "final_fingerprint"),
+    "sections": ("id", "key", "level", "number", "heading", "body", "kind", "required"),
+    "tasks": ("id", "title", "body"),
+    "task_items": ("id", "task_id", "title", "body"),
+    "budget_rows": ("id", "kind", "label", "budget_initial", "budget_total", "executed", "reason",
+                    "prior_budget_total", "prior_executed"),
+    "projects": ("id", "name", "budget_total", "executed", "reason", "prior_budget_total", "prior_executed"),
+    "indicators": ("id", "level1", "level2", "level3", "direction", "target", "unit", "actual", "points", "reason",
+                   "not_applicable", "qual_share", "note", "prior_actual"),
+    "explanations": ("finding_key", "text", "author", "at"),
+}
+_INTEGER_COLUMNS = {"fiscal_year", "revision", "id", "task_id", "level", "required", "not_applicable"}
+_DECIMAL_COLUMNS = {"budget_initial", "budget_total", "executed", "prior_budget_total", "prior_executed",
+                    "points", "qual_share"}
+_NULLABLE = _DECIMAL_COLUMNS
+
+
+def _refuse(name: str, reason: str) -> RefusedFile:
+    return RefusedFile(f"文件“{name}”{reason}")
+
+
+def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, Header]:
+    """Size and header checks, then the whole file's bytes (never opened by SQLite here)."""
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        if path.is_dir():
+            raise _refuse(name, "是文件夹，不是报告文件")
+        if not path.exists():
+            raise _refuse(name, "不存在（可能已被移走或删除）")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _refuse(name, f"过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），"
+                                "正常的报告文件不到 1 MB，已拒收")
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise _refuse(name, "没有读取权限，无法装入") from None
+    except OSError as exc:
+        raise _refuse(name, f"无法读取（{exc.strerror or exc}）") from None
+    if len(data) > max_bytes:  # the file grew while we looked at it
+        raise _refuse(name, f"过大（上限 {max_bytes / 1048576:.0f} MB），已拒收")
+    try:
+        header = parse_header(data[:100], name)
+    except ReportFileError as exc:
+        if len(data) >= 100 and data.startswith(b"SQLite format 3\x00"):
+            raise RefusedFile(str(exc)) from None
+        # parse_header reports a short file that starts like SQLite as truncated; keep its words.
+        raise RefusedFile(str(exc)) from None
+    if header.wal_mode:
+        raise _refuse(name, "是以 WAL 方式保存的工作文件，单独发送时内容可能不完整；请对方用“导出上报”生成报送文件后重新发送")
+    if header.page_size < 512 or header.page_size & (header.page_size - 1):
+        raise _refuse(name, "的文件头已损坏（页大小无效），无法装入")
+    # The in-header page count is valid when the "version-valid-for" number equals the change counter.
+    if data[92:96] == data[24:28] and header.page_count * header.page_size > len(data):
+        raise _refuse(name, "不完整（可能在传送中被截断），请对方重新发送")
+    if len(data) % header.page_size:
+        raise _refuse(name, "不完整（长度不是整页，可能在传送中被截断），请对方重新发送")
+    journal = Path(str(path) + "-journal")
+    if journal.exists() and journal.is_file() and journal.stat().st_size > 0:
+        raise _refuse(name, "旁边有未完成保存留下的“-journal”文件，说明发送时对方正在保存，内容可能不完整；"
+                            "请对方用“导出上报”生成报送文件后重新发送")
+    return data, header
+
+
+def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    # Every limit is in place before SQLite parses a single byte of the received schema.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    conn.text_factory = bytes  # we decode, strictly, and say which field was not UTF-8
+    try:
+        conn.deserialize(data)
+    except (sqlite3.DatabaseError, OverflowError, ValueError) as exc:
+        conn.close()
+        raise _refuse(name, f"已损坏，无法读取（{exc}）") from None
+    # After deserialize the same limits still hold (they are per connection), but the query-only
+    # switch protects the in-memory copy from any statement that would write.
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _decode(value: Any, name: str, where: str) -> Any:
+    if isinstance(value, bytes):
+        try:
+            text = value.decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise _refuse(name, f"的“{where}”中含有无效的 UTF-8 文字（文件可能已被其他程序改动或损坏），已拒收") from None
+        if len(text) > MAX_TEXT_CHARS:
+            raise _refuse(name, f"的“{where}”过长（{len(text):,} 字，上限 {MAX_TEXT_CHARS:,} 字），已拒收")
+        for ch in text:
+            if ch not in _CONTROL_OK and unicodedata.category(ch) == "Cc":
+                raise _refuse(name, f"的“{where}”中含有不可见的控制字符（U+{ord(ch):04X}），已拒收")
+        return text
+    return value
+
+
+def _typed(value: Any, table: str, column: str, name: str) -> Any:
+    where = f"{table}.{column}"
+    if column in _INTEGER_COLUMNS:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _refuse(name, f"的“{where}”应为整数，却是 {type(value).__name__} 值，已拒收")
+        return value
+    if column in _DECIMAL_COLUMNS:
+        if value is None:
+            return None
+        text = _decode(value, name, where)
+        if not isinstance(text, str):
+            raise _refuse(name, f"的“{where}”应为以文本保存的数字，却是 {type(text).__name__} 值，已拒收")
+        if text == "":
+            return None
+        if not _DECIMAL.match(text):
+            raise _refuse(name, f"的“{where}”应为数字，却是“{text[:40]}”，已拒收")
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern already guards this
+            raise _refuse(name, f"的“{where}”不是有效的数字，已拒收") from None
+    if value is None:
+        raise _refuse(name, f"的“{where}”缺少内容（空值），已拒收")
+    text = _decode(value, name, where)
+    if not isinstance(text, str):
+        raise _refuse(name, f"的“{where}”应为文字，却是 {type(text).__name__} 值，已拒收")
+    return text
+
+
+def _select(conn: sqlite3.Connection, table: str, version: int, name: str, order: str = "") -> list[dict[str, Any]]:
+    later = _LATER_COLUMNS.get(table, {})
+    present = [c for c in _COLUMNS[table] if later.get(c, 1) <= version]
+    missing = [c for c in _COLUMNS[table] if c not in present]
+    # Table and column names are ours, never taken from the file.
+    sql = f"SELECT {', '.join(present)} FROM {table} {order} LIMIT {MAX_ROWS + 1}"
+    rows = conn.execute(sql).fetchall()
+    if len(rows) > MAX_ROWS:
+        raise _refuse(name, f"的“{table}”表行数异常（超过 {MAX_ROWS} 行），已拒收")
+    out = []
+    for raw in rows:
+        row = {c: _typed(v, table, c, name) for c, v in zip(present, raw, strict=True)}
+        for c in missing:
+            row[c] = None if c in _NULLABLE else ""
+        out.append(row)
+    return out
+
+
+def _enum(cls: Any, value: str, name: str, where: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        raise _refuse(name, f"的“{where}”取值“{value[:40]}”无效，已拒收") from None
+
+
+def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
+    """Build the :class:`Report` with plain SELECTs of known columns, every value type-checked."""
+    rows = _select(conn, "report", version, name)
+    if len(rows) != 1:
+        raise _refuse(name, "中没有报告内容（报告表为空），已拒收")
+    r = rows[0]
+    if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", r["uuid"]):
+        raise _refuse(name, f"的报告编号“{r['uuid'][:40]}”格式无效，已拒收")
+    if not 1900 <= r["fiscal_year"] <= 2200:
+        raise _refuse(name, f"的年度 {r['fiscal_year']} 无效，已拒收")
+    if r["revision"] < 1:
+        raise _refuse(name, f"的修订号 {r['revision']} 无效，已拒收")
+    report = Report(
+        uuid=r["uuid"].lower(), year=r["fiscal_year"], title=r["title"], template_id=r["template_id"],
+        unit=Unit(r["unit_full_name"], r["unit_short_name"], r["unit_code"], r["district"]),
+        signoff=SignOff(r["head"], r["finance_head"], r["preparer"], r["phone_office"], r["phone_mobile"],
+                        r["fill_date"], r["issue_date"]),
+        status=_enum(Status, r["status"], name, "状态"), revision=r["revision"],
+        final_fingerprint=r["final_fingerprint"],
+    )
+    report.sections = [
+        Section(key=s["key"], level=s["level"], number=s["number"], heading=s["heading"], body=s["body"],
+                kind=_enum(SectionKind, s["kind"], name, "章节类型"), required=bool(s["required"]), id=s["id"])
+        for s in _select(conn, "sections", version, name, "ORDER BY position, id")
+    ]
+    items: dict[int, list[TaskItem]] = {}
+    for i in _select(conn, "task_items", version, name, "ORDER BY position, id"):
+        items.setdefault(i["task_id"], []).append(TaskItem(i["title"], i["body"], id=i["id"]))
+    report.tasks = [Task(t["title"], t["body"], items.get(t["id"], []), id=t["id"])
+                    for t in _select(conn, "tasks", version, name, "ORDER BY position, id")]
+    report.budget = [
+        BudgetRow(_enum(BudgetKind, b["kind"], name, "预算行类型"), b["label"], b["budget_initial"], b["budget_total"],
+                  b["executed"], b["reason"], b["prior_budget_total"], b["prior_executed"], id=b["id"])
+        for b in _select(conn, "budget_rows", version, name, "ORDER BY position, id")
+    ]
+    report.projects = [
+        Project(p["name"], p["budget_total"], p["executed"], p["reason"], p["prior_budget_total"],
+                p["prior_executed"], id=p["id"])
+        for p in _select(conn, "projects", version, name, "ORDER BY position, id")
+    ]
+    report.indicators = [
+        Indicator(i["level1"], i["level2"], i["level3"], _enum(Direction, i["direction"], name, "指标性质"),
+                  i["target"], i["unit"], i["actual"], i["points"], i["reason"], bool(i["not_applicable"]),
+                  i["qual_share"], i["note"], i["prior_actual"], id=i["id"])
+        for i in _select(conn, "indicators", version, name, "ORDER BY position, id")
+    ]
+    report.explanations = {
+        e["finding_key"]: Explanation(e["finding_key"], e["text"], e["author"], e["at"])
+        for e in _select(conn, "explanations", version, name, "ORDER BY finding_key")
+    }
+    return report
+
+
+def run_checks(report: Report) -> tuple[Any, str]:
+    """Rates, score and findings recomputed by the rules engine (never read from the file)."""
+    try:
+        from nanzhou_desktop.rules import check
+    except ImportError:
+        return None, "检查规则尚不可用"
+    try:
+        return check(report), ""
+    except Exception as exc:  # noqa: BLE001 - a rules bug must not make a received file crash the district
+        return None, f"检查时出错（{type(exc).__name__}）"
+
+
+def load_received(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, with_checks: bool = True) -> ReceivedReport:
+    """Read and re-check one received report file.  Raises :class:`RefusedFile`; never anything else
+    for any content of the file (an unexpected error is refused too, with its type named)."""
+    path = Path(path)
+    name = path.name or str(path)
+    data, header = read_received_bytes(path, max_bytes=max_bytes)
+    try:
+        return _load_bytes(path, name, data, header, with_checks=with_checks)
+    except RefusedFile:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(name, f"已损坏，无法读取（{exc}），已拒收") from None
+    except (ValueError, TypeError, KeyError, ArithmeticError, IndexError, OverflowError, RecursionError,
+            MemoryError) as exc:
+        raise _refuse(name, f"的内容无法读取（{type(exc).__name__}），已拒收") from None
+
+
+def _load_bytes(path: Path, name: str, data: bytes, header: Header, *, with_checks: bool) -> ReceivedReport:
+    version = header.user_version
+    if not 1 <= version <= SCHEMA_VERSION:  # parse_header refuses these too; belt and braces
+        raise _refuse(name, f"的格式版本（第 {version} 版）不受支持")
+    conn = _connect_private(data, name)
+    try:
+        check = conn.execute("PRAGMA integrity_check(20)").fetchall()
+        messages = [_decode(m[0], name, "检查结果") for m in check]
+        if messages != ["ok"]:
+            detail = "；".join(str(m) for m in messages[:2])
+            raise _refuse(name, f"已损坏（完整性检查未通过：{detail[:200]}），已拒收")
+        schema = frozenset((_decode(t, name, "结构"), _decode(n, name, "结构"), s)
+                           for t, n, s in _schema_rows(conn, name))
+        expected = expected_schema(version)
+        if schema != expected:
+            raise _refuse(name, f"的结构与报告文件格式（第 {version} 版）不符（{_schema_difference(schema, expected)}），"
+                                "可能已被其他程序改动，已拒收")
+        report = read_report(conn, version, name)
+    finally:
+        conn.close()
+    fp = fingerprint(report)
+    fp_ok: bool | None = None
+    if report.status in (Status.FINAL, Status.EXPORTED):
+        if not report.final_fingerprint:
+            raise _refuse(name, f"标为“{report.status}”却没有定稿时的内容指纹，状态不可信，已拒收")
+        if report.final_fingerprint != fp:
+            raise _refuse(name, "内容在定稿后被改动（内容指纹与定稿时记录的不一致），已拒收")
+        fp_ok = True
+    result, check_error = run_checks(report) if with_checks else (None, "未检查")
+    return ReceivedReport(
+        path=path, file_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        schema_version=version, report=report, fingerprint=fp, fingerprint_ok=fp_ok,
+        result=result, check_error=check_error,
+    )
+
+
+def _schema_rows(conn: sqlite3.Connection, name: str) -> list[tuple[Any, Any, str]]:
+    rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000").fetchall()
+    return [(t, n, " ".join(str(_decode(s, name, "结构")).split())) for t, n, s in rows]
+
+
+def _schema_difference(found: frozenset[tuple[str, str, str]], expected: frozenset[tuple[str, str, str]]) -> str:
+    kinds = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
+    expected_names = {(t, n) for t, n, _ in expected}
+    found_names = {(t, n) for t, n, _ in found}
+    extra = sorted(found_names - expected_names)
+    if extra:
+        t, n = extra[0]
+        return f"多出了{kinds.get(t, t)}“{n[:40]}”"
+    missing = sorted(expected_names - found_names)
+    if missing:
+        t, n = missing[0]
+        return f"缺少{kinds.get(t, t)}“{n}”"
+    changed = sorted((t, n) for t, n, _ in found - expected)
+    t, n = changed[0]
+    return f"{kinds.get(t, t)}“{n}”的定义与标准格式不同（列或约束被改动）"
+
+
+def check_schema_matches(conn: sqlite3.Connection, version: int) -> bool:
+    """True when ``conn``'s schema is exactly the report-file schema of ``version`` (for tests/tools)."""
+    return read_schema(conn) == expected_schema(version)

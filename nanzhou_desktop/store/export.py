@@ -1,0 +1,179 @@
+"""导出上报: the clean single file the office emails to the district, and the signed-copy PDF.
+
+Only a 已定稿 report (or a re-export of an 已导出 one) is exported.  The copy is made with
+``VACUUM INTO`` under a temporary name in the target folder (a fresh, compact file in
+rollback-journal mode, with no deleted content left in free pages), checked with
+``quick_check`` and its header, fsynced, and only then renamed to
+``{年度}_{单位简称}_部门整体支出绩效自评_r{修订号}.sqlite``; a half-written file never stands
+under the final name.  The copy keeps the whole report including its audit (the district may
+want it).  The export is recorded in the working file (time, file name, SHA-256) and the
+status becomes 已导出; the working file is not changed otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import sys
+import uuid as uuidlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.store.errors import EditError, ReportFileError
+from nanzhou_desktop.store.header import parse_header
+
+# Characters Windows refuses in file names, plus the control characters.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+class ExportError(ReportFileError):
+    """The export was refused or failed; nothing is left under the final name."""
+
+
+@dataclass
+class ExportResult:
+    path: Path  # the exported .sqlite
+    sha256: str
+    pdf_path: Path | None  # the signed-copy PDF, when it could be produced
+    pdf_error: str  # why there is no PDF ("" when there is one)
+
+    @property
+    def message(self) -> str:
+        text = f"已导出上报文件“{self.path.name}”"
+        if self.pdf_path:
+            return text + f"，签字盖章用的 PDF“{self.pdf_path.name}”在同一文件夹中"
+        return text + f"；签字盖章用的 PDF 未能生成（{self.pdf_error}），请在窗口中另行打印"
+
+
+def safe_file_part(text: str) -> str:
+    """``text`` made usable in a file name on Windows, macOS and Linux."""
+    cleaned = _UNSAFE.sub("", text).strip().rstrip(". ")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if cleaned.upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    return cleaned[:60]
+
+
+def export_file_name(report: Report) -> str:
+    """``{年度}_{单位简称}_部门整体支出绩效自评_r{修订号}.sqlite`` (short name, else full name)."""
+    unit = safe_file_part(report.unit.short_name) or safe_file_part(report.unit.full_name) or "未命名单位"
+    return f"{report.year}_{unit}_部门整体支出绩效自评_r{report.revision}.sqlite"
+
+
+def _fsync_path(path: Path, *, directory: bool = False) -> None:
+    if directory and sys.platform == "win32":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _verify_copy(tmp: Path, report: Report) -> None:
+    """The copy must be a sound report file in rollback mode that holds the same content."""
+    with open(tmp, "rb") as fh:
+        header = parse_header(fh.read(100), tmp.name)
+    if header.wal_mode:
+        raise ExportError("导出的副本处于 WAL 模式，不能单独发送")
+    conn = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise ExportError(f"导出的副本未通过完整性检查（{check}）")
+        row = conn.execute("SELECT uuid, revision, final_fingerprint FROM report WHERE id = 1").fetchone()
+    finally:
+        conn.close()
+    if row is None or row[0] != report.uuid or row[1] != report.revision or row[2] != report.final_fingerprint:
+        raise ExportError("导出的副本与报告内容不一致")
+
+
+def _render_pdf(report: Report, out: Path) -> tuple[Path | None, str]:
+    """The signed-copy PDF beside the export, written under a temporary name first."""
+    try:
+        from nanzhou_desktop.render.pdf import render_pdf
+    except ImportError:
+        return None, "本版本尚未包含 PDF 打印模块"
+    result: Any = None
+    try:
+        from nanzhou_desktop.rules import check
+
+        result = check(report)
+    except Exception:  # noqa: BLE001, S110 - the PDF can be made without the annex scores
+        result = None
+    tmp = out.with_name(f".{out.name}.{uuidlib.uuid4().hex[:8]}.tmp")
+    try:
+        render_pdf(report, tmp, result=result)
+        _fsync_path(tmp)
+        os.replace(tmp, out)
+    except Exception as exc:  # noqa: BLE001 - the .sqlite export stands; the user is told the PDF failed
+        tmp.unlink(missing_ok=True)
+        return None, f"{type(exc).__name__}：{exc}"[:200]
+    return out, ""
+
+
+def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> ExportResult:
+    """导出上报 of the open working file ``rf`` into ``out_dir``.
+
+    Raises :class:`ExportError` / :class:`EditError` (one Chinese sentence) when the report is not
+    定稿, the folder is unusable or the copy fails its checks; nothing is then left in ``out_dir``
+    and the working file is unchanged.
+    """
+    report: Report = rf.report
+    if report.status == Status.DRAFT:
+        raise EditError("报告尚未定稿，不能导出上报；请先检查并“定稿”")
+    if getattr(rf, "read_only", False):
+        raise EditError("文件以只读方式打开，不能导出上报（导出需要在工作文件中记录导出情况）")
+    if report.final_fingerprint != fingerprint(report):
+        raise ExportError("报告内容与定稿时的内容指纹不一致，不能导出；请“解除定稿”后重新检查并定稿")
+    out_dir = Path(out_dir)
+    if not out_dir.exists():
+        raise ExportError(f"文件夹“{out_dir}”不存在")
+    if not out_dir.is_dir():
+        raise ExportError(f"“{out_dir}”不是文件夹")
+    name = export_file_name(report)
+    final = out_dir / name
+    if final.exists() and final.is_dir():
+        raise ExportError(f"目标位置已有同名文件夹“{name}”")
+    tmp = out_dir / f".{name}.{uuidlib.uuid4().hex[:8]}.tmp"
+    try:
+        rf.conn.execute("VACUUM INTO ?", (str(tmp),))
+        _verify_copy(tmp, report)
+        _fsync_path(tmp)
+        os.replace(tmp, final)
+        _fsync_path(out_dir, directory=True)
+    except ExportError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except ReportFileError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"导出的副本无效：{exc}") from exc
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        low = str(exc).lower()
+        if "full" in low:
+            raise ExportError(f"磁盘空间不足，未能导出到“{out_dir}”；工作文件不受影响") from exc
+        raise ExportError(f"未能导出到“{out_dir}”（{exc}）；工作文件不受影响") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"未能写入文件夹“{out_dir}”（{exc.strerror or exc}）；工作文件不受影响") from exc
+    digest = _sha256(final)
+    pdf_path, pdf_error = (None, "未要求生成") if not with_pdf else _render_pdf(report, final.with_suffix(".pdf"))
+    rf.record_export(name, digest)
+    if report.status == Status.FINAL:
+        rf.set_status(Status.EXPORTED, action="export")
+    return ExportResult(final, digest, pdf_path, pdf_error)
