@@ -1,0 +1,60 @@
+"""What every rule module shares: a collector that builds findings with stable keys."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from nanzhou_desktop.model import FieldRef, Report, SectionKind
+from nanzhou_desktop.money import format_money, format_rate
+from nanzhou_desktop.rules.findings import Finding, Severity
+from nanzhou_desktop.rules.settings import Settings
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+INFO = Severity.INFO
+
+
+class Collector:
+    """Gathers findings for one check run.
+
+    A finding's key is ``rule@target`` where the target is semantic (``budget:total``,
+    ``indicator:政务服务事项办结率``, ``sections:2.2/…/办结率``) and never a row id or a
+    position, so an 出错说明 stored under it survives moves and file → dump → file.  When two
+    findings would share a key (two identical claims in one paragraph), later ones get
+    ``#2``, ``#3`` … in reading order.
+    """
+
+    def __init__(self, report: Report, settings: Settings) -> None:
+        self.report = report
+        self.settings = settings
+        self.findings: list[Finding] = []
+        self._seen: dict[str, int] = {}
+
+    def add(self, rule: str, severity: Severity, message: str, where: FieldRef, target: str, *,
+            seen: str = "", expected: str = "", suggestion: str = "") -> Finding:
+        key = f"{rule}@{target}"
+        n = self._seen.get(key, 0) + 1
+        self._seen[key] = n
+        if n > 1:
+            key = f"{key}#{n}"
+        f = Finding(rule, severity, message, where, key, seen, expected, suggestion)
+        self.findings.append(f)
+        return f
+
+
+def section_key_of(report: Report, kind: SectionKind, default: str = "") -> str:
+    sec = report.section_of_kind(kind)
+    return sec.key if sec else default
+
+
+def money(value: Decimal | None) -> str:
+    return f"{format_money(value)} 万元" if value is not None else "（未填）"
+
+
+def rate(value: Decimal | None, settings: Settings) -> str:
+    return format_rate(value, settings.rate_places)
+
+
+def pct(value: Decimal) -> str:
+    """A threshold in percent as people write it: 90 → 90%."""
+    return f"{value.normalize():f}%"

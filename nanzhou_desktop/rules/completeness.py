@@ -1,0 +1,140 @@
+"""填报完成度: every required section and sign-off field filled, per top-level section and overall.
+
+Groups of :class:`Completion.per_section`: the top-level section keys ("1" … "4"; the budget
+block counts under the section holding it, tasks and key projects under theirs), plus
+``"indicators"`` (绩效指标表) and ``"signoff"`` (单位与签章信息).
+"""
+
+from __future__ import annotations
+
+from nanzhou_desktop.model import FieldRef, Report, SectionKind
+from nanzhou_desktop.rules.base import ERROR, Collector
+from nanzhou_desktop.rules.findings import Completion
+from nanzhou_desktop.rules.scoring import indicator_name
+
+SIGNOFF_LABELS = {
+    "head": "单位负责人",
+    "finance_head": "财务负责人",
+    "preparer": "填报人",
+    "phone": "联系电话",
+    "fill_date": "填报日期",
+    "issue_date": "成文日期",
+}
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.groups: dict[str, list[int]] = {}
+
+    def item(self, group: str, filled: bool) -> bool:
+        g = self.groups.setdefault(group, [0, 0])
+        g[1] += 1
+        if filled:
+            g[0] += 1
+        return filled
+
+    def completion(self) -> Completion:
+        filled = sum(g[0] for g in self.groups.values())
+        required = sum(g[1] for g in self.groups.values())
+        return Completion(filled, required, {k: (v[0], v[1]) for k, v in self.groups.items()})
+
+
+def _top(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+def check_completeness(c: Collector) -> Completion:
+    r: Report = c.report
+    s = c.settings
+    tally = _Tally()
+
+    for sec in r.sections:
+        group = _top(sec.key)
+        tally.groups.setdefault(group, [0, 0])
+        if sec.required and not tally.item(group, bool(sec.body.strip())):
+            c.add("completeness.section", ERROR,
+                  f"{sec.number}{sec.heading}的正文未填写，这是必填部分", FieldRef("sections", sec.id, "body", sec.key),
+                  f"section:{sec.key}", seen="（空）", expected="填写正文")
+
+    tasks_sec = r.section_of_kind(SectionKind.TASKS)
+    if tasks_sec is not None:
+        group = _top(tasks_sec.key)
+        if not tally.item(group, bool(r.tasks)):
+            c.add("completeness.tasks", ERROR, f"{tasks_sec.number}{tasks_sec.heading}还没有任何工作任务，请至少填写一项",
+                  FieldRef("tasks", None, "title", tasks_sec.key), f"section:{tasks_sec.key}", seen="0 项",
+                  expected="至少 1 项")
+        for ti, task in enumerate(r.tasks, 1):
+            if not tally.item(group, bool(task.title.strip())):
+                c.add("completeness.task", ERROR, f"第 {ti} 项工作任务的标题未填写",
+                      FieldRef("tasks", task.id, "title", tasks_sec.key), f"task:{ti}", seen="（空）", expected="填写标题")
+            if not task.items:
+                if not tally.item(group, bool(task.body.strip())):
+                    c.add("completeness.task", ERROR, f"工作任务“{task.title}”既没有正文也没有小项，请填写完成情况",
+                          FieldRef("tasks", task.id, "body", tasks_sec.key), f"task:{task.title}/body",
+                          seen="（空）", expected="填写正文或小项")
+            for item in task.items:
+                if not tally.item(group, bool(item.body.strip())):
+                    c.add("completeness.task_item", ERROR, f"工作任务“{task.title}”的小项“{item.title}”正文未填写",
+                          FieldRef("task_items", item.id, "body", tasks_sec.key), f"task:{task.title}/{item.title}",
+                          seen="（空）", expected="填写正文")
+
+    budget_sec = r.section_of_kind(SectionKind.BUDGET)
+    bkey = budget_sec.key if budget_sec else ""
+    bgroup = _top(bkey) if bkey else "1"
+    total = r.budget_total_row
+    for col, label in (("budget_total", "全年预算数"), ("executed", "全年执行数")):
+        value = getattr(total, col) if total is not None else None
+        if not tally.item(bgroup, value is not None):
+            c.add("completeness.budget", ERROR, f"预算执行情况“年度资金总额”的{label}未填写",
+                  FieldRef("budget_rows", total.id if total else None, col, bkey), f"budget:total/{col}",
+                  seen="（空）", expected=f"填写{label}（万元）")
+
+    proj_sec = r.section_of_kind(SectionKind.PROJECTS)
+    pkey = proj_sec.key if proj_sec else ""
+    pgroup = _top(pkey) if pkey else "2"
+    for pi, p in enumerate(r.projects, 1):
+        name = p.name.strip() or f"第 {pi} 个重点项目"
+        if not tally.item(pgroup, bool(p.name.strip())):
+            c.add("completeness.project", ERROR, f"第 {pi} 个重点项目的项目名称未填写",
+                  FieldRef("projects", p.id, "name", pkey), f"project:{pi}/name", seen="（空）", expected="填写项目名称")
+        for col, label in (("budget_total", "预算数"), ("executed", "执行数")):
+            if not tally.item(pgroup, getattr(p, col) is not None):
+                c.add("completeness.project", ERROR, f"重点项目“{name}”的{label}未填写",
+                      FieldRef("projects", p.id, col, pkey), f"project:{name}/{col}", seen="（空）",
+                      expected=f"填写{label}（万元）")
+
+    if not tally.item("indicators", bool(r.indicators)):
+        c.add("completeness.indicators", ERROR, "绩效指标表还没有任何指标，请至少填写一项",
+              FieldRef("indicators", None, "level3"), "indicators", seen="0 项", expected="至少 1 项")
+    for ii, ind in enumerate(r.indicators, 1):
+        name = indicator_name(ind) or f"第 {ii} 项指标"
+        cols = [("level1", "一级指标"), ("level3", "三级指标"), ("points", "分值")]
+        if not ind.not_applicable:
+            cols += [("target", "年度指标值"), ("actual", "实际完成值")]
+        for col, label in cols:
+            value = getattr(ind, col)
+            filled = value is not None and (not isinstance(value, str) or bool(value.strip()))
+            if not tally.item("indicators", filled):
+                target = f"indicator:{ii}/{col}" if col == "level3" else f"indicator:{name}/{col}"
+                c.add("completeness.indicator", ERROR, f"绩效指标“{name}”的{label}未填写",
+                      FieldRef("indicators", ind.id, col), target, seen="（空）", expected=f"填写{label}")
+
+    so = r.signoff
+    if not tally.item("signoff", bool(r.unit.full_name.strip())):
+        c.add("completeness.unit", ERROR, "单位全称未填写", FieldRef("report", None, "unit_full_name"),
+              "report:unit_full_name", seen="（空）", expected="填写单位全称")
+    if s.require_unit_code and not tally.item("signoff", bool(r.unit.code.strip())):
+        c.add("completeness.unit", ERROR, "单位编码未填写", FieldRef("report", None, "unit_code"),
+              "report:unit_code", seen="（空）", expected="填写单位编码")
+    for name in s.required_signoff:
+        if name == "phone":
+            filled = bool(so.phone_office.strip() or so.phone_mobile.strip())
+            column = "phone_office"
+        else:
+            filled = bool(str(getattr(so, name, "")).strip())
+            column = name
+        if not tally.item("signoff", filled):
+            label = SIGNOFF_LABELS.get(name, name)
+            c.add("completeness.signoff", ERROR, f"签章信息中的“{label}”未填写，定稿前必须填写",
+                  FieldRef("report", None, column), f"signoff:{name}", seen="（空）", expected=f"填写{label}")
+    return tally.completion()

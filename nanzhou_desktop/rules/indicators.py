@@ -1,0 +1,132 @@
+"""绩效指标: values by 指标性质, qualitative wording, shortfalls, 分值 totals and split."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, FieldRef, Indicator
+from nanzhou_desktop.money import format_number
+from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector
+from nanzhou_desktop.rules.scoring import indicator_name, number
+
+ZERO = Decimal(0)
+
+
+def shortfall(ind: Indicator) -> bool | None:
+    """True when the actual value falls short of the target by 指标性质; None when unknown."""
+    if ind.direction == Direction.QUALITATIVE:
+        value = ind.actual.strip()
+        return None if value not in QUALITATIVE_VALUES else value != "达成"
+    target, actual = number(ind.target), number(ind.actual)
+    if target is None or actual is None:
+        return None
+    if ind.direction == Direction.AT_LEAST:
+        return actual < target
+    if ind.direction == Direction.AT_MOST:
+        return actual > target
+    return actual != target
+
+
+def _pts(value: Decimal) -> str:
+    return format_number(value.normalize()) if value == value.to_integral() else format_number(value)
+
+
+def check_indicators(c: Collector) -> None:
+    r = c.report
+    s = c.settings
+    names = Counter(indicator_name(i) for i in r.indicators if indicator_name(i))
+    for name, n in names.items():
+        if n > 1:
+            first = next(i for i in r.indicators if indicator_name(i) == name)
+            c.add("indicator.duplicate", ERROR,
+                  f"三级指标“{name}”出现了 {n} 次；同名指标无法区分，请改名或合并",
+                  FieldRef("indicators", first.id, "level3"), f"indicator:{name}", seen=f"{n} 次", expected="1 次")
+
+    for ind in r.indicators:
+        name = indicator_name(ind)
+        if not name or ind.not_applicable:
+            continue
+        target_key = f"indicator:{name}"
+        unit = ind.unit.strip()
+        if ind.direction == Direction.QUALITATIVE:
+            actual = ind.actual.strip()
+            if actual and actual not in QUALITATIVE_VALUES:
+                c.add("indicator.qualitative_value", ERROR,
+                      f"定性指标“{name}”的实际完成值是“{actual}”，只能填“达成”“部分达成”或“未达成”",
+                      FieldRef("indicators", ind.id, "actual"), target_key, seen=actual,
+                      expected="达成 / 部分达成 / 未达成")
+            band = s.band(actual)
+            if band is not None and ind.qual_share is not None and not band[0] <= ind.qual_share <= band[1]:
+                low, high = band
+                c.add("indicator.qual_share_band", WARNING,
+                      f"定性指标“{name}”为“{actual}”，得分比例 {_pts(ind.qual_share * 100)}% 不在该档 "
+                      f"{_pts(low * 100)}%–{_pts(high * 100)}% 之内，计分时按档内取值",
+                      FieldRef("indicators", ind.id, "qual_share"), target_key,
+                      seen=f"{_pts(ind.qual_share * 100)}%", expected=f"{_pts(low * 100)}%–{_pts(high * 100)}%")
+        else:
+            for col, label in (("target", "年度指标值"), ("actual", "实际完成值")):
+                text = getattr(ind, col).strip()
+                if text and number(text) is None:
+                    c.add("indicator.not_number", ERROR,
+                          f"定量指标“{name}”的{label}“{text}”不是数字；请只填数字，单位写在“度量单位”中",
+                          FieldRef("indicators", ind.id, col), f"{target_key}/{col}", seen=text, expected="数字")
+        short = shortfall(ind)
+        if short and not ind.reason.strip():
+            seen = f"{ind.actual.strip()}{unit if unit != '定性' else ''}"
+            expected = (f"{ind.direction} {ind.target.strip()}{unit}" if ind.direction != Direction.QUALITATIVE
+                        else "达成")
+            c.add("indicator.shortfall", WARNING,
+                  f"绩效指标“{name}”实际完成值 {seen} 未达到年度指标值（{expected}），需要填写偏差原因",
+                  FieldRef("indicators", ind.id, "reason"), target_key, seen=seen, expected=expected,
+                  suggestion="在“偏差原因分析及改进措施”中说明原因")
+        if len(ind.reason) > s.text_limit:
+            c.add("length.indicator_reason", WARNING,
+                  f"绩效指标“{name}”的偏差原因分析有 {len(ind.reason)} 字，超过表格限制的 {s.text_limit} 字",
+                  FieldRef("indicators", ind.id, "reason"), target_key,
+                  seen=f"{len(ind.reason)} 字", expected=f"≤ {s.text_limit} 字")
+        _prior(c, ind, name, target_key)
+
+    points = [i.points for i in r.indicators]
+    if r.indicators and all(p is not None for p in points):
+        got = sum((p for p in points if p is not None), ZERO)
+        if got != s.indicator_points:
+            c.add("indicator.points_total", ERROR,
+                  f"绩效指标分值合计 {_pts(got)} 分，应为 {_pts(s.indicator_points)} 分",
+                  FieldRef("indicators", r.indicators[0].id, "points"), "indicators",
+                  seen=f"{_pts(got)} 分", expected=f"{_pts(s.indicator_points)} 分")
+        else:
+            by_level = Counter()
+            for i in r.indicators:
+                by_level[i.level1.strip()] += i.points or ZERO
+            for level1, want in s.indicator_split.items():
+                have = by_level.get(level1, ZERO)
+                if have != want:
+                    first = next((i for i in r.indicators if i.level1.strip() == level1), r.indicators[0])
+                    c.add("indicator.split", WARNING,
+                          f"{level1}的分值合计 {_pts(have)} 分，与设定的权重 {_pts(want)} 分不同",
+                          FieldRef("indicators", first.id, "points"), f"indicators:{level1}",
+                          seen=f"{_pts(have)} 分", expected=f"{_pts(want)} 分")
+            for level1 in by_level:
+                if level1 and level1 not in s.indicator_split:
+                    first = next(i for i in r.indicators if i.level1.strip() == level1)
+                    c.add("indicator.level1_unknown", WARNING,
+                          f"一级指标“{level1}”不在设定的一级指标（{'、'.join(s.indicator_split)}）之中",
+                          FieldRef("indicators", first.id, "level1"), f"indicators:{level1}",
+                          seen=level1, expected="、".join(s.indicator_split))
+
+
+def _prior(c: Collector, ind: Indicator, name: str, target_key: str) -> None:
+    """A quantitative actual far from last year's is worth a note (issue 7)."""
+    if ind.direction == Direction.QUALITATIVE:
+        return
+    prior, now = number(ind.prior_actual), number(ind.actual)
+    if prior is None or now is None or prior <= 0:
+        return
+    change = (now - prior) * 100 / prior
+    if abs(change) > c.settings.prior_swing:
+        c.add("indicator.prior_swing", INFO,
+              f"绩效指标“{name}”实际完成值 {ind.actual.strip()} 与上年 {ind.prior_actual.strip()} 相比变化 "
+              f"{_pts(abs(change).quantize(Decimal('0.01')))}%，超过 {_pts(c.settings.prior_swing)}%，请核对",
+              FieldRef("indicators", ind.id, "actual"), target_key,
+              seen=ind.actual.strip(), expected=f"上年 {ind.prior_actual.strip()} 左右")

@@ -1,0 +1,122 @@
+"""自评得分 per domain.md §4: 预算执行率 (10 points) + 绩效指标 (90 points), total and grade.
+
+All arithmetic is exact :class:`Decimal`; rounding (half up, two decimals) happens only for
+display and for the grade, which is read off the total as printed so that a report showing
+90.00 is always 优.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from nanzhou_desktop.model import Direction, Indicator, Report
+from nanzhou_desktop.money import HUNDRED, parse_decimal, percent, round_half_up
+from nanzhou_desktop.rules.findings import IndicatorScore, Score
+from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def execution_rate(budget_total: Decimal | None, executed: Decimal | None) -> Decimal | None:
+    """执行率 = 全年执行数 / 全年预算数, in percent, exact (None when it cannot be computed)."""
+    return percent(executed, budget_total)
+
+
+def budget_score(rate: Decimal | None, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
+    """预算执行率得分 = min(执行率, 100 %) × 分值 (exact)."""
+    if rate is None or rate <= 0:
+        return ZERO
+    share = min(rate / HUNDRED, ONE)
+    return share * settings.budget_points
+
+
+def number(text: str) -> Decimal | None:
+    """A target or actual value as a number, or None when it is not one."""
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        return None
+
+
+def achievement(ind: Indicator, settings: Settings = DEFAULT_SETTINGS) -> Decimal | None:
+    """Share of the points earned (0–1) by 指标性质; None when target/actual are missing or unreadable."""
+    if ind.direction == Direction.QUALITATIVE:
+        band = settings.band(ind.actual.strip())
+        if band is None:
+            return None
+        low, high = band
+        if ind.qual_share is None:
+            return high
+        return min(max(ind.qual_share, low), high)
+    target, actual = number(ind.target), number(ind.actual)
+    if target is None or actual is None:
+        return None
+    if ind.direction == Direction.AT_LEAST:
+        if target <= 0:
+            return ONE if actual >= target else ZERO
+        return max(min(actual / target, ONE), ZERO)
+    if ind.direction == Direction.AT_MOST:
+        if actual <= target:
+            return ONE
+        if actual <= 0:
+            return ZERO
+        return max(min(target / actual, ONE), ZERO)
+    # "=": full when equal, else pro rata by closeness [unconfirmed]: 1 − |actual − target| / |target|.
+    if actual == target:
+        return ONE
+    if target == 0:
+        return ZERO
+    return max(ONE - abs(actual - target) / abs(target), ZERO)
+
+
+def indicator_name(ind: Indicator) -> str:
+    return ind.level3.strip() or ind.level2.strip() or ind.level1.strip()
+
+
+def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> tuple[IndicatorScore, ...]:
+    """Each indicator's 分值 after not-applicable rescaling and its 得分.
+
+    Not-applicable indicators are dropped and the others rescaled so their 分值 still add
+    up to the same total as all the 分值 entered (90 for a well-formed table).
+    """
+    entered = sum((i.points or ZERO for i in report.indicators), ZERO)
+    applicable = sum((i.points or ZERO for i in report.indicators if not i.not_applicable), ZERO)
+    factor = entered / applicable if applicable > 0 else ZERO
+    out: list[IndicatorScore] = []
+    for ind in report.indicators:
+        if ind.not_applicable:
+            out.append(IndicatorScore(ind.id, indicator_name(ind), ZERO, None))
+            continue
+        pts = (ind.points or ZERO) * factor
+        share = achievement(ind, settings)
+        out.append(IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts))
+    return tuple(out)
+
+
+def grade(total: Decimal, settings: Settings = DEFAULT_SETTINGS) -> str:
+    """等级: read off the total as printed (two decimals, half up), so 89.996 → 90.00 → 优."""
+    shown = round_half_up(total, 2)
+    for lowest, name in settings.grade_bands:
+        if shown >= lowest:
+            return name
+    return settings.grade_bands[-1][1]
+
+
+def score(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Score:
+    row = report.budget_total_row
+    rate = execution_rate(row.budget_total, row.executed) if row else None
+    b_score = budget_score(rate, settings)
+    scores = indicator_scores(report, settings)
+    i_score = sum((s.score for s in scores if s.score is not None), ZERO)
+    total = b_score + i_score
+    return Score(
+        budget_rate=rate,
+        budget_points=settings.budget_points,
+        budget_score=b_score,
+        indicator_points=settings.indicator_points,
+        indicator_score=i_score,
+        indicators=scores,
+        total=total,
+        grade=grade(total, settings),
+    )

@@ -1,0 +1,72 @@
+"""Every threshold and weight the rules and the score use, with its documented default.
+
+Rules read these values and never carry a literal threshold of their own; ``docs/rules.md``
+lists each setting beside the rules that use it.  Values marked [unconfirmed] in
+``domain.md`` are defaults here, editable by a unit or a district.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+D = Decimal
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """检查与评分设置.  All amounts are :class:`Decimal`; percentages are in percent (90 = 90 %)."""
+
+    # -- score (自评得分) -------------------------------------------------------------
+    budget_points: Decimal = D(10)  # 预算执行率 分值
+    indicator_points: Decimal = D(90)  # 绩效指标 分值
+    # 一级指标 → its share of the 90 indicator points [unconfirmed split 50/30/10].
+    indicator_split: Mapping[str, Decimal] = field(default_factory=lambda: _frozen(
+        {"产出指标": D(50), "效益指标": D(30), "满意度指标": D(10)}))
+    # 定性 bands as (lowest share, highest share) of the points [unconfirmed].
+    qualitative_bands: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=lambda: _frozen({
+        "达成": (D("0.8"), D(1)), "部分达成": (D("0.6"), D("0.8")), "未达成": (D(0), D("0.6"))}))
+    # 等级 by total: (lowest total, grade), best first; below the last band → the last grade.
+    grade_bands: tuple[tuple[Decimal, str], ...] = ((D(90), "优"), (D(80), "良"), (D(60), "中"), (D(0), "差"))
+
+    # -- budget (预算执行) --------------------------------------------------------------
+    rate_low: Decimal = D(90)  # 执行率 below this (percent) needs a reason
+    rate_high: Decimal = D(100)  # 执行率 above this (percent) needs a reason (allowed, score capped)
+    rate_places: int = 2  # rates shown with this many decimals, rounded half up
+    budget_reason_limit: int = 100  # 偏差原因 of the budget block, characters (one printed form's limit)
+    prior_swing: Decimal = D(30)  # change against the prior year above this (percent) is noted (issue 7)
+
+    # -- length (表格文字) ---------------------------------------------------------------
+    text_limit: int = 200  # 评价结论 / 存在问题 / 改进措施 / 偏差原因 in the table, characters
+    # Sections whose own text fills a cell of the self-evaluation table (section key → cell name).
+    table_text_sections: Mapping[str, str] = field(default_factory=lambda: _frozen(
+        {"2.1": "评价结论", "3": "存在问题", "4": "改进措施"}))
+
+    # -- completeness (填报完成度) --------------------------------------------------------
+    # Sign-off fields required before 定稿; "phone" means office or mobile.
+    required_signoff: tuple[str, ...] = ("head", "finance_head", "preparer", "phone", "fill_date", "issue_date")
+    require_unit_code: bool = False  # 单位编码 (some districts do not issue codes)
+
+    # -- figures in the narrative (正文数字) ------------------------------------------------
+    # A stated rate agrees with its figures when it differs from the recomputed rate by at most
+    # this many units of its last stated digit (0.5 = it is the rounded value).
+    rate_claim_tolerance: Decimal = D("0.5")
+    rate_claim_tolerance_approx: Decimal = D(1)  # the same when the text says 约
+    text_rate_note_above: Decimal = D(100)  # a rate in the text above this (percent) gets a 提示
+    amount_tolerance: Decimal = D("0.005")  # 万元: a repeated amount agrees with the table within this
+    claim_window: int = 60  # characters before a rate searched for its numerator and denominator
+
+    # -- dates --------------------------------------------------------------------------
+    issue_date_months_max: int = 12  # 成文日期 later than this many months after the year end is noted
+
+    def band(self, value: str) -> tuple[Decimal, Decimal] | None:
+        return self.qualitative_bands.get(value)
+
+
+DEFAULT_SETTINGS = Settings()
