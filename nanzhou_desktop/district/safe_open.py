@@ -186,8 +186,25 @@ def _decode(value: Any, name: str, where: str) -> Any:
     return value
 
 
+_TABLE_LABELS = {"report": "报告信息", "sections": "章节", "tasks": "工作任务", "task_items": "工作任务小项",
+                 "budget_rows": "预算执行", "projects": "重点项目", "indicators": "绩效指标", "explanations": "出错说明"}
+_EXTRA_LABELS = {"uuid": "报告编号", "fiscal_year": "年度", "status": "状态", "revision": "修订号",
+                 "final_fingerprint": "内容指纹", "template_id": "提纲版本", "key": "章节编号", "kind": "类型",
+                 "level": "层级", "required": "必填", "task_id": "所属工作任务", "id": "行号", "finding_key": "问题编号",
+                 "text": "说明", "author": "填写人", "at": "时间"}
+
+
+def _label(table: str, column: str) -> str:
+    """The Chinese name of a column, as the user knows it from the window."""
+    from nanzhou_desktop.store.fields import FIELDS
+
+    spec = FIELDS.get(table, {}).get(column)
+    col = spec.label if spec else _EXTRA_LABELS.get(column, column)
+    return f"{_TABLE_LABELS.get(table, table)}·{col}"
+
+
 def _typed(value: Any, table: str, column: str, name: str) -> Any:
-    where = f"{table}.{column}"
+    where = _label(table, column)
     if column in _INTEGER_COLUMNS:
         if not isinstance(value, int) or isinstance(value, bool):
             raise _refuse(name, f"的“{where}”应为整数，却是 {type(value).__name__} 值，已拒收")
@@ -366,15 +383,21 @@ def _schema_difference(found: frozenset[tuple[str, str, str]], expected: frozens
     kinds = {"table": "表", "index": "索引", "trigger": "触发器", "view": "视图"}
     expected_names = {(t, n) for t, n, _ in expected}
     found_names = {(t, n) for t, n, _ in found}
-    extra = sorted(found_names - expected_names)
+    order = {"table": 0, "view": 1, "trigger": 2, "index": 3}
+
+    def first(names: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        # A missing table also drops its automatic index: name the table, not the index.
+        return sorted(names, key=lambda tn: (order.get(tn[0], 9), tn[1]))
+
+    extra = first(found_names - expected_names)
     if extra:
         t, n = extra[0]
         return f"多出了{kinds.get(t, t)}“{n[:40]}”"
-    missing = sorted(expected_names - found_names)
+    missing = first(expected_names - found_names)
     if missing:
         t, n = missing[0]
         return f"缺少{kinds.get(t, t)}“{n}”"
-    changed = sorted((t, n) for t, n, _ in found - expected)
+    changed = first({(t, n) for t, n, _ in found - expected})
     t, n = changed[0]
     return f"{kinds.get(t, t)}“{n}”的定义与标准格式不同（列或约束被改动）"
 
