@@ -38,10 +38,10 @@ def main() -> int:
         except Exception as exc:  # noqa: BLE001 - one failing bench must not hide the others
             traceback.print_exc()
             rows.append(Row(f"{path.stem} FAILED: {exc}", float("nan"), "", ok=False))
-    header = ("what", "figure", "unit", "baseline (same run)", "baseline", "ratio", "target", "ok")
+    header = ("what", "figure", "unit", "baseline (same run)", "baseline", "ratio", "target", "ok", "note")
     table = [header] + [
         (r.what, fmt(r.figure), r.unit, r.baseline_what or "—", fmt(r.baseline), fmt(r.ratio), r.target,
-         {True: "yes", False: "NO", None: "—"}[r.ok])
+         {True: "yes", False: "NO", None: "—"}[r.ok], r.note)
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
