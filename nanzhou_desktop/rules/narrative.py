@@ -1,0 +1,444 @@
+"""Figures inside the narrative (正文数字), dates in the text, formats and table-cell lengths.
+
+The text is walked once, paragraph by paragraph, through :func:`nanzhou_desktop.narrative.blocks`;
+each paragraph is folded (full-width digits → ASCII, same length, so offsets stay valid) and
+scanned by a few precompiled patterns.  Cost grows linearly with the text.
+
+What is checked:
+
+- the budget sentence (全年预算数 … 万元，执行数 … 万元，完成预算的 …%) wherever it appears,
+  against the budget table, or against a key project when the sentence names it;
+- a rate stated after two quantities of the same kind (受理 6799 件，办结 6780 件，办结率 99.7%)
+  or in the form "A … B 的 P%" is recomputed; a mismatch that disappears when the 万/亿
+  prefixes are ignored is reported as a unit slip (310000 万平方米);
+- a rate above 100 % that cannot be recomputed from the text gets a 提示;
+- "截至 12月20日" dates fall inside the fiscal year; 成文日期 / 填报日期 after it;
+- thousands separators in amounts are used consistently;
+- sections that fill a cell of the self-evaluation table stay within its length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nanzhou_desktop.model import FieldRef, Project, Report
+from nanzhou_desktop.money import HUNDRED, format_money
+from nanzhou_desktop.narrative import Block, blocks
+from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, pct
+
+# -- folding --------------------------------------------------------------------------------
+_FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FW_SEP = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")  # a comma between digits is a thousands separator
+
+
+def fold(text: str) -> str:
+    """Full-width digits, point and percent to ASCII; a full-width comma between digit groups to ','.
+
+    Every replacement is one character for one, so offsets into the folded text are offsets
+    into the stored text.
+    """
+    text = text.translate(_FOLD)
+    if "，" in text:
+        text = _FW_SEP.sub(",", text)
+    return text
+
+
+# -- patterns ---------------------------------------------------------------------------------
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+UNITS = ("平方米|平方公里|公里|人次|件|宗|人|户|次|个|家|处|栋|间|名|场|条|辆|份|张|篇|元|米|吨|项|所|套|台|册|座|"
+         "亩|株|棵|单|批|支|期|场次|课时|小时")
+QUANTITY = re.compile(
+    rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS})")
+PERCENT = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*%")
+SENTENCE_END = re.compile(r"[。；;！？!?]")
+CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,10}$")
+CONNECTORS = re.compile(r"(?:达到|达|为|是|约|了|的|分别|仅|共|\s)+$")
+MONEY = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>万元|亿元|元)")
+BUDGET = re.compile(
+    rf"(?P<init>年初)?(?:全年|调整后)?预算(?:数|金额|资金)?\s*(?:为|是|共)?\s*(?P<b>{NUM})\s*(?P<bu>万元|亿元|元)"
+    rf"[，,、\s]*(?:实际)?(?:全年)?执行(?:数|金额)?\s*(?:为|是|共)?\s*(?P<e>{NUM})\s*(?P<eu>万元|亿元|元)"
+    rf"(?:[，,、\s]*(?:完成预算(?:的)?|(?:预算)?执行率(?:为|达到|达)?)\s*(?P<r>{NUM})\s*%)?")
+CUTOFF = re.compile(r"截[至止]\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?")
+RATE_WORD = re.compile(r"率|比例|占|完成")
+PROJECT_NAME = re.compile(r"([\u4e00-\u9fff]{2,20}项目)$")
+
+SCALE = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+TO_WANYUAN = {"万元": Decimal(1), "亿元": Decimal(10_000), "元": Decimal("0.0001")}
+
+
+def to_decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: Decimal  # as written, without the scale
+    scale: str
+    unit: str
+    approx: bool
+    text: str
+
+    @property
+    def scaled(self) -> Decimal:
+        return self.value * SCALE[self.scale]
+
+
+@dataclass(frozen=True)
+class Claim:
+    start: int
+    end: int
+    value: Decimal
+    places: int
+    approx: bool
+    label: str
+    respective: bool  # 分别为 32%和 40%: shares of a whole that is not stated
+
+
+def decimals_of(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Collector) -> bool:
+    """Does the stated rate agree with the recomputed one to the precision it was written with?"""
+    unit = Decimal(1).scaleb(-places)
+    tol = (c.settings.rate_claim_tolerance_approx if approx else c.settings.rate_claim_tolerance) * unit
+    return abs(computed - stated) <= tol
+
+
+# -- where a paragraph lives --------------------------------------------------------------------
+@dataclass
+class Place:
+    """The semantic path of a paragraph: section key, and the work task / sub-item titles."""
+
+    section_key: str = ""
+    task: str = ""
+    item: str = ""
+
+    def target(self) -> str:
+        parts = [f"sections:{self.section_key}"] + [p for p in (self.task, self.item) if p]
+        return "/".join(parts)
+
+
+def section_names(report: Report) -> dict[str, str]:
+    """Printed numbering of each section key: "1.3" → "一（三）"."""
+    names: dict[str, str] = {}
+    for sec in report.sections:
+        parent = sec.key.rsplit(".", 1)[0] if "." in sec.key else ""
+        own = sec.number.strip().rstrip("、.．")
+        names[sec.key] = (names.get(parent, "") + own) if parent else own
+    return names
+
+
+def describe(place: Place, names: dict[str, str]) -> str:
+    text = f"正文{names.get(place.section_key, place.section_key)}"
+    if place.item:
+        text += f"“{place.item}”"
+    elif place.task:
+        text += f"“{place.task}”"
+    return text
+
+
+def _ref(block: Block, start: int, end: int) -> FieldRef:
+    ref = block.ref or FieldRef("sections")
+    return FieldRef(ref.table, ref.row, ref.column, ref.section_key, block.start + start, end - start)
+
+
+# -- the rule -----------------------------------------------------------------------------------
+def check_narrative(c: Collector) -> None:
+    r = c.report
+    names = section_names(r)
+    place = Place()
+    amounts_with: list[tuple[Block, re.Match[str]]] = []
+    amounts_without: list[tuple[Block, re.Match[str]]] = []
+    for block in blocks(r):
+        ref = block.ref
+        if block.kind == "heading" and ref is not None:
+            if ref.table == "sections":
+                place = Place(ref.section_key)
+            elif ref.table == "tasks":
+                place = Place(ref.section_key, block.text.strip())
+            continue
+        if block.kind != "paragraph" or not block.text:
+            continue
+        if ref is not None and ref.table == "task_items" and block.lead:
+            place = Place(place.section_key, place.task, block.lead.rstrip("。．. "))
+        text = fold(block.text)
+        _check_paragraph(c, block, text, place, names)
+        for m in MONEY.finditer(text):
+            digits = m["num"].split(".")[0]
+            if "," in digits:
+                amounts_with.append((block, m))
+            elif len(digits) >= 4:
+                amounts_without.append((block, m))
+    _check_separators(c, amounts_with, amounts_without)
+    _check_signoff_dates(c)
+    _check_table_lengths(c, names)
+
+
+def _check_paragraph(c: Collector, block: Block, text: str, place: Place, names: dict[str, str]) -> None:
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    ends.append(len(text) + 1)
+
+    def sentence_of(pos: int) -> int:
+        return bisect.bisect_right(ends, pos)
+
+    def sentence_start(i: int) -> int:
+        return ends[i - 1] if i > 0 else 0
+
+    consumed: set[int] = set()  # starts of percent claims handled by the budget-sentence rule
+    for m in BUDGET.finditer(text):
+        _check_budget_sentence(c, block, text, m, sentence_start(sentence_of(m.start())), place, names)
+        if m["r"] is not None:
+            consumed.add(m.start("r"))
+
+    quantities = [Quantity(m.start(), m.end(), to_decimal(m["num"]), m["scale"] or "", m["unit"],
+                           m["approx"] is not None, m.group(0)) for m in QUANTITY.finditer(text)]
+    q_starts = [q.start for q in quantities]
+    last_claim_end_in: dict[int, int] = {}
+    for m in PERCENT.finditer(text):
+        s_idx = sentence_of(m.start())
+        floor = max(last_claim_end_in.get(s_idx, 0), sentence_start(s_idx))
+        last_claim_end_in[s_idx] = m.end()
+        if m.start() in consumed:
+            continue
+        claim = _claim(text, m)
+        # the quantities standing in this sentence, after the previous claim, before this one
+        lo = bisect.bisect_left(q_starts, floor)
+        hi = bisect.bisect_left(q_starts, m.start())
+        before = [q for q in quantities[lo:hi] if q.end <= m.start()
+                  and m.start() - q.start <= c.settings.claim_window]
+        pair = _pair(text, claim, before)
+        if pair is not None:
+            # the figures are in the text: the recomputation speaks for the claim, over 100 % or not
+            _recompute(c, block, text, claim, pair, place, names)
+        elif (claim.value > c.settings.text_rate_note_above
+                and (RATE_WORD.search(claim.label) or text[:claim.start].rstrip().endswith("的"))):
+            c.add("narrative.rate_over_100", INFO,
+                  f"{describe(place, names)}写到“{claim.label}{text[claim.start:claim.end]}”，超过 "
+                  f"{pct(c.settings.text_rate_note_above)}；若分母另有口径（如按户籍人口计算）属正常，请再核对一次",
+                  _ref(block, claim.start, claim.end), f"{place.target()}/{claim.label or '比例'}",
+                  seen=text[claim.start:claim.end], expected=f"≤ {pct(c.settings.text_rate_note_above)}，或确认口径")
+    for m in CUTOFF.finditer(text):
+        _check_cutoff(c, block, m, place, names)
+
+
+def label_before(text: str, pos: int) -> str:
+    """The words just before ``pos`` naming what a figure is (办结率, 全年拆违任务量)."""
+    tail = CJK_TAIL.search(CONNECTORS.sub("", text[max(0, pos - 16):pos]))
+    return tail.group(0) if tail else ""
+
+
+def _claim(text: str, m: re.Match[str]) -> Claim:
+    head = text[max(0, m.start() - 16):m.start()]
+    approx = "约" in head[-3:]
+    respective = "分别" in head[-6:]
+    label = label_before(text, m.start())
+    return Claim(m.start(), m.end(), to_decimal(m["num"]), decimals_of(m["num"]), approx, label, respective)
+
+
+def _pair(text: str, claim: Claim, before: list[Quantity]) -> tuple[Quantity, Quantity, str] | None:
+    """The numerator and denominator standing for ``claim``, or None when the text does not give both.
+
+    Returns (earlier, later, mode): mode "of" for "A … B 的 P%" (B is the whole), "rate" for
+    "A …，B …，X率 P%" (either may be the whole).
+    """
+    if claim.respective or len(before) < 2:
+        return None
+    a, b = before[-2], before[-1]
+    if a.unit != b.unit or a.approx or b.approx:
+        return None
+    gap = text[b.end:claim.start]
+    if re.fullmatch(r"\s*的\s*", gap):
+        return a, b, "of"
+    if "率" in claim.label and not re.search(r"\d", gap):
+        return a, b, "rate"
+    return None
+
+
+def _recompute(c: Collector, block: Block, text: str, claim: Claim, pair: tuple[Quantity, Quantity, str],
+               place: Place, names: dict[str, str]) -> bool:
+    """Check the stated rate against its figures; True when it agrees."""
+    a, b, mode = pair
+    orders = [(a, b)] if mode == "of" else [(b, a), (a, b)]
+
+    def ratio(n: Quantity, d: Quantity, scaled: bool) -> Decimal | None:
+        den = d.scaled if scaled else d.value
+        if den == 0:
+            return None
+        return (n.scaled if scaled else n.value) * HUNDRED / den
+
+    for n, d in orders:
+        v = ratio(n, d, True)
+        if v is not None and agrees(v, claim.value, claim.places, claim.approx, c):
+            return True
+    where = _ref(block, a.start, claim.end)
+    stated = f"{claim.value}%"
+    # "A … B 的 P%": the claim is named by the words before the whole (全年拆违任务量)
+    label = (label_before(text, b.start) if mode == "of" else claim.label) or "比例"
+    target = f"{place.target()}/{label}"
+    n, d = orders[0]
+    computed = ratio(n, d, True)
+    shown = "无法计算" if computed is None else f"{computed.quantize(Decimal('0.01'))}%"
+    if a.scale != b.scale:
+        for n2, d2 in orders:
+            v = ratio(n2, d2, False)
+            if v is not None and agrees(v, claim.value, claim.places, claim.approx, c):
+                odd = d2 if mode == "of" else b
+                other = n2 if odd is d2 else d2
+                fixed = f"{odd.text[:len(odd.text) - len(odd.scale + odd.unit)].rstrip()} {other.scale}{other.unit}"
+                c.add("narrative.unit_mismatch", WARNING,
+                      f"{describe(place, names)}：“{n2.text}”与“{d2.text}”单位不一致，按所写单位比例为 {shown}，"
+                      f"与所写的 {stated} 不符；若两者都是“{other.scale}{other.unit}”，比例为 "
+                      f"{v.quantize(Decimal('0.01'))}%，与正文一致，“{odd.scale}{odd.unit}”可能是笔误",
+                      where, target, seen=odd.text, expected=fixed.strip(),
+                      suggestion=f"把“{odd.text}”改为“{fixed.strip()}”")
+                return False
+    c.add("narrative.rate_mismatch", WARNING,
+          f"{describe(place, names)}：{n.text} ÷ {d.text} = {shown}，与所写的{label} {stated} 不符",
+          where, target, seen=stated, expected=shown,
+          suggestion=f"核对数字，或把比例改为 {shown}" if computed is not None else "核对数字")
+    return False
+
+
+def _matching_project(report: Report, prefix: str) -> Project | None:
+    best: Project | None = None
+    for p in report.projects:
+        name = p.name.strip()
+        core = name[:-2] if name.endswith("项目") and len(name) > 2 else name
+        if core and core in prefix and (best is None or len(name) > len(best.name)):
+            best = p
+    return best
+
+
+def _check_budget_sentence(c: Collector, block: Block, text: str, m: re.Match[str], s_start: int,
+                           place: Place, names: dict[str, str]) -> None:
+    """The budget sentence repeats the table: every repetition must agree with it, live."""
+    r = c.report
+    prefix = text[s_start:m.start()]
+    project = _matching_project(r, prefix)
+    where_text = describe(place, names)
+    if project is not None:
+        what, table_b, table_e = f"重点项目“{project.name.strip()}”", project.budget_total, project.executed
+        rule, target = "narrative.project_mismatch", f"{place.target()}/{project.name.strip()}"
+        table_name = "重点项目表"
+    else:
+        unknown = PROJECT_NAME.search(prefix.rstrip("的全年 "))
+        if unknown is not None:
+            c.add("narrative.project_unknown", WARNING,
+                  f"{where_text}写到“{unknown.group(1)}”的预算和执行数，但重点项目表中没有这个项目，无法核对",
+                  _ref(block, m.start(), m.end()), f"{place.target()}/{unknown.group(1)}",
+                  seen=unknown.group(1), expected="重点项目表中的项目名称",
+                  suggestion="在重点项目表中添加该项目，或改正正文中的项目名称")
+            return
+        row = r.budget_total_row
+        if row is None:
+            return
+        what, table_b, table_e = "预算执行表“年度资金总额”", row.budget_total, row.executed
+        if m["init"]:
+            table_b = row.budget_initial
+        rule, target, table_name = "narrative.budget_mismatch", place.target(), "预算执行表"
+    b_label = "年初预算数" if m["init"] else "全年预算数"
+    checks = [(b_label, "b", "bu", table_b), ("执行数", "e", "eu", table_e)]
+    for label, g, gu, table_value in checks:
+        if table_value is None:
+            continue
+        stated = to_decimal(m[g]) * TO_WANYUAN[m[gu]]
+        if abs(stated - table_value) > c.settings.amount_tolerance:
+            c.add(rule, ERROR,
+                  f"{where_text}中的{label} {m[g]} {m[gu]}，与{what}的 {format_money(table_value)} 万元不一致",
+                  _ref(block, m.start(g), m.end(gu)), f"{target}/{label}", seen=f"{m[g]} {m[gu]}",
+                  expected=f"{format_money(table_value)} 万元",
+                  suggestion=f"改为 {format_money(table_value)} 万元，或改正{table_name}")
+    if m["r"] is not None and table_b and table_e is not None and not m["init"]:
+        table_rate = table_e * HUNDRED / table_b
+        stated_rate = to_decimal(m["r"])
+        places = decimals_of(m["r"])
+        if not agrees(table_rate, stated_rate, places, False, c):
+            shown = f"{table_rate.quantize(Decimal(1).scaleb(-max(places, 2)))}%"
+            c.add(rule, ERROR,
+                  f"{where_text}中的完成预算比例 {m['r']}%，与{what}计算出的执行率 {shown} 不一致",
+                  _ref(block, m.start("r"), m.end()), f"{target}/执行率", seen=f"{m['r']}%", expected=shown,
+                  suggestion=f"改为 {shown}")
+
+
+def _check_cutoff(c: Collector, block: Block, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
+    year = int(m["y"]) if m["y"] else c.report.year
+    month = int(m["m"])
+    day = int(m["d"]) if m["d"] else 1
+    target = f"{place.target()}/{m.group(0).replace(' ', '')}"
+    where = _ref(block, m.start(), m.end())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        c.add("date.cutoff_invalid", WARNING, f"{describe(place, names)}中的“{m.group(0)}”不是真实存在的日期",
+              where, target, seen=m.group(0), expected="有效日期")
+        return
+    if year != c.report.year:
+        c.add("date.cutoff_outside_year", WARNING,
+              f"{describe(place, names)}中的“{m.group(0)}”不在 {c.report.year} 年度之内；自评报告的数据应截至本年度",
+              where, target, seen=m.group(0), expected=f"{c.report.year}年内的日期")
+
+
+def _check_signoff_dates(c: Collector) -> None:
+    r = c.report
+    year_end = dt.date(r.year, 12, 31)
+    for col, label in (("issue_date", "成文日期"), ("fill_date", "填报日期")):
+        value = getattr(r.signoff, col).strip()
+        if not value:
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            c.add(f"date.{col}", ERROR, f"{label}“{value}”不是有效日期", FieldRef("report", None, col),
+                  f"signoff:{col}", seen=value, expected="如 2023-03-15")
+            continue
+        if day <= year_end:
+            c.add(f"date.{col}", ERROR,
+                  f"{label} {day.year}年{day.month}月{day.day}日早于或等于 {r.year} 年度结束日，"
+                  f"自评报告应在年度结束后（{r.year + 1}年）成文",
+                  FieldRef("report", None, col), f"signoff:{col}", seen=value, expected=f"晚于 {year_end.isoformat()}")
+            continue
+        months = (day.year - year_end.year) * 12 + day.month - year_end.month
+        if months > c.settings.issue_date_months_max:
+            c.add(f"date.{col}_late", INFO,
+                  f"{label} {day.year}年{day.month}月{day.day}日距 {r.year} 年度结束已超过 "
+                  f"{c.settings.issue_date_months_max} 个月，请核对年份",
+                  FieldRef("report", None, col), f"signoff:{col}", seen=value,
+                  expected=f"{r.year + 1}年内的日期")
+
+
+def _check_separators(c: Collector, with_sep: list[tuple[Block, re.Match[str]]],
+                      without_sep: list[tuple[Block, re.Match[str]]]) -> None:
+    """Amounts of four digits or more should all use thousands separators, or none."""
+    if not with_sep or not without_sep:
+        return
+    minority, majority = (with_sep, without_sep) if len(with_sep) < len(without_sep) else (without_sep, with_sep)
+    block, m = minority[0]
+    c.add("format.separators", INFO,
+          f"正文中金额的千位分隔符用法不一致：{len(with_sep)} 处使用（如“{with_sep[0][1].group(0)}”），"
+          f"{len(without_sep)} 处未使用（如“{without_sep[0][1].group(0)}”），建议统一",
+          _ref(block, m.start(), m.end()), "report:separators",
+          seen=f"使用 {len(with_sep)} 处，未使用 {len(without_sep)} 处", expected="全文统一",
+          suggestion="统一写作 19,910.75 万元 的形式" if majority is with_sep else "统一写作 19910.75 万元 的形式")
+
+
+def _check_table_lengths(c: Collector, names: dict[str, str]) -> None:
+    limit = c.settings.text_limit
+    for key, cell in c.settings.table_text_sections.items():
+        sec = c.report.section(key)
+        if sec is None:
+            continue
+        n = len(sec.body.strip())
+        if n > limit:
+            c.add("length.table_text", WARNING,
+                  f"{names.get(key, key)}{sec.heading}的正文有 {n} 字，填入自评表“{cell}”一栏超过限制的 {limit} 字",
+                  FieldRef("sections", sec.id, "body", key), f"section:{key}",
+                  seen=f"{n} 字", expected=f"≤ {limit} 字", suggestion=f"精简到 {limit} 字以内")
+
+
