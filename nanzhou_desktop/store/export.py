@@ -151,7 +151,13 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         raise ExportError(f"目标位置已有同名文件夹“{name}”")
     tmp = out_dir / f".{name}.{uuidlib.uuid4().hex[:8]}.tmp"
     try:
-        rf.conn.execute("VACUUM INTO ?", (str(tmp),))
+        # VACUUM INTO attaches its target internally; the working connection forbids ATTACH
+        # (a guard against crafted files), so lift the limit for this one statement only.
+        old_limit = rf.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 1)
+        try:
+            rf.conn.execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            rf.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, old_limit)
         _verify_copy(tmp, report)
         _fsync_path(tmp)
         os.replace(tmp, final)
