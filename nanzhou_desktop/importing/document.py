@@ -1,0 +1,218 @@
+"""Import a report document: read it, mend it, split it into the outline, recognise its
+figures.  Returns an :class:`ImportResult`; nothing is written until :func:`write_import`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nanzhou_desktop.importing.errors import DocumentImportError
+from nanzhou_desktop.importing.mending import Paragraph, paragraphs
+from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, similarity
+from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, RawDocument, read_bytes, read_document
+from nanzhou_desktop.importing.result import ImportResult, Place, SectionSpec, SourceBlock, parse_cn_date
+from nanzhou_desktop.model import SectionKind, SignOff, Unit
+from nanzhou_desktop.template import Template, default_template
+
+_TITLE = re.compile(r"^(?:(\d{4})\s*年度?)?\s*(.*?)\s*(?:部门|单位)?(?:整体)?支出绩效自评报告$")
+_TITLE_WORDS = ("报告", "自评")
+_UNIT_LINE = re.compile(r"^\S{2,40}(?:办事处|街道|人民政府|局|委员会|中心|办公室|管理处|所|院|站)(?:（盖章）|\(盖章\))?$")
+_CONTACT = re.compile(r"^[（(]\s*联系人[:：]\s*([^，,）)]*?)\s*[，,]\s*联系电话[:：]\s*([^）)]*?)\s*[）)]$")
+
+
+def import_document(path: str | Path, *, unit: Unit | None = None, year: int | None = None,
+                    template: Template | None = None, max_bytes: int = MAX_DOCUMENT_BYTES) -> ImportResult:
+    """Read the document at ``path`` (.txt / .docx / .pdf, decided by content) into an
+    :class:`ImportResult`.  ``unit``/``year`` override what the title says.  Raises
+    :class:`DocumentImportError` (a Chinese sentence) for anything that cannot be imported."""
+    raw = read_document(path, max_bytes=max_bytes)
+    return import_raw(raw, Path(path).name, unit=unit, year=year, template=template)
+
+
+def import_bytes(data: bytes, name: str, **kwargs: object) -> ImportResult:
+    return import_raw(read_bytes(data, name), name, **kwargs)  # type: ignore[arg-type]
+
+
+def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: int | None = None,
+               template: Template | None = None) -> ImportResult:
+    template = template or default_template()
+    paras, drops = paragraphs(raw)
+    blocks, outline = _split(paras, template)
+    if not any(b.role == "heading" for b in blocks):
+        raise DocumentImportError(
+            f"在“{name}”中找不到可识别的章节标题（如“一、基本情况”“（一）部门概况”），无法按提纲导入；"
+            "请确认这是部门整体支出绩效自评报告")
+    title_block = next((b for b in blocks if b.role == "title"), None)
+    title = title_block.text if title_block else ""
+    found_year, found_unit = _identity_from_title(title)
+    signoff = _signoff(blocks)
+    if unit is None:
+        unit = found_unit
+    elif not unit.full_name:
+        unit.full_name = found_unit.full_name
+    result = ImportResult(
+        source_name=name, source_kind=raw.kind, source_text=raw.text, blocks=blocks, outline=outline,
+        template_id=template.id, unit=unit, year=year or found_year, title=title, signoff=signoff,
+        drops=drops, notes=list(raw.notes))
+    return result
+
+
+# ---------------------------------------------------------------------- identity
+def _identity_from_title(title: str) -> tuple[int | None, Unit]:
+    m = _TITLE.match(title)
+    if not m:
+        y = re.search(r"(20\d{2})\s*年", title)
+        return (int(y.group(1)) if y else None), Unit()
+    year = int(m.group(1)) if m.group(1) else None
+    full = m.group(2).strip()
+    district = re.search(r"市?([^市省]{1,4}区)", full)
+    short = re.search(r"([^区府政民人]{2,4}?街道?)办事处$", full)
+    short_name = short.group(1) if short else ""
+    if short_name and not short_name.endswith("街道"):
+        short_name = short_name.rstrip("街") + "街道"
+    return year, Unit(full_name=full, short_name=short_name, district=district.group(1) if district else "")
+
+
+def _signoff(blocks: list[SourceBlock]) -> SignOff:
+    """The 落款 at the end (unit name, date, （联系人：…，联系电话：…）): recognised and
+    kept in the sign-off, not appended to the last section's text."""
+    signoff = SignOff()
+    for b in reversed(blocks):
+        if b.role not in ("paragraph",):
+            if b.role == "table":
+                continue
+            break
+        text = b.text.strip()
+        date = parse_cn_date(text)
+        contact = _CONTACT.match(text)
+        if date:
+            signoff.issue_date = date
+        elif contact:
+            signoff.preparer, signoff.phone_office = contact.group(1), contact.group(2)
+        elif _UNIT_LINE.match(text) and "。" not in text:
+            pass
+        else:
+            break
+        b.role, b.place = "signoff", None
+    return signoff
+
+
+# ---------------------------------------------------------------------- splitting
+def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock], list[SectionSpec]]:
+    tsections = list(template.sections)
+    used: set[str] = set()
+    outline: list[SectionSpec] = []
+    keys: set[str] = set()
+    blocks: list[SourceBlock] = []
+    l1: SectionSpec | None = None
+    current: SectionSpec | None = None
+    task = item = None
+    n_tasks = 0
+    seen_heading = False
+    n_items = 0
+
+    def new_key(parent: str) -> str:
+        n = 1
+        while (f"{parent}.{n}" if parent else str(n)) in keys or any(
+                t["key"] == (f"{parent}.{n}" if parent else str(n)) for t in tsections):
+            n += 1
+        return f"{parent}.{n}" if parent else str(n)
+
+    def match(level: int, heading: str, parent: str | None) -> tuple[dict | None, float]:
+        best, best_score = None, 0.0
+        for t in tsections:
+            if t["level"] != level or t["key"] in used:
+                continue
+            if parent is not None and t["key"].rpartition(".")[0] != parent:
+                continue
+            s = similarity(heading, t["heading"])
+            if s > best_score:
+                best, best_score = t, s
+        return (best, best_score) if best_score >= MATCH_THRESHOLD else (None, best_score)
+
+    for i, p in enumerate(paras):
+        block = SourceBlock(index=i, text=p.text, role="paragraph", page=p.page)
+        blocks.append(block)
+        if p.table:
+            block.role = "table"
+            continue
+        h = p.heading
+        if h is not None and h.level <= 2:
+            seen_heading = True
+            parent_key: str | None
+            if h.level == 1:
+                parent_key = ""
+            else:
+                parent_key = l1.key if l1 else None
+            t, score = match(h.level, h.title, parent_key)
+            if t is None and h.level == 2 and l1 is None:
+                parent_key = ""
+            if t is not None:
+                used.add(t["key"])
+                spec = SectionSpec(t["key"], h.level, h.title, SectionKind(t.get("kind", "text")),
+                                   bool(t.get("required", True)), from_template=True)
+            else:
+                parent = "" if h.level == 1 else (l1.key if l1 else "0")
+                spec = SectionSpec(new_key(parent), h.level, h.title)
+            keys.add(spec.key)
+            outline.append(spec)
+            if h.level == 1:
+                l1 = spec
+            current, task, item = spec, None, None
+            block.role, block.level, block.number, block.title = "heading", h.level, h.number, h.title
+            block.body, block.stop, block.section_key = h.body, h.stop, spec.key
+            block.matched, block.score = (t["heading"] if t else ""), score
+            if h.body:
+                block.place = Place(spec.key)
+            continue
+        if current is not None and current.kind == SectionKind.TASKS and h is not None:
+            if h.level == 3:
+                task, item, n_items = n_tasks, None, 0
+                n_tasks += 1
+                block.role, block.level, block.number, block.title = "task", 3, h.number, h.title
+                block.body, block.stop, block.section_key, block.task = h.body, h.stop, current.key, task
+                if h.body:
+                    block.place = Place(current.key, task)
+                continue
+            if h.level == 4 and task is not None:
+                item = n_items
+                n_items += 1
+                block.role, block.level, block.number, block.title = "item", 4, h.number, h.title
+                # The item's full stop is printed again by the narrative (（1）标题。正文).
+                block.body, block.stop, block.section_key = h.body, "", current.key
+                block.task, block.item = task, item
+                block.place = Place(current.key, task, item)
+                continue
+        if current is None:
+            if not seen_heading and not any(b.role == "title" for b in blocks) and (
+                    any(w in p.text for w in _TITLE_WORDS) and "。" not in p.text):
+                block.role = "title"
+            else:
+                block.role = "preamble"
+            continue
+        block.place = Place(current.key, task, item) if task is not None else Place(current.key)
+    return blocks, _complete_outline(outline, tsections)
+
+
+def _complete_outline(outline: list[SectionSpec], tsections: list[dict]) -> list[SectionSpec]:
+    """Add the template's sections the document lacks (empty), each after its template
+    predecessor, so the report keeps the sections its tables and checks need."""
+    present = {s.key for s in outline}
+    out = list(outline)
+    previous: str | None = None
+    for t in tsections:
+        if t["key"] not in present:
+            spec = SectionSpec(t["key"], t["level"], t["heading"], SectionKind(t.get("kind", "text")),
+                               bool(t.get("required", True)), from_template=True, in_document=False)
+            at = 0
+            parent = t["key"].rpartition(".")[0]
+            if previous is not None and previous == parent:
+                at = next((j + 1 for j, s in enumerate(out) if s.key == parent), len(out))
+            elif previous is not None:
+                for j, s in enumerate(out):
+                    if s.key == previous or s.key.startswith(previous + "."):
+                        at = j + 1
+            out.insert(at, spec)
+            present.add(t["key"])
+        previous = t["key"]
+    return out

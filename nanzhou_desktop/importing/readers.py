@@ -1,0 +1,280 @@
+"""Readers for the documents an office already has: text extracted from a PDF (.txt),
+Word (.docx) and text-layer PDF.  Each returns :class:`RawDocument`: lines in reading
+order, with the page they came from and whether the source itself says a paragraph ends
+there (Word paragraphs do; a line of extracted text does not).
+
+The kind of a file is decided by its content, never by its extension alone, so a Word file
+renamed to .pdf still reads, and a picture renamed to .docx gets a clear message.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nanzhou_desktop.importing.errors import DocumentImportError
+
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # a report is ~100 KB of text; Word files with photos stay far below
+KIND_NAMES = {"txt": "文本文件", "docx": "Word 文档（.docx）", "pdf": "PDF 文件"}
+
+
+@dataclass
+class RawLine:
+    """One line of the source.  ``hard_break``: the source says a paragraph ends here;
+    ``starts_paragraph``: the source says one starts here (an indented PDF line);
+    ``table``: the line is a row of a table (Word), not running text."""
+
+    text: str
+    page: int = 0
+    hard_break: bool = False
+    starts_paragraph: bool = False
+    table: bool = False
+
+
+@dataclass
+class RawDocument:
+    kind: str  # txt | docx | pdf
+    lines: list[RawLine]
+    paged: bool = False  # page boundaries are known (PDF, or form feeds in text)
+    notes: list[str] = field(default_factory=list)  # said to the user (e.g. extension ≠ content)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def sniff(head: bytes) -> str:
+    """What the bytes are: txt | docx | pdf | ole | zip | image | binary | empty."""
+    if not head.strip():
+        return "empty"
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # an encrypted .docx, or an old .doc / .xls
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")):
+        return "image"
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "txt"
+
+
+def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> RawDocument:
+    """Read ``path`` into lines.  Raises :class:`DocumentImportError` for anything that is not
+    a readable report document (empty, too large, image-only PDF, encrypted Word, …)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DocumentImportError(f"找不到文件“{path}”") from None
+    except OSError as exc:
+        raise DocumentImportError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+    if path.is_dir():
+        raise DocumentImportError(f"“{path.name}”是文件夹，请选择一份报告文档")
+    if size > max_bytes:
+        raise DocumentImportError(
+            f"文件“{path.name}”有 {size / 1024 / 1024:.1f} MB，超过导入上限 {max_bytes // 1024 // 1024} MB；"
+            "报告正文通常不到 1 MB，请确认选对了文件，或删去其中的图片后再导入")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentImportError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str = "文档") -> RawDocument:
+    kind = sniff(data[:8192])
+    ext = Path(name).suffix.lower().lstrip(".")
+    if kind == "empty":
+        raise DocumentImportError(f"文件“{name}”是空的，没有可导入的内容")
+    if kind == "ole":
+        raise DocumentImportError(
+            f"文件“{name}”受密码保护（已加密），或是旧版 Word（.doc）格式，无法读取；"
+            "请在 Word 中取消密码或另存为 .docx 后再导入")
+    if kind == "image":
+        raise DocumentImportError(f"文件“{name}”是图片，不是报告文档；请导入 Word、PDF 或文本文件")
+    if kind == "binary":
+        raise DocumentImportError(f"无法识别文件“{name}”的格式；请导入 Word（.docx）、PDF 或文本（.txt）文件")
+    if kind == "zip":
+        kind = "docx"
+    reader = {"txt": _read_txt, "docx": _read_docx, "pdf": _read_pdf}[kind]
+    doc = reader(data, name)
+    if ext and ext != kind and not (kind == "txt" and ext in ("text", "md")):
+        doc.notes.append(f"文件扩展名是 .{ext}，但内容是{KIND_NAMES[kind]}，已按内容读取")
+    if not any(line.text.strip() for line in doc.lines):
+        if kind == "pdf":
+            raise DocumentImportError(
+                f"PDF 文件“{name}”没有文字层（可能是扫描件或图片），无法读取文字；请导入 Word 原稿，或先做文字识别")
+        raise DocumentImportError(f"文件“{name}”中没有文字，没有可导入的内容")
+    return doc
+
+
+# ---------------------------------------------------------------------------- text
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentImportError(f"文件“{name}”不是 UTF-8 或 GBK 编码的文本，无法读取")
+
+
+def _read_txt(data: bytes, name: str) -> RawDocument:
+    text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    pages = text.split("\f")  # pdftotext marks page ends with a form feed
+    lines = [RawLine(line, page=p) for p, page in enumerate(pages) for line in page.split("\n")]
+    return RawDocument("txt", lines, paged=len(pages) > 1)
+
+
+# ---------------------------------------------------------------------------- docx
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _read_docx(data: bytes, name: str) -> RawDocument:
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        raise DocumentImportError(f"文件“{name}”已损坏（不是完整的 Word 文档），无法读取") from None
+    if "word/document.xml" not in names:
+        if "xl/workbook.xml" in names:
+            raise DocumentImportError(f"文件“{name}”是 Excel 表格，不是报告文档；请导入报告的 Word 或 PDF 文件")
+        raise DocumentImportError(f"文件“{name}”是压缩包而不是 Word 文档，无法读取")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DocumentImportError(f"文件“{name}”已损坏，无法作为 Word 文档读取（{exc}）") from None
+    except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many kinds on damaged files
+        raise DocumentImportError(f"文件“{name}”已损坏，无法作为 Word 文档读取（{type(exc).__name__}）") from None
+    lines: list[RawLine] = []
+    page = 0
+    # Walk the body in order so tables stay where they stand between paragraphs.
+    for child in document.element.body.iterchildren():
+        if child.tag == _W + "p":
+            text = _paragraph_text(child)
+            if child.findall(f".//{_W}br[@{_W}type='page']") or child.findall(f".//{_W}lastRenderedPageBreak"):
+                page += 1
+            for part in text.split("\n"):
+                lines.append(RawLine(part, page=page, hard_break=True, starts_paragraph=True))
+        elif child.tag == _W + "tbl":
+            for row in child.iter(_W + "tr"):
+                cells = []
+                for cell in row.iter(_W + "tc"):
+                    cells.append("".join(_paragraph_text(p) for p in cell.iter(_W + "p")))
+                if any(c.strip() for c in cells):
+                    lines.append(RawLine("\t".join(cells), page=page, hard_break=True,
+                                         starts_paragraph=True, table=True))
+    return RawDocument("docx", lines, paged=False)
+
+
+def _paragraph_text(p: object) -> str:
+    out: list[str] = []
+    for node in p.iter():  # type: ignore[attr-defined]
+        tag = node.tag
+        if tag == _W + "t":
+            out.append(node.text or "")
+        elif tag == _W + "tab":
+            out.append("\t")
+        elif tag == _W + "br" and node.get(_W + "type") not in ("page", "column"):
+            out.append("\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- pdf
+_PDF_INDENT = 1.2  # a line starting this many character widths right of the margin opens a paragraph
+
+
+def _read_pdf(data: bytes, name: str) -> RawDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - unsupported crypto is the same answer for the user
+                ok = 0
+            if not ok:
+                raise DocumentImportError(f"PDF 文件“{name}”受密码保护，无法读取；请先去除密码再导入")
+        pages = list(reader.pages)
+    except DocumentImportError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentImportError(f"PDF 文件“{name}”已损坏，无法读取（{type(exc).__name__}）") from None
+    lines: list[RawLine] = []
+    for number, page in enumerate(pages):
+        try:
+            lines.extend(_pdf_page_lines(page, number))
+        except Exception as exc:  # noqa: BLE001 - one damaged page must not hide the others
+            raise DocumentImportError(f"PDF 文件“{name}”第 {number + 1} 页无法读取（{type(exc).__name__}）") from None
+    return RawDocument("pdf", lines, paged=True)
+
+
+@dataclass
+class _Run:
+    x: float
+    y: float
+    size: float
+    text: str
+
+
+def _pdf_page_lines(page: object, number: int) -> list[RawLine]:
+    """Lines of one page from the positioned text runs: runs with the same baseline form a
+    line; a line that starts right of the page's text margin (the two-character first-line
+    indent of 公文 body text, or a centred title) opens a new paragraph."""
+    runs: list[_Run] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if not text or not text.strip("\n"):
+            return
+        # Position in user space: text matrix × current matrix.
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = abs(tm[0] * cm[0]) or 1.0
+        runs.append(_Run(x, y, (size or 12.0) * scale, text))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    if not runs:
+        return []
+    # Group runs into lines by baseline (within a third of the font size).
+    rows: list[list[_Run]] = []
+    for run in runs:
+        for text_piece in run.text.split("\n"):
+            if not text_piece:
+                continue
+            piece = _Run(run.x, run.y, run.size, text_piece)
+            for row in rows:
+                if abs(row[0].y - piece.y) <= max(row[0].size, piece.size) / 3:
+                    row.append(piece)
+                    break
+            else:
+                rows.append([piece])
+            # pypdf reports the start of the run; later pieces of a multi-line run are rare
+    rows.sort(key=lambda r: -r[0].y)
+    built: list[tuple[float, float, str]] = []
+    for row in rows:
+        row.sort(key=lambda r: r.x)
+        text = "".join(r.text for r in row)
+        if text.strip():
+            built.append((row[0].x, row[0].size, text))
+    if not built:
+        return []
+    margin = min(x for x, _s, _t in built)
+    out: list[RawLine] = []
+    for x, size, text in built:
+        indented = x - margin >= _PDF_INDENT * size
+        out.append(RawLine(text.rstrip(), page=number, starts_paragraph=indented))
+    return out
+
+
+_SPACE_RUN = re.compile(r"[ \t\u3000]+")

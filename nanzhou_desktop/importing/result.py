@@ -1,0 +1,383 @@
+"""The outcome of reading a document, before anything is written: the source blocks and
+where each one goes (the mapping the preview shows and the user may change), the report
+built from that mapping, the figures recognised in its text, and what could not be placed.
+
+The report is always rebuilt from the blocks and their places, so moving a block in the
+preview and accepting gives exactly the report the preview showed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from nanzhou_desktop.importing.figures import (
+    Figure,
+    amount,
+    amount_groups,
+    figures_in,
+    part_rows,
+    project_name_before,
+    rate_note,
+)
+from nanzhou_desktop.importing.mending import Dropped
+from nanzhou_desktop.importing.outline import section_number
+from nanzhou_desktop.importing.text import fold
+from nanzhou_desktop.model import (
+    BudgetKind,
+    BudgetRow,
+    FieldRef,
+    Project,
+    Report,
+    Section,
+    SectionKind,
+    SignOff,
+    Task,
+    TaskItem,
+    Unit,
+)
+from nanzhou_desktop.money import format_money
+from nanzhou_desktop.narrative import item_number, plain_text, task_number
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a paragraph's text goes: a section's text, a work task's text, or a sub-item's."""
+
+    section_key: str
+    task: int | None = None
+    item: int | None = None
+
+
+@dataclass
+class SourceBlock:
+    """One paragraph of the source document.
+
+    ``role``: title | heading (一、/（一）) | task (1.) | item (（1）) | paragraph |
+    preamble (before the first heading) | table (a table row) | signoff (落款: unit, date,
+    联系人).  ``place`` is where its text (for a heading: the text after its full stop)
+    goes; ``None`` means not placed.
+    """
+
+    index: int
+    text: str
+    role: str
+    page: int = 0
+    level: int = 0
+    number: str = ""  # numbering as written in the source
+    title: str = ""  # heading words (heading, task, item)
+    body: str = ""  # a heading's text after its full stop, or the paragraph's text
+    stop: str = ""  # the full stop between a heading and its text
+    section_key: str = ""  # the section a heading opens (role heading)
+    task: int | None = None  # the task a task/item heading opens
+    item: int | None = None
+    place: Place | None = None
+    matched: str = ""  # for a heading: the template heading it was matched to ("" = its own section)
+    score: float = 0.0
+
+    @property
+    def placed(self) -> bool:
+        return self.role in ("title", "heading", "task", "item", "signoff") or self.place is not None
+
+    @property
+    def movable(self) -> bool:
+        return self.role in ("paragraph", "preamble", "table")
+
+
+@dataclass
+class SectionSpec:
+    key: str
+    level: int
+    heading: str
+    kind: SectionKind = SectionKind.TEXT
+    required: bool = False
+    from_template: bool = False
+    in_document: bool = True
+
+
+@dataclass
+class ImportResult:
+    """Everything the preview shows and the writer needs.  Nothing here touches a file."""
+
+    source_name: str
+    source_kind: str  # txt | docx | pdf
+    source_text: str  # the document's text as read, before any mending
+    blocks: list[SourceBlock]
+    outline: list[SectionSpec]
+    template_id: str
+    unit: Unit
+    year: int | None
+    title: str
+    signoff: SignOff = field(default_factory=SignOff)
+    drops: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    report: Report = field(init=False)
+    figures: list[Figure] = field(init=False)
+    renumbered: list[tuple[str, str]] = field(init=False)
+    report_uuid: str = field(default_factory=lambda: str(uuidlib.uuid4()))
+
+    def __post_init__(self) -> None:
+        self.rebuild()
+
+    # ------------------------------------------------------------------ the mapping
+    @property
+    def not_placed(self) -> list[SourceBlock]:
+        return [b for b in self.blocks if not b.placed]
+
+    @property
+    def unconfirmed(self) -> list[Figure]:
+        """Table values filled from the text: shown as 来自正文 until the user confirms them."""
+        return [f for f in self.figures if f.filled]
+
+    def targets(self) -> list[tuple[str, Place | None]]:
+        """Where a block can be moved: every section, task and sub-item, or 不放入."""
+        out: list[tuple[str, Place | None]] = []
+        for sec in self.report.sections:
+            out.append((f"{sec.number}{sec.heading}", Place(sec.key)))
+            if sec.kind == SectionKind.TASKS:
+                for ti, task in enumerate(self.report.tasks):
+                    out.append((f"    {task_number(ti)}{task.title}", Place(sec.key, ti)))
+                    for ii, item in enumerate(task.items):
+                        out.append((f"        {item_number(ii)}{item.title}", Place(sec.key, ti, ii)))
+        out.append(("（不放入报告，列为未放置）", None))
+        return out
+
+    def move(self, block_index: int, place: Place | None) -> None:
+        """Put a paragraph (or a not-placed block) somewhere else, and rebuild the report."""
+        block = self.blocks[block_index]
+        if not block.movable:
+            raise ValueError(f"第 {block_index + 1} 段是标题或落款，不能移动；请移动它下面的段落")
+        block.place = place
+        self.rebuild()
+
+    def set_identity(self, unit: Unit | None = None, year: int | None = None) -> None:
+        if unit is not None:
+            self.unit = unit
+        if year is not None:
+            self.year = year
+        self.rebuild()
+
+    def missing_identity(self) -> list[str]:
+        missing = []
+        if not self.unit.full_name:
+            missing.append("单位全称")
+        if not self.year:
+            missing.append("年度")
+        return missing
+
+    # ------------------------------------------------------------------ building
+    def rebuild(self) -> None:
+        bodies: dict[Place, list[str]] = {}
+        for b in self.blocks:
+            if b.place is None:
+                continue
+            text = b.body if b.role in ("heading", "task", "item") else b.text
+            if text:
+                bodies.setdefault(b.place, []).append(text)
+        sections: list[Section] = []
+        counters: dict[str, int] = {}
+        for spec in self.outline:
+            parent = spec.key.rpartition(".")[0] if spec.level > 1 else ""
+            counters[parent] = counters.get(parent, 0) + 1
+            sections.append(Section(
+                key=spec.key, level=spec.level,
+                number=section_number(min(spec.level, 2), counters[parent]) if spec.level <= 2 else "",
+                heading=spec.heading, body="\n".join(bodies.get(Place(spec.key), [])),
+                kind=spec.kind, required=spec.required))
+        tasks: list[Task] = []
+        for b in self.blocks:
+            if b.role == "task" and b.task is not None:
+                tasks.append(Task(b.title, "\n".join(bodies.get(Place(b.section_key, b.task), []))))
+            elif b.role == "item" and b.task is not None and b.item is not None:
+                tasks[b.task].items.append(
+                    TaskItem(b.title, "\n".join(bodies.get(Place(b.section_key, b.task, b.item), []))))
+        report = Report(
+            uuid=self.report_uuid, year=self.year or 0, unit=replace(self.unit), title=self.title,
+            template_id=self.template_id, sections=sections, tasks=tasks, signoff=replace(self.signoff),
+            budget=[BudgetRow(BudgetKind.TOTAL, "年度资金总额"), BudgetRow(BudgetKind.BASIC, "其中：基本支出"),
+                    BudgetRow(BudgetKind.PROJECT, "其中：项目支出")],
+        )
+        self.report = report
+        self.figures = _recognise_figures(report)
+        self.renumbered = self._renumbered()
+
+    def _renumbered(self) -> list[tuple[str, str]]:
+        """Source numbering that differs from the numbering the report generates."""
+        numbers = {s.key: s.number for s in self.report.sections}
+        out = []
+        for b in self.blocks:
+            if b.role == "heading":
+                generated = numbers.get(b.section_key, "")
+            elif b.role == "task" and b.task is not None:
+                generated = task_number(b.task)
+            elif b.role == "item" and b.item is not None:
+                generated = item_number(b.item)
+            else:
+                continue
+            if fold(b.number) != fold(generated):
+                out.append((b.number.strip(), generated))
+        return out
+
+    # ------------------------------------------------------------------ accounting
+    def accounted_text(self) -> str:
+        """Everything the import keeps or lists: the report's narrative, the sign-off lines,
+        the not-placed blocks, the dropped page numbers and headers, replaced numbering and
+        the full stops that separated a heading from its text."""
+        parts = [plain_text(self.report)]
+        parts += [b.text for b in self.blocks if b.role == "signoff" or not b.placed]
+        parts += [b.stop for b in self.blocks if b.role in ("heading", "task")]
+        parts += [d.text for d in self.drops]
+        parts += [src for src, _gen in self.renumbered]
+        return "\n".join(parts)
+
+    def lost_characters(self) -> Counter[str]:
+        """Characters of the source found neither in the report nor in any list of the
+        result (whitespace ignored; full-/half-width folded).  Empty when nothing is lost."""
+        return Counter(fold(self.source_text)) - Counter(fold(self.accounted_text()))
+
+    # ------------------------------------------------------------------ after writing
+    def figure_refs(self) -> list[tuple[Figure, FieldRef]]:
+        """Each filled figure with the FieldRef of the cell it filled (row ids are known once
+        the report has been written)."""
+        out = []
+        for f in self.unconfirmed:
+            rows = self.report.budget if f.table == "budget_rows" else self.report.projects
+            row_id = rows[f.row].id if f.row is not None and f.row < len(rows) else None
+            out.append((f, FieldRef(f.table, row_id, f.column, f.section_key)))
+        return out
+
+    def summary_lines(self) -> list[str]:
+        """What was placed and what was not, in Chinese, for the CLI and the log."""
+        r = self.report
+        placed = [b for b in self.blocks if b.place is not None]
+        lines = [f"来源：{self.source_name}（{_KIND_NAMES.get(self.source_kind, self.source_kind)}）",
+                 f"报告：{r.display_title}",
+                 f"单位：{r.unit.full_name or '未识别'}  年度：{r.year or '未识别'}"]
+        lines += [f"提示：{n}" for n in self.notes]
+        lines.append(f"已放入 {len(placed)} 段文字：")
+        for s in r.sections:
+            b = next((b for b in self.blocks if b.role == "heading" and b.section_key == s.key), None)
+            how = ("文档中没有此节，按提纲补上（空）" if b is None else
+                   "提纲外的新章节" if not b.matched else
+                   f"对应提纲“{b.matched}”" if b.matched != s.heading else "")
+            size = len(s.body)
+            lines.append(f"  {'  ' * (s.level - 1)}{s.number}{s.heading}：{size} 字" + (f"（{how}）" if how else ""))
+            if s.kind == SectionKind.TASKS and r.tasks:
+                lines.append(f"    工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个")
+        if self.figures:
+            lines.append("识别到的数字（来自正文，待确认）：")
+            for f in self.figures:
+                state = "已填入表格" if f.filled else "未填表"
+                lines.append(f"  {f.label}：{_show(f)}（{state}{'；' + f.note if f.note else ''}）")
+        else:
+            lines.append("没有在正文中识别到预算或项目数字")
+        nps = self.not_placed
+        if nps:
+            lines.append(f"未放置 {len(nps)} 段（未写入报告正文，已记入报告文件的修改记录）：")
+            for b in nps:
+                lines.append(f"  第 {b.index + 1} 段（{_ROLE_NAMES.get(b.role, b.role)}）：{_clip(b.text)}")
+        else:
+            lines.append("没有未放置的文字")
+        if self.drops:
+            lines.append(f"已去掉页码和页眉页脚 {len(self.drops)} 行：" + "、".join(
+                sorted({f"“{_clip(d.text, 20)}”（{d.reason}）" for d in self.drops})))
+        if self.renumbered:
+            lines.append("编号已按位置重新生成：" + "、".join(f"{a}→{b}" for a, b in self.renumbered))
+        return lines
+
+
+_KIND_NAMES = {"txt": "文本", "docx": "Word 文档", "pdf": "PDF"}
+_ROLE_NAMES = {"preamble": "标题前的文字", "table": "表格", "paragraph": "正文"}
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _show(f: Figure) -> str:
+    return f"{f.value}%" if f.unit == "%" else f"{format_money(f.value)} 万元"
+
+
+# ---------------------------------------------------------------------- figures
+def _recognise_figures(report: Report) -> list[Figure]:
+    """Fill the budget and project tables from the first sentence that states them (the
+    budget section first, then the projects section, then the rest), and list every other
+    statement of the same figures with whether it agrees."""
+    order = sorted(report.sections, key=lambda s: (s.kind != SectionKind.BUDGET, s.kind != SectionKind.PROJECTS))
+    figures: list[Figure] = []
+    total = report.budget[0]
+    filled_total = False
+    for sec in order:
+        for kind, m in figures_in(sec.body, sec.key):
+            initial, budget, executed, rate = amount_groups(m)
+            sentence = m.group(0)
+            span = dict(section_key=sec.key, offset=m.start(), length=m.end() - m.start(), sentence=sentence)
+            if kind == "budget":
+                if not filled_total:
+                    filled_total = True
+                    total.budget_initial = initial if initial is not None else total.budget_initial
+                    total.budget_total, total.executed = budget, executed
+                    if initial is not None:
+                        figures.append(Figure("年度资金总额·年初预算数", initial, "budget_rows", 0, "budget_initial",
+                                              filled=True, **span))
+                    figures.append(Figure("年度资金总额·全年预算数", budget, "budget_rows", 0, "budget_total",
+                                          filled=True, **span))
+                    figures.append(Figure("年度资金总额·全年执行数", executed, "budget_rows", 0, "executed",
+                                          filled=True, **span))
+                else:
+                    same = (budget, executed) == (total.budget_total, total.executed)
+                    figures.append(Figure("年度资金总额（再次出现）", budget, "", None, "", note=(
+                        "与表中数值一致" if same else
+                        f"与表中数值（预算 {format_money(total.budget_total)}、执行 {format_money(total.executed)}）不一致，请核对"),
+                        **span))
+                    if rate is None:
+                        continue
+                if rate is not None:
+                    figures.append(Figure("完成预算的百分比（正文所述）", rate, "", None, "", unit="%",
+                                          note=rate_note(rate, executed, budget), **span))
+            else:
+                name = project_name_before(sec.body, m.start())
+                existing = next((i for i, p in enumerate(report.projects) if p.name == name), None)
+                if existing is None:
+                    report.projects.append(Project(name, budget, executed))
+                    row = len(report.projects) - 1
+                    figures.append(Figure(f"{name}·预算数", budget, "projects", row, "budget_total", filled=True, **span))
+                    figures.append(Figure(f"{name}·执行数", executed, "projects", row, "executed", filled=True, **span))
+                else:
+                    p = report.projects[existing]
+                    same = (budget, executed) == (p.budget_total, p.executed)
+                    figures.append(Figure(f"{name}（再次出现）", budget, "", None, "",
+                                          note="与表中数值一致" if same else "与表中数值不一致，请核对", **span))
+                if rate is not None:
+                    figures.append(Figure(f"{name}·完成预算的百分比（正文所述）", rate, "", None, "", unit="%",
+                                          note=rate_note(rate, executed, budget), **span))
+        if sec.kind == SectionKind.BUDGET:
+            for m in part_rows(sec.body):
+                kind_ = BudgetKind.BASIC if m.group(1) == "基本支出" else BudgetKind.PROJECT
+                row_index = next(i for i, r in enumerate(report.budget) if r.kind == kind_)
+                value = amount(m.group(2))
+                if value is None or report.budget[row_index].budget_total is not None:
+                    continue
+                report.budget[row_index].budget_total = value
+                figures.append(Figure(f"{report.budget[row_index].label.removeprefix('其中：')}·全年预算数", value,
+                                      "budget_rows", row_index, "budget_total", sec.key, m.start(),
+                                      m.end() - m.start(), m.group(0), filled=True))
+    return figures
+
+
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+
+
+def parse_cn_date(text: str) -> str:
+    """2023年3月15日 → 2023-03-15 ("" when the text is not such a date)."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return ""
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return ""
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+

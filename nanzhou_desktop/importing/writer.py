@@ -1,0 +1,46 @@
+"""Write an accepted import to a new report file, with the import in the file's audit:
+one ``import`` entry for the document, one ``import-figure`` entry per table value filled
+from the text (来自正文，待确认), one ``import-unplaced`` entry per block left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nanzhou_desktop.importing.errors import DocumentImportError
+from nanzhou_desktop.importing.result import ImportResult
+from nanzhou_desktop.money import canonical
+from nanzhou_desktop.store.errors import ReportFileError
+from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
+
+
+def write_import(result: ImportResult, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Create the report file.  Raises :class:`DocumentImportError` (nothing written) when
+    the unit or year is still unknown, :class:`ReportFileError` when the file cannot be made."""
+    missing = result.missing_identity()
+    if missing:
+        raise DocumentImportError(
+            f"无法从文档中识别{ '和'.join(missing)}，请指定（命令行用 --unit / --year）；没有写入任何文件")
+    path = Path(path)
+    report = result.report
+    created = create_report_file(path, report, overwrite=overwrite)
+    try:
+        rf = open_report_file(created)
+        try:
+            # The store has no public hook for audit-only entries; these go in through its
+            # own transaction and audit writer so the entries look like every other one.
+            with rf._transaction():  # noqa: SLF001
+                rf._audit("import", "report", None, f"{result.source_name}（{len(result.blocks)} 段）",  # noqa: SLF001
+                          "由文档导入")
+                for figure, ref in result.figure_refs():  # row ids were set by create_report_file
+                    target = f"{ref.table}.{ref.column}#{ref.row}"
+                    rf._audit("import-figure", target, None, canonical(figure.value),  # noqa: SLF001
+                              f"来自正文，待确认：{figure.sentence}")
+                for block in result.not_placed:
+                    rf._audit("import-unplaced", f"source#{block.index + 1}", None, block.text,  # noqa: SLF001
+                              "未放入报告正文")
+        finally:
+            rf.close()
+    except (ReportFileError, OSError) as exc:
+        created.unlink(missing_ok=True)
+        raise ReportFileError(f"导入的报告写入“{path.name}”时出错，已删除未完成的文件：{exc}") from exc
+    return created
