@@ -32,10 +32,10 @@ KILLS = 200
 
 def _district_loader():
     try:
-        from nanzhou_desktop.district.safe_open import load_untrusted  # type: ignore[attr-defined]
+        from nanzhou_desktop.district.safe_open import load_received
     except ImportError:
         return None
-    return load_untrusted
+    return load_received
 
 
 def fuzz() -> list[Row]:
