@@ -178,6 +178,10 @@ class DistrictDb:
                     f"文件“{name}”的报告编号与已装入的“{other['unit_full_name']}”的报告相同，却来自"
                     f"“{unit}”，报告编号重复，已拒收；请向报送单位核实"), **base)
             current = next((x for x in rows if x["is_current"]), rows[0])
+            if r.revision < current["revision"]:
+                return LoadResult(outcome=Outcome.REFUSED, message=(
+                    f"文件“{name}”是 {unit} 的旧修订号 {r.revision}，已装入的是修订号 {current['revision']}，"
+                    "旧版本不会覆盖新版本，已拒收"), **base)
             same = next((x for x in rows if x["revision"] == r.revision), None)
             if same is not None:
                 if same["fingerprint"] == rec.fingerprint and same["status"] == str(r.status):
@@ -190,10 +194,6 @@ class DistrictDb:
                 return LoadResult(outcome=Outcome.REFUSED, message=(
                     f"文件“{name}”与已装入的 {unit} 修订号 {r.revision} 内容不同，同一修订号不能有两种内容，已拒收；"
                     "请报送单位解除定稿后以新的修订号重新报送"), **base)
-            if r.revision < current["revision"]:
-                return LoadResult(outcome=Outcome.REFUSED, message=(
-                    f"文件“{name}”是 {unit} 的旧修订号 {r.revision}，已装入的是修订号 {current['revision']}，"
-                    "旧版本不会覆盖新版本，已拒收"), **base)
             self._write(rec, supersede=True)
             return LoadResult(outcome=Outcome.REPLACED, message=(
                 f"文件“{name}”：{unit} 修订号 {r.revision} 已装入，替换修订号 {current['revision']}"

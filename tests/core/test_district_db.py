@@ -1,0 +1,219 @@
+"""The district database: same file twice, higher/lower revision, reviews, summary exports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.district.db import (
+    DISTRICT_APPLICATION_ID,
+    DistrictDbError,
+    Outcome,
+    Review,
+    open_district_db,
+)
+from nanzhou_desktop.district.summary import COLUMNS, summary_table, write_csv, write_xlsx
+from nanzhou_desktop.district.testdata import STREETS, street_kinds, street_reports, write_street_files
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.store.reportfile import create_report_file
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _final(r: Report) -> Report:
+    r.status = Status.FINAL
+    r.final_fingerprint = fingerprint(r)
+    return r
+
+
+def _revision(base: Report, revision: int, *, executed: str | None = None) -> Report:
+    import copy
+
+    r = copy.deepcopy(base)
+    r.revision = revision
+    if executed is not None:
+        r.budget_total_row.executed = Decimal(executed)
+    return _final(r)
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    d = open_district_db(tmp_path / "海珠区汇总.sqlite")
+    yield d
+    d.close()
+
+
+def test_new_database_has_its_own_identity(db) -> None:
+    head = db.path.read_bytes()[:100]
+    assert int.from_bytes(head[68:72], "big") == DISTRICT_APPLICATION_ID
+    assert int.from_bytes(head[60:64], "big") == 1
+
+
+def test_same_file_twice_changes_nothing(db, tmp_path: Path) -> None:
+    p = create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
+    assert db.load_file(p).outcome == Outcome.LOADED
+    before = _sha(db.path)
+    res = db.load_file(p)
+    assert res.outcome == Outcome.PRESENT and "已装入过" in res.message
+    assert _sha(db.path) == before
+    # The same content under another file name is the same report too.
+    q = tmp_path / "copy.sqlite"
+    q.write_bytes(p.read_bytes())
+    assert db.load_file(q).outcome == Outcome.PRESENT
+
+
+def test_higher_revision_replaces_and_keeps_history_lower_refused(db, tmp_path: Path) -> None:
+    base = example_report(fresh_uuid=True)
+    r1 = create_report_file(tmp_path / "r1.sqlite", _revision(base, 1))
+    r2 = create_report_file(tmp_path / "r2.sqlite", _revision(base, 2, executed="19800.00"))
+    assert db.load_file(r1).outcome == Outcome.LOADED
+    res = db.load_file(r2)
+    assert res.outcome == Outcome.REPLACED and "修订号 2" in res.message
+    (unit,) = db.units()
+    assert unit.revision == 2 and unit.executed == Decimal("19800.00") and unit.history == 1
+    assert [h["revision"] for h in db.history(base.uuid)] == [1, 2]
+    assert db.report(base.uuid, 1).budget_total_row.executed == Decimal("19738.24")
+    before = _sha(db.path)
+    low = db.load_file(r1)
+    assert low.outcome == Outcome.REFUSED and "旧修订号 1" in low.message
+    assert _sha(db.path) == before
+
+
+def test_same_revision_different_content_is_refused(db, tmp_path: Path) -> None:
+    base = example_report(fresh_uuid=True)
+    a = create_report_file(tmp_path / "a.sqlite", _revision(base, 1))
+    b = create_report_file(tmp_path / "b.sqlite", _revision(base, 1, executed="1.00"))
+    db.load_file(a)
+    before = _sha(db.path)
+    res = db.load_file(b)
+    assert res.outcome == Outcome.REFUSED and "同一修订号" in res.message
+    assert _sha(db.path) == before
+
+
+def test_draft_then_final_of_same_revision_replaces_the_draft(db, tmp_path: Path) -> None:
+    base = example_report(fresh_uuid=True)
+    draft = create_report_file(tmp_path / "draft.sqlite", base)
+    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    assert db.load_file(draft).outcome == Outcome.LOADED
+    assert db.units()[0].fingerprint_ok is None
+    assert db.load_file(final).outcome == Outcome.REPLACED
+    (unit,) = db.units()
+    assert unit.status == "已定稿" and unit.fingerprint_ok is True and unit.history == 0
+
+
+def test_second_report_of_same_unit_and_year_is_refused(db, tmp_path: Path) -> None:
+    a = create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
+    b = create_report_file(tmp_path / "b.sqlite", _final(example_report(fresh_uuid=True)))
+    db.load_file(a)
+    res = db.load_file(b)
+    assert res.outcome == Outcome.REFUSED and "同一单位同一年度" in res.message
+    db.remove(db.units()[0].uuid)
+    assert db.load_file(b).outcome == Outcome.LOADED
+
+
+def test_review_and_returned_unit_next_revision_shows_as_new(db, tmp_path: Path) -> None:
+    base = example_report(fresh_uuid=True)
+    db.load_file(create_report_file(tmp_path / "r1.sqlite", _revision(base, 1)))
+    with pytest.raises(DistrictDbError, match="写明"):
+        db.review(base.uuid, Review.RETURNED, "  ")
+    db.review(base.uuid, Review.RETURNED, "执行率与正文不一致，请核对")
+    (unit,) = db.units()
+    assert unit.review == Review.RETURNED and "执行率" in unit.review_note
+    db.load_file(create_report_file(tmp_path / "r2.sqlite", _revision(base, 2)))
+    (unit,) = db.units()
+    assert unit.revision == 2 and unit.review == Review.PENDING and unit.review_note == ""
+    db.review(base.uuid, Review.APPROVED)
+    assert db.units()[0].review == Review.APPROVED
+    assert [x["decision"] for x in db.reviews(base.uuid)] == ["退回修改", "已审核"]
+
+
+def test_reopening_keeps_everything_and_refuses_foreign_files(tmp_path: Path) -> None:
+    path = tmp_path / "d.sqlite"
+    with open_district_db(path) as d:
+        d.load_file(create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True))))
+    before = _sha(path)
+    with open_district_db(path) as d:
+        assert len(d.units()) == 1
+    assert _sha(path) == before  # opening writes nothing
+    with pytest.raises(DistrictDbError, match="报告文件"):
+        open_district_db(tmp_path / "a.sqlite")
+    other = tmp_path / "x.txt"
+    other.write_text("hello")
+    with pytest.raises(DistrictDbError, match="不是区级汇总库"):
+        open_district_db(other)
+    with pytest.raises(DistrictDbError, match="文件夹"):
+        open_district_db(tmp_path)
+
+
+def test_eighteen_streets_are_distinct_and_deterministic(tmp_path: Path) -> None:
+    a, b = street_reports(7), street_reports(7)
+    assert [r.uuid for r in a] == [r.uuid for r in b]
+    assert [fingerprint(r) for r in a] == [fingerprint(r) for r in b]
+    assert len({r.uuid for r in a}) == 18
+    assert [r.unit.short_name for r in a] == [f"{s}街道" for s in STREETS]
+    assert len({r.budget_total_row.budget_total for r in a}) >= 15
+    kinds = street_kinds(7)
+    assert list(kinds.values()).count("errors") == 2 and list(kinds.values()).count("unfinished") == 3
+    # The narrative quotes the street's own figures, not 南洲's.
+    for r in a:
+        if r.unit.short_name != "南洲街道":
+            text = "".join(s.body for s in r.sections)
+            assert "南洲" not in text and "19,910.75" not in text
+    assert street_reports(8)[0].uuid != a[0].uuid
+
+
+def test_load_eighteen_streets_and_export_summary(db, tmp_path: Path) -> None:
+    paths = write_street_files(tmp_path / "received", seed=3)
+    seen = []
+    results = db.load_files(paths, progress=lambda i, r: seen.append(i) is None)
+    assert [r.outcome for r in results] == [Outcome.LOADED] * 18
+    assert seen == list(range(18))
+    rows = db.units()
+    assert len(rows) == 18
+    kinds = street_kinds(3)
+    drafts = {f"{s}街道" for s, k in kinds.items() if k != "final"}
+    assert {r.short_name for r in rows if r.status == "草稿"} == drafts
+    assert all(r.fingerprint_ok for r in rows if r.status == "已定稿")
+    assert all(r.execution_rate is not None for r in rows)
+    table = summary_table(rows)
+    assert table[0] == [c.title for c in COLUMNS] and len(table) == 19
+    csv_path = write_csv(rows, tmp_path / "汇总.csv")
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh)) == table
+    xlsx = write_xlsx(rows, tmp_path / "汇总.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx).active
+    assert ws.max_row == 19
+    header = [c.value for c in ws[1]]
+    assert header == [c.title for c in COLUMNS]
+    first = rows[0]
+    rate_col = header.index("执行率") + 1
+    assert ws.cell(2, rate_col).value == pytest.approx(float(first.execution_rate) / 100, abs=1e-6)
+    assert ws.cell(2, rate_col).number_format == "0.00%"
+    assert ws.cell(2, header.index("全年预算数（万元）") + 1).value == float(first.budget_total)
+
+
+def test_cancel_stops_before_the_next_file_and_keeps_what_was_loaded(db, tmp_path: Path) -> None:
+    paths = write_street_files(tmp_path / "received", seed=4)
+    results = db.load_files(paths, progress=lambda i, r: i < 4)
+    assert len(results) == 5 and len(db.units()) == 5
+
+
+def test_bad_file_among_good_ones_does_not_stop_the_others(db, tmp_path: Path) -> None:
+    paths = write_street_files(tmp_path / "received", seed=5)
+    bad = tmp_path / "received" / "坏文件.sqlite"
+    bad.write_bytes(b"garbage" * 100)
+    results = db.load_files(paths[:3] + [bad] + paths[3:6])
+    assert [r.outcome for r in results].count(Outcome.REFUSED) == 1
+    assert len(db.units()) == 6
