@@ -1,0 +1,100 @@
+"""print / verify: the printed report and the check that ties paper to file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nanzhou_desktop.cli import CliError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("print", help="按 GB/T 9704 版式生成报告 PDF（附自评表），可同时生成 Word、Excel 副本")
+    p.add_argument("file", help="报告文件（.sqlite）")
+    p.add_argument("-o", "--output", required=True, help="要写入的 PDF 文件")
+    p.add_argument("--docx", help="同时写入 Word 副本（.docx）")
+    p.add_argument("--xlsx", help="同时写入自评表 Excel 副本（.xlsx）")
+    p.add_argument("--fonts", action="store_true", help="列出所用字体")
+    p.set_defaults(handler=cmd_print)
+
+    p = sub.add_parser("verify", help="显示报告的内容指纹与二维码内容；--qr 核对纸面二维码与文件是否一致")
+    p.add_argument("file", help="报告文件（.sqlite）")
+    p.add_argument("--qr", help="从纸面二维码读出的内容")
+    p.set_defaults(handler=cmd_verify)
+
+
+def _check_output(path: str, suffix: str, what: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise CliError(f"{what}文件名应以 {suffix} 结尾：{path}")
+    if out.is_dir():
+        raise CliError(f"“{path}”是一个文件夹，请给出{what}文件名")
+    if not out.parent.exists():
+        raise CliError(f"文件夹“{out.parent}”不存在")
+    return out
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.render.fonts import FontError
+    from nanzhou_desktop.render.pdf import RenderError, render_pdf
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    pdf_out = _check_output(args.output, ".pdf", "PDF ")
+    docx_out = _check_output(args.docx, ".docx", "Word ") if args.docx else None
+    xlsx_out = _check_output(args.xlsx, ".xlsx", "Excel ") if args.xlsx else None
+    with open_report_file(args.file, read_only=True) as rf:
+        report = rf.report
+    from nanzhou_desktop.rules import check
+
+    result = check(report)
+    try:
+        info = render_pdf(report, pdf_out, result=result)
+    except (FontError, RenderError) as exc:
+        raise CliError(str(exc)) from None
+    print(f"已生成 {info.path}（{info.pages} 页，内容指纹 {info.fingerprint[:16]}…）")
+    if args.fonts:
+        from nanzhou_desktop.render.fonts import find_fonts
+
+        for line in find_fonts().describe():
+            print(f"  {line}")
+    if info.missing_chars:
+        chars = "".join(sorted(info.missing_chars))
+        sys.stderr.write(f"注意：以下字符在所有可用字体中都没有，打印出来会是方框：{chars}；请安装包含这些字的字体，或改用常用字。\n")
+    if docx_out:
+        from nanzhou_desktop.render.docx import write_docx
+
+        write_docx(report, docx_out, result=result)
+        print(f"已生成 Word 副本 {docx_out}")
+    if xlsx_out:
+        from nanzhou_desktop.render.xlsx import write_xlsx
+
+        write_xlsx(report, xlsx_out, result=result)
+        print(f"已生成 Excel 副本 {xlsx_out}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.content import fingerprint
+    from nanzhou_desktop.render.stamp import QrPayloadError, compare_payload, qr_payload
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    with open_report_file(args.file, read_only=True) as rf:
+        report = rf.report
+    fp = fingerprint(report)
+    if args.qr is None:
+        print(f"单位：{report.unit.full_name}")
+        print(f"年度：{report.year}  修订号：{report.revision}  状态：{report.status}")
+        print(f"内容指纹：{fp}")
+        print(f"二维码内容：{qr_payload(report, fp)}")
+        return 0
+    try:
+        diffs = compare_payload(report, args.qr)
+    except QrPayloadError as exc:
+        raise CliError(str(exc), 2) from None
+    if diffs:
+        for d in diffs:
+            print(d)
+        raise CliError("纸面与报告文件不一致。", 1)
+    print(f"一致：纸面二维码与报告文件相同（内容指纹 {fp}）。")
+    return 0

@@ -1,0 +1,176 @@
+"""Text on the GB/T 9704 character grid: a reportlab flowable that lays out one paragraph
+with our own Chinese line breaking, per-character font fallback, and splitting across
+pages line by line.
+
+Why not reportlab's Paragraph: its CJK wrapping hangs a closing mark into the right
+margin (outside the text block) and never applies the "cannot end a line" rule; and the
+grid wants exactly 28 characters of 16 pt on 156 mm, which means a slightly negative
+character spacing, as Word's document grid does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from nanzhou_desktop.render.fonts import FontFace, FontSet, font_for, register
+from nanzhou_desktop.render.linebreak import Line, break_lines
+
+
+class GridText:
+    """Measures and draws text of one role and size with per-character fallback fonts."""
+
+    def __init__(self, fonts: FontSet, role: str, size: float, missing: set[str]) -> None:
+        self.fonts = fonts
+        self.role = role
+        self.size = size
+        self.missing = missing  # characters no font has (shared with the render's report)
+        self._face_of: dict[str, FontFace] = {}
+        self._width_of: dict[str, float] = {}
+        register(fonts[role])
+
+    def face(self, ch: str) -> FontFace:
+        face = self._face_of.get(ch)
+        if face is None:
+            found = font_for(self.fonts, self.role, ch) if not ch.isspace() else None
+            if found is None:
+                if not ch.isspace():
+                    self.missing.add(ch)
+                found = self.fonts[self.role]
+            else:
+                register(found)
+            face = self._face_of[ch] = found
+        return face
+
+    def char_width(self, ch: str) -> float:
+        w = self._width_of.get(ch)
+        if w is None:
+            w = self._width_of[ch] = stringWidth(ch, self.face(ch).rl_name, self.size)
+        return w
+
+    def width(self, text: str) -> float:
+        return sum(self.char_width(c) for c in text)
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """(reportlab font name, text) runs of one face each."""
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            name = self.face(ch).rl_name
+            if out and out[-1][0] == name:
+                out[-1] = (name, out[-1][1] + ch)
+            else:
+                out.append((name, ch))
+        return out
+
+    def draw(self, canv, x: float, y: float, text: str, char_space: float) -> None:
+        t = canv.beginText(x, y)
+        t.setCharSpace(char_space)
+        for name, part in self.runs(text):
+            t.setFont(name, self.size)
+            t.textOut(part)
+        canv.drawText(t)
+
+
+@dataclass
+class Grid:
+    """The page grid: line pitch and character pitch (GB/T 9704: 22 × 28 on 156 × 225 mm)."""
+
+    width: float
+    pitch: float  # line pitch
+    char: float  # character pitch
+    size: float  # body size
+
+    @property
+    def spacing(self) -> float:
+        """Character spacing that puts ``size`` glyphs on the ``char`` pitch (slightly negative)."""
+        return self.char - self.size
+
+
+class GridPara(Flowable):
+    """One paragraph (or heading, or title) on the grid.
+
+    ``indent`` is in grid characters (2 for body text and headings); ``align`` is justify,
+    center or left.  ``lines_per_row`` > 1 (the title at 22 pt) is not needed: every line
+    takes one pitch.  ``keep_tail`` lines of the paragraph always travel with ``trailer``
+    (the sign-off block), so the seal never stands on a page without text.
+    """
+
+    def __init__(self, text: str, gt: GridText, grid: Grid, *, indent: int = 2, align: str = "justify",
+                 pitch: float | None = None, lines: list[Line] | None = None, trailer: Flowable | None = None,
+                 keep_tail: int = 2, continued: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.gt = gt
+        self.grid = grid
+        self.indent = indent
+        self.align = align
+        self.row = pitch or grid.pitch
+        self.trailer = trailer
+        self.keep_tail = keep_tail
+        self.continued = continued  # a continuation after a page break: no first-line indent
+        self._lines = lines
+
+    # grid spacing at this size: the title keeps its own natural spacing
+    @property
+    def _spacing(self) -> float:
+        return self.grid.spacing if self.gt.size == self.grid.size else 0.0
+
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            first = self.grid.width - self.indent * self.grid.char
+            self._lines = break_lines(self.text, self.gt.width,
+                                      lambda i: first if i == 0 else self.grid.width, spacing=self._spacing)
+        return self._lines
+
+    def _trailer_height(self, avail_width: float) -> float:
+        if self.trailer is None:
+            return 0.0
+        return self.trailer.wrap(avail_width, 10_000)[1]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        self.width = availWidth
+        self.height = len(self.lines()) * self.row + self._trailer_height(availWidth)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        lines = self.lines()
+        fit = int((availHeight + 0.5) // self.row)
+        if self.trailer is not None:
+            tail = self._trailer_height(availWidth)
+            if len(lines) * self.row + tail <= availHeight + 0.5:
+                return [self]
+            fit = min(fit, len(lines) - self.keep_tail)
+        if fit <= 0 or fit >= len(lines) and self.trailer is None:
+            return []
+        head = GridPara(self.text, self.gt, self.grid, indent=self.indent, align=self.align, pitch=self.row,
+                        lines=lines[:fit], continued=self.continued)
+        rest = GridPara(self.text, self.gt, self.grid, indent=self.indent, align=self.align, pitch=self.row,
+                        lines=lines[fit:], trailer=self.trailer, keep_tail=self.keep_tail, continued=True)
+        return [head, rest]
+
+    def draw(self) -> None:
+        canv = self.canv
+        gt = self.gt
+        size = gt.size
+        # Baseline inside the line cell: glyph box (ascent ≈ 0.88 em) centred in the pitch.
+        base = (self.row - size) / 2 + size * 0.88
+        y = self.height
+        for n, line in enumerate(self.lines()):
+            y_line = y - n * self.row - base
+            first = n == 0 and not self.continued
+            x0 = self.indent * self.grid.char if first else 0.0
+            avail = self.width - x0
+            spacing = self._spacing
+            natural = gt.width(line.text)
+            if self.align == "center":
+                gap = (self.width - (natural + spacing * max(line.chars - 1, 0))) / 2
+                gt.draw(canv, max(gap, 0.0), y_line, line.text, spacing)
+            elif self.align == "justify" and not line.last and line.chars > 1:
+                cs = (avail - natural) / (line.chars - 1)
+                gt.draw(canv, x0, y_line, line.text, cs)
+            else:
+                gt.draw(canv, x0, y_line, line.text, spacing)
+        if self.trailer is not None:
+            self.trailer.drawOn(canv, 0, 0)

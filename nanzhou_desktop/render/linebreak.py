@@ -1,0 +1,135 @@
+"""Chinese line breaking (禁则): which characters may not start or end a line, and a greedy
+breaker that honours them without letting anything hang into the margin.
+
+reportlab's own lists (``reportlab.lib.textsplit``) miss several marks used in Chinese
+(，；：？！”’》〉… and others); :func:`patch_reportlab` extends them so that table cells
+laid out by reportlab's ``wordWrap='CJK'`` obey the same rules.  That touches reportlab
+internals: reportlab is pinned and ``tests/core/test_render_linebreak.py`` guards it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Marks that may never begin a line (closing punctuation, full stops, pause marks …).
+CANNOT_START = (
+    "，。、；：？！）》”’〉」』】〕｝］〗〙…—·％‰℃"
+    "!),.:;?]}%"
+    "ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+# Marks that may never end a line (opening brackets and quotes).
+CANNOT_END = "（《“‘〈「『【〔｛［〖〘(<[{"
+
+# A run that must not be broken: Latin letters, digits and the marks inside numbers
+# (19,910.75  99.13%  2022-12-31  No.3).
+_UNBREAKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/_:@#&'’]*")
+
+
+def tokens(text: str) -> list[str]:
+    """Split text into break units: one CJK character, one space, or one unbreakable Latin run.
+
+    A trailing mark such as ``%`` stays with its number; spaces are their own tokens so the
+    breaker can drop them at line ends.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        m = _UNBREAKABLE.match(text, i)
+        if m:
+            run = m.group(0)
+            # "19,738.24," would keep the sentence comma inside the number; give it back.
+            while len(run) > 1 and run[-1] in ",.:'’":
+                run = run[:-1]
+            out.append(run)
+            i += len(run)
+        else:
+            out.append(text[i])
+            i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    width: float  # natural width (sum of token widths, no extra spacing)
+    chars: int  # number of characters (for justification)
+    last: bool  # last line of its paragraph: not justified
+
+
+def _starts_bad(tok: str) -> bool:
+    return tok[:1] in CANNOT_START
+
+
+def _ends_bad(tok: str) -> bool:
+    return tok[-1:] in CANNOT_END
+
+
+def break_lines(text: str, width_of: Callable[[str], float], max_widths: Callable[[int], float],
+                *, spacing: float = 0.0) -> list[Line]:
+    """Greedy breaking with the 禁则 above.
+
+    ``width_of(token)`` gives the natural width; ``spacing`` is added after each character
+    (negative on a character grid); ``max_widths(i)`` the width of line ``i`` (the first line
+    is shorter by the indent).  When the next line would start with a forbidden mark, or this
+    one end with an opening mark, characters are pushed to the next line (never hung into
+    the margin) and the short line is later justified.
+    """
+    toks = tokens(text)
+    widths = [width_of(t) + spacing * len(t) for t in toks]
+    lines: list[Line] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        while i < n and toks[i] == " ":  # no line starts with a space
+            i += 1
+        if i >= n:
+            break
+        limit = max_widths(len(lines)) + 0.01
+        used = 0.0
+        j = i
+        while j < n and used + widths[j] <= limit:
+            used += widths[j]
+            j += 1
+        if j == i:  # a single token wider than the line (a very long number): take it anyway
+            j = i + 1
+        if j < n:
+            k = j
+            # Move the break back while it would start a line with a closing mark or end one
+            # with an opening mark; keep at least one token on the line.
+            while k > i + 1 and (_starts_bad(toks[k]) or _ends_bad(toks[k - 1]) or toks[k] == " " and
+                                 k + 1 < n and _starts_bad(toks[k + 1])):
+                k -= 1
+            if k > i + 1 or not (_starts_bad(toks[k]) or _ends_bad(toks[k - 1])):
+                j = k
+        end = j
+        while end > i and toks[end - 1] == " ":  # nor ends with one
+            end -= 1
+        seg = toks[i:end]
+        lines.append(Line("".join(seg), sum(widths[i:end]), sum(len(t) for t in seg), last=j >= n))
+        i = j
+    if lines and not lines[-1].last:
+        last = lines[-1]
+        lines[-1] = Line(last.text, last.width, last.chars, True)
+    return lines
+
+
+_patched = False
+
+
+def patch_reportlab() -> None:
+    """Extend reportlab's CJK 禁则 lists with ours (idempotent)."""
+    global _patched
+    if _patched:
+        return
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    start = "".join(dict.fromkeys(textsplit.ALL_CANNOT_START + CANNOT_START))
+    end = "".join(dict.fromkeys(textsplit.ALL_CANNOT_END + CANNOT_END))
+    textsplit.ALL_CANNOT_START = start
+    textsplit.ALL_CANNOT_END = end
+    paragraph.ALL_CANNOT_START = start
+    _patched = True

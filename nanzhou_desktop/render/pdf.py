@@ -1,0 +1,501 @@
+"""The printed report: a GB/T 9704-2012 PDF by reportlab.
+
+Page: A4, 37 mm top and 28 mm left margins, a 156 × 225 mm text block holding 22 lines of
+28 characters of 3号 (16 pt) body text.  The narrative is walked through
+:func:`nanzhou_desktop.narrative.blocks`, so numbering is the same as in the window and the
+Word copy.  After the body: the sign-off (unit and 成文日期, room for the seal, kept with the
+last lines of text), the 附注 line, then the annex 部门整体支出绩效自评表 on landscape
+pages with a chart and the QR code that carries the full content fingerprint.
+
+Every page carries a small line with unit, year, revision and the start of the fingerprint;
+a draft carries a red 草稿 mark on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.money import format_money, format_rate
+from nanzhou_desktop.narrative import blocks
+from nanzhou_desktop.render import table_data
+from nanzhou_desktop.render.fonts import FontSet, find_fonts, font_for, register
+from nanzhou_desktop.render.grid import Grid, GridPara, GridText
+from nanzhou_desktop.render.linebreak import break_lines, patch_reportlab
+from nanzhou_desktop.render.output import OutputError, atomic_write
+from nanzhou_desktop.render.stamp import QrFlowable, page_stamp, qr_payload
+from nanzhou_desktop.rules.findings import CheckResult
+
+# -- GB/T 9704 geometry -----------------------------------------------------------------
+PAGE_W, PAGE_H = A4
+MARGIN_TOP = 37 * mm
+MARGIN_LEFT = 28 * mm
+BLOCK_W = 156 * mm
+BLOCK_H = 225 * mm
+BLOCK_BOTTOM = PAGE_H - MARGIN_TOP - BLOCK_H  # 35 mm
+LINES, CHARS = 22, 28
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+PAGE_NO_SIZE = 14.0  # 4号
+PAGE_NO_GAP = 7 * mm  # 一字线 top 7 mm below the block
+STAMP_SIZE = 7.0
+GRID = Grid(width=BLOCK_W, pitch=BLOCK_H / LINES, char=BLOCK_W / CHARS, size=BODY_SIZE)
+
+# The annex: landscape A4, a wider block with the same page furniture.
+ANNEX_W, ANNEX_H = landscape(A4)
+ANNEX_MARGIN_X = 20 * mm
+ANNEX_MARGIN_TOP = 22 * mm
+ANNEX_MARGIN_BOTTOM = 25 * mm
+TABLE_SIZE = 10.5  # 五号
+
+ProgressFn = Callable[[int, int], None]
+
+
+class RenderError(RuntimeError):
+    """The PDF could not be written; ``str(err)`` is a Chinese sentence."""
+
+
+@dataclass
+class PdfInfo:
+    path: Path
+    pages: int
+    fonts_used: dict[str, str] = field(default_factory=dict)  # role → "family (file)"
+    missing_chars: set[str] = field(default_factory=set)  # characters no font could print
+    fingerprint: str = ""
+    qr_payload: str = ""
+
+
+def chinese_date(iso: str) -> str:
+    """'2023-03-15' → '2023年3月15日' (no zero padding); '' when empty or unreadable."""
+    try:
+        d = _dt.date.fromisoformat(iso.strip())
+    except ValueError:
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# -- the document -------------------------------------------------------------------------
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, filename: str, progress: ProgressFn | None, total: int, **kw) -> None:
+        super().__init__(filename, **kw)
+        self._progress = progress
+        self._total = total
+        self._done = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab API
+        if self._progress is not None:
+            self._done += 1
+            self._progress(min(self._done, self._total), self._total)
+
+
+class _Renderer:
+    def __init__(self, report: Report, result: CheckResult, fonts: FontSet) -> None:
+        self.report = report
+        self.result = result
+        self.fonts = fonts
+        self.missing: set[str] = set()
+        self.fp = fingerprint(report)
+        self.payload = qr_payload(report, self.fp)
+        self.body = GridText(fonts, "body", BODY_SIZE, self.missing)
+        self.title = GridText(fonts, "title", TITLE_SIZE, self.missing)
+        self.h1 = GridText(fonts, "heading1", BODY_SIZE, self.missing)
+        self.h2 = GridText(fonts, "heading2", BODY_SIZE, self.missing)
+        for role in ("page_number",):
+            register(fonts[role])
+        self.body_font = fonts["body"].rl_name
+        self.stamp_text = page_stamp(report, self.fp)
+        self.small = GridText(fonts, "body", STAMP_SIZE, self.missing)
+
+    # -- page furniture ----------------------------------------------------------------
+    def _furniture(self, canv, doc, page_w: float, block_left: float, block_right: float,
+                   block_bottom: float, top: float) -> None:
+        canv.saveState()
+        n = canv.getPageNumber()
+        # Page number "— n —": odd pages at the right, even pages at the left, one character in.
+        text = f"— {n} —"
+        pn = self.fonts["page_number"]
+        y = block_bottom - PAGE_NO_GAP - PAGE_NO_SIZE * 0.8
+        canv.setFont(pn.rl_name, PAGE_NO_SIZE)
+        if n % 2:
+            canv.drawRightString(block_right - PAGE_NO_SIZE, y, text)
+        else:
+            canv.drawString(block_left + PAGE_NO_SIZE, y, text)
+        # Unit · year · revision · fingerprint, small and grey, at the foot.
+        canv.setFillColor(colors.Color(0.35, 0.35, 0.35))
+        width = self.small.width(self.stamp_text)
+        self.small.draw(canv, (page_w - width) / 2, 10 * mm, self.stamp_text, 0)
+        if self.report.status == Status.DRAFT:
+            self._draft_mark(canv, block_right, top)
+        canv.restoreState()
+
+    def _draft_mark(self, canv, right: float, top: float) -> None:
+        size = 18.0
+        face = self.fonts["heading1"].rl_name
+        w = size * 2 + 10
+        h = size + 8
+        x = right - w
+        y = top - h
+        canv.setStrokeColor(colors.red)
+        canv.setFillColor(colors.red)
+        canv.setLineWidth(1.5)
+        canv.rect(x, y, w, h, stroke=1, fill=0)
+        canv.setFont(face, size)
+        canv.drawCentredString(x + w / 2, y + 6.5, "草稿")
+
+    def on_portrait(self, canv, doc) -> None:
+        self._furniture(canv, doc, PAGE_W, MARGIN_LEFT, MARGIN_LEFT + BLOCK_W, BLOCK_BOTTOM, PAGE_H - 12 * mm)
+
+    def on_landscape(self, canv, doc) -> None:
+        self._furniture(canv, doc, ANNEX_W, ANNEX_MARGIN_X, ANNEX_W - ANNEX_MARGIN_X, ANNEX_MARGIN_BOTTOM,
+                        ANNEX_H - 6 * mm)
+
+    # -- body ------------------------------------------------------------------------
+    def _title(self) -> list[Flowable]:
+        """The title centred, its lines balanced (no lone "处" on a line of its own)."""
+        text = self.report.display_title
+        total = self.title.width(text)
+        n_lines = len(break_lines(text, self.title.width, lambda i: BLOCK_W))
+        lines = None
+        if n_lines > 1:
+            limit = total / n_lines
+            while limit <= BLOCK_W:
+                lines = break_lines(text, self.title.width, lambda i, lim=limit: lim)
+                if len(lines) <= n_lines:
+                    break
+                limit += TITLE_SIZE / 2
+        paras: list[Flowable] = [GridPara(text, self.title, GRID, indent=0, align="center", lines=lines)]
+        paras.append(Spacer(BLOCK_W, GRID.pitch))  # one empty line under the title
+        return paras
+
+    def body_story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        bl = blocks(self.report)
+        # A heading (or a run of headings) must have at least two lines of text under it on
+        # the same page; CondPageBreak before the run moves it to the next page otherwise.
+        i = 0
+        while i < len(bl):
+            b = bl[i]
+            if b.kind == "title":
+                story += self._title()
+                i += 1
+                continue
+            if b.kind == "heading":
+                run = []
+                while i < len(bl) and bl[i].kind == "heading":
+                    run.append(self._heading(bl[i]))
+                    i += 1
+                need = sum(len(h.lines()) for h in run) * GRID.pitch
+                if i < len(bl):
+                    nxt = self._paragraph(bl[i])
+                    need += min(len(nxt.lines()), 2) * GRID.pitch
+                story.append(CondPageBreak(need + 0.5))
+                story += run
+                continue
+            story.append(self._paragraph(b))
+            i += 1
+        return story
+
+    def _heading(self, b) -> GridPara:
+        gt = {1: self.h1, 2: self.h2}.get(b.level, self.body)
+        return GridPara(f"{b.number}{b.text}", gt, GRID, indent=2)
+
+    def _paragraph(self, b) -> GridPara:
+        return GridPara(b.full_text, self.body, GRID, indent=2)
+
+    # -- sign-off ----------------------------------------------------------------------
+    def signoff(self) -> Flowable:
+        return _SignOff(self)
+
+    # -- annex -------------------------------------------------------------------------
+    def _cell(self, text: str, size: float = TABLE_SIZE, *, align: str = "left", bold_face: str | None = None) -> Paragraph:
+        style = ParagraphStyle(
+            "cell", fontName=bold_face or self.body_font, fontSize=size, leading=size * 1.3,
+            wordWrap="CJK", alignment={"left": 0, "center": 1, "right": 2}[align])
+        return Paragraph(self._markup(text, "heading1" if bold_face else "body"), style)
+
+    def _markup(self, text: str, role: str) -> str:
+        """Escape for reportlab's mini-HTML and switch to a fallback font for characters the
+        role's face lacks, so a table cell never shows a box."""
+        out = []
+        main = self.fonts[role]
+        for ch in text:
+            if ch.isspace() or ord(ch) < 128:
+                out.append(escape(ch))
+                continue
+            face = font_for(self.fonts, role, ch)
+            if face is None:
+                self.missing.add(ch)
+                out.append(escape(ch))
+            elif face != main:
+                register(face)
+                out.append(f'<font face="{face.rl_name}">{escape(ch)}</font>')
+            else:
+                out.append(escape(ch))
+        return "".join(out)
+
+    def _table(self, data: list[list], widths: list[float], *, header_rows: int = 1,
+               extra: list[tuple] | None = None) -> Table:
+        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ]
+        t.setStyle(TableStyle(style + (extra or [])))
+        return t
+
+    def annex_story(self) -> list[Flowable]:
+        r = self.report
+        data = table_data.build(r, self.result)
+        width = ANNEX_W - 2 * ANNEX_MARGIN_X
+        hc = lambda s: self._cell(s, align="center", bold_face=self.fonts["heading1"].rl_name)  # noqa: E731
+        c = self._cell
+        num = lambda s: self._cell(s, align="right")  # noqa: E731
+        story: list[Flowable] = [NextPageTemplate("annex"), PageBreak()]
+        story.append(Paragraph(self._markup("附件", "heading1"), ParagraphStyle(
+            "annex-label", fontName=self.fonts["heading1"].rl_name, fontSize=BODY_SIZE, leading=22)))
+        story.append(Paragraph(self._markup(f"{r.year}年度部门整体支出绩效自评表", "title"), ParagraphStyle(
+            "annex-title", fontName=self.fonts["title"].rl_name, fontSize=18, leading=26, alignment=1)))
+        story.append(Table(
+            [[c(f"单位名称（盖章）：{r.unit.full_name}"), c("金额单位：万元", align="right")]],
+            colWidths=[width * 0.7, width * 0.3], hAlign="LEFT",
+            style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(Spacer(width, 3))
+
+        # 预算执行情况
+        w = [width * f for f in (0.16, 0.10, 0.11, 0.11, 0.09, 0.06, 0.06, 0.31)]
+        rows = [[hc("预算执行情况"), hc("年初预算数"), hc("全年预算数（A）"), hc("全年执行数（B）"),
+                 hc("执行率（B/A）"), hc("分值"), hc("得分"), hc("偏差原因")]]
+        for m in data.budget:
+            rows.append([c(m.label), num(format_money(m.budget_initial)), num(format_money(m.budget_total)),
+                         num(format_money(m.executed)), num(format_rate(m.rate)),
+                         num(table_data.score_text(m.points)), num(table_data.score_text(m.score)), c(m.reason)])
+        story.append(self._table(rows, w))
+        story.append(Spacer(width, 6))
+
+        # 重点项目
+        if data.projects:
+            w = [width * f for f in (0.26, 0.12, 0.12, 0.10, 0.40)]
+            rows = [[hc("重点项目"), hc("全年预算数"), hc("全年执行数"), hc("执行率"), hc("偏差原因")]]
+            for m in data.projects:
+                rows.append([c(m.label), num(format_money(m.budget_total)), num(format_money(m.executed)),
+                             num(format_rate(m.rate)), c(m.reason)])
+            story.append(self._table(rows, w))
+            story.append(Spacer(width, 6))
+        chart = self._chart(width)
+        if chart is not None:
+            story.append(chart)
+
+        # 绩效指标: 一级/二级 cells merged over their rows.
+        w = [width * f for f in (0.08, 0.09, 0.17, 0.06, 0.08, 0.07, 0.08, 0.05, 0.05, 0.27)]
+        rows = [[hc("一级指标"), hc("二级指标"), hc("三级指标"), hc("指标性质"), hc("年度指标值"), hc("度量单位"),
+                 hc("实际完成值"), hc("分值"), hc("得分"), hc("偏差原因分析及改进措施")]]
+        for ind in data.indicators:
+            rows.append([c(ind.level1), c(ind.level2), c(ind.level3), c(ind.direction, align="center"),
+                         num(ind.target), c(ind.unit, align="center"), num(ind.actual),
+                         num("—" if ind.not_applicable else table_data.score_text(ind.points)),
+                         num("不适用" if ind.not_applicable else table_data.score_text(ind.score)), c(ind.reason)])
+        extra: list[tuple] = []
+        l1 = [i.level1 for i in data.indicators]
+        l2 = [f"{i.level1}\x00{i.level2}" for i in data.indicators]
+        for col, values in ((0, l1), (1, l2)):
+            for a, b in table_data.spans(values):
+                if b > a:
+                    extra.append(("SPAN", (col, a + 1), (col, b + 1)))
+        n = len(rows)
+        rows.append([hc("总分"), "", "", "", "", "", "", num(table_data.score_text(data.total_points)),
+                     num(table_data.score_text(data.total_score)), c(f"自评等级：{data.grade}")])
+        extra.append(("SPAN", (0, n), (6, n)))
+        story.append(self._table(rows, w, extra=extra))
+        story.append(Spacer(width, 6))
+        if data.other_explanations:
+            rows = [[hc("其他出错说明")]] + [[c(t)] for t in data.other_explanations]
+            story.append(self._table(rows, [width]))
+            story.append(Spacer(width, 6))
+
+        # Signature row: blank lines to sign on when a name is not filled, never invented.
+        s = r.signoff
+        blank = "＿＿＿＿＿＿"
+        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p) or blank
+        sig = [[c(f"单位负责人：{s.head or blank}"), c(f"财务负责人：{s.finance_head or blank}"),
+                c(f"填报人：{s.preparer or blank}"), c(f"联系电话：{phone}"),
+                c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"), c("单位（盖章）：")]]
+        sig_table = Table(sig, colWidths=[width * f for f in (0.17, 0.17, 0.15, 0.19, 0.17, 0.15)],
+                          rowHeights=[16 * mm], hAlign="LEFT",
+                          style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+        qr = QrFlowable(self.payload, 30 * mm, [
+            "报告核对码：扫描可得单位、年度、修订号与内容指纹，与报送的报告文件核对。",
+            f"单位：{r.unit.full_name}　年度：{r.year}　修订号：{r.revision}",
+            f"内容指纹（SHA-256）：{self.fp}",
+        ], self.body_font, 9)
+        story.append(KeepTogether([sig_table, Spacer(width, 5 * mm), qr]))
+        return story
+
+    def _chart(self, width: float) -> Flowable | None:
+        """Budget against execution, for the total and each key project."""
+        items = [(m.label, m.budget_total, m.executed) for m in table_data.build(self.report, self.result).budget[:1]]
+        items += [(p.name, p.budget_total, p.executed) for p in self.report.projects]
+        items = [(n, b, e) for n, b, e in items if b is not None and e is not None]
+        if not items:
+            return None
+        font = self.body_font
+        h = 58 * mm
+        d = Drawing(width, h)
+        ch = VerticalBarChart()
+        ch.x, ch.y = 50, 22
+        ch.width, ch.height = width * 0.55, h - 40
+        ch.data = [[float(b) for _, b, _ in items], [float(e) for _, _, e in items]]  # drawing only
+        ch.categoryAxis.categoryNames = [n for n, _, _ in items]
+        ch.categoryAxis.labels.fontName = font
+        ch.categoryAxis.labels.fontSize = 9
+        ch.valueAxis.labels.fontName = font
+        ch.valueAxis.labels.fontSize = 8
+        ch.valueAxis.valueMin = 0
+        ch.bars[0].fillColor = colors.Color(0.55, 0.65, 0.8)
+        ch.bars[1].fillColor = colors.Color(0.85, 0.45, 0.3)
+        ch.barLabelFormat = lambda v: f"{v:,.2f}"
+        ch.barLabels.fontName = font
+        ch.barLabels.fontSize = 8
+        ch.barLabels.nudge = 7
+        d.add(ch)
+        d.add(String(ch.x, h - 10, "预算执行情况对比（万元）", fontName=self.fonts["heading1"].rl_name, fontSize=10))
+        lg = Legend()
+        lg.x, lg.y = ch.x + ch.width + 25, h - 30
+        lg.fontName = font
+        lg.fontSize = 9
+        lg.colorNamePairs = [(ch.bars[0].fillColor, "全年预算数"), (ch.bars[1].fillColor, "全年执行数")]
+        d.add(lg)
+        rates = "；".join(f"{n}执行率 {format_rate(e * 100 / b) if b else '—'}" for n, b, e in items)
+        d.add(String(lg.x, h - 75, rates, fontName=font, fontSize=9))
+        for ch_ in self._chars(d):
+            if font_for(self.fonts, "body", ch_) is None:
+                self.missing.add(ch_)
+        return d
+
+    @staticmethod
+    def _chars(d: Drawing) -> set[str]:
+        out: set[str] = set()
+        for n in getattr(d, "contents", []):
+            out |= set(getattr(n, "text", ""))
+        return {c for c in out if not c.isspace()}
+
+
+class _SignOff(Flowable):
+    """Unit name centred over the 成文日期, the date four characters in from the right, room
+    for the seal above them, and the 附注 line below.  Travels with the last lines of text."""
+
+    ROOM_LINES = 2  # empty lines between the text and the unit name: the seal's upper half
+
+    def __init__(self, r: _Renderer) -> None:
+        super().__init__()
+        self.r = r
+        s = r.report.signoff
+        self.date = chinese_date(s.issue_date)
+        contact = s.preparer or "＿＿＿＿＿＿"
+        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
+        self.note = f"（联系人：{contact}，联系电话：{phone}）"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = (self.ROOM_LINES + 3) * GRID.pitch
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        gt = self.r.body
+        pitch = GRID.pitch
+        base = (pitch - BODY_SIZE) / 2 + BODY_SIZE * 0.88
+        sp = GRID.spacing
+        right = self.width - 4 * GRID.char
+        date = self.date or "　　　　年　　月　　日"  # blank to write the date by hand
+        date_w = gt.width(date) + sp * (len(date) - 1)
+        date_x = right - date_w
+        unit = self.r.report.unit.full_name
+        unit_w = gt.width(unit) + sp * (len(unit) - 1)
+        unit_x = date_x + date_w / 2 - unit_w / 2
+        # A long unit name cannot centre over the date without leaving the block: keep two
+        # characters from the right edge instead (the standard allows moving the name).
+        unit_x = max(0.0, min(unit_x, self.width - 2 * GRID.char - unit_w))
+        top = self.height
+        y_unit = top - (self.ROOM_LINES + 1) * pitch + (pitch - base)
+        gt.draw(canv, unit_x, y_unit, unit, sp)
+        gt.draw(canv, date_x, y_unit - pitch, date, sp)
+        gt.draw(canv, 2 * GRID.char, y_unit - 2 * pitch, self.note, sp)
+
+
+def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: CheckResult | None = None,
+               progress: ProgressFn | None = None, fonts: FontSet | None = None) -> PdfInfo:
+    """Write the report's PDF to ``out_path`` (atomically: a half-written file never replaces
+    a good one) and say what was used.  Raises :class:`RenderError` with a Chinese message."""
+    patch_reportlab()
+    if result is None:
+        from nanzhou_desktop.rules import check
+
+        result = check(report)
+    fonts = fonts or find_fonts()
+    r = _Renderer(report, result, fonts)
+    body = r.body_story()
+    # The last paragraph carries the sign-off, so the seal never stands on an empty page.
+    last = next((i for i in range(len(body) - 1, -1, -1) if isinstance(body[i], GridPara)), None)
+    if last is not None:
+        p = body[last]
+        body[last] = GridPara(p.text, p.gt, p.grid, indent=p.indent, align=p.align, trailer=r.signoff())
+    else:
+        body.append(r.signoff())
+    story = body + r.annex_story()
+
+    doc_box: list[_Doc] = []
+
+    def write(tmp: str) -> None:
+        doc = _Doc(tmp, progress, len(story), pagesize=A4, title=report.display_title,
+                   author=report.unit.full_name, subject=f"内容指纹 {r.fp}", creator="nanzhou-desktop",
+                   leftMargin=MARGIN_LEFT, rightMargin=PAGE_W - MARGIN_LEFT - BLOCK_W,
+                   topMargin=MARGIN_TOP, bottomMargin=BLOCK_BOTTOM)
+        portrait = PageTemplate("body", [Frame(MARGIN_LEFT, BLOCK_BOTTOM, BLOCK_W, BLOCK_H, 0, 0, 0, 0, id="block")],
+                                onPage=r.on_portrait, pagesize=A4)
+        annex_frame = Frame(ANNEX_MARGIN_X, ANNEX_MARGIN_BOTTOM, ANNEX_W - 2 * ANNEX_MARGIN_X,
+                            ANNEX_H - ANNEX_MARGIN_TOP - ANNEX_MARGIN_BOTTOM, 0, 0, 0, 0, id="annex")
+        annex = PageTemplate("annex", [annex_frame], onPage=r.on_landscape, pagesize=(ANNEX_W, ANNEX_H))
+        doc.addPageTemplates([portrait, annex])
+        doc.build(story)
+        doc_box.append(doc)
+
+    try:
+        out = atomic_write(out_path, write, what=" PDF ")
+    except OutputError as exc:
+        raise RenderError(str(exc)) from exc
+    doc = doc_box[0]
+    return PdfInfo(out, doc.page, fonts.used(), set(r.missing), r.fp, r.payload)

@@ -1,0 +1,103 @@
+"""What ties the paper to the file: the small line on every page (unit, year, revision,
+first characters of the 内容指纹) and the QR code on the last page with the full fingerprint.
+
+The QR payload is one line of ``key=value`` pairs after a format tag, so a phone scanner
+shows something a person can read, and :func:`parse_qr_payload` can check it against a file.
+"""
+
+from __future__ import annotations
+
+import segno
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import Report
+
+QR_TAG = "NZPJ1"  # 南洲 performance report, payload version 1
+SHORT_FP = 12  # characters of the fingerprint printed on every page
+
+
+class QrPayloadError(ValueError):
+    """A payload that is not ours; ``str(err)`` is a Chinese sentence."""
+
+
+def qr_payload(report: Report, fp: str | None = None) -> str:
+    fp = fp or fingerprint(report)
+    return f"{QR_TAG};单位={report.unit.full_name};年度={report.year};修订={report.revision};指纹={fp}"
+
+
+def parse_qr_payload(text: str) -> dict[str, str]:
+    """Read a payload back (as typed or scanned).  Keys: 单位, 年度, 修订, 指纹."""
+    text = text.strip()
+    parts = text.split(";")
+    if not parts or parts[0] != QR_TAG:
+        raise QrPayloadError(f"二维码内容不是本程序生成的报告核对码（应以 {QR_TAG}; 开头）")
+    out: dict[str, str] = {}
+    for part in parts[1:]:
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise QrPayloadError(f"二维码内容格式不对：“{part}”缺少“=”")
+        out[key.strip()] = value.strip()
+    for key in ("单位", "年度", "修订", "指纹"):
+        if key not in out:
+            raise QrPayloadError(f"二维码内容缺少“{key}”")
+    return out
+
+
+def compare_payload(report: Report, payload: str) -> list[str]:
+    """Differences between a scanned payload and the file, as Chinese sentences (empty = same)."""
+    data = parse_qr_payload(payload)
+    fp = fingerprint(report)
+    diffs = []
+    if data["指纹"].lower() != fp:
+        diffs.append(f"内容指纹不同：纸面 {data['指纹']}，文件 {fp}")
+    if data["单位"] != report.unit.full_name:
+        diffs.append(f"单位不同：纸面“{data['单位']}”，文件“{report.unit.full_name}”")
+    if data["年度"] != str(report.year):
+        diffs.append(f"年度不同：纸面 {data['年度']}，文件 {report.year}")
+    if data["修订"] != str(report.revision):
+        diffs.append(f"修订号不同：纸面 {data['修订']}，文件 {report.revision}")
+    return diffs
+
+
+def page_stamp(report: Report, fp: str) -> str:
+    draft = " · 草稿" if report.status == "草稿" else ""
+    return (f"{report.unit.full_name} · {report.year}年度 · 修订 {report.revision} · "
+            f"内容指纹 {fp[:SHORT_FP]}{draft}")
+
+
+class QrFlowable(Flowable):
+    """A QR code drawn as vector squares (crisp at any printer resolution), with its caption."""
+
+    def __init__(self, payload: str, size: float, caption: list[str], font: str, font_size: float = 9) -> None:
+        super().__init__()
+        self.qr = segno.make(payload, error="m", micro=False)
+        self.size = size
+        self.caption = caption
+        self.font = font
+        self.font_size = font_size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        self.width = availWidth
+        self.height = self.size
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        matrix = self.qr.matrix
+        n = len(matrix)
+        quiet = 4
+        cell = self.size / (n + 2 * quiet)
+        c.saveState()
+        c.setFillColor(colors.black)
+        for r, row in enumerate(matrix):
+            for col, dark in enumerate(row):
+                if dark & 1:
+                    c.rect((col + quiet) * cell, self.size - (r + quiet + 1) * cell, cell, cell, stroke=0, fill=1)
+        c.setFont(self.font, self.font_size)
+        y = self.size - quiet * cell - self.font_size
+        for line in self.caption:
+            c.drawString(self.size + 6, y, line)
+            y -= self.font_size * 1.5
+        c.restoreState()
