@@ -173,7 +173,7 @@ class DistrictDb:
             " ORDER BY revision DESC", (r.uuid,)).fetchall()
         if rows:
             other = rows[0]
-            if other["unit_full_name"] != r.unit.full_name or other["unit_code"] != r.unit.code:
+            if other["unit_full_name"] != r.unit.full_name:
                 return LoadResult(outcome=Outcome.REFUSED, message=(
                     f"文件“{name}”的报告编号与已装入的“{other['unit_full_name']}”的报告相同，却来自"
                     f"“{unit}”，报告编号重复，已拒收；请向报送单位核实"), **base)
@@ -199,8 +199,8 @@ class DistrictDb:
                 f"文件“{name}”：{unit} 修订号 {r.revision} 已装入，替换修订号 {current['revision']}"
                 "（旧修订号保留在历史中）"), **base)
         clash = self.conn.execute(
-            "SELECT uuid FROM reports WHERE is_current = 1 AND unit_full_name = ? AND unit_code = ? AND fiscal_year = ?",
-            (r.unit.full_name, r.unit.code, r.year)).fetchone()
+            "SELECT uuid FROM reports WHERE is_current = 1 AND unit_full_name = ? AND fiscal_year = ?",
+            (r.unit.full_name, r.year)).fetchone()
         if clash is not None:
             return LoadResult(outcome=Outcome.REFUSED, message=(
                 f"文件“{name}”：{unit} {r.year} 年度已装入另一份报告（编号 {clash['uuid'][:8]}…），"

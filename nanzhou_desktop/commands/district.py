@@ -1,0 +1,152 @@
+"""export / district: 导出上报 from a working file, and the district's loading and summary.
+
+``nanzhou-desktop export FILE -o DIR``
+``nanzhou-desktop district`` or ``district DB``       opens the 区级汇总 window
+``nanzhou-desktop district load DB FILES…``           loads received files (folders: their *.sqlite)
+``nanzhou-desktop district summary DB [--xlsx OUT] [--csv OUT]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from nanzhou_desktop.cli import EXIT_FAILED, ChineseArgumentParser, CliError
+from nanzhou_desktop.district.db import DistrictDbError, Outcome, open_district_db
+from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES
+
+EXIT_SOME_REFUSED = 4
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="导出上报：生成报送区财政局的报告文件和签字用 PDF（仅限已定稿的报告）")
+    p.add_argument("file", help="工作中的报告文件（.sqlite）")
+    p.add_argument("-o", "--output", required=True, help="导出到的文件夹")
+    p.add_argument("--no-pdf", action="store_true", help="不生成签字用 PDF")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "district", help="区级汇总：district [汇总库] 打开窗口；district load 汇总库 文件…；district summary 汇总库",
+        description="区级汇总。不带参数或只给汇总库时打开“区级汇总”窗口；"
+                    "“district load 汇总库 文件…”装入收到的报告文件；"
+                    "“district summary 汇总库 [--xlsx 输出] [--csv 输出]”显示并导出汇总表。")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / 汇总库文件")
+    p.set_defaults(handler=cmd_district)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.store.export import export_report
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    rf = open_report_file(args.file)
+    try:
+        if rf.read_only:
+            raise CliError(f"文件“{Path(args.file).name}”只能以只读方式打开（{rf.notice.read_only_reason}），无法导出上报")
+        result = export_report(rf, args.output, with_pdf=not args.no_pdf)
+    finally:
+        rf.close()
+    print(result.message)
+    print(f"SHA-256：{result.sha256}")
+    return 0
+
+
+def _sub_parser(name: str) -> ChineseArgumentParser:
+    return ChineseArgumentParser(prog=f"nanzhou-desktop district {name}")
+
+
+def cmd_district(args: argparse.Namespace) -> int:
+    rest: list[str] = list(args.rest)
+    if rest and rest[0] == "load":
+        p = _sub_parser("load")
+        p.add_argument("db", help="区级汇总库文件（不存在时新建）")
+        p.add_argument("files", nargs="+", help="收到的报告文件或存放它们的文件夹")
+        p.add_argument("--max-mb", type=int, default=DEFAULT_MAX_BYTES // (1024 * 1024), help="单个文件大小上限（MB）")
+        return _load(p.parse_args(rest[1:]))
+    if rest and rest[0] == "summary":
+        p = _sub_parser("summary")
+        p.add_argument("db", help="区级汇总库文件")
+        p.add_argument("--xlsx", help="导出为 Excel 文件")
+        p.add_argument("--csv", help="导出为 CSV 文件")
+        return _summary(p.parse_args(rest[1:]))
+    if len(rest) > 1:
+        raise CliError("用法：nanzhou-desktop district [汇总库]，或 district load 汇总库 文件…，"
+                       "或 district summary 汇总库", 2)
+    return _window(rest[0] if rest else None)
+
+
+def expand_paths(items: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for the report files directly inside it."""
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir() if x.suffix.lower() == ".sqlite" and not x.name.startswith("."))
+            out.extend(found if found else [p])  # an empty folder is reported, not silently skipped
+        else:
+            out.append(p)
+    return out
+
+
+def _open(db: str, *, create: bool) -> object:
+    try:
+        return open_district_db(db, create=create)
+    except DistrictDbError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _load(args: argparse.Namespace) -> int:
+    db = _open(args.db, create=True)
+    refused = 0
+    try:
+        paths = expand_paths(args.files)
+        for res in db.load_files(paths, max_bytes=args.max_mb * 1024 * 1024):  # type: ignore[attr-defined]
+            refused += res.outcome == Outcome.REFUSED
+            print(f"【{res.outcome}】{res.message}")
+        units = len(db.units())  # type: ignore[attr-defined]
+    except DistrictDbError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.close()  # type: ignore[attr-defined]
+    print(f"共 {len(paths)} 个文件，拒收 {refused} 个；汇总库中现有 {units} 个单位的报告。")
+    return EXIT_SOME_REFUSED if refused else 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.district.summary import summary_table, write_csv, write_xlsx
+
+    if not Path(args.db).exists():
+        raise CliError(f"找不到汇总库“{args.db}”")
+    db = _open(args.db, create=False)
+    try:
+        rows = db.units()  # type: ignore[attr-defined]
+    finally:
+        db.close()  # type: ignore[attr-defined]
+    for line in summary_table(rows):
+        print("\t".join(line))
+    try:
+        if args.xlsx:
+            print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx)}")
+        if args.csv:
+            print(f"已导出 CSV 汇总表：{write_csv(rows, args.csv)}")
+    except OSError as exc:
+        raise CliError(f"无法写入汇总表（{exc.strerror or exc}）", EXIT_FAILED) from None
+    return 0
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("nanzhou-desktop", appauthor=False)) / "区级汇总.sqlite"
+
+
+def _window(db: str | None) -> int:
+    try:
+        from nanzhou_desktop.gui.district_window import run_district
+    except ImportError as exc:
+        sys.stderr.write(f"无法启动窗口界面（{exc}）；请确认已安装 PySide6。\n")
+        return EXIT_FAILED
+    path = Path(db) if db else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return run_district(path)
