@@ -18,6 +18,9 @@ _TITLE = re.compile(r"^(?:(\d{4})\s*年度?)?\s*(.*?)\s*(?:部门|单位)?(?:整
 _TITLE_WORDS = ("报告", "自评")
 _UNIT_LINE = re.compile(r"^\S{2,40}(?:办事处|街道|人民政府|局|委员会|中心|办公室|管理处|所|院|站)(?:（盖章）|\(盖章\))?$")
 _CONTACT = re.compile(r"^[（(]\s*联系人[:：]\s*([^，,）)]*?)\s*[，,]\s*联系电话[:：]\s*([^）)]*?)\s*[）)]$")
+_BLANK_DATE = re.compile(r"^[\s\u3000_＿]*年[\s\u3000_＿]*月[\s\u3000_＿]*日$")
+_ANNEX = re.compile(r"^(?:附\s*[件表]\s*\d*\s*[:：]?\s*|.{0,30}绩效自评表)$")
+_BLANKS = "_＿ \u3000"
 
 
 def import_document(path: str | Path, *, unit: Unit | None = None, year: int | None = None,
@@ -42,8 +45,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
         raise DocumentImportError(
             f"在“{name}”中找不到可识别的章节标题（如“一、基本情况”“（一）部门概况”），无法按提纲导入；"
             "请确认这是部门整体支出绩效自评报告")
-    title_block = next((b for b in blocks if b.role == "title"), None)
-    title = title_block.text if title_block else ""
+    title = "".join(b.text for b in blocks if b.role == "title")
     found_year, found_unit = _identity_from_title(title)
     signoff = _signoff(blocks)
     if unit is None:
@@ -79,7 +81,7 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
     signoff = SignOff()
     for b in reversed(blocks):
         if b.role not in ("paragraph",):
-            if b.role == "table":
+            if b.role in ("table", "annex"):
                 continue
             break
         text = b.text.strip()
@@ -88,8 +90,9 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
         if date:
             signoff.issue_date = date
         elif contact:
-            signoff.preparer, signoff.phone_office = contact.group(1), contact.group(2)
-        elif _UNIT_LINE.match(text) and "。" not in text:
+            signoff.preparer = contact.group(1).strip(_BLANKS)
+            signoff.phone_office = contact.group(2).strip(_BLANKS)
+        elif _BLANK_DATE.match(text) or (_UNIT_LINE.match(text) and "。" not in text):
             pass
         else:
             break
@@ -130,9 +133,15 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
                 best, best_score = t, s
         return (best, best_score) if best_score >= MATCH_THRESHOLD else (None, best_score)
 
+    annex = False
     for i, p in enumerate(paras):
         block = SourceBlock(index=i, text=p.text, role="paragraph", page=p.page)
         blocks.append(block)
+        if seen_heading and not annex and not p.table and _ANNEX.match(p.text):
+            annex = True  # 附件 (the self-evaluation table): listed, never mixed into the last section
+        if annex:
+            block.role = "annex"
+            continue
         if p.table:
             block.role = "table"
             continue
@@ -187,6 +196,11 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
             if not seen_heading and not any(b.role == "title" for b in blocks) and (
                     any(w in p.text for w in _TITLE_WORDS) and "。" not in p.text):
                 block.role = "title"
+                # A title wrapped onto two centred lines (a PDF) arrives as two paragraphs.
+                prev = blocks[-2] if len(blocks) > 1 else None
+                if (prev is not None and prev.role == "preamble" and "。" not in prev.text and len(prev.text) <= 40
+                        and prev.page == block.page and not re.match(r"^\d{4}\s*年", p.text)):
+                    prev.role = "title"
             else:
                 block.role = "preamble"
             continue

@@ -19,6 +19,7 @@ from nanzhou_desktop.importing.text import ends_sentence, join_broken, mend_spac
 _PAGE_NUMBER = re.compile(
     r"^[-—–－‒\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－‒\s]*$")
 RUNNING_MAX = 40  # a running header or footer is a short line
+RUNNING_MAX_PAGED = 120  # at a known page edge a repeated line may be longer (unit · year · fingerprint)
 RUNNING_MIN_REPEATS = 3  # in text without page marks, a short line seen this often is a running header
 
 
@@ -66,7 +67,7 @@ def _running_lines(doc: RawDocument) -> set[int]:
         for idx in pages.values():
             for i in idx[:2] + idx[-2:]:
                 key = _running_key(lines[i].text)
-                if len(key) <= RUNNING_MAX and parse_heading(mend_spaces(lines[i].text)) is None:
+                if len(key) <= RUNNING_MAX_PAGED and parse_heading(mend_spaces(lines[i].text)) is None:
                     edge.setdefault(key, []).append(i)
         for key, idx in edge.items():
             if len({lines[i].page for i in idx}) >= max(2, len(pages) // 2) and not ends_sentence(key):
@@ -94,7 +95,8 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
     extracted = doc.kind != "docx"
     running = _running_lines(doc) if extracted else set()
     for i, line in enumerate(doc.lines):
-        if extracted and not line.table and _is_page_number(line.text.strip()):
+        at_edge = line.edge or not doc.paged or doc.kind == "txt"
+        if extracted and at_edge and not line.table and _is_page_number(line.text.strip()):
             drops.append(Dropped(line.text.strip(), "页码", line.page))
         elif i in running:
             drops.append(Dropped(line.text.strip(), "页眉页脚", line.page))
@@ -103,6 +105,7 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
 
     out: list[Paragraph] = []
     current: Paragraph | None = None
+    previous: RawLine | None = None
     for line in kept:
         text = mend_spaces(line.text)
         if not text:
@@ -116,10 +119,12 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
         elif doc.kind == "pdf":
             # An indented line opens a paragraph; a heading opens one after a finished sentence.
             new = line.starts_paragraph or _standalone_heading(current.text) or (
+                previous is not None and previous.page_width != line.page_width) or (
                 parse_heading(text) is not None and ends_sentence(current.text))
         else:
             new = (_standalone_heading(current.text) or ends_sentence(current.text)
                    or parse_heading(text) is not None)
+        previous = line
         if new:
             current = Paragraph(text, line.page)
             out.append(current)

@@ -32,6 +32,8 @@ class RawLine:
     hard_break: bool = False
     starts_paragraph: bool = False
     table: bool = False
+    edge: bool = False  # first or last line of its page (where page numbers stand)
+    page_width: float = 0.0  # a PDF page's width: an annex in landscape never continues a paragraph
 
 
 @dataclass
@@ -270,10 +272,12 @@ def _pdf_page_lines(page: object, number: int) -> list[RawLine]:
     if not built:
         return []
     margin = min(x for x, _s, _t in built)
+    width = float(page.mediabox.width)  # type: ignore[attr-defined]
     out: list[RawLine] = []
-    for x, size, text in built:
+    for i, (x, size, text) in enumerate(built):
         indented = x - margin >= _PDF_INDENT * size
-        out.append(RawLine(text.rstrip(), page=number, starts_paragraph=indented))
+        out.append(RawLine(text.rstrip(), page=number, starts_paragraph=indented, page_width=width,
+                           edge=i in (0, 1, len(built) - 2, len(built) - 1)))
     return out
 
 

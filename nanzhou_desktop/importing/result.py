@@ -83,7 +83,7 @@ class SourceBlock:
 
     @property
     def movable(self) -> bool:
-        return self.role in ("paragraph", "preamble", "table")
+        return self.role in ("paragraph", "preamble", "table", "annex")
 
 
 @dataclass
@@ -289,7 +289,7 @@ class ImportResult:
 
 
 _KIND_NAMES = {"txt": "文本", "docx": "Word 文档", "pdf": "PDF"}
-_ROLE_NAMES = {"preamble": "标题前的文字", "table": "表格", "paragraph": "正文"}
+_ROLE_NAMES = {"preamble": "标题前的文字", "table": "表格", "paragraph": "正文", "annex": "附件"}
 
 
 def _clip(text: str, n: int = 40) -> str:
