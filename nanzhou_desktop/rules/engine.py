@@ -10,6 +10,7 @@ from nanzhou_desktop.rules.budget import check_budget, check_projects
 from nanzhou_desktop.rules.completeness import check_completeness
 from nanzhou_desktop.rules.findings import CheckResult, Finding
 from nanzhou_desktop.rules.indicators import check_indicators
+from nanzhou_desktop.rules.prior_year import check_prior_year
 from nanzhou_desktop.rules.scoring import score
 from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
 
@@ -25,6 +26,7 @@ def check(report: Report, settings: Settings | None = None) -> CheckResult:
     check_budget(c)
     check_projects(c)
     check_indicators(c)
+    check_prior_year(c)  # 与上年数据核对 (issue 7)
     _run_optional(c)
     findings = tuple(_explained(report, f) for f in c.findings)
     return CheckResult(findings=findings, score=score(report, s), completion=completion)
