@@ -1,0 +1,174 @@
+"""Dialogs: 新建报告, 出错说明, 解除定稿 (from ui/*.ui, held as ``self.form``), and the
+small questions around 定稿.  Each returns plain values; the window makes the core calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
+
+from nanzhou_desktop.gui.forms.ui_explain import Ui_ExplainDialog
+from nanzhou_desktop.gui.forms.ui_new_report import Ui_NewReportDialog
+from nanzhou_desktop.gui.forms.ui_unlock import Ui_UnlockDialog
+from nanzhou_desktop.model import Unit
+from nanzhou_desktop.rules.findings import Finding
+
+# 海珠区's 18 街道 (domain notes: list unconfirmed, so it only offers names; free text is allowed).
+HAIZHU_STREETS = ("赤岗", "新港", "昌岗", "江南中", "滨江", "素社", "海幢", "南华西", "龙凤", "沙园",
+                  "南石头", "凤阳", "瑞宝", "江海", "琶洲", "南洲", "华洲", "官洲")
+DISTRICT = "海珠区"
+
+
+def street_full_name(street: str) -> str:
+    return f"广州市海珠区人民政府{street}街道办事处"
+
+
+def _ok_cancel_chinese(buttons: QDialogButtonBox) -> None:
+    # Qt's translations cover these, but a missing .qm must not leave English on the buttons.
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    if ok is not None:
+        ok.setText("确定")
+    if cancel is not None:
+        cancel.setText("取消")
+
+
+@dataclass
+class NewReportChoice:
+    unit: Unit
+    year: int
+
+
+class NewReportDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, default_year: int | None = None) -> None:
+        super().__init__(parent)
+        self.form = Ui_NewReportDialog()
+        self.form.setupUi(self)
+        _ok_cancel_chinese(self.form.buttons)
+        for street in HAIZHU_STREETS:
+            self.form.unit.addItem(street_full_name(street), street)
+        self.form.unit.setCurrentIndex(-1)
+        self.form.unit.lineEdit().setPlaceholderText("选择本区街道，或直接填写单位全称")
+        self.form.unit.currentTextChanged.connect(self._unit_changed)
+        self.form.year.setValue(default_year or dt.date.today().year - 1)
+        self.form.buttons.accepted.connect(self._accept)
+        self.form.buttons.rejected.connect(self.reject)
+        self._auto_short = ""
+
+    def _unit_changed(self, text: str) -> None:
+        street = next((s for s in HAIZHU_STREETS if street_full_name(s) == text.strip()), None)
+        short = f"{street}街道" if street else ""
+        # Fill 简称 for a listed street, unless the user has typed their own.
+        if self.form.shortName.text() in ("", self._auto_short):
+            self.form.shortName.setText(short)
+            self._auto_short = short
+
+    def choice(self) -> NewReportChoice:
+        full = self.form.unit.currentText().strip()
+        short = self.form.shortName.text().strip() or full
+        return NewReportChoice(Unit(full_name=full, short_name=short, district=self.form.district.text().strip()),
+                               self.form.year.value())
+
+    def _accept(self) -> None:
+        if not self.form.unit.currentText().strip():
+            self.form.error.setText("请选择或填写单位全称。")
+            self.form.unit.setFocus()
+            return
+        self.accept()
+
+
+class ExplainDialog(QDialog):
+    """出错说明 for one 警告: the finding, and the explanation text (pre-filled if any)."""
+
+    def __init__(self, finding: Finding, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = Ui_ExplainDialog()
+        self.form.setupUi(self)
+        _ok_cancel_chinese(self.form.buttons)
+        details = [f"警告：{finding.message}"]
+        if finding.seen:
+            details.append(f"填写的是：{finding.seen}")
+        if finding.expected:
+            details.append(f"应为：{finding.expected}")
+        self.form.finding.setText("\n".join(details))
+        if finding.explanation is not None:
+            self.form.text.setPlainText(finding.explanation.text)
+        self.form.text.textChanged.connect(self._count)
+        self.form.buttons.accepted.connect(self._accept)
+        self.form.buttons.rejected.connect(self.reject)
+        self._count()
+
+    def _count(self) -> None:
+        n = len(self.text())
+        self.form.count.setText(f"{n} 字")
+
+    def text(self) -> str:
+        return self.form.text.toPlainText().strip()
+
+    def _accept(self) -> None:
+        if not self.text():
+            self.form.error.setText("请写明原因；出错说明不能为空。")
+            return
+        self.accept()
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, status: str, revision: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = Ui_UnlockDialog()
+        self.form.setupUi(self)
+        _ok_cancel_chinese(self.form.buttons)
+        self.form.intro.setText(f"报告当前为“{status}”（第 {revision} 版）。解除定稿后可以修改，"
+                                f"修订号将变为第 {revision + 1} 版，再次定稿时重新记录内容指纹。")
+        self.form.buttons.accepted.connect(self._accept)
+        self.form.buttons.rejected.connect(self.reject)
+
+    def reason(self) -> str:
+        return self.form.reason.toPlainText().strip()
+
+    def _accept(self) -> None:
+        if not self.reason():
+            self.form.error.setText("请填写解除定稿的原因。")
+            return
+        self.accept()
+
+
+# ---------------------------------------------------------------------- small questions
+# Module-level functions so tests can answer them without a modal loop.
+
+def ask_new_report(parent: QWidget | None) -> NewReportChoice | None:
+    d = NewReportDialog(parent)
+    return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_explanation(parent: QWidget | None, finding: Finding) -> str | None:
+    d = ExplainDialog(finding, parent)
+    return d.text() if d.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_unlock_reason(parent: QWidget | None, status: str, revision: int) -> str | None:
+    d = UnlockDialog(status, revision, parent)
+    return d.reason() if d.exec() == QDialog.DialogCode.Accepted else None
+
+
+def confirm_finalise(parent: QWidget | None, summary: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, "定稿",
+                      f"{summary}\n\n定稿后报告不能再修改（需要时可“解除定稿”，修订号加一），并记录内容指纹。确定定稿吗？",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText("定稿")
+    box.button(QMessageBox.StandardButton.No).setText("取消")
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def show_refused(parent: QWidget | None, blocking: list[Finding]) -> None:
+    lines = [f"· {f.severity.value}：{f.message}" for f in blocking[:12]]
+    if len(blocking) > 12:
+        lines.append(f"…… 另有 {len(blocking) - 12} 项")
+    QMessageBox.warning(parent, "还不能定稿",
+                        "定稿前须改正全部错误，并为每条警告写出错说明：\n\n" + "\n".join(lines)
+                        + "\n\n在右侧“检查结果”中单击某一项即可定位到该处。")
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)

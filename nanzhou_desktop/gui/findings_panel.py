@@ -1,0 +1,226 @@
+"""检查结果: the findings of the latest check, grouped by severity (错误 / 警告 / 提示).
+
+A click (or Enter) on a finding asks the window to focus the field it points at; a 警告 can
+be explained in place (出错说明) or its explanation withdrawn.  The panel only shows what
+``rules.check`` returned; it holds no rule.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
+
+FindingRole = Qt.ItemDataRole.UserRole + 1
+SEVERITY_COLOUR = {Severity.ERROR: "#d32f2f", Severity.WARNING: "#e08600", Severity.INFO: "#1e6fd9"}
+
+
+def state_icon(kind: str, size: int = 16) -> QIcon:
+    """Small drawn icons (no font glyphs, so they never show as boxes): "ok" green tick,
+    "warning" amber triangle, "error" red cross, "info" blue dot, "incomplete" grey ring."""
+    pm = QPixmap(size * 2, size * 2)  # drawn at 2× so high-DPI screens get a crisp icon
+    pm.setDevicePixelRatio(2.0)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    s = float(size)
+    white = QPen(QColor("white"), s / 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    if kind == "ok":
+        p.setBrush(QColor("#2e7d32"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(1, 1, s - 2, s - 2)
+        p.setPen(white)
+        p.drawPolyline([_pt(s * 0.28, s * 0.52), _pt(s * 0.44, s * 0.68), _pt(s * 0.73, s * 0.34)])
+    elif kind == "warning":
+        from PySide6.QtGui import QPolygonF
+
+        p.setBrush(QColor("#f0a000"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawPolygon(QPolygonF([_pt(s / 2, 1), _pt(s - 1, s - 2), _pt(1, s - 2)]))
+        p.setPen(QPen(QColor("white"), s / 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawLine(_pt(s / 2, s * 0.38), _pt(s / 2, s * 0.62))
+        p.drawPoint(_pt(s / 2, s * 0.78))
+    elif kind == "error":
+        p.setBrush(QColor("#d32f2f"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(1, 1, s - 2, s - 2)
+        p.setPen(white)
+        p.drawLine(_pt(s * 0.33, s * 0.33), _pt(s * 0.67, s * 0.67))
+        p.drawLine(_pt(s * 0.67, s * 0.33), _pt(s * 0.33, s * 0.67))
+    elif kind == "info":
+        p.setBrush(QColor("#1e6fd9"))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(s * 0.2, s * 0.2, s * 0.6, s * 0.6)
+    else:  # incomplete
+        p.setBrush(QBrush())
+        p.setPen(QPen(QColor("#8a8f98"), s / 8))
+        p.drawEllipse(s * 0.15, s * 0.15, s * 0.7, s * 0.7)
+    p.end()
+    return QIcon(pm)
+
+
+def _pt(x: float, y: float):  # noqa: ANN202 - QPointF, imported lazily
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+SEVERITY_ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+class FindingsPanel(QWidget):
+    activated = Signal(object)  # Finding: focus its field
+    explain_requested = Signal(object)  # Finding: open the 出错说明 dialog
+    unexplain_requested = Signal(object)  # Finding: withdraw its 出错说明
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findings-panel")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel("尚未检查")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setIconSize(QSize(14, 14))
+        # Long messages wrap inside the panel instead of being cut off.
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.setAccessibleName("检查结果")
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        lay.addWidget(self.tree, 1)
+        row = QHBoxLayout()
+        self.explain_button = QPushButton("出错说明…")
+        self.explain_button.setToolTip("为选中的警告写明原因；有说明的警告不再妨碍定稿")
+        self.explain_button.clicked.connect(self._explain)
+        self.unexplain_button = QPushButton("撤回说明")
+        self.unexplain_button.clicked.connect(self._unexplain)
+        row.addWidget(self.explain_button)
+        row.addWidget(self.unexplain_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.groups: dict[Severity, QTreeWidgetItem] = {}
+        for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            g = QTreeWidgetItem([sev.value])
+            g.setIcon(0, state_icon(SEVERITY_ICON[sev]))
+            g.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            f = g.font(0)
+            f.setBold(True)
+            g.setFont(0, f)
+            self.tree.addTopLevelItem(g)
+            self.groups[sev] = g
+        self.editable = True
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._update_buttons()
+
+    def show_result(self, result: CheckResult) -> None:
+        """Replace the listed findings (a few dozen items: cheap), keeping the selection."""
+        current = self.selected()
+        current_key = current.key if current else None
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self._items.clear()
+            for sev, group in self.groups.items():
+                group.takeChildren()
+                found = [f for f in result.findings if f.severity == sev]
+                explained = sum(1 for f in found if f.explained)
+                label = f"{sev.value}（{len(found)}）"
+                if sev == Severity.WARNING and explained:
+                    label += f"　已说明 {explained}"
+                group.setText(0, label)
+                for f in found:
+                    item = QTreeWidgetItem([self._text(f)])
+                    item.setData(0, FindingRole, f)
+                    item.setToolTip(0, self._tooltip(f))
+                    item.setIcon(0, state_icon("ok" if f.explained else SEVERITY_ICON[sev]))
+                    if f.explained:
+                        item.setForeground(0, QColor("#4d7a25"))
+                    group.addChild(item)
+                    self._items[f.key] = item
+                group.setExpanded(bool(found) and sev != Severity.INFO or (sev == Severity.INFO and len(found) <= 8))
+                group.setHidden(not found)
+            if current_key and current_key in self._items:
+                self.tree.setCurrentItem(self._items[current_key])
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        blocking = len(result.blocking)
+        self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" +
+                             ("　可以定稿" if blocking == 0 else f"　定稿前还需处理 {blocking} 项"))
+        self._update_buttons()
+
+    @staticmethod
+    def _text(f: Finding) -> str:
+        text = f.message
+        if f.explanation is not None:
+            text += f"\n已说明：{f.explanation.text}"
+        return text
+
+    @staticmethod
+    def _tooltip(f: Finding) -> str:
+        parts = [f.message]
+        if f.seen:
+            parts.append(f"填写的是：{f.seen}")
+        if f.expected:
+            parts.append(f"应为：{f.expected}")
+        if f.suggestion:
+            parts.append(f"建议：{f.suggestion}")
+        parts.append("单击定位到该处")
+        return "\n".join(parts)
+
+    def selected(self) -> Finding | None:
+        item = self.tree.currentItem()
+        f = item.data(0, FindingRole) if item is not None else None
+        return f if isinstance(f, Finding) else None
+
+    def select_key(self, key: str) -> bool:
+        item = self._items.get(key)
+        if item is None:
+            return False
+        self.tree.setCurrentItem(item)
+        return True
+
+    def finding_items(self) -> list[QTreeWidgetItem]:
+        return list(self._items.values())
+
+    def set_editable(self, editable: bool) -> None:
+        self.editable = editable
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        f = self.selected()
+        is_warning = f is not None and f.severity == Severity.WARNING
+        self.explain_button.setEnabled(self.editable and is_warning)
+        self.unexplain_button.setEnabled(self.editable and is_warning and f is not None and f.explained)
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        f = item.data(0, FindingRole)
+        if isinstance(f, Finding):
+            self.activated.emit(f)
+
+    def _explain(self) -> None:
+        f = self.selected()
+        if f is not None:
+            self.explain_requested.emit(f)
+
+    def _unexplain(self) -> None:
+        f = self.selected()
+        if f is not None:
+            self.unexplain_requested.emit(f)

@@ -1,0 +1,731 @@
+"""The main window: a tab per top-level part of the outline, the 自评表, 单位信息与签章;
+findings beside them; live score and completion in the status bar; autosave, undo/redo,
+定稿 / 解除定稿, and the 文件 menu (新建, 打开, 最近打开, 打开示例, 另存为, drag and drop).
+
+The form comes from ``ui/main_window.ui`` (held as ``self.form``).  Edits flow
+widget → :class:`ReportSession` → report file → ``rules.check`` → ``checked`` → the views,
+which update their state in place (no widget is rebuilt on a check).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
+
+from nanzhou_desktop.gui import dialogs
+from nanzhou_desktop.gui.app import APP_TITLE, AppSettings
+from nanzhou_desktop.gui.findings_panel import FindingsPanel, state_icon
+from nanzhou_desktop.gui.forms.ui_main_window import Ui_MainWindow
+from nanzhou_desktop.gui.section_forms import FieldRegistry, SectionTab
+from nanzhou_desktop.gui.session import ReportSession
+from nanzhou_desktop.gui.signoff_form import SignOffForm
+from nanzhou_desktop.gui.table_views import SelfEvaluationTab
+from nanzhou_desktop.model import FieldRef, Report, SectionKind
+from nanzhou_desktop.money import format_rate, round_half_up
+from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
+from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
+from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
+
+log = logging.getLogger(__name__)
+
+TABLE_TABLES = ("budget_rows", "projects", "indicators")  # report-file tables shown in the 自评表
+TABLE_PAGES = ("budget", "projects", "indicators", "score")  # screenshot names of its pages
+REPORT_FILTER = "报告文件 (*.sqlite);;所有文件 (*)"
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    return format(round_half_up(value, 2), "f")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or AppSettings()
+        self.form = Ui_MainWindow()
+        self.form.setupUi(self)
+        self.session: ReportSession | None = None
+        self.registry = FieldRegistry()
+        self.section_tabs: dict[str, SectionTab] = {}
+        self.table_tab: SelfEvaluationTab | None = None
+        self.signoff: SignOffForm | None = None
+        self._tab_state: dict[int, str] = {}
+        self._notices: list[str] = []
+        self.findings = FindingsPanel()
+        self.form.findingsLayout.addWidget(self.findings)
+        self.form.findingsDock.setMinimumWidth(300)
+        self.resizeDocks([self.form.findingsDock], [340], Qt.Orientation.Horizontal)
+        self.findings.activated.connect(self.focus_finding)
+        self.findings.explain_requested.connect(self.explain_finding)
+        self.findings.unexplain_requested.connect(self.unexplain_finding)
+        self._build_status_bar()
+        self._connect_actions()
+        self.form.banner.hide()
+        self.form.bannerClose.clicked.connect(self.form.banner.hide)
+        self.form.bannerButton.clicked.connect(self.unlock)
+        self.form.tabs.currentChanged.connect(lambda _i: None)
+        self.setAcceptDrops(True)
+        self.update_title()
+
+    # ================================================================== set-up
+    def _build_status_bar(self) -> None:
+        sb = self.form.statusbar
+        self.completion_label = QLabel()
+        self.counts_label = QLabel()
+        self.score_label = QLabel()
+        self.saved_label = QLabel()
+        for w in (self.saved_label, self.completion_label, self.counts_label, self.score_label):
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+
+    def _connect_actions(self) -> None:
+        f = self.form
+        f.actionNew.triggered.connect(self.new_report)
+        f.actionOpen.triggered.connect(self.open_dialog)
+        f.actionOpenExample.triggered.connect(self.open_example)
+        f.actionSave.triggered.connect(self.save_now)
+        f.actionSaveAs.triggered.connect(self.save_as)
+        f.actionQuit.triggered.connect(self.close)
+        f.actionUndo.triggered.connect(lambda: self.session and self.session.undo())
+        f.actionRedo.triggered.connect(lambda: self.session and self.session.redo())
+        f.actionRedo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        f.actionCheck.triggered.connect(lambda: self.session and self.session.recheck())
+        f.actionExplain.triggered.connect(lambda: self.explain_finding(self.findings.selected()))
+        f.actionFinalise.triggered.connect(self.finalise)
+        f.actionUnlock.triggered.connect(self.unlock)
+        f.actionNextTab.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
+        f.actionPrevTab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
+        for a in (f.actionNextTab, f.actionPrevTab, f.actionUndo, f.actionRedo, f.actionSave):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(a)
+        f.actionNextTab.triggered.connect(lambda: self.step_tab(+1))
+        f.actionPrevTab.triggered.connect(lambda: self.step_tab(-1))
+        f.actionAbout.triggered.connect(self.about)
+        f.menuView.addAction(f.findingsDock.toggleViewAction())
+        f.findingsDock.toggleViewAction().setText("检查结果")
+        f.menuRecent.aboutToShow.connect(self._fill_recent)
+        self._add_optional_actions()
+
+    def _add_optional_actions(self) -> None:
+        """Menu entries for parts written by other engineers, present once their modules are."""
+        f = self.form
+        before = f.actionQuit
+        added = False
+        if _has_module("nanzhou_desktop.gui.import_dialog"):
+            a = QAction("导入报告文档（Word / PDF / 文本）…", self)
+            a.triggered.connect(self.import_document)
+            f.menuFile.insertAction(before, a)
+            added = True
+        if _has_module("nanzhou_desktop.next_year"):
+            a = QAction("新建下一年度报告…", self)
+            a.triggered.connect(self.new_next_year)
+            f.menuFile.insertAction(before, a)
+            added = True
+        if _has_module("nanzhou_desktop.gui.print_preview"):
+            a = QAction("打印预览 / 打印 / 导出 PDF…", self)
+            a.setShortcut(QKeySequence("Ctrl+P"))
+            a.triggered.connect(self.print_preview)
+            f.menuFile.insertAction(before, a)
+            added = True
+        if _has_module("nanzhou_desktop.gui.district_window"):
+            a = QAction("区财政局汇总窗口…", self)
+            a.triggered.connect(self.open_district)
+            f.menuFile.insertAction(before, a)
+            added = True
+        if added:
+            f.menuFile.insertSeparator(before)
+
+    # ================================================================== files
+    def open_file(self, path: str | Path) -> bool:
+        """Open ``path`` (closing the current report); False, with the reason shown, if it cannot."""
+        path = Path(path)
+        if self.session is not None and Path(self.session.rf.path).resolve() == path.resolve():
+            return True
+        try:
+            rf = open_report_file(path)
+        except ReportFileError as exc:
+            dialogs.show_error(self, "无法打开", str(exc))
+            self.settings.remove_recent(path)
+            return False
+        except OSError as exc:
+            dialogs.show_error(self, "无法打开", f"无法打开文件“{path.name}”：{exc.strerror or exc}")
+            return False
+        self._close_session()
+        session = ReportSession(rf, self)
+        self.session = session
+        session.checked.connect(self._on_checked)
+        session.field_reloaded.connect(self._on_field_reloaded)
+        session.status_changed.connect(self._on_status_changed)
+        session.structure_changed.connect(self._on_structure_changed)
+        session.committed.connect(self._on_committed)
+        session.problem.connect(lambda text: self.show_status(text, 10000))
+        stack = session.undo_stack
+        stack.canUndoChanged.connect(self.form.actionUndo.setEnabled)
+        stack.canRedoChanged.connect(self.form.actionRedo.setEnabled)
+        self.form.actionUndo.setEnabled(False)
+        self.form.actionRedo.setEnabled(False)
+        self._build_tabs()
+        self._notices = self._open_notices()
+        self.settings.add_recent(path)
+        session.recheck()
+        self._apply_editability()
+        self.show_status(f"已打开“{path.name}”", 5000)
+        return True
+
+    def _open_notices(self) -> list[str]:
+        assert self.session is not None
+        n = self.session.rf.notice
+        out = []
+        if n.read_only_reason:
+            out.append(f"只读：{n.read_only_reason}。可以查看和打印，不能修改；"
+                       "要修改，请先关闭正在编辑它的窗口或程序，再重新打开。")
+        if n.restored:
+            out.append(n.restored)
+        if n.migrated_backup:
+            out.append(f"文件已升级为新版本格式；升级前的原文件保存为“{n.migrated_backup.name}”。")
+        return out
+
+    def _close_session(self) -> None:
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        try:
+            session.close()
+        except (SaveError, ReportFileError) as exc:
+            log.warning("closing: %s", exc)
+        session.deleteLater()
+        self._clear_tabs()
+
+    def _clear_tabs(self) -> None:
+        tabs = self.form.tabs
+        while tabs.count():
+            w = tabs.widget(0)
+            tabs.removeTab(0)
+            w.deleteLater()
+        self.registry = FieldRegistry()
+        self.section_tabs.clear()
+        self.table_tab = None
+        self.signoff = None
+        self._tab_state.clear()
+
+    def _build_tabs(self) -> None:
+        assert self.session is not None
+        session, tabs = self.session, self.form.tabs
+        tabs.setUpdatesEnabled(False)
+        try:
+            for top in session.report.top_sections():
+                tab = SectionTab(session, self.registry, top)
+                for form in tab.forms:
+                    form.go_to_table.connect(self.show_table_page)
+                self.section_tabs[top.key] = tab
+                tabs.addTab(tab, f"{top.number}{top.heading}")
+            self.table_tab = self._build_table_tab(session)
+            tabs.addTab(self.table_tab, "自评表")
+            self.signoff = SignOffForm(session, self.registry)
+            tabs.addTab(self.signoff, "单位信息与签章")
+        finally:
+            tabs.setUpdatesEnabled(True)
+
+    def _build_table_tab(self, session: ReportSession) -> SelfEvaluationTab:
+        tab = SelfEvaluationTab(session.rf, session=session)
+        tab.setObjectName("self-evaluation-table")
+        tab.messageChanged.connect(lambda text: self.show_status(text, 10000))
+        return tab
+
+    def table_model(self, table: str) -> Any:
+        """The 自评表 model of a report-file table (budget_rows / projects / indicators)."""
+        return self.table_tab.editors[table].model if self.table_tab is not None else None
+
+    def table_view(self, table: str) -> QTableView | None:
+        return self.table_tab.editors[table].view if self.table_tab is not None else None
+
+    def _fill_recent(self) -> None:
+        menu = self.form.menuRecent
+        menu.clear()
+        files = self.settings.recent_files()
+        if not files:
+            a = menu.addAction("（暂无）")
+            a.setEnabled(False)
+            return
+        for i, f in enumerate(files):
+            a = menu.addAction(f"&{i + 1} {Path(f).name}　{Path(f).parent}")
+            a.setToolTip(f)
+            a.triggered.connect(lambda _=False, p=f: self.open_file(p))
+
+    def _documents_dir(self) -> str:
+        if self.session is not None:
+            return str(Path(self.session.rf.path).parent)
+        return str(Path.home())
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开报告文件", self._documents_dir(), REPORT_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_example(self) -> None:
+        from nanzhou_desktop.example import write_example
+
+        self.flush()
+        try:
+            path = write_example(self.settings.new_example_path())
+        except ReportFileError as exc:
+            dialogs.show_error(self, "无法打开示例", str(exc))
+            return
+        if self.open_file(path):
+            self.show_status(f"已打开示例报告的新副本“{path.name}”（保存在 {path.parent}）", 10000)
+
+    def new_report(self) -> None:
+        choice = dialogs.ask_new_report(self)
+        if choice is None:
+            return
+        name = f"{choice.unit.short_name or choice.unit.full_name}{choice.year}年度自评报告.sqlite"
+        path, _ = QFileDialog.getSaveFileName(self, "新报告保存为", str(Path(self._documents_dir()) / name),
+                                              REPORT_FILTER)
+        if not path:
+            return
+        self.create_and_open(path, new_report(choice.unit, choice.year))
+
+    def create_and_open(self, path: str | Path, report: Report) -> bool:
+        path = Path(path)
+        if path.suffix.lower() != ".sqlite":
+            path = path.with_name(path.name + ".sqlite")
+        if self.session is not None and path.resolve() == Path(self.session.rf.path).resolve():
+            dialogs.show_error(self, "无法保存", "不能把报告另存为它自己；请换一个文件名。")
+            return False
+        try:
+            # The dialog already asked before replacing an existing file.
+            create_report_file(path, copy.deepcopy(report), overwrite=path.exists())
+        except ReportFileError as exc:
+            dialogs.show_error(self, "无法保存", str(exc))
+            return False
+        return self.open_file(path)
+
+    def save_as(self) -> None:
+        if self.session is None:
+            return
+        self.flush()
+        current = Path(self.session.rf.path)
+        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(current.with_name(current.stem + "（副本）.sqlite")),
+                                              REPORT_FILTER)
+        if path and self.create_and_open(path, self.session.report):
+            self.show_status(f"已另存为“{Path(path).name}”，现在编辑的是这份副本", 10000)
+
+    def save_now(self) -> None:
+        """Ctrl+S: commit whatever is still being typed and confirm."""
+        if self.session is None:
+            return
+        self.flush()
+        refused = [b for b in self.registry.bindings.values() if b.local_error]
+        pending = sum(1 for e in self.table_tab.editors.values() if e.model.has_pending()) if self.table_tab else 0
+        if self.session.rf.read_only:
+            self.show_status("文件以只读方式打开，没有保存任何修改。", 8000)
+        elif refused or pending:
+            self.show_status(f"已保存；另有 {len(refused) + pending} 处输入未被接受（见该处的红色提示），改正后会自动保存。",
+                             10000)
+        else:
+            self.show_status(f"已全部保存到“{Path(self.session.rf.path).name}”（{dt.datetime.now():%H:%M:%S}）。"
+                             "每处修改在输入后都会自动保存。", 8000)
+
+    def flush(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_report(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_report(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.flush()
+            self.open_file(path)
+
+    @staticmethod
+    def _dropped_report(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".sqlite"):
+                return Path(url.toLocalFile())
+        return None
+
+    def import_document(self) -> None:
+        from nanzhou_desktop.gui import import_dialog  # type: ignore[attr-defined]
+
+        path, _ = QFileDialog.getOpenFileName(self, "导入报告文档", self._documents_dir(),
+                                              "报告文档 (*.docx *.pdf *.txt);;所有文件 (*)")
+        if not path:
+            return
+        result = import_dialog.run_import_dialog(self, path)
+        if isinstance(result, str | Path) and Path(result).exists():
+            self.open_file(result)
+
+    def new_next_year(self) -> None:
+        if self.session is None:
+            return
+        from nanzhou_desktop.next_year import next_year  # type: ignore[import-not-found]
+
+        self.flush()
+        report = next_year(self.session.report)
+        name = f"{report.unit.short_name or report.unit.full_name}{report.year}年度自评报告.sqlite"
+        path, _ = QFileDialog.getSaveFileName(self, "下一年度报告保存为", str(Path(self._documents_dir()) / name),
+                                              REPORT_FILTER)
+        if path:
+            self.create_and_open(path, report)
+
+    def print_preview(self) -> None:
+        if self.session is None:
+            return
+        from nanzhou_desktop.gui import print_preview as pp  # type: ignore[attr-defined]
+
+        self.flush()
+        opener = getattr(pp, "show_print_preview", None) or getattr(pp, "run_print_preview", None)
+        if opener is not None:
+            opener(self, self.session.rf)
+        else:
+            cls = pp.PrintPreviewDialog
+            cls(self.session.rf, self).exec()
+
+    def open_district(self) -> None:
+        from nanzhou_desktop.gui import district_window as dw  # type: ignore[attr-defined]
+
+        cls = dw.DistrictWindow
+        self._district = cls()
+        self._district.show()
+
+    # ================================================================== checks → views
+    def _on_checked(self, result: CheckResult) -> None:
+        self.registry.apply(result)
+        self.findings.show_result(result)
+        for tab in self.section_tabs.values():
+            tab.update_summaries(result)
+        self._update_tab_states(result)
+        self._update_status(result)
+
+    def _update_status(self, result: CheckResult) -> None:
+        c, s = result.completion, result.score
+        share = round_half_up(c.share * 100, 0)
+        self.completion_label.setText(f"填报完成度 {share}%（{c.filled}/{c.required}）")
+        e, w, i = (result.count(x) for x in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}")
+        self.counts_label.setStyleSheet("color: #c62828;" if e else ("color: #a65f00;" if w else "color: #2e7d32;"))
+        rate = f"执行率 {format_rate(s.budget_rate)} · " if s.budget_rate is not None else ""
+        self.score_label.setText(f"{rate}自评得分 {_num(s.total)} · 等级 {s.grade or '—'}")
+
+    def _tab_of(self, ref: FieldRef) -> int:
+        tabs = self.form.tabs
+        if ref.table in TABLE_TABLES and self.table_tab is not None:
+            return tabs.indexOf(self.table_tab)
+        if ref.table == "report" and self.signoff is not None:
+            if ref.column in ("", "title") and ref.section_key:
+                pass
+            else:
+                return tabs.indexOf(self.signoff)
+        key = ref.section_key
+        if not key and self.session is not None:
+            if ref.table == "sections":
+                sec = next((s for s in self.session.report.sections if s.id == ref.row), None)
+                key = sec.key if sec else ""
+            elif ref.table in ("tasks", "task_items"):
+                sec = self.session.report.section_of_kind(SectionKind.TASKS)
+                key = sec.key if sec else ""
+        tab = self.section_tabs.get(key.split(".")[0]) if key else None
+        return tabs.indexOf(tab) if tab is not None else -1
+
+    def _update_tab_states(self, result: CheckResult) -> None:
+        tabs = self.form.tabs
+        worst: dict[int, str] = {}
+        order = {"error": 0, "warning": 1, "incomplete": 2, "info": 3, "ok": 4}
+        for f in result.findings:
+            if f.severity == Severity.INFO or (f.severity == Severity.WARNING and f.explained):
+                continue
+            idx = self._tab_of(f.where)
+            state = "error" if f.severity == Severity.ERROR else "warning"
+            if idx >= 0 and order[state] < order[worst.get(idx, "ok")]:
+                worst[idx] = state
+        for key, (filled, required) in result.completion.per_section.items():
+            tab = self.section_tabs.get(key.split(".")[0])
+            idx = tabs.indexOf(tab) if tab is not None else -1
+            if idx >= 0 and filled < required and order["incomplete"] < order[worst.get(idx, "ok")]:
+                worst[idx] = "incomplete"
+        words = {"error": "有错误", "warning": "有未说明的警告", "incomplete": "尚未填完", "ok": "已填完，未发现问题"}
+        for idx in range(tabs.count()):
+            state = worst.get(idx, "ok")
+            if self._tab_state.get(idx) != state:
+                self._tab_state[idx] = state
+                tabs.setTabIcon(idx, state_icon(state))
+                tabs.setTabToolTip(idx, f"{tabs.tabText(idx)}：{words[state]}")
+
+    def tab_states(self) -> dict[str, str]:
+        """Tab title → state (ok / incomplete / warning / error), for tests and screenshots."""
+        tabs = self.form.tabs
+        return {tabs.tabText(i): self._tab_state.get(i, "ok") for i in range(tabs.count())}
+
+    def _on_field_reloaded(self, table: str, row: Any, column: str) -> None:
+        self.registry.reload(table, row, column)
+        if table == "report" and self.signoff is not None:
+            self.signoff.update_state()
+        self.update_title()
+
+    def _on_structure_changed(self, table: str) -> None:
+        self.update_title()
+
+    def _on_committed(self) -> None:
+        self.saved_label.setText(f"已自动保存 {dt.datetime.now():%H:%M:%S}")
+        self.update_title()
+
+    def _on_status_changed(self) -> None:
+        self._apply_editability()
+        if self.signoff is not None:
+            self.signoff.update_state()
+
+    # ================================================================== state, title, banner
+    def update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        r = self.session.report
+        unit = r.unit.short_name or r.unit.full_name or "（未填单位）"
+        ro = " · 只读" if self.session.rf.read_only else ""
+        self.setWindowTitle(f"{unit} · {r.year}年度 · {r.status} · 第{r.revision}版{ro} — {APP_TITLE}")
+        self.setWindowFilePath(str(self.session.rf.path))
+
+    def _apply_editability(self) -> None:
+        if self.session is None:
+            return
+        s = self.session
+        editable = s.editable
+        self.registry.set_read_only(not editable)
+        for tab in self.section_tabs.values():
+            for te in tab.task_editors():
+                te.set_read_only(not editable)  # type: ignore[attr-defined]
+        if self.table_tab is not None:
+            self.table_tab.refresh_lock_state()
+        self.findings.set_editable(editable)
+        writable = not s.rf.read_only
+        self.form.actionFinalise.setEnabled(writable and not s.report.locked)
+        self.form.actionUnlock.setEnabled(writable and s.report.locked)
+        self.form.actionExplain.setEnabled(editable)
+        self.form.actionUndo.setEnabled(editable and s.undo_stack.canUndo())
+        self.form.actionRedo.setEnabled(editable and s.undo_stack.canRedo())
+        self._show_banner()
+        self.update_title()
+
+    def _show_banner(self) -> None:
+        assert self.session is not None
+        r = self.session.report
+        lines = list(self._notices)
+        locked = r.locked and not self.session.rf.read_only
+        if r.locked:
+            lines.insert(0, f"报告已{r.status}（第 {r.revision} 版），各项内容已锁定，不能修改。"
+                            + ("如需修改，请点“解除定稿”。" if locked else ""))
+        self.form.bannerButton.setVisible(locked)
+        if not lines:
+            self.form.banner.hide()
+            return
+        colour = "#fff4d6" if (self.session.rf.read_only or r.locked) else "#e7f1fb"
+        self.form.banner.setStyleSheet(f"QFrame#banner {{ background: {colour}; border: 1px solid #d9c58a; }}")
+        self.form.bannerText.setText("\n".join(lines))
+        self.form.banner.show()
+
+    def show_status(self, text: str, ms: int = 5000) -> None:
+        self.form.statusbar.showMessage(text, ms)
+
+    # ================================================================== navigation
+    def step_tab(self, delta: int) -> None:
+        tabs = self.form.tabs
+        if tabs.count():
+            tabs.setCurrentIndex((tabs.currentIndex() + delta) % tabs.count())
+
+    def show_table_page(self, table: str) -> None:
+        """Open the 自评表 page of ``table`` (budget_rows / projects / indicators / score)."""
+        if self.table_tab is None:
+            return
+        self.form.tabs.setCurrentWidget(self.table_tab)
+        keys = [*self.table_tab.editors, "score"]
+        self.table_tab.tabs.setCurrentIndex(keys.index(table))
+        view = self.table_view(table) if table != "score" else None
+        if view is not None:
+            view.setFocus()
+
+    def focus_finding(self, finding: Finding | None) -> bool:
+        return finding is not None and self.focus_ref(finding.where)
+
+    def focus_ref(self, ref: FieldRef) -> bool:
+        """Open the tab holding ``ref`` and put the cursor in that field (or table cell)."""
+        if self.session is None:
+            return False
+        tabs = self.form.tabs
+        if ref.table in TABLE_TABLES and self.table_tab is not None:
+            tabs.setCurrentWidget(self.table_tab)
+            return self.table_tab.focus_field(ref)
+        binding = self.registry.find(ref)
+        if binding is None and ref.table == "sections":
+            tab_idx = self._tab_of(ref)
+            if tab_idx >= 0:
+                tabs.setCurrentIndex(tab_idx)
+            return False
+        if binding is None:
+            return False
+        for i in range(tabs.count()):
+            page = tabs.widget(i)
+            if page.isAncestorOf(binding.widget):
+                tabs.setCurrentIndex(i)
+                if isinstance(page, SectionTab):
+                    page.reveal(binding.widget)
+                break
+        binding.focus(ref)
+        return True
+
+    # ================================================================== 出错说明, 定稿
+    def explain_finding(self, finding: Finding | None) -> None:
+        if self.session is None or finding is None:
+            return
+        if finding.severity != Severity.WARNING:
+            self.show_status("只有“警告”可以写出错说明；“错误”须改正，“提示”无须处理。", 8000)
+            return
+        text = dialogs.ask_explanation(self, finding)
+        if text is None:
+            return
+        try:
+            self.session.explain(finding.key, text)
+        except (EditError, SaveError) as exc:
+            dialogs.show_error(self, "出错说明未保存", str(exc))
+            return
+        self.findings.select_key(finding.key)
+        self.show_status("出错说明已保存。", 5000)
+
+    def unexplain_finding(self, finding: Finding | None) -> None:
+        if self.session is None or finding is None:
+            return
+        try:
+            self.session.remove_explanation(finding.key)
+        except (EditError, SaveError) as exc:
+            dialogs.show_error(self, "无法撤回", str(exc))
+
+    def finalise(self) -> None:
+        if self.session is None:
+            return
+        self.flush()
+        result = self.session.recheck()
+        blocking = list(result.blocking)
+        if blocking:
+            dialogs.show_refused(self, blocking)
+            self.focus_finding(blocking[0])
+            return
+        s = result.score
+        if not dialogs.confirm_finalise(self, f"自评得分 {_num(s.total)} 分，等级“{s.grade}”；"
+                                              f"错误 0 项，警告 {result.count(Severity.WARNING)} 项均已说明。"):
+            return
+        from nanzhou_desktop.workflow import FinaliseRefused
+
+        try:
+            self.session.finalise()
+        except FinaliseRefused as exc:  # the rules changed their mind between the two checks
+            dialogs.show_refused(self, list(getattr(exc, "findings", ()) or getattr(exc, "blocking", ())))
+            return
+        except (EditError, SaveError) as exc:
+            dialogs.show_error(self, "未能定稿", str(exc))
+            return
+        self.show_status(f"已定稿（第 {self.session.report.revision} 版），内容指纹已记录。", 10000)
+
+    def unlock(self) -> None:
+        if self.session is None or not self.session.report.locked:
+            return
+        r = self.session.report
+        reason = dialogs.ask_unlock_reason(self, str(r.status), r.revision)
+        if reason is None:
+            return
+        try:
+            self.session.unlock(reason)
+        except (EditError, SaveError) as exc:
+            dialogs.show_error(self, "未能解除定稿", str(exc))
+            return
+        self.show_status(f"已解除定稿，现为第 {self.session.report.revision} 版草稿，可以修改。", 10000)
+
+    def about(self) -> None:
+        from nanzhou_desktop import __version__
+
+        QMessageBox.about(self, "关于", f"{APP_TITLE}\n版本 {__version__}\n\n街道办事处部门整体支出绩效自评报告：填写、检查、打印与报送。"
+                                       "所有修改输入后即自动保存到报告文件。")
+
+    # ================================================================== screenshots, closing
+    def screenshot_all(self, directory: str | Path) -> list[Path]:
+        """Render every tab (and every 自评表 page) to PNG; returns the files written."""
+        out_dir = Path(directory)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tabs = self.form.tabs
+        written: list[Path] = []
+        current = tabs.currentIndex()
+        app = QApplication.instance()
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            page = tabs.widget(i)
+            if page is self.table_tab and self.table_tab is not None:
+                sub = self.table_tab.tabs
+                for j in range(sub.count()):
+                    sub.setCurrentIndex(j)
+                    if app is not None:
+                        app.processEvents()
+                    p = out_dir / f"tab-{i + 1}{'abcdefgh'[j]}-table-{TABLE_PAGES[j] if j < len(TABLE_PAGES) else j}.png"
+                    self.grab().save(str(p))
+                    written.append(p)
+                sub.setCurrentIndex(0)
+                continue
+            if app is not None:
+                app.processEvents()
+            slug = "signoff" if page is self.signoff else f"section-{page.top.key}"
+            p = out_dir / f"tab-{i + 1}-{slug}.png"
+            self.grab().save(str(p))
+            written.append(p)
+        tabs.setCurrentIndex(current)
+        return written
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        refused = [b for b in self.registry.bindings.values() if b.local_error and b.text()]
+        if refused and not dialogs_confirm_discard(self, [b.spec.label for b in refused]):
+            event.ignore()
+            return
+        self._close_session()
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+
+
+def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:
+    """Refused entries cannot be saved; ask before closing over them."""
+    answer = QMessageBox.question(
+        parent, "有未被接受的输入",
+        f"以下 {len(labels)} 处输入未被接受，关闭后将丢失：{'、'.join(labels[:6])}。\n其余内容均已保存。仍要关闭吗？",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

@@ -1,0 +1,482 @@
+"""Narrative editing: one tab per top-level part of the outline, one titled form per
+sub-section, and the field bindings every editor in the window uses.
+
+A :class:`FieldBinding` ties one editor to one report-file field.  Typed text is committed
+400 ms after the last keystroke and at once on focus-out (so every edit reaches the file
+within a second); a refused value keeps the typed text on screen with the reason beside
+it.  After each check the :class:`FieldRegistry` sets every editor's state (coloured border,
+tooltip, inline message) in place, touching only editors whose state changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nanzhou_desktop.gui.session import ReportSession, model_value
+from nanzhou_desktop.gui.undo import as_input
+from nanzhou_desktop.model import FieldRef, Section, SectionKind
+from nanzhou_desktop.money import format_money, format_rate
+from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
+from nanzhou_desktop.store.errors import EditError, SaveError
+from nanzhou_desktop.store.fields import FIELDS
+
+DEBOUNCE_MS = 400
+
+STATE_STYLE = {
+    "error": "border: 2px solid #d32f2f; background: #fff6f6;",
+    "warning": "border: 2px solid #e08600; background: #fffaf0;",
+    "info": "border: 1px solid #1e6fd9;",
+    "explained": "border: 1px dashed #6b9e3a;",
+}
+STATE_COLOUR = {"error": "#c62828", "warning": "#a65f00", "info": "#1e5fb4", "explained": "#4d7a25"}
+STATE_WORD = {"error": "错误", "warning": "警告", "info": "提示", "explained": "已说明"}
+_RANK = {"error": 0, "warning": 1, "explained": 2, "info": 3}
+
+
+def finding_state(f: Finding) -> str:
+    if f.severity == Severity.ERROR:
+        return "error"
+    if f.severity == Severity.WARNING:
+        return "explained" if f.explained else "warning"
+    return "info"
+
+
+def _is_undo_key(event: QKeyEvent) -> bool:
+    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+
+
+class PlainEditor(QPlainTextEdit):
+    """Paragraph editor: Tab moves to the next field; Ctrl+Z/Ctrl+Y go to the window's undo
+    stack (one history across all fields) rather than the editor's own."""
+
+    def __init__(self, parent: QWidget | None = None, *, min_lines: int = 3, max_lines: int = 18) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._min_lines, self._max_lines = min_lines, max_lines
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
+            e.ignore()  # let the window's 撤销/重做 shortcut fire
+            return True
+        return super().event(e)
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._fit()  # a new width re-wraps the text: the line count changes
+
+    def _fit(self, *_: Any) -> None:
+        # The plain-text layout reports its height in lines: grow with the text, within bounds.
+        lines = int(self.document().documentLayout().documentSize().height())
+        lines = max(self._min_lines, min(self._max_lines, lines))
+        margins = self.contentsMargins()
+        h = lines * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin()) \
+            + margins.top() + margins.bottom() + 4
+        if self.height() != h:
+            self.setFixedHeight(h)
+
+
+class LineEditor(QLineEdit):
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
+            e.ignore()
+            return True
+        return super().event(e)
+
+
+def message_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setVisible(False)
+    return label
+
+
+class FieldBinding(QObject):
+    """One editor ↔ one field of the report file (see the module docstring)."""
+
+    committed = Signal()
+
+    def __init__(self, session: ReportSession, registry: FieldRegistry, widget: PlainEditor | QLineEdit,
+                 table: str, row: int | None, column: str, *, message: QLabel | None = None,
+                 debounce: bool = True) -> None:
+        super().__init__(widget)
+        self.session, self.registry, self.widget = session, registry, widget
+        self.table, self.row, self.column = table, row, column
+        self.message = message
+        self.spec = FIELDS[table][column]
+        self.local_error = ""
+        self.findings: tuple[Finding, ...] = ()
+        self._shown: tuple[str, str] = ("", "")
+        self._dirty = False
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.commit)
+        self._debounce = debounce
+        if isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(self._typed)
+        else:
+            widget.textEdited.connect(self._typed)
+            widget.editingFinished.connect(lambda: self.commit(reformat=True))
+        widget.installEventFilter(self)
+        widget.setToolTip(self.spec.label)
+        session.add_flusher(self.commit)
+        registry.add(self)
+        self.load()
+
+    @property
+    def key(self) -> tuple[str, int | None, str]:
+        return self.table, self.row, self.column
+
+    @property
+    def ref(self) -> FieldRef:
+        return FieldRef(self.table, self.row, self.column)
+
+    def text(self) -> str:
+        w = self.widget
+        return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
+
+    def load(self) -> None:
+        """Show the stored value (after undo/redo or a reformatted entry)."""
+        value = as_input(model_value(self.session.report, self.table, self.row, self.column))
+        if self.spec.kind == "date" and value:
+            y, m, d = value.split("-")
+            value = f"{int(y)}年{int(m)}月{int(d)}日"
+        if value == self.text():
+            return
+        self._loading = True
+        w = self.widget
+        try:
+            w.blockSignals(True)
+            if isinstance(w, QPlainTextEdit):
+                w.setPlainText(value)
+                w._fit()  # type: ignore[attr-defined]
+            else:
+                w.setText(value)
+        finally:
+            w.blockSignals(False)
+            self._loading = False
+        self._dirty = False
+        if isinstance(w, QPlainTextEdit):
+            w.textChanged.emit()  # character counts and the like follow the shown text
+
+    def _typed(self, *_: Any) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        if self._debounce:
+            self._timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.commit()
+        return False
+
+    def commit(self, reformat: bool = False) -> bool:
+        """Write what is typed now.  False (and the reason beside the field) when refused."""
+        self._timer.stop()
+        if not self._dirty:
+            return not self.local_error
+        if not self.session.editable:
+            return False
+        text = self.text()
+        try:
+            self.session.set_field(self.table, self.row, self.column, text)
+        except EditError as exc:
+            self._dirty = False  # nothing more to write until the user types again
+            self.local_error = str(exc)
+            self._show_state()
+            return False
+        except SaveError as exc:
+            self.local_error = str(exc)  # stays dirty: the next commit tries again
+            self._show_state()
+            self.session.problem.emit(str(exc))
+            return False
+        self._dirty = False
+        if self.local_error:
+            self.local_error = ""
+            self._show_state()
+        if reformat and self.spec.kind in ("date", "phone"):
+            self.load()
+        self.committed.emit()
+        return True
+
+    def set_findings(self, findings: tuple[Finding, ...]) -> None:
+        self.findings = findings
+        self._show_state()
+
+    def state(self) -> tuple[str, str]:
+        """(state, message): the refused entry first, then the worst finding."""
+        if self.local_error:
+            return "error", self.local_error
+        if not self.findings:
+            return "", ""
+        worst = min(self.findings, key=lambda f: _RANK[finding_state(f)])
+        lines = []
+        for f in sorted(self.findings, key=lambda f: _RANK[finding_state(f)]):
+            line = f"{STATE_WORD[finding_state(f)]}：{f.message}"
+            if f.suggestion:
+                line += f"（{f.suggestion}）"
+            if f.explanation is not None:
+                line += f"　出错说明：{f.explanation.text}"
+            lines.append(line)
+        return finding_state(worst), "\n".join(lines)
+
+    def _show_state(self) -> None:
+        shown = self.state()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        state, text = shown
+        w = self.widget
+        selector = "QPlainTextEdit" if isinstance(w, QPlainTextEdit) else "QLineEdit"
+        w.setStyleSheet(f"{selector} {{ {STATE_STYLE[state]} }}" if state else "")
+        w.setToolTip(f"{self.spec.label}\n{text}" if text else self.spec.label)
+        w.setProperty("state", state)
+        if self.message is not None:
+            self.message.setVisible(bool(text))
+            self.message.setText(text)
+            self.message.setStyleSheet(f"color: {STATE_COLOUR.get(state, '#333')};")
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.widget.setReadOnly(read_only)
+
+    def focus(self, ref: FieldRef | None = None) -> None:
+        w = self.widget
+        w.setFocus(Qt.FocusReason.OtherFocusReason)
+        if ref is not None and ref.offset is not None and isinstance(w, QPlainTextEdit):
+            cursor = w.textCursor()
+            cursor.setPosition(min(ref.offset, len(self.text())))
+            cursor.setPosition(min(ref.offset + (ref.length or 0), len(self.text())),
+                               QTextCursor.MoveMode.KeepAnchor)
+            w.setTextCursor(cursor)
+            w.ensureCursorVisible()
+
+    def dispose(self) -> None:
+        self.commit()
+        self.session.remove_flusher(self.commit)
+        self.registry.remove(self)
+
+
+class FieldRegistry:
+    """Every bound editor, by (table, row id, column), for states and for focusing."""
+
+    def __init__(self) -> None:
+        self.bindings: dict[tuple[str, int | None, str], FieldBinding] = {}
+        self.read_only = False
+
+    def add(self, b: FieldBinding) -> None:
+        self.bindings[b.key] = b
+        b.set_read_only(self.read_only)
+
+    def remove(self, b: FieldBinding) -> None:
+        if self.bindings.get(b.key) is b:
+            del self.bindings[b.key]
+
+    def get(self, table: str, row: int | None, column: str) -> FieldBinding | None:
+        return self.bindings.get((table, row, column))
+
+    def find(self, ref: FieldRef) -> FieldBinding | None:
+        b = self.get(ref.table, ref.row, ref.column)
+        if b is None:  # a whole-row reference: its first bound field
+            b = next((x for k, x in self.bindings.items() if k[0] == ref.table and k[1] == ref.row), None)
+        return b
+
+    def apply(self, result: CheckResult | None) -> None:
+        per: dict[tuple[str, int | None, str], list[Finding]] = {}
+        if result is not None:
+            for f in result.findings:
+                key = (f.where.table, f.where.row, f.where.column)
+                if key in self.bindings:
+                    per.setdefault(key, []).append(f)
+        for key, b in self.bindings.items():
+            found = tuple(per.get(key, ()))
+            if found != b.findings:
+                b.set_findings(found)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for b in self.bindings.values():
+            b.set_read_only(read_only)
+
+    def reload(self, table: str, row: int | None, column: str) -> None:
+        b = self.get(table, row, column)
+        if b is not None:
+            b.load()
+
+
+def count_chars(text: str) -> int:
+    """字数 as offices count it: every character except spaces and line breaks."""
+    return sum(1 for c in text if not c.isspace())
+
+
+class SectionForm(QGroupBox):
+    """One sub-section: its title, the narrative editor with a character count, messages,
+    and what belongs to its kind (the budget summary, the task list, the project note)."""
+
+    go_to_table = Signal(str)  # 自评表 table to open ("budget_rows" / "projects")
+
+    def __init__(self, session: ReportSession, registry: FieldRegistry, section: Section,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"{section.number}{section.heading}", parent)
+        self.section = section
+        self.session = session
+        self.setObjectName(f"section-{section.key}")
+        self.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox QWidget { font-weight: normal; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 12, 10, 8)
+        self.summary: QLabel | None = None
+        self.task_editor: QWidget | None = None
+        if section.kind in (SectionKind.BUDGET, SectionKind.PROJECTS):
+            row = QHBoxLayout()
+            self.summary = QLabel()
+            self.summary.setWordWrap(True)
+            self.summary.setStyleSheet("color: #37474f;")
+            row.addWidget(self.summary, 1)
+            target = "budget_rows" if section.kind == SectionKind.BUDGET else "projects"
+            button = QPushButton("到自评表填写数字" if target == "budget_rows" else "到自评表填写重点项目")
+            button.clicked.connect(lambda: self.go_to_table.emit(target))
+            row.addWidget(button)
+            lay.addLayout(row)
+        self.editor = PlainEditor(min_lines=3 if section.kind != SectionKind.TASKS else 2)
+        self.editor.setObjectName(f"body-{section.key}")
+        self.editor.setAccessibleName(f"{section.number}{section.heading} 正文")
+        self.editor.setPlaceholderText("在此填写本节正文……" if section.kind != SectionKind.TASKS
+                                       else "（可选）各项工作任务之前的总述；各项任务在下面逐项填写")
+        lay.addWidget(self.editor)
+        foot = QHBoxLayout()
+        self.message = message_label()
+        foot.addWidget(self.message, 1)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: #777;")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        foot.addWidget(self.count)
+        lay.addLayout(foot)
+        self.editor.textChanged.connect(self._count)
+        self.binding = FieldBinding(session, registry, self.editor, "sections", section.id, "body",
+                                    message=self.message)
+        self._count()
+        if section.kind == SectionKind.TASKS:
+            from nanzhou_desktop.gui.task_editor import TaskEditor
+
+            self.task_editor = TaskEditor(session, registry, section.key)
+            lay.addWidget(self.task_editor)
+
+    def _count(self) -> None:
+        self.count.setText(f"字数 {count_chars(self.editor.toPlainText())}")
+
+    def update_summary(self, result: CheckResult | None) -> None:
+        if self.summary is None:
+            return
+        report = self.session.report
+        if self.section.kind == SectionKind.BUDGET:
+            row = report.budget_total_row
+            if row is None:
+                self.summary.setText("自评表中还没有“年度资金总额”行。")
+                return
+            rate = result.score.budget_rate if result is not None else None
+            self.summary.setText(
+                f"自评表：全年预算数 {format_money(row.budget_total) or '—'} 万元，"
+                f"全年执行数 {format_money(row.executed) or '—'} 万元，"
+                f"执行率 {format_rate(rate) if rate is not None else '—'}。正文中的数字须与之一致。")
+        else:
+            n = len(report.projects)
+            self.summary.setText(f"自评表中有 {n} 个重点项目；正文中各项目的预算数、执行数须与之一致。" if n
+                                 else "自评表中还没有重点项目。")
+
+
+class SectionTab(QWidget):
+    """A top-level part (一、… 四、): a list of its sub-sections on the left (one click to
+    reach any of them) and the forms one under another on the right."""
+
+    def __init__(self, session: ReportSession, registry: FieldRegistry, top: Section,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.top = top
+        self.session = session
+        report = session.report
+        sections = [s for s in report.sections if s.key == top.key or s.key.startswith(top.key + ".")]
+        # The part's own text is shown when it has some, or when it is all there is.
+        if not top.body and len(sections) > 1 and not top.required:
+            sections = sections[1:]
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        self.outline = QListWidget()
+        self.outline.setObjectName(f"outline-{top.key}")
+        self.outline.setMaximumWidth(230)
+        self.outline.setMinimumWidth(170)
+        self.outline.setAccessibleName("本部分的小节")
+        self.outline.setWordWrap(True)
+        self.outline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.outline.setSpacing(2)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.forms_layout = QVBoxLayout(body)
+        self.forms_layout.setContentsMargins(4, 0, 12, 12)
+        self.forms: list[SectionForm] = []
+        for sec in sections:
+            form = SectionForm(session, registry, sec)
+            self.forms.append(form)
+            self.forms_layout.addWidget(form)
+            item = QListWidgetItem(f"{sec.number}{sec.heading}")
+            item.setToolTip(f"{sec.number}{sec.heading}")
+            self.outline.addItem(item)
+        self.forms_layout.addStretch(1)
+        self.scroll.setWidget(body)
+        lay.addWidget(self.outline)
+        lay.addWidget(self.scroll, 1)
+        self.outline.setVisible(len(self.forms) > 1)
+        self.outline.currentRowChanged.connect(self.show_form)
+        self.outline.itemClicked.connect(lambda item: self.show_form(self.outline.row(item)))
+
+    def show_form(self, index: int) -> None:
+        if not 0 <= index < len(self.forms):
+            return
+        form = self.forms[index]
+        self.scroll.ensureWidgetVisible(form, 0, 0)
+        # Put the form's title at the top of the view rather than just in view.
+        self.scroll.verticalScrollBar().setValue(form.y())
+        form.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def form_for(self, key: str) -> SectionForm | None:
+        for f in self.forms:
+            if f.section.key == key:
+                return f
+        return None
+
+    def reveal(self, widget: QWidget) -> None:
+        self.scroll.ensureWidgetVisible(widget, 20, 40)
+
+    def update_summaries(self, result: CheckResult | None) -> None:
+        for f in self.forms:
+            f.update_summary(result)
+
+    def task_editors(self) -> Iterable[QWidget]:
+        return [f.task_editor for f in self.forms if f.task_editor is not None]

@@ -1,0 +1,198 @@
+"""The open report as the window sees it: the report file, the undo stack and the latest
+check result.
+
+Every edit from any widget goes through :meth:`ReportSession.set_field` (or a row
+operation): one core call that commits to the file, one undo step, then the rules run and
+``checked`` tells the views that care.  No widget writes to the file or holds a rule.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from nanzhou_desktop.gui.undo import FieldEdit, as_input
+from nanzhou_desktop.model import Report
+from nanzhou_desktop.rules.findings import CheckResult
+from nanzhou_desktop.store.errors import EditError, SaveError
+from nanzhou_desktop.store.fields import FIELDS
+from nanzhou_desktop.store.reportfile import ReportFile
+
+
+def find_row(report: Report, table: str, row_id: int | None) -> Any:
+    """The model object behind ``table`` row ``row_id`` (the report itself for ``report``)."""
+    if table == "report":
+        return report
+    pools: dict[str, list[Any]] = {
+        "sections": report.sections, "tasks": report.tasks, "budget_rows": report.budget,
+        "projects": report.projects, "indicators": report.indicators,
+        "task_items": [i for t in report.tasks for i in t.items],
+    }
+    for obj in pools.get(table, []):
+        if obj.id == row_id:
+            return obj
+    return None
+
+
+def model_value(report: Report, table: str, row_id: int | None, column: str) -> Any:
+    obj = find_row(report, table, row_id)
+    if obj is None:
+        return None
+    for part in FIELDS[table][column].attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class ReportSession(QObject):
+    """One open report file in the window."""
+
+    checked = Signal(object)  # CheckResult, after every commit
+    field_reloaded = Signal(str, object, str)  # table, row id, column: the value changed under a widget
+    structure_changed = Signal(str)  # table whose rows were added, deleted or moved
+    status_changed = Signal()  # 定稿 / 解除定稿 / 出错说明 changed
+    committed = Signal()  # something reached the file
+    problem = Signal(str)  # a Chinese sentence for the status bar (refused undo, disk full)
+
+    def __init__(self, rf: ReportFile, parent: QObject | None = None, *, rules_settings: Any = None) -> None:
+        super().__init__(parent)
+        self.rf = rf
+        self.rules_settings = rules_settings
+        self.undo_stack = QUndoStack(self)
+        self.result: CheckResult | None = None
+        self.last_check_ms = 0.0
+        self._flushers: list[Callable[[], None]] = []
+        self._applying = False
+
+    # ------------------------------------------------------------------ state
+    @property
+    def report(self) -> Report:
+        return self.rf.report
+
+    @property
+    def editable(self) -> bool:
+        return not self.rf.read_only and not self.rf.report.locked
+
+    # ------------------------------------------------------------------ pending typed text
+    def add_flusher(self, flush: Callable[[], None]) -> None:
+        """Register a widget's "commit what is typed now" (called before undo, save, close)."""
+        self._flushers.append(flush)
+
+    def remove_flusher(self, flush: Callable[[], None]) -> None:
+        if flush in self._flushers:
+            self._flushers.remove(flush)
+
+    def flush(self) -> None:
+        for f in list(self._flushers):
+            f()
+
+    # ------------------------------------------------------------------ edits
+    def set_field(self, table: str, row_id: int | None, column: str, value: Any, *, check: bool = True) -> Any:
+        """Commit one field (raises EditError / SaveError with a Chinese message; nothing
+        changes then), record it for undo and re-run the checks (``check=False`` when the
+        caller re-checks itself, as the table models do through their ``edited`` signal)."""
+        old = as_input(model_value(self.report, table, row_id, column))
+        new_value = self.rf.set_field(table, row_id, column, value)
+        new = as_input(new_value)
+        if new != old and not self._applying:
+            self.undo_stack.push(FieldEdit(self._apply, table, row_id, column, old, new))
+        if new != old:
+            self.committed.emit()
+            if check:
+                self.recheck()
+        return new_value
+
+    def _apply(self, table: str, row_id: int | None, column: str, text: str) -> None:
+        """Undo/redo write path: through set_field, then tell the widget showing the field."""
+        self._applying = True
+        try:
+            self.rf.set_field(table, row_id, column, text)
+        except (EditError, SaveError) as exc:
+            self.problem.emit(f"无法撤销或重做：{exc}")
+            return
+        finally:
+            self._applying = False
+        self.field_reloaded.emit(table, row_id, column)
+        self.committed.emit()
+        self.recheck()
+
+    def undo(self) -> None:
+        self.flush()
+        if self.editable:
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.flush()
+        if self.editable:
+            self.undo_stack.redo()
+
+    def row_operation(self, table: str, op: Callable[[], Any]) -> Any:
+        """Add / delete / move a row through the report file, then refresh and re-check.
+        Undo history of field edits stays; an undo on a deleted row is refused plainly."""
+        self.flush()
+        result = op()
+        self.structure_changed.emit(table)
+        self.committed.emit()
+        self.recheck()
+        return result
+
+    def explain(self, finding_key: str, text: str) -> None:
+        from nanzhou_desktop import workflow
+
+        workflow.explain(self.rf, finding_key, text, self.rules_settings)
+        self.status_changed.emit()
+        self.committed.emit()
+        self.recheck()
+
+    def remove_explanation(self, finding_key: str) -> None:
+        from nanzhou_desktop import workflow
+
+        workflow.unexplain(self.rf, finding_key)
+        self.status_changed.emit()
+        self.committed.emit()
+        self.recheck()
+
+    def finalise(self) -> None:
+        """Raises workflow.FinaliseRefused (with ``.blocking``) when findings block it."""
+        from nanzhou_desktop import workflow  # type: ignore[attr-defined]
+
+        self.flush()
+        workflow.finalise(self.rf, self.rules_settings)
+        self.undo_stack.clear()  # edits before 定稿 cannot be undone into a finalised report
+        self.status_changed.emit()
+        self.committed.emit()
+        self.recheck()
+
+    def unlock(self, reason: str) -> None:
+        from nanzhou_desktop import workflow  # type: ignore[attr-defined]
+
+        workflow.unlock(self.rf, reason)
+        self.status_changed.emit()
+        self.committed.emit()
+        self.recheck()
+
+    # ------------------------------------------------------------------ checks
+    def recheck(self) -> CheckResult:
+        t = time.perf_counter()
+        self.result = _check()(self.report, self.rules_settings)
+        self.last_check_ms = (time.perf_counter() - t) * 1000
+        self.checked.emit(self.result)
+        return self.result
+
+    def close(self) -> None:
+        self.flush()
+        self._flushers.clear()
+        self.undo_stack.clear()
+        self.rf.close()
+
+
+def _check() -> Callable[..., CheckResult]:
+    from nanzhou_desktop import rules
+
+    check = getattr(rules, "check", None)
+    if check is None:  # the package may not re-export it yet; the engine is where it lives
+        from nanzhou_desktop.rules.engine import check
+    return check

@@ -1,0 +1,96 @@
+"""单位信息与签章: the unit's names and the sign-off block (负责人, 填报人, 电话, 日期).
+
+Each line is bound to its report-file column; a refused value (a letter in a phone
+number, a date that does not exist) stays as typed with the reason under the field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nanzhou_desktop.gui.section_forms import FieldBinding, FieldRegistry, LineEditor, message_label
+from nanzhou_desktop.gui.session import ReportSession
+from nanzhou_desktop.store.fields import FIELDS
+
+UNIT_FIELDS = ("title", "unit_full_name", "unit_short_name", "unit_code", "district")
+SIGNOFF_FIELDS = ("head", "finance_head", "preparer", "phone_office", "phone_mobile", "fill_date", "issue_date")
+PLACEHOLDERS = {
+    "title": "留空则使用“××年度××部门整体支出绩效自评报告”",
+    "unit_full_name": "如：广州市海珠区人民政府南洲街道办事处",
+    "unit_short_name": "如：南洲街道",
+    "unit_code": "财政系统中的单位编码（可选）",
+    "district": "如：海珠区",
+    "phone_office": "如：020-12345678",
+    "phone_mobile": "如：13800000000",
+    "fill_date": "如：2023年3月15日",
+    "issue_date": "如：2023年3月15日",
+}
+
+
+class SignOffForm(QWidget):
+    def __init__(self, session: ReportSession, registry: FieldRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("signoff-form")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 4, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(12, 8, 12, 12)
+        self.editors: dict[str, LineEditor] = {}
+        lay.addWidget(self._group("单位信息", UNIT_FIELDS, registry))
+        lay.addWidget(self._group("签章信息（打印在报告末尾和自评表下方）", SIGNOFF_FIELDS, registry))
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setStyleSheet("color: #37474f;")
+        state_box = QGroupBox("报告状态")
+        sl = QHBoxLayout(state_box)
+        sl.addWidget(self.state)
+        lay.addWidget(state_box)
+        lay.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        self.update_state()
+
+    def _group(self, title: str, columns: tuple[str, ...], registry: FieldRegistry) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for column in columns:
+            spec = FIELDS["report"][column]
+            editor = LineEditor()
+            editor.setObjectName(f"report-{column}")
+            editor.setPlaceholderText(PLACEHOLDERS.get(column, ""))
+            editor.setAccessibleName(spec.label)
+            editor.setMaximumWidth(620)
+            msg = message_label()
+            cell = QWidget()
+            cl = QVBoxLayout(cell)
+            cl.setContentsMargins(0, 0, 0, 0)
+            cl.setSpacing(2)
+            cl.addWidget(editor)
+            cl.addWidget(msg)
+            label = QLabel(spec.label + "：")
+            label.setBuddy(editor)
+            form.addRow(label, cell)
+            # Dates are read whole (2023年3月15日): committed when the field is left, not mid-typing.
+            FieldBinding(self.session, registry, editor, "report", None, column, message=msg,
+                         debounce=spec.kind != "date")
+            self.editors[column] = editor
+        return box
+
+    def update_state(self) -> None:
+        r = self.session.report
+        fp = f"，内容指纹 {r.final_fingerprint[:16]}…" if r.final_fingerprint else ""
+        where = "（只读打开）" if self.session.rf.read_only else ""
+        self.state.setText(f"{r.status} · 第 {r.revision} 版{fp}{where}\n文件：{self.session.rf.path}")

@@ -1,0 +1,47 @@
+"""Compile the Designer forms in ui/ into nanzhou_desktop/gui/forms/ui_*.py.
+
+The generated modules are committed (so a checkout runs without pyside6-uic) and a test
+checks they match the .ui files.  A ``# ruff: noqa`` line is prepended because uic imports
+every Qt class it might need.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_DIR = ROOT / "ui"
+FORMS_DIR = ROOT / "nanzhou_desktop" / "gui" / "forms"
+FORMS = ("main_window", "new_report", "explain", "unlock")
+HEADER = "# ruff: noqa\n"
+
+
+def uic_binary() -> str:
+    exe = Path(sys.executable).with_name("pyside6-uic")
+    return str(exe) if exe.exists() else "pyside6-uic"
+
+
+def compile_form(name: str) -> str:
+    """The Python source uic produces for ``ui/<name>.ui``, with the ruff header."""
+    out = subprocess.run([uic_binary(), str(UI_DIR / f"{name}.ui")], check=True, capture_output=True,
+                         text=True, encoding="utf-8")
+    return HEADER + out.stdout
+
+
+def main() -> int:
+    FORMS_DIR.mkdir(parents=True, exist_ok=True)
+    init = FORMS_DIR / "__init__.py"
+    if not init.exists():
+        init.write_text('"""Python modules generated from ui/*.ui by tools/compile_ui.py (do not edit)."""\n',
+                        encoding="utf-8")
+    for name in FORMS:
+        target = FORMS_DIR / f"ui_{name}.py"
+        target.write_text(compile_form(name), encoding="utf-8")
+        print(target.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
