@@ -14,6 +14,12 @@ Use::
     model.editRejected.connect(show_message)        # (row, column, 中文原因)
     model.set_result(rules.check(report_file.report))
 
+Inside the main window pass the window's ``ReportSession`` (``session=``): edits then go
+through ``session.set_field`` (one undo step each, rules re-run, ``session.checked`` fires)
+and row operations through ``session.row_operation``; call :meth:`refresh_field` on
+``session.field_reloaded`` (undo/redo) and :meth:`reload` on ``session.structure_changed``.
+``SelfEvaluationTab`` in :mod:`table_views` wires all of that.
+
 A refused entry is not lost: the typed text stays in the cell as *pending* text, shown in
 red with the reason as tooltip (also :data:`ErrorRole`), until it is corrected or
 discarded with :meth:`ReportTableModel.discard_pending`.
@@ -60,7 +66,7 @@ DIRECTION_CHOICES = [d.value for d in Direction]
 PENDING_BG = QColor("#fde2e2")
 PENDING_FG = QColor("#b00020")
 SEVERITY_BG = {
-    Severity.ERROR: QColor("#f9d6d5"),
+    Severity.ERROR: QColor("#f6c2c0"),
     Severity.WARNING: QColor("#fff1c2"),
     Severity.INFO: QColor("#dcebfb"),
 }
@@ -100,9 +106,12 @@ class ReportTableModel(QAbstractTableModel):
     table: str = ""
     columns: tuple[Column, ...] = ()
 
-    def __init__(self, report_file: ReportFile, parent: Any = None) -> None:
+    def __init__(self, report_file: ReportFile, parent: Any = None, *, session: Any = None) -> None:
         super().__init__(parent)
         self.rf = report_file
+        # The window's ReportSession (undo stack + rules), when there is one.
+        self.session = session
+        self.in_row_operation = False  # True while this model adds/removes/moves a row
         self._result: CheckResult | None = None
         self._errors: dict[tuple[int, str], str] = {}  # (row id, column key) → reason
         self._pending: dict[tuple[int, str], str] = {}  # (row id, column key) → refused text
@@ -309,7 +318,10 @@ class ReportTableModel(QAbstractTableModel):
             return False
         text = value if isinstance(value, bool) else ("" if value is None else str(value))
         try:
-            self.rf.set_field(self.table, obj.id, col.key, text)
+            if self.session is not None:
+                self.session.set_field(self.table, obj.id, col.key, text)
+            else:
+                self.rf.set_field(self.table, obj.id, col.key, text)
         except (EditError, ReportFileError) as exc:
             # Keep what was typed: the user corrects it rather than typing it again.
             self._reject(index, obj, col, None if isinstance(text, bool) else text, str(exc))
@@ -406,7 +418,7 @@ class ReportTableModel(QAbstractTableModel):
         n = self.rowCount()
         self.beginInsertRows(QModelIndex(), n, n)
         try:
-            self.create_row()
+            self._row_op(self.create_row)
         except BaseException:
             # Nothing was added (the store appends only after its commit): resynchronise views.
             self.endInsertRows()
@@ -423,7 +435,7 @@ class ReportTableModel(QAbstractTableModel):
             raise EditError(self.locked_reason())
         self.beginRemoveRows(QModelIndex(), row, row)
         try:
-            self.rf.delete_row(self.table, obj.id)
+            self._row_op(lambda: self.rf.delete_row(self.table, obj.id))
         except BaseException:
             self.endRemoveRows()
             self.reload()  # the row is still there: show it again
@@ -446,7 +458,7 @@ class ReportTableModel(QAbstractTableModel):
         dest = target + 1 if delta > 0 else target
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
         try:
-            self.rf.move_row(self.table, obj.id, delta)
+            self._row_op(lambda: self.rf.move_row(self.table, obj.id, delta))
         except BaseException:
             self.endMoveRows()
             self.reload()
@@ -454,6 +466,29 @@ class ReportTableModel(QAbstractTableModel):
         self.endMoveRows()
         self.edited.emit()
         return self.row_of_id(obj.id)
+
+    def _row_op(self, op: Callable[[], Any]) -> Any:
+        """Run a row operation through the session when there is one (so it is re-checked
+        and the window hears of it), directly on the file otherwise."""
+        self.in_row_operation = True
+        try:
+            if self.session is not None:
+                return self.session.row_operation(self.table, op)
+            return op()
+        finally:
+            self.in_row_operation = False
+
+    def refresh_field(self, table: str, row_id: int | None, column: str = "") -> None:
+        """A value changed under this model (undo/redo): show it, drop a stale refused entry."""
+        if table != self.table:
+            return
+        row = self.row_of_id(row_id)
+        if row < 0:
+            return
+        for store in (self._errors, self._pending):
+            for key in [k for k in store if k[0] == row_id and (not column or k[1] == column)]:
+                del store[key]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def reload(self) -> None:
         """The report changed outside this model (undo, reopen, 定稿): show it afresh."""
@@ -574,8 +609,8 @@ class IndicatorTableModel(ReportTableModel):
     table = "indicators"
     columns = (
         _field_column("indicators", "level1", width=80),
-        _field_column("indicators", "level2", width=110),
-        _field_column("indicators", "level3", width=220),
+        _field_column("indicators", "level2", width=140),
+        _field_column("indicators", "level3", width=260),
         Column("direction", "指标性质", "enum", True, 70),
         _field_column("indicators", "target", "value", 90),
         _field_column("indicators", "unit", width=70),
