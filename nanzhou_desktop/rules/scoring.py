@@ -82,13 +82,22 @@ def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> t
     """
     entered = sum((i.points or ZERO for i in report.indicators), ZERO)
     applicable = sum((i.points or ZERO for i in report.indicators if not i.not_applicable), ZERO)
-    factor = entered / applicable if applicable > 0 else ZERO
+    if applicable <= 0:
+        entered = ZERO  # nothing applicable: nothing to rescale onto
+    last = max((k for k, i in enumerate(report.indicators) if not i.not_applicable), default=-1)
+    given = ZERO
     out: list[IndicatorScore] = []
-    for ind in report.indicators:
+    for k, ind in enumerate(report.indicators):
         if ind.not_applicable:
             out.append(IndicatorScore(ind.id, indicator_name(ind), ZERO, None))
             continue
-        pts = (ind.points or ZERO) * factor
+        if applicable == entered:
+            pts = ind.points or ZERO
+        elif k == last:
+            pts = entered - given  # the remainder, so the rescaled points add up exactly
+        else:
+            pts = (ind.points or ZERO) * entered / applicable
+        given += pts
         share = achievement(ind, settings)
         out.append(IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts))
     return tuple(out)

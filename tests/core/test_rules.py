@@ -1,0 +1,348 @@
+"""Each rule: one passing case (a clean report has no finding of it) and one failing case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, Indicator, Project, Report, Task, TaskItem
+from nanzhou_desktop.rules import Severity, check
+from nanzhou_desktop.rules.settings import Settings
+
+D = Decimal
+SHORT = ("海珠创新湾房屋拆卸完成率", "政务服务事项办结率", "12345热线工单按时完成率", "城中村改造私宅签约率",
+         "60岁以上人群首剂接种覆盖率")
+
+
+def clean_report() -> Report:
+    """The example with what a careful office would fix: sign-off filled, reasons for the five
+    shortfalls, the 万平方米 slip corrected, 104 % explained away, one separator style."""
+    r = example_report()
+    so = r.signoff
+    so.head, so.finance_head, so.preparer = "张三", "李四", "王五"
+    so.phone_office, so.fill_date, so.issue_date = "020-84000000", "2023-03-10", "2023-03-15"
+    for ind in r.indicators:
+        if ind.level3 in SHORT:
+            ind.reason = "部分事项跨年度办理，已列入下年度重点推进"
+    item = r.tasks[1].items[3]
+    item.body = item.body.replace("310000 万平方米", "310000 平方米")
+    item = r.tasks[2].items[0]
+    item.body = item.body.replace("覆盖率达104%", "覆盖率达100%")
+    for sec in r.sections:
+        sec.body = sec.body.replace("19,910.75", "19910.75").replace("19,738.24", "19738.24").replace(
+            "1,802.25", "1802.25")
+    return r
+
+
+def rules_of(report: Report, settings: Settings | None = None) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in check(report, settings).findings:
+        out.setdefault(f.rule, []).append(f)
+    return out
+
+
+def test_clean_report_has_no_findings() -> None:
+    assert [f.key for f in check(clean_report()).findings] == []
+
+
+# -- mutations that make exactly one rule fire ------------------------------------------------------
+def _total(r: Report) -> BudgetRow:
+    row = r.budget_total_row
+    assert row is not None
+    return row
+
+
+def _ind(r: Report, name: str) -> Indicator:
+    return next(i for i in r.indicators if i.level3 == name)
+
+
+def _item(r: Report, task: int, item: int) -> TaskItem:
+    return r.tasks[task].items[item]
+
+
+def _replace_in_item(task: int, item: int, old: str, new: str) -> Callable[[Report], None]:
+    def mutate(r: Report) -> None:
+        it = _item(r, task, item)
+        assert old in it.body
+        it.body = it.body.replace(old, new)
+    return mutate
+
+
+def _set_section(key: str, body: str) -> Callable[[Report], None]:
+    def mutate(r: Report) -> None:
+        sec = r.section(key)
+        assert sec is not None
+        sec.body = body
+    return mutate
+
+
+def m_rate_low(r: Report) -> None:
+    _total(r).executed = D("15000")
+    for s in r.sections:  # keep the text in step with the table so only the rate rule speaks
+        s.body = s.body.replace("执行数 19738.24 万元，完成预算的 99.13%", "执行数 15000.00 万元，完成预算的 75.34%")
+
+
+def m_rate_high(r: Report) -> None:
+    _total(r).executed = D("20000")
+    for s in r.sections:
+        s.body = s.body.replace("执行数 19738.24 万元，完成预算的 99.13%", "执行数 20000 万元，完成预算的 100.45%")
+
+
+def m_sum(r: Report) -> None:
+    r.budget.append(BudgetRow(BudgetKind.BASIC, "基本支出", budget_total=D("10000"), executed=D("9900")))
+    r.budget.append(BudgetRow(BudgetKind.PROJECT, "项目支出", budget_total=D("9900"), executed=D("9838.24")))
+
+
+def m_project_exceeds(r: Report) -> None:
+    r.projects.append(Project("社区微改造项目", D("19000"), D("19000")))
+
+
+def m_project_low(r: Report) -> None:
+    r.projects[0].executed = D("1500")
+    sec = r.section("2.3")
+    sec.body = sec.body.replace("执行数 1802.25 万元，完成预算的 100%", "执行数 1500 万元，完成预算的 83.23%")
+
+
+def m_project_high(r: Report) -> None:
+    r.projects[0].executed = D("2000")
+    sec = r.section("2.3")
+    sec.body = sec.body.replace("执行数 1802.25 万元，完成预算的 100%", "执行数 2000 万元，完成预算的 110.97%")
+
+
+def m_qualitative(value: str, share: Decimal | None = None) -> Callable[[Report], None]:
+    def mutate(r: Report) -> None:
+        ind = _ind(r, "政务服务群众满意率")
+        ind.direction, ind.target, ind.actual, ind.unit, ind.qual_share = Direction.QUALITATIVE, "群众满意", value, "", share
+    return mutate
+
+
+def m_points_total(r: Report) -> None:
+    _ind(r, "政务服务群众满意率").points = D(5)
+
+
+def m_split(r: Report) -> None:
+    _ind(r, "政务服务群众满意率").points = D(5)
+    _ind(r, "兵役登记率").points = D("11.25")
+
+
+def m_level1(r: Report) -> None:
+    _ind(r, "政务服务群众满意率").level1 = "其他指标"
+
+
+def m_duplicate(r: Report) -> None:
+    _ind(r, "兵役登记率").level3 = "信访事项办结率"
+
+
+def m_cutoff_year(r: Report) -> None:
+    _replace_in_item(2, 0, "截至12月20日", "截至2021年12月20日")(r)
+
+
+def m_cutoff_invalid(r: Report) -> None:
+    _replace_in_item(2, 0, "截至12月20日", "截至2月30日")(r)
+
+
+def m_budget_text(r: Report) -> None:
+    sec = r.section("2.1")
+    sec.body = sec.body.replace("全年预算数 19910.75 万元", "全年预算数 19901.75 万元")
+
+
+def m_project_text(r: Report) -> None:
+    r.projects[0].budget_total = D("1902.25")  # the table changes; the sentence in 二（三） must follow
+
+
+def m_project_unknown(r: Report) -> None:
+    sec = r.section("2.3")
+    sec.body += "\n社区微改造项目全年预算数 100 万元，执行数 100 万元，完成预算的 100%。"
+
+
+def m_sep(r: Report) -> None:
+    sec = r.section("1.3")
+    sec.body = sec.body.replace("19910.75", "19,910.75", 1)
+
+
+def m_tasks_empty(r: Report) -> None:
+    r.tasks.clear()
+
+
+def m_task_empty(r: Report) -> None:
+    r.tasks.append(Task(title="", body="", items=[]))
+
+
+def m_task_no_body(r: Report) -> None:
+    r.tasks.append(Task(title="其他工作", body="", items=[]))
+
+
+def m_missing_indicator(r: Report) -> None:
+    _ind(r, "兵役登记率").actual = ""
+
+
+def m_negative(r: Report) -> None:
+    _total(r).budget_initial = D("-1")
+
+
+def m_without_budget(r: Report) -> None:
+    r.budget.append(BudgetRow(BudgetKind.OTHER, "上年结转", budget_total=None, executed=D("5")))
+
+
+CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
+    ("completeness.section", Severity.ERROR, _set_section("3", "  ")),
+    ("completeness.tasks", Severity.ERROR, m_tasks_empty),
+    ("completeness.task", Severity.ERROR, m_task_empty),
+    ("completeness.task", Severity.ERROR, m_task_no_body),
+    ("completeness.task_item", Severity.ERROR, _replace_in_item(0, 0, _item(example_report(), 0, 0).body, "")),
+    ("completeness.budget", Severity.ERROR, lambda r: setattr(_total(r), "budget_total", None)),
+    ("completeness.project", Severity.ERROR, lambda r: setattr(r.projects[0], "executed", None)),
+    ("completeness.indicators", Severity.ERROR, lambda r: r.indicators.clear()),
+    ("completeness.indicator", Severity.ERROR, m_missing_indicator),
+    ("completeness.unit", Severity.ERROR, lambda r: setattr(r.unit, "full_name", "")),
+    ("completeness.signoff", Severity.ERROR, lambda r: setattr(r.signoff, "preparer", "")),
+    ("budget.negative", Severity.ERROR, m_negative),
+    ("budget.executed_without_budget", Severity.ERROR, m_without_budget),
+    ("budget.rate_low", Severity.WARNING, m_rate_low),
+    ("budget.rate_high", Severity.WARNING, m_rate_high),
+    ("budget.adjusted", Severity.WARNING, lambda r: setattr(_total(r), "budget_initial", D("18000"))),
+    ("budget.sum_mismatch", Severity.ERROR, m_sum),
+    ("budget.prior_swing", Severity.INFO, lambda r: setattr(_total(r), "prior_budget_total", D("12000"))),
+    ("length.budget_reason", Severity.WARNING, lambda r: setattr(_total(r), "reason", "因" * 101)),
+    ("project.negative", Severity.ERROR, lambda r: setattr(r.projects[0], "prior_executed", D("-3"))),
+    ("project.executed_without_budget", Severity.ERROR,
+     lambda r: r.projects.append(Project("应急项目", D(0), D("3")))),
+    ("project.rate_low", Severity.WARNING, m_project_low),
+    ("project.rate_high", Severity.WARNING, m_project_high),
+    ("project.prior_swing", Severity.INFO, lambda r: setattr(r.projects[0], "prior_budget_total", D("300"))),
+    ("project.exceeds_total", Severity.ERROR, m_project_exceeds),
+    ("indicator.duplicate", Severity.ERROR, m_duplicate),
+    ("indicator.qualitative_value", Severity.ERROR, m_qualitative("基本达成")),
+    ("indicator.qual_share_band", Severity.WARNING, m_qualitative("达成", D("0.5"))),
+    ("indicator.not_number", Severity.ERROR, lambda r: setattr(_ind(r, "兵役登记率"), "actual", "全部完成")),
+    ("indicator.shortfall", Severity.WARNING, lambda r: setattr(_ind(r, "政务服务事项办结率"), "reason", "")),
+    ("indicator.shortfall", Severity.WARNING, m_qualitative("部分达成")),
+    ("length.indicator_reason", Severity.WARNING,
+     lambda r: setattr(_ind(r, "政务服务事项办结率"), "reason", "原" * 201)),
+    ("indicator.points_total", Severity.ERROR, m_points_total),
+    ("indicator.split", Severity.WARNING, m_split),
+    ("indicator.level1_unknown", Severity.WARNING, m_level1),
+    ("indicator.prior_swing", Severity.INFO, lambda r: setattr(_ind(r, "兵役登记率"), "prior_actual", "60")),
+    ("narrative.budget_mismatch", Severity.ERROR, m_budget_text),
+    ("narrative.project_mismatch", Severity.ERROR, m_project_text),
+    ("narrative.project_unknown", Severity.WARNING, m_project_unknown),
+    ("narrative.rate_mismatch", Severity.WARNING, _replace_in_item(4, 1, "办结 6780 件", "办结 6680 件")),
+    ("narrative.unit_mismatch", Severity.WARNING, _replace_in_item(1, 3, "310000 平方米", "310000 万平方米")),
+    ("narrative.rate_over_100", Severity.INFO, _replace_in_item(2, 0, "覆盖率达100%", "覆盖率达104%")),
+    ("date.cutoff_outside_year", Severity.WARNING, m_cutoff_year),
+    ("date.cutoff_invalid", Severity.WARNING, m_cutoff_invalid),
+    ("date.issue_date", Severity.ERROR, lambda r: setattr(r.signoff, "issue_date", "2022-12-31")),
+    ("date.fill_date", Severity.ERROR, lambda r: setattr(r.signoff, "fill_date", "2022-11-30")),
+    ("date.issue_date_late", Severity.INFO, lambda r: setattr(r.signoff, "issue_date", "2025-03-15")),
+    ("date.fill_date_late", Severity.INFO, lambda r: setattr(r.signoff, "fill_date", "2024-06-01")),
+    ("format.separators", Severity.INFO, m_sep),
+    ("length.table_text", Severity.WARNING, _set_section("3", "问题" * 101)),
+]
+
+
+@pytest.mark.parametrize(("rule", "severity", "mutate"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_fails_on_its_case_and_passes_on_the_clean_report(rule: str, severity: Severity,
+                                                               mutate: Callable[[Report], None]) -> None:
+    assert rule not in rules_of(clean_report())
+    report = clean_report()
+    mutate(report)
+    found = rules_of(report)
+    assert rule in found, f"{rule} did not fire; got {sorted(found)}"
+    assert {f.severity for f in found[rule]} == {severity}
+    for f in found[rule]:
+        assert f.key.startswith(f"{rule}@")
+        assert f.message and not f.message.isascii()
+
+
+def test_every_documented_rule_has_a_case() -> None:
+    """docs/rules.md lists the catalogue; each rule id in it is exercised above."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_0-9]+\.[a-z_0-9]+)` \|", doc, flags=re.M))
+    assert documented, "docs/rules.md has no rule table"
+    assert documented == {c[0] for c in CASES}
+
+
+# -- details of the rules ---------------------------------------------------------------------------
+def test_reason_or_explanation_satisfies_a_shortfall() -> None:
+    from nanzhou_desktop.model import Explanation
+
+    r = clean_report()
+    ind = _ind(r, "政务服务事项办结率")
+    ind.reason = ""
+    key = "indicator.shortfall@indicator:政务服务事项办结率"
+    f = check(r).by_key(key)
+    assert f is not None and f.blocks_finalising
+    r.explanations[key] = Explanation(key, "19 件材料不全，转下年办理", "王五", "2023-03-10T09:00:00")
+    f = check(r).by_key(key)
+    assert f is not None and f.explained and not f.blocks_finalising
+    assert not check(r).blocking
+
+
+def test_budget_sentence_follows_the_table_in_both_places() -> None:
+    r = clean_report()
+    _total(r).budget_total = D("19920.75")
+    keys = {f.key for f in check(r).findings if f.rule == "narrative.budget_mismatch"}
+    assert keys == {
+        "narrative.budget_mismatch@sections:1.3/全年预算数", "narrative.budget_mismatch@sections:1.3/执行率",
+        "narrative.budget_mismatch@sections:2.1/全年预算数", "narrative.budget_mismatch@sections:2.1/执行率"}
+
+
+def test_full_width_figures_are_read() -> None:
+    r = clean_report()
+    sec = r.section("2.1")
+    sec.body = sec.body.replace("全年预算数 19910.75 万元", "全年预算数 １９，９１０．７５ 万元")
+    assert "narrative.budget_mismatch" not in rules_of(r)
+    sec.body = sec.body.replace("１９，９１０．７５", "１９，９０１．７５")
+    f = rules_of(r)["narrative.budget_mismatch"][0]
+    assert f.seen == "19,901.75 万元"
+    assert sec.body[f.where.offset:f.where.offset + f.where.length] == "１９，９０１．７５ 万元"
+
+
+def test_amount_in_yuan_is_converted() -> None:
+    r = clean_report()
+    sec = r.section("2.1")
+    sec.body = sec.body.replace("全年预算数 19910.75 万元", "全年预算数 199107500 元")
+    assert "narrative.budget_mismatch" not in rules_of(r)
+
+
+def test_respective_shares_and_unrelated_counts_are_not_recomputed() -> None:
+    r = clean_report()
+    # 17 and 21 of an unstated 53: not a ratio of each other
+    assert "narrative.rate_mismatch" not in rules_of(r)
+    it = _item(r, 6, 2)
+    it.body = it.body.replace("所占比例分别为 32%和 40%", "所占比例为 32%")
+    assert "narrative.rate_mismatch" not in rules_of(r)
+
+
+def test_approximate_claims_get_the_looser_tolerance() -> None:
+    r = clean_report()
+    r.section("4").body += "\n共受理 200 件，办结 197 件，办结率约 99%。"
+    assert "narrative.rate_mismatch" not in rules_of(r)  # 98.5 % ≈ 99 %
+    r.section("4").body += "\n共受理 200 件，办结 190 件，办结率 99%。"
+    assert "narrative.rate_mismatch" in rules_of(r)
+
+
+def test_thresholds_come_from_settings() -> None:
+    r = clean_report()
+    _total(r).executed = D("18000")  # 90.40 %
+    assert "budget.rate_low" not in rules_of(r)
+    assert "budget.rate_low" in rules_of(r, Settings(rate_low=D(95)))
+    r = clean_report()
+    r.section("3").body = "问" * 150
+    assert "length.table_text" not in rules_of(r)
+    assert "length.table_text" in rules_of(r, Settings(text_limit=100))
+
+
+def test_keys_do_not_depend_on_positions() -> None:
+    r = example_report()
+    before = {f.key for f in check(r).findings}
+    r.indicators.reverse()
+    r.tasks.insert(0, Task("新增工作", "本年度新增工作完成情况良好。"))
+    after = {f.key for f in check(r).findings}
+    assert before == after
