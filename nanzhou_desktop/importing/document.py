@@ -134,6 +134,26 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
         return (best, best_score) if best_score >= MATCH_THRESHOLD else (None, best_score)
 
     annex = False
+    def adopt(index: int) -> tuple[dict | None, float]:
+        """For a part heading (一、) worded unlike any template part: the unused template
+        part whose sub-sections its own （一） headings match best."""
+        titles = []
+        for q in paras[index + 1:]:
+            hq = q.heading
+            if hq is not None and hq.level == 1:
+                break
+            if hq is not None and hq.level == 2:
+                titles.append(hq.title)
+        best, best_hits = None, 0
+        for t in tsections:
+            if t["level"] != 1 or t["key"] in used:
+                continue
+            kids = [k for k in tsections if k["key"].rpartition(".")[0] == t["key"]]
+            hits = sum(1 for title in titles if any(similarity(title, k["heading"]) >= MATCH_THRESHOLD for k in kids))
+            if hits > best_hits:
+                best, best_hits = t, hits
+        return best, (best_hits / len(titles) if titles else 0.0)
+
     for i, p in enumerate(paras):
         block = SourceBlock(index=i, text=p.text, role="paragraph", page=p.page)
         blocks.append(block)
@@ -154,6 +174,8 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
             else:
                 parent_key = l1.key if l1 else None
             t, score = match(h.level, h.title, parent_key)
+            if t is None and h.level == 1:
+                t, score = adopt(i)
             if t is None and h.level == 2 and l1 is None:
                 parent_key = ""
             if t is not None:
@@ -209,24 +231,26 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
 
 
 def _complete_outline(outline: list[SectionSpec], tsections: list[dict]) -> list[SectionSpec]:
-    """Add the template's sections the document lacks (empty), each after its template
-    predecessor, so the report keeps the sections its tables and checks need."""
+    """Add the template's sections the document lacks (empty), so the report keeps the
+    sections its tables and checks need: a missing sub-section at the end of its part (the
+    document's own sections keep their numbers), a missing part after the part before it."""
     present = {s.key for s in outline}
     out = list(outline)
-    previous: str | None = None
-    for t in tsections:
-        if t["key"] not in present:
-            spec = SectionSpec(t["key"], t["level"], t["heading"], SectionKind(t.get("kind", "text")),
-                               bool(t.get("required", True)), from_template=True, in_document=False)
-            at = 0
-            parent = t["key"].rpartition(".")[0]
-            if previous is not None and previous == parent:
-                at = next((j + 1 for j, s in enumerate(out) if s.key == parent), len(out))
-            elif previous is not None:
-                for j, s in enumerate(out):
-                    if s.key == previous or s.key.startswith(previous + "."):
-                        at = j + 1
-            out.insert(at, spec)
-            present.add(t["key"])
-        previous = t["key"]
+
+    def after_block_of(key: str) -> int:
+        idx = [j for j, s in enumerate(out) if s.key == key or s.key.startswith(key + ".")]
+        return idx[-1] + 1 if idx else len(out)
+
+    for n, t in enumerate(tsections):
+        if t["key"] in present:
+            continue
+        parent = t["key"].rpartition(".")[0]
+        if parent:
+            at = after_block_of(parent)
+        else:
+            before = [u["key"] for u in tsections[:n] if u["level"] == 1]
+            at = after_block_of(before[-1]) if before else 0
+        out.insert(at, SectionSpec(t["key"], t["level"], t["heading"], SectionKind(t.get("kind", "text")),
+                                   bool(t.get("required", True)), from_template=True, in_document=False))
+        present.add(t["key"])
     return out

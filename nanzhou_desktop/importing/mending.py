@@ -106,6 +106,7 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
     out: list[Paragraph] = []
     current: Paragraph | None = None
     previous: RawLine | None = None
+    seen_heading = False
     for line in kept:
         text = mend_spaces(line.text)
         if not text:
@@ -122,8 +123,10 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
                 previous is not None and previous.page_width != line.page_width) or (
                 parse_heading(text) is not None and ends_sentence(current.text))
         else:
-            new = (_standalone_heading(current.text) or ends_sentence(current.text)
+            # Before the first heading (cover, 附件 mark, title) lines are not prose: keep them apart.
+            new = (not seen_heading or _standalone_heading(current.text) or ends_sentence(current.text)
                    or parse_heading(text) is not None)
+        seen_heading = seen_heading or parse_heading(text) is not None
         previous = line
         if new:
             current = Paragraph(text, line.page)
