@@ -28,7 +28,9 @@ class FinaliseRefused(EditError):
         self.findings = findings
         errors = sum(1 for f in findings if f.severity == Severity.ERROR)
         warnings = len(findings) - errors
-        head = (f"不能定稿：还有 {errors} 个错误需要改正、{warnings} 个警告需要填写出错说明。")
+        parts = ([f"{errors} 个错误需要改正"] if errors else []) + (
+            [f"{warnings} 个警告需要填写出错说明"] if warnings else [])
+        head = f"不能定稿：还有 {'、'.join(parts)}。"
         lines = [f"{i}. [{f.severity}] {f.message}（编号 {f.key}）" for i, f in enumerate(findings[:MAX_LISTED], 1)]
         if len(findings) > MAX_LISTED:
             lines.append(f"……另有 {len(findings) - MAX_LISTED} 项未列出")
