@@ -49,7 +49,7 @@ from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.fonts import FontSet, find_fonts, font_for, register
 from nanzhou_desktop.render.grid import Grid, GridPara, GridText
-from nanzhou_desktop.render.linebreak import break_lines, patch_reportlab
+from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
 from nanzhou_desktop.render.output import OutputError, atomic_write
 from nanzhou_desktop.render.stamp import QrFlowable, page_stamp, qr_payload
 from nanzhou_desktop.rules.findings import CheckResult
@@ -182,19 +182,45 @@ class _Renderer:
     def _title(self) -> list[Flowable]:
         """The title centred, its lines balanced (no lone "处" on a line of its own)."""
         text = self.report.display_title
-        total = self.title.width(text)
-        n_lines = len(break_lines(text, self.title.width, lambda i: BLOCK_W))
         lines = None
-        if n_lines > 1:
-            limit = total / n_lines
-            while limit <= BLOCK_W:
-                lines = break_lines(text, self.title.width, lambda i, lim=limit: lim)
-                if len(lines) <= n_lines:
-                    break
-                limit += TITLE_SIZE / 2
+        if self.title.width(text) > BLOCK_W:
+            lines = self._title_lines(text)
         paras: list[Flowable] = [GridPara(text, self.title, GRID, indent=0, align="center", lines=lines)]
         paras.append(Spacer(BLOCK_W, GRID.pitch))  # one empty line under the title
         return paras
+
+    def _title_lines(self, text: str) -> list[Line] | None:
+        """Two lines broken at a word boundary (after 年度 / 人民政府 / the unit name, before
+        部门整体…) when one fits, the most even one winning; else balanced greedy lines."""
+        unit = self.report.unit.full_name
+        cuts = set()
+        for word in ("年度", "人民政府", "办事处", unit):
+            at = text.find(word) if word else -1
+            if at >= 0:
+                cuts.add(at + len(word))
+        for word in ("部门整体", "整体支出"):
+            at = text.find(word)
+            if at > 0:
+                cuts.add(at)
+        best = None
+        for cut in sorted(cuts):
+            a, b = text[:cut], text[cut:]
+            if not a or not b:
+                continue
+            wa, wb = self.title.width(a), self.title.width(b)
+            if wa <= BLOCK_W and wb <= BLOCK_W and (best is None or abs(wa - wb) < best[0]):
+                best = (abs(wa - wb), [Line(a, wa, len(a), False), Line(b, wb, len(b), True)])
+        if best is not None:
+            return best[1]
+        total = self.title.width(text)
+        n_lines = len(break_lines(text, self.title.width, lambda i: BLOCK_W))
+        limit = total / n_lines
+        while limit <= BLOCK_W:
+            lines = break_lines(text, self.title.width, lambda i, lim=limit: lim)
+            if len(lines) <= n_lines:
+                return lines
+            limit += TITLE_SIZE / 2
+        return None
 
     def body_story(self) -> list[Flowable]:
         story: list[Flowable] = []
@@ -266,6 +292,7 @@ class _Renderer:
                extra: list[tuple] | None = None) -> Table:
         t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), self.body_font),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92)),
@@ -292,7 +319,8 @@ class _Renderer:
         story.append(Table(
             [[c(f"单位名称（盖章）：{r.unit.full_name}"), c("金额单位：万元", align="right")]],
             colWidths=[width * 0.7, width * 0.3], hAlign="LEFT",
-            style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                   ("FONTNAME", (0, 0), (-1, -1), self.body_font)]))
         story.append(Spacer(width, 3))
 
         # 预算执行情况
@@ -355,7 +383,8 @@ class _Renderer:
                 c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"), c("单位（盖章）：")]]
         sig_table = Table(sig, colWidths=[width * f for f in (0.17, 0.17, 0.15, 0.19, 0.17, 0.15)],
                           rowHeights=[16 * mm], hAlign="LEFT",
-                          style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+                          style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
         qr = QrFlowable(self.payload, 30 * mm, [
             "报告核对码：扫描可得单位、年度、修订号与内容指纹，与报送的报告文件核对。",
             f"单位：{r.unit.full_name}　年度：{r.year}　修订号：{r.revision}",
@@ -374,6 +403,7 @@ class _Renderer:
         font = self.body_font
         h = 58 * mm
         d = Drawing(width, h)
+        d.initialFontName = font  # else the renderer selects Helvetica first
         ch = VerticalBarChart()
         ch.x, ch.y = 50, 22
         ch.width, ch.height = width * 0.55, h - 40
@@ -483,7 +513,8 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
         doc = _Doc(tmp, progress, len(story), pagesize=A4, title=report.display_title,
                    author=report.unit.full_name, subject=f"内容指纹 {r.fp}", creator="nanzhou-desktop",
                    leftMargin=MARGIN_LEFT, rightMargin=PAGE_W - MARGIN_LEFT - BLOCK_W,
-                   topMargin=MARGIN_TOP, bottomMargin=BLOCK_BOTTOM)
+                   topMargin=MARGIN_TOP, bottomMargin=BLOCK_BOTTOM,
+                   initialFontName=r.body_font)  # else reportlab lists an unused Helvetica
         portrait = PageTemplate("body", [Frame(MARGIN_LEFT, BLOCK_BOTTOM, BLOCK_W, BLOCK_H, 0, 0, 0, 0, id="block")],
                                 onPage=r.on_portrait, pagesize=A4)
         annex_frame = Frame(ANNEX_MARGIN_X, ANNEX_MARGIN_BOTTOM, ANNEX_W - 2 * ANNEX_MARGIN_X,

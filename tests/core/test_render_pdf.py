@@ -1,0 +1,275 @@
+"""The example's PDF measured from the outside (poppler's pdftotext -bbox, pdffonts, qpdf,
+zbarimg): text and order, geometry of the GB/T 9704 block, page numbers, fonts, 禁则,
+the draft mark, the stamp, the sign-off and the QR code."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.model import Status
+from nanzhou_desktop.narrative import blocks
+from nanzhou_desktop.render.pdf import PdfInfo, chinese_date, render_pdf
+from nanzhou_desktop.render.stamp import qr_payload
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) 未安装")
+
+MM = 72 / 25.4
+FORBIDDEN_START = "，。、；：？！）》”’"
+FORBIDDEN_END = "（《“‘"
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+
+
+@dataclasses.dataclass
+class Word:
+    x0: float
+    y0: float  # from the top of the page
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclasses.dataclass
+class Page:
+    n: int
+    w: float
+    h: float
+    words: list[Word]
+
+    @property
+    def portrait(self) -> bool:
+        return self.h > self.w
+
+    def body(self) -> list[Word]:
+        """Words set at 3号 (16 pt) or 2号 (22 pt): the narrative, not the page furniture."""
+        return [w for w in self.words if 15.5 <= w.h <= 16.5 or 21.5 <= w.h <= 22.5]
+
+    def lines(self) -> list[str]:
+        rows: dict[int, list[Word]] = defaultdict(list)
+        for w in self.body():
+            rows[round(w.y0)].append(w)
+        return ["".join(w.text for w in sorted(rows[y], key=lambda w: w.x0)) for y in sorted(rows)]
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for n, m in enumerate(PAGE.finditer(out), start=1):
+        words = [Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in WORD.findall(m.group(3))]
+        pages.append(Page(n, float(m.group(1)), float(m.group(2)), words))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple:
+    report = example_report()
+    out = tmp_path_factory.mktemp("pdf") / "example.pdf"
+    calls: list[tuple[int, int]] = []
+    info = render_pdf(report, out, progress=lambda d, t: calls.append((d, t)))
+    return report, info, read_pages(out), calls
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_pdf_written_small_and_valid(rendered):
+    report, info, pages, calls = rendered
+    assert isinstance(info, PdfInfo)
+    assert info.path.stat().st_size < 1_000_000
+    assert info.pages == len(pages) >= 10
+    assert info.missing_chars == set()
+    assert set(info.fonts_used) >= {"title", "body", "heading1", "heading2", "page_number"}
+    assert info.fingerprint == fingerprint(report)
+    if shutil.which("qpdf"):
+        subprocess.run(["qpdf", "--check", str(info.path)], check=True, capture_output=True)
+    assert calls and calls[-1][0] == calls[-1][1]
+
+
+def test_every_paragraph_in_order(rendered):
+    report, info, pages, _ = rendered
+    text = squash("".join("".join(p.lines()) for p in pages if p.portrait))
+    pos = 0
+    for b in blocks(report):
+        want = squash(b.full_text)
+        at = text.find(want, pos)
+        assert at >= 0, f"missing or out of order: {b.full_text[:40]}"
+        pos = at + len(want)
+
+
+def test_glyphs_inside_the_text_block(rendered):
+    _, _, pages, _ = rendered
+    left, right = 28 * MM, (28 + 156) * MM
+    top, bottom = 37 * MM, (37 + 225) * MM
+    tol = 1 * MM
+    checked = 0
+    for p in pages:
+        if not p.portrait:
+            continue
+        for w in p.body():
+            checked += 1
+            assert w.x0 >= left - tol and w.x1 <= right + tol, (p.n, w)
+            assert w.y0 >= top - tol and w.y1 <= bottom + tol, (p.n, w)
+    assert checked > 300
+
+
+def test_grid_22_lines_of_28_characters(rendered):
+    _, _, pages, _ = rendered
+    body_pages = [p for p in pages if p.portrait]
+    counts = [len(p.lines()) for p in body_pages]
+    assert max(counts) == 22
+    # Short pages only where a heading was moved on, on the title page and before the sign-off.
+    assert counts.count(22) >= len(body_pages) // 2
+    full = [ln for p in body_pages for ln in p.lines() if re.fullmatch(r"[\u4e00-\u9fff，。、；：？！“”（）《》]+", ln)]
+    lengths = [len(ln) for ln in full]
+    assert max(lengths) == 28
+    assert lengths.count(28) > len(lengths) / 2
+    # A justified line runs from the left edge to the right edge of the block.
+    cjk = re.compile(r"[\u4e00-\u9fff，。、；：？！“”（）《》]{28}")
+    xs = [w for p in body_pages for w in p.body() if cjk.fullmatch(w.text)]
+    assert xs and all(abs(w.x0 - 28 * MM) < 1 * MM and abs(w.x1 - 184 * MM) < 1 * MM for w in xs)
+
+
+def test_no_line_starts_or_ends_with_forbidden_punctuation(rendered):
+    _, _, pages, _ = rendered
+    lines = [ln for p in pages for ln in p.lines()]
+    assert len(lines) > 200
+    bad_start = [ln for ln in lines if ln[0] in FORBIDDEN_START]
+    bad_end = [ln for ln in lines if ln[-1] in FORBIDDEN_END]
+    assert not bad_start and not bad_end, (bad_start, bad_end)
+
+
+def test_page_numbers_odd_right_even_left(rendered):
+    _, _, pages, _ = rendered
+    for p in pages:
+        nums = [w for w in p.words if w.text == str(p.n) and 13.5 <= w.h <= 14.5]
+        assert len(nums) == 1, (p.n, [w.text for w in p.words][-8:])
+        num = nums[0]
+        row = sorted((w for w in p.words if abs(w.y0 - num.y0) < 1), key=lambda w: w.x0)
+        assert "".join(w.text for w in row) == f"—{p.n}—"
+        if p.portrait:
+            block_left, block_right, block_bottom = 28 * MM, 184 * MM, 262 * MM
+        else:
+            block_left, block_right, block_bottom = 20 * MM, p.w - 20 * MM, p.h - 25 * MM
+        assert 6 * MM <= num.y0 - block_bottom <= 9 * MM, (p.n, num.y0 - block_bottom)
+        if p.n % 2:
+            assert abs(row[-1].x1 - (block_right - 14)) < 1 * MM, p.n
+        else:
+            assert abs(row[0].x0 - (block_left + 14)) < 1 * MM, p.n
+
+
+def test_headings_never_last_on_a_page(rendered):
+    report, _, pages, _ = rendered
+    headings = {squash(b.full_text) for b in blocks(report) if b.kind == "heading"}
+    body_pages = [p for p in pages if p.portrait]
+    for p in body_pages[:-1]:
+        assert squash(p.lines()[-1]) not in headings, (p.n, p.lines()[-1])
+
+
+def test_stamp_and_draft_mark_on_every_page(rendered):
+    report, info, pages, _ = rendered
+    short = info.fingerprint[:12]
+    for p in pages:
+        text = "".join(w.text for w in p.words)
+        assert short in text and report.unit.full_name in text, p.n
+        marks = [w for w in p.words if w.text == "草稿" and w.h > 17]
+        assert marks and marks[0].y1 < 37 * MM, p.n  # in the top margin, never over the text
+
+
+def test_final_report_has_no_draft_mark(tmp_path: Path):
+    report = example_report()
+    report.status = Status.FINAL
+    info = render_pdf(report, tmp_path / "final.pdf")
+    assert not any(w.text == "草稿" for p in read_pages(info.path) for w in p.words)
+
+
+def test_fonts_embedded(rendered):
+    _, info, _, _ = rendered
+    out = subprocess.run(["pdffonts", str(info.path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        cols = row.split()
+        if cols[0] == "Helvetica":
+            continue  # reportlab always lists it; proved unused below
+        assert cols[-5:-2] == ["yes", "yes", "yes"], row  # emb sub uni
+    # Every font a content stream selects is embedded.
+    import pypdf
+
+    reader = pypdf.PdfReader(str(info.path))
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        used = set(re.findall(rb"/(\S+) [\d.]+ Tf", page.get_contents().get_data()))
+        for name in used:
+            font = fonts["/" + name.decode()].get_object()
+            desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font else font["/FontDescriptor"]
+            assert "/FontFile2" in desc.get_object(), font["/BaseFont"]
+
+
+def test_signoff_blank_lines_never_invented(rendered):
+    report, _, pages, _ = rendered
+    body_pages = [p for p in pages if p.portrait]
+    last = body_pages[-1]
+    lines = last.lines()
+    unit_at = [i for i, ln in enumerate(lines) if ln == report.unit.full_name]
+    assert unit_at, lines
+    i = unit_at[-1]
+    assert i >= 2  # the last lines of text share the page with the sign-off
+    assert squash(lines[i + 1]) == "年月日"
+    assert lines[i + 2].startswith("（联系人：") and lines[i + 2].endswith("）")
+    all_text = "".join(w.text for p in pages for w in p.words)
+    assert "单位负责人：" in all_text
+
+
+def test_signoff_with_date_and_names(tmp_path: Path):
+    report = example_report()
+    report.signoff.issue_date = "2023-03-15"
+    report.signoff.preparer = "李明"
+    report.signoff.phone_office = "020-12345678"
+    info = render_pdf(report, tmp_path / "dated.pdf")
+    pages = read_pages(info.path)
+    body = [p for p in pages if p.portrait][-1]
+    lines = body.lines()
+    i = lines.index(report.unit.full_name)
+    assert lines[i + 1] == "2023年3月15日"
+    assert lines[i + 2] == "（联系人：李明，联系电话：020-12345678）"
+    unit = next(w for w in body.body() if w.text == report.unit.full_name)
+    date = next(w for w in body.body() if w.text == "2023年3月15日")
+    char = 156 * MM / 28
+    assert abs((184 * MM - date.x1) - 4 * char) < 1 * MM  # date four characters in from the right
+    assert unit.x1 <= 184 * MM + 0.5
+    assert chinese_date("2023-03-05") == "2023年3月5日" and chinese_date("") == ""
+
+
+def test_missing_character_reported_not_dropped(tmp_path: Path):
+    report = example_report()
+    ghost = "\U000f0001"
+    report.sections[0].body = f"南洲{ghost}街道"
+    info = render_pdf(report, tmp_path / "ghost.pdf")
+    assert info.missing_chars == {ghost}
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+                    reason="zbarimg（Debian zbar-tools）未安装，无法解码二维码")
+def test_qr_decodes_to_the_fingerprint(rendered, tmp_path: Path):
+    report, info, pages, _ = rendered
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(info.pages), "-l", str(info.pages), str(info.path),
+                    str(tmp_path / "last")], check=True)
+    png = next(tmp_path.glob("last*.png"))
+    out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == qr_payload(report) == info.qr_payload
+    assert out.endswith(f"指纹={fingerprint(report)}")
