@@ -97,7 +97,6 @@ class FindingsPanel(QWidget):
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setIconSize(QSize(14, 14))
-        # Long messages wrap inside the panel instead of being cut off.
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.header().setStretchLastSection(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -106,6 +105,15 @@ class FindingsPanel(QWidget):
         self.tree.itemActivated.connect(self._clicked)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         lay.addWidget(self.tree, 1)
+        # One line per finding in the list; the selected one in full below it.
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setStyleSheet("QLabel { background: #f7f7f4; border: 1px solid #ddd; padding: 6px; }")
+        self.details.setMinimumHeight(90)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setText("单击一条检查结果，可定位到该处并在此查看全文。")
+        lay.addWidget(self.details)
         row = QHBoxLayout()
         self.explain_button = QPushButton("出错说明…")
         self.explain_button.setToolTip("为选中的警告写明原因；有说明的警告不再妨碍定稿")
@@ -206,6 +214,9 @@ class FindingsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         f = self.selected()
+        if f is not None:
+            self.details.setText(self._tooltip(f).replace("\n单击定位到该处", "")
+                                 + (f"\n出错说明：{f.explanation.text}" if f.explanation else ""))
         is_warning = f is not None and f.severity == Severity.WARNING
         self.explain_button.setEnabled(self.editable and is_warning)
         self.unexplain_button.setEnabled(self.editable and is_warning and f is not None and f.explained)

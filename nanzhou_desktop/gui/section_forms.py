@@ -75,8 +75,7 @@ class PlainEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._min_lines, self._max_lines = min_lines, max_lines
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self._fit()
+        self.fit_to_text("")
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
@@ -84,19 +83,18 @@ class PlainEditor(QPlainTextEdit):
             return True
         return super().event(e)
 
-    def resizeEvent(self, e: Any) -> None:
-        super().resizeEvent(e)
-        self._fit()  # a new width re-wraps the text: the line count changes
+    def fit_to_text(self, text: str) -> None:
+        """A height that shows about the whole text when it is loaded (within bounds).
 
-    def _fit(self, *_: Any) -> None:
-        # The plain-text layout reports its height in lines: grow with the text, within bounds.
-        lines = int(self.document().documentLayout().documentSize().height())
+        Set once per load, before layout, from an estimate of ~42 characters a line: growing
+        the editor while the user types would make the form jump under the cursor, and
+        resizing inside a laid-out grid overlaps neighbours until the next layout pass."""
+        lines = sum(max(1, -(-len(par) // 42)) for par in text.split("\n")) if text else 0
         lines = max(self._min_lines, min(self._max_lines, lines))
         margins = self.contentsMargins()
         h = lines * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin()) \
             + margins.top() + margins.bottom() + 4
-        if self.height() != h:
-            self.setFixedHeight(h)
+        self.setFixedHeight(h)
 
 
 class LineEditor(QLineEdit):
@@ -175,7 +173,8 @@ class FieldBinding(QObject):
             w.blockSignals(True)
             if isinstance(w, QPlainTextEdit):
                 w.setPlainText(value)
-                w._fit()  # type: ignore[attr-defined]
+                if isinstance(w, PlainEditor) and not w.isVisible():
+                    w.fit_to_text(value)
             else:
                 w.setText(value)
         finally:
@@ -201,6 +200,8 @@ class FieldBinding(QObject):
         """Write what is typed now.  False (and the reason beside the field) when refused."""
         self._timer.stop()
         if not self._dirty:
+            if reformat and not self.local_error and self.spec.kind == "date":
+                self.load()  # show the stored date the way it prints (2023年3月15日)
             return not self.local_error
         if not self.session.editable:
             return False
@@ -221,7 +222,7 @@ class FieldBinding(QObject):
         if self.local_error:
             self.local_error = ""
             self._show_state()
-        if reformat and self.spec.kind in ("date", "phone"):
+        if reformat and self.spec.kind == "date":
             self.load()
         self.committed.emit()
         return True

@@ -1,0 +1,274 @@
+"""The user flow of issue 4, through the widgets: open the example, change 全年执行数, see
+rate, score and findings follow before any save, click a finding and land on the field,
+explain warnings, fill the sign-off, finalise, reopen and find everything there."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from nanzhou_desktop.example import write_example
+from nanzhou_desktop.gui import dialogs
+from nanzhou_desktop.gui.app import AppSettings, make_app
+from nanzhou_desktop.gui.main_window import MainWindow
+from nanzhou_desktop.gui.table_models import ErrorRole, PendingRole
+from nanzhou_desktop.model import Status
+from nanzhou_desktop.rules.findings import Severity
+from tests.gui.main_window_support import edit_cell, on_disk, type_chinese
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppSettings:
+    monkeypatch.setenv("NANZHOU_HOME", str(tmp_path / "home"))
+    make_app()
+    return AppSettings()
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    return write_example(tmp_path / "南洲2022.sqlite")
+
+
+def executed_on_disk(path: Path) -> Decimal:
+    return Decimal(on_disk(path, "SELECT executed FROM budget_rows WHERE kind='total'"))
+
+
+def open_window(qtbot, settings: AppSettings, path: Path) -> MainWindow:
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    assert w.open_file(path)
+    w.resize(1280, 860)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    return w
+
+
+def click_finding(qtbot, w: MainWindow, key: str) -> None:
+    tree = w.findings.tree
+    item = w.findings._items[key]
+    tree.scrollToItem(item)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_user_flow_edit_check_explain_finalise_reopen(qtbot, settings, example, monkeypatch):
+    w = open_window(qtbot, settings, example)
+    assert "南洲街道" in w.windowTitle() and "2022" in w.windowTitle() and "草稿" in w.windowTitle()
+    model = w.table_model("budget_rows")
+    view = w.table_view("budget_rows")
+    w.show_table_page("budget_rows")
+    executed, rate = model.column_index("executed"), model.column_index("rate")
+    assert model.index(0, rate).data() == "99.13%"
+    score_before = w.session.result.score.total
+    assert "95.12" in w.score_label.text()
+
+    # Change 全年执行数: the rate, the score and the findings follow at once (no save needed).
+    edit_cell(qtbot, view, 0, executed, "17,000")
+    assert model.index(0, rate).data() == "85.38%"
+    assert w.session.result.score.total < score_before
+    assert "85.38%" in w.score_label.text()
+    assert executed_on_disk(example) == Decimal("17000")
+    keys = {f.key for f in w.session.result.findings}
+    assert "budget.rate_low@budget:total" in keys
+    mismatch = next(f for f in w.session.result.findings if f.rule == "narrative.budget_mismatch"
+                    and f.where.section_key == "1.3")
+    assert mismatch.severity == Severity.ERROR
+    assert "错误" in w.counts_label.text()
+    assert w.tab_states()["一、基本情况"] == "error"
+
+    # Click the finding: the 一、基本情况 tab opens with the cursor on the figure in 一（三）.
+    click_finding(qtbot, w, mismatch.key)
+    tab = w.section_tabs["1"]
+    assert w.form.tabs.currentWidget() is tab
+    editor = tab.form_for("1.3").editor
+    assert QApplication.focusWidget() is editor
+    cursor = editor.textCursor()
+    assert cursor.selectionStart() == mismatch.where.offset
+    assert "19,738.24" in cursor.selectedText()
+    assert editor.property("state") == "error"
+    assert tab.form_for("1.3").message.isVisibleTo(tab)
+
+    # A table finding lands on its cell.
+    click_finding(qtbot, w, "budget.rate_low@budget:total")
+    assert w.form.tabs.currentWidget() is w.table_tab
+    assert view.currentIndex().row() == 0
+    assert model.columns[view.currentIndex().column()].key == "reason"
+
+    # Undo puts the old figure back (file, table, findings).
+    w.form.actionUndo.trigger()
+    assert model.index(0, rate).data() == "99.13%"
+    assert executed_on_disk(example) == Decimal("19738.24")
+    assert not any(f.rule == "narrative.budget_mismatch" for f in w.session.result.findings)
+
+    # Sign-off: Chinese names through the input method, figures typed.
+    so = w.signoff.editors
+    for column, text in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳")):
+        type_chinese(so[column], text)
+        so[column].clearFocus()
+    for column, text in (("phone_office", "020-84201234"), ("fill_date", "2023-03-15"),
+                         ("issue_date", "2023-03-15")):
+        so[column].setFocus()
+        qtbot.keyClicks(so[column], text)
+        qtbot.keyClick(so[column], Qt.Key.Key_Tab)
+    assert on_disk(example, "SELECT head FROM report") == "张伟"
+    assert on_disk(example, "SELECT fill_date FROM report") == "2023-03-15"
+    assert so["fill_date"].text() == "2023年3月15日"
+    assert w.session.result.count(Severity.ERROR) == 0
+
+    # 定稿 refused while warnings are unexplained: nothing changes.
+    refused: list = []
+    monkeypatch.setattr(dialogs, "show_refused", lambda parent, blocking: refused.append(blocking))
+    w.form.actionFinalise.trigger()
+    assert refused and all(f.severity == Severity.WARNING for f in refused[0])
+    assert w.session.report.status == Status.DRAFT
+
+    # Explain every warning in place.
+    monkeypatch.setattr(dialogs, "ask_explanation", lambda parent, f: f"已核实：{f.message[:10]}")
+    for f in [f for f in w.session.result.findings if f.severity == Severity.WARNING]:
+        assert w.findings.select_key(f.key)
+        qtbot.mouseClick(w.findings.explain_button, Qt.MouseButton.LeftButton)
+    assert not w.session.result.blocking
+    assert "可以定稿" in w.findings.summary.text()
+
+    monkeypatch.setattr(dialogs, "confirm_finalise", lambda parent, summary: True)
+    w.form.actionFinalise.trigger()
+    assert w.session.report.status == Status.FINAL
+    assert "已定稿" in w.windowTitle()
+    assert w.form.banner.isVisible() and "已定稿" in w.form.bannerText.text()
+    assert tab.form_for("1.1").editor.isReadOnly()
+    assert so["head"].isReadOnly()
+    assert not model.flags(model.index(0, executed)) & Qt.ItemFlag.ItemIsEditable
+    assert on_disk(example, "SELECT status FROM report") == "已定稿"
+    w.close()
+
+    # Reopen: everything is there.
+    w2 = open_window(qtbot, settings, example)
+    r = w2.session.report
+    assert r.status == Status.FINAL and r.final_fingerprint
+    assert r.signoff.head == "张伟" and r.signoff.fill_date == "2023-03-15"
+    assert r.budget_total_row.executed == Decimal("19738.24")
+    assert len(r.explanations) >= 1
+    assert w2.signoff.editors["head"].text() == "张伟"
+    assert w2.signoff.editors["head"].isReadOnly()
+    assert not w2.session.result.blocking
+
+    # 解除定稿 asks a reason, raises the revision, unlocks the editors.
+    monkeypatch.setattr(dialogs, "ask_unlock_reason", lambda parent, status, rev: "区财政局退回修改")
+    qtbot.mouseClick(w2.form.bannerButton, Qt.MouseButton.LeftButton)
+    assert w2.session.report.status == Status.DRAFT and w2.session.report.revision == 2
+    assert "第2版" in w2.windowTitle()
+    assert not w2.signoff.editors["head"].isReadOnly()
+
+
+def test_non_numeric_input_is_refused_at_the_cell(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    w.show_table_page("budget_rows")
+    model, view = w.table_model("budget_rows"), w.table_view("budget_rows")
+    executed = model.column_index("executed")
+    edit_cell(qtbot, view, 0, executed, "abc")
+    idx = model.index(0, executed)
+    reason = idx.data(ErrorRole)
+    assert reason and "全年执行数" in reason
+    assert idx.data(PendingRole) == "abc"  # what was typed stays, to be corrected
+    assert executed_on_disk(example) == Decimal("19738.24")
+    assert "未接受" in w.form.statusbar.currentMessage() or reason in w.form.statusbar.currentMessage()
+    # Full-width digits and separators are accepted.
+    edit_cell(qtbot, view, 0, executed, "19,000.5")
+    assert executed_on_disk(example) == Decimal("19000.5")
+    assert not model.index(0, executed).data(ErrorRole)
+
+
+def test_refused_signoff_value_keeps_the_typed_text(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    w.form.tabs.setCurrentWidget(w.signoff)
+    phone = w.signoff.editors["phone_office"]
+    phone.setFocus()
+    qtbot.keyClicks(phone, "020-8420abc")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    b = w.registry.get("report", None, "phone_office")
+    assert phone.text() == "020-8420abc"
+    assert b.local_error and "电话" in b.local_error
+    assert b.message.isVisibleTo(w.signoff) and "电话" in b.message.text()
+    assert phone.property("state") == "error"
+    assert on_disk(example, "SELECT phone_office FROM report") == ""
+    # Correcting it clears the message and saves.
+    phone.setFocus()
+    phone.selectAll()
+    qtbot.keyClicks(phone, "020-84201234")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    assert not b.local_error and not b.message.isVisibleTo(w.signoff)
+    assert on_disk(example, "SELECT phone_office FROM report") == "020-84201234"
+
+
+def test_chinese_typing_autosaves_within_a_second_and_counts(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    form = w.section_tabs["3"].form_for("3")
+    editor: QPlainTextEdit = form.editor
+    before = form.count.text()
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    type_chinese(editor, "另外，部分社区的档案管理仍需规范。")
+    assert form.count.text() != before
+    qtbot.waitUntil(lambda: (on_disk(example, "SELECT body FROM sections WHERE key='3'") or "")
+                    .endswith("档案管理仍需规范。"), timeout=1000)
+    # Ctrl+S commits at once and confirms in the status bar.
+    type_chinese(editor, "尚待改进。")
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert (on_disk(example, "SELECT body FROM sections WHERE key='3'") or "").endswith("尚待改进。")
+    assert "已全部保存" in w.form.statusbar.currentMessage()
+
+
+def test_undo_redo_across_fields(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    a = w.section_tabs["1"].form_for("1.1").editor
+    b = w.section_tabs["1"].form_for("1.2").editor
+    a_text, b_text = a.toPlainText(), b.toPlainText()
+    a.moveCursor(a.textCursor().MoveOperation.End)
+    type_chinese(a, "甲")
+    a.clearFocus()  # focus-out commits at once
+    b.moveCursor(b.textCursor().MoveOperation.End)
+    type_chinese(b, "乙")
+    qtbot.keyClick(b, Qt.Key.Key_Tab)
+    assert on_disk(example, "SELECT body FROM sections WHERE key='1.2'") == b_text + "乙"
+    # Ctrl+Z from inside an editor goes to the window's history, field by field.
+    b.setFocus()
+    qtbot.keyClick(b, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert b.toPlainText() == b_text
+    assert on_disk(example, "SELECT body FROM sections WHERE key='1.2'") == b_text
+    qtbot.keyClick(b, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert a.toPlainText() == a_text
+    assert on_disk(example, "SELECT body FROM sections WHERE key='1.1'") == a_text
+    qtbot.keyClick(b, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert a.toPlainText() == a_text + "甲"
+    qtbot.keyClick(b, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert b.toPlainText() == b_text + "乙"
+    assert on_disk(example, "SELECT body FROM sections WHERE key='1.2'") == b_text + "乙"
+
+
+def test_keyboard_moves_between_tabs_and_fields(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    tabs = w.form.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "一、基本情况", "二、综合评价分析", "三、存在的主要问题", "四、下一步改进措施", "自评表", "单位信息与签章"]
+    first = w.section_tabs["1"].form_for("1.1").editor
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not first  # Tab leaves the paragraph editor
+    assert first.toPlainText().count("\t") == 0
+    focus = QApplication.focusWidget()
+    qtbot.keyClick(focus, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentIndex() == 1
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentIndex() == 2
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentIndex() == 1
+    # Every sub-section is one click away in the side list.
+    tab = w.section_tabs["2"]
+    rect = tab.outline.visualItemRect(tab.outline.item(2))
+    qtbot.mouseClick(tab.outline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert QApplication.focusWidget() is tab.forms[2].editor
