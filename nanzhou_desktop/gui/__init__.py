@@ -3,23 +3,25 @@
 import sys
 
 
-def _reserve_bool_references() -> None:
-    """Work around a PySide6 6.12 reference bug that otherwise aborts the app.
+def _reserve_singleton_references() -> None:
+    """Work around a PySide6 6.12 reference bug that otherwise aborts the app on Python 3.11.
 
-    ``SignalInstance.emit()`` returns ``True`` without taking a new reference, so every
-    ``signal.emit(...)`` from Python drops one reference to ``True``.  On CPython 3.12+
-    ``True``/``False`` are immortal and this is harmless; on 3.11 (what we ship) a few
-    thousand emits drain the count and the interpreter dies with "bool_dealloc:
-    deallocating True or False" — mid-session or at exit.  Giving both a reserve of 2**40
-    references makes them effectively immortal, as newer Pythons do.
+    The 6.12 wheels return ``None`` / ``True`` / ``False`` without taking a new reference
+    (as if they were immortal, which they are only from CPython 3.12 on): every call of a
+    void Qt method (``label.setText``, ``app.processEvents`` …) drops one reference to
+    ``None`` and every ``signal.emit()`` one to ``True``.  On 3.11, what we ship, a few
+    thousand calls drain the count and the interpreter dies with "none_dealloc" /
+    "bool_dealloc" — mid-session or at exit.  A reserve of 2**40 references makes these
+    singletons effectively immortal, as newer Pythons do.  Importing any ``nanzhou_desktop.gui``
+    module applies it; measured in tests/gui/test_table_models.py.
     """
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
     import ctypes
 
-    for obj in (True, False):
+    for obj in (None, True, False, NotImplemented, Ellipsis):
         # ob_refcnt is the first field of every CPython object (Py_ssize_t).
         ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
-_reserve_bool_references()
+_reserve_singleton_references()

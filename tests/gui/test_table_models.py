@@ -370,9 +370,10 @@ def test_qmodelindex_invalid_is_harmless(example_file):
     assert m.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
 
 
-def test_many_signal_emits_do_not_abort_the_interpreter():
-    """PySide6 6.12's emit() drops a reference to True; nanzhou_desktop.gui reserves enough
-    of them (see its __init__).  Without that, this child process aborts at exit."""
+def test_many_qt_calls_do_not_abort_the_interpreter():
+    """PySide6 6.12 on Python 3.11 drops a reference to None at every void Qt call and to
+    True at every emit(); nanzhou_desktop.gui reserves enough of them (see its __init__).
+    Without that, this child process aborts ("none_dealloc" / "bool_dealloc")."""
     import subprocess
     import sys
 
@@ -385,6 +386,7 @@ def test_many_signal_emits_do_not_abort_the_interpreter():
         "o = O()\n"
         "for _ in range(20000):\n"
         "    o.s.emit()\n"
+        "    app.processEvents()\n"
         "print('ok')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
