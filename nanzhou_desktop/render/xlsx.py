@@ -38,8 +38,8 @@ def _num(value: Decimal | None, places: int = 2) -> float | None:
 
 
 def _rate(value: Decimal | None) -> float | None:
-    """Percent → fraction for Excel's 0.00% format (99.1336… % → 0.991336…, shown 99.13%)."""
-    return None if value is None else float(round_half_up(value, 4) / 100)
+    """Percent → fraction for Excel's 0.00% format, rounded as printed (99.1336… % → 0.9913)."""
+    return None if value is None else float(round_half_up(value, 2) / 100)
 
 
 def _typed(text: str) -> float | str:
