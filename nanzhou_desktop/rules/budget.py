@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from nanzhou_desktop.model import BudgetKind, BudgetRow, FieldRef, Project, SectionKind
-from nanzhou_desktop.money import HUNDRED, format_money
-from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, money, pct, rate, section_key_of
+from nanzhou_desktop.money import format_money
+from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, money, pct, rate, section_key_of
 from nanzhou_desktop.rules.scoring import execution_rate
 
 ZERO = Decimal(0)
@@ -90,7 +90,6 @@ def check_budget(c: Collector) -> None:
                   f"{what}的偏差原因有 {len(row.reason)} 字，超过表格限制的 {s.budget_reason_limit} 字",
                   FieldRef("budget_rows", row.id, "reason", skey), target,
                   seen=f"{len(row.reason)} 字", expected=f"≤ {s.budget_reason_limit} 字")
-        _prior_swing(c, what, row, "budget_rows", skey, target, "budget")
 
     if total is None:
         return
@@ -116,21 +115,6 @@ def check_budget(c: Collector) -> None:
                       seen=money(got), expected=money(tv))
 
 
-def _prior_swing(c: Collector, what: str, obj: BudgetRow | Project, table: str, skey: str, target: str,
-                 rule_prefix: str) -> None:
-    """A change of more than ``prior_swing`` % against last year's budget is worth a note."""
-    prior, now = obj.prior_budget_total, obj.budget_total
-    if prior is None or now is None or prior <= 0:
-        return
-    change = (now - prior) * HUNDRED / prior
-    if abs(change) > c.settings.prior_swing:
-        sign = "增加" if change > 0 else "减少"
-        c.add(f"{rule_prefix}.prior_swing", INFO,
-              f"{what}的全年预算数比上年{sign} {rate(abs(change), c.settings)}（上年 {money(prior)}，本年 {money(now)}），"
-              f"变化超过 {pct(c.settings.prior_swing)}，请核对", FieldRef(table, obj.id, "budget_total", skey),
-              target, seen=rate(change, c.settings), expected=f"变化不超过 {pct(c.settings.prior_swing)}，或说明原因")
-
-
 def check_projects(c: Collector) -> None:
     r = c.report
     skey = section_key_of(r, SectionKind.PROJECTS)
@@ -142,7 +126,6 @@ def check_projects(c: Collector) -> None:
         rv = execution_rate(p.budget_total, p.executed)
         if sound and rv is not None:
             _rate_reason(c, what, rv, p.reason, FieldRef("projects", p.id, "reason", skey), target, "project")
-        _prior_swing(c, what, p, "projects", skey, target, "project")
     total = r.budget_total_row
     budgets = [p.budget_total for p in r.projects if p.budget_total is not None]
     if total is None or total.budget_total is None or not budgets:

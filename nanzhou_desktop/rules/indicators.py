@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, FieldRef, Indicator
 from nanzhou_desktop.money import format_number
-from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector
+from nanzhou_desktop.rules.base import ERROR, WARNING, Collector
 from nanzhou_desktop.rules.scoring import indicator_name, number
 
 ZERO = Decimal(0)
@@ -85,7 +85,6 @@ def check_indicators(c: Collector) -> None:
                   f"绩效指标“{name}”的偏差原因分析有 {len(ind.reason)} 字，超过表格限制的 {s.text_limit} 字",
                   FieldRef("indicators", ind.id, "reason"), target_key,
                   seen=f"{len(ind.reason)} 字", expected=f"≤ {s.text_limit} 字")
-        _prior(c, ind, name, target_key)
 
     points = [i.points for i in r.indicators]
     if r.indicators and all(p is not None for p in points):
@@ -114,19 +113,3 @@ def check_indicators(c: Collector) -> None:
                           f"一级指标“{level1}”不在设定的一级指标（{'、'.join(s.indicator_split)}）之中",
                           FieldRef("indicators", first.id, "level1"), f"indicators:{level1}",
                           seen=level1, expected="、".join(s.indicator_split))
-
-
-def _prior(c: Collector, ind: Indicator, name: str, target_key: str) -> None:
-    """A quantitative actual far from last year's is worth a note (issue 7)."""
-    if ind.direction == Direction.QUALITATIVE:
-        return
-    prior, now = number(ind.prior_actual), number(ind.actual)
-    if prior is None or now is None or prior <= 0:
-        return
-    change = (now - prior) * 100 / prior
-    if abs(change) > c.settings.prior_swing:
-        c.add("indicator.prior_swing", INFO,
-              f"绩效指标“{name}”实际完成值 {ind.actual.strip()} 与上年 {ind.prior_actual.strip()} 相比变化 "
-              f"{_pts(abs(change).quantize(Decimal('0.01')))}%，超过 {_pts(c.settings.prior_swing)}%，请核对",
-              FieldRef("indicators", ind.id, "actual"), target_key,
-              seen=ind.actual.strip(), expected=f"上年 {ind.prior_actual.strip()} 左右")
