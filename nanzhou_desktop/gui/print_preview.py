@@ -10,7 +10,7 @@ Embedding in the main window::
 
     from nanzhou_desktop.gui import print_preview
 
-    act_preview.triggered.connect(lambda: print_preview.PrintPreviewDialog(self, rf).exec())
+    act_preview.triggered.connect(lambda: print_preview.show_print_preview(self, rf))
     act_print.triggered.connect(lambda: print_preview.print_report(self, rf))      # 打印…
     act_export.triggered.connect(lambda: print_preview.export_pdf(self, rf))       # 导出 PDF…
 
@@ -506,6 +506,15 @@ class PrintPreviewDialog(QDialog):
 
 
 # ====================================================================== menu actions
+def show_print_preview(parent: QWidget | None, rf: ReportFile, *, result: CheckResult | None = None) -> int:
+    """打印预览: open the dialog modally (the render runs behind it); returns its exit code."""
+    dialog = PrintPreviewDialog(parent, rf, result=result)
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 def ask_pdf_path(parent: QWidget | None, report: Report) -> Path | None:
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     name, _ = QFileDialog.getSaveFileName(parent, "导出 PDF", str(Path(docs) / pdf_file_name(report)),

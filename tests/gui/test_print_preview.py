@@ -245,3 +245,19 @@ def test_closing_the_preview_removes_its_temporary_pdf(preview):
     assert preview.pdf_path.exists()
     preview.reject()
     assert not folder.exists()
+
+
+def test_show_print_preview_opens_the_dialog_with_the_rendered_report(qtbot, example_file):
+    seen: list[int] = []
+
+    def inspect_and_close() -> None:
+        dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog) and w.isVisible())
+        if dlg.info is None:
+            QTimer.singleShot(50, inspect_and_close)  # still rendering: the dialog is already usable
+            return
+        seen.append(dlg.page_count)
+        dlg.accept()
+
+    QTimer.singleShot(50, inspect_and_close)
+    assert print_preview.show_print_preview(None, example_file) == QDialog.DialogCode.Accepted.value
+    assert seen and seen[0] > 1
