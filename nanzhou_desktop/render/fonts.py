@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from nanzhou_desktop.resources import resource_path
@@ -82,7 +82,7 @@ class FontFace:
     subfont: int = 0
     office: bool = False
 
-    @property
+    @cached_property
     def rl_name(self) -> str:
         """The name registered with reportlab (unique per file + index)."""
         return f"nz-{self.path.stem}-{self.subfont}"
@@ -216,12 +216,112 @@ def find_fonts(*, dirs: list[Path] | None = None, refresh: bool = False) -> Font
 
 # -- reportlab registration (cached per process) ---------------------------------------
 
-@cache
-def _load(path: str, subfont: int, name: str):  # -> reportlab TTFont
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+CACHE_FORMAT = 1
 
-    font = TTFont(name, path, subfontIndex=subfont)
+
+def cache_dir() -> Path:
+    """Where parsed font metrics are kept between runs (per user)."""
+    env = os.environ.get("NANZHOU_CACHE_DIR")
+    if env:
+        return Path(env) / "fonts"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "nanzhou-desktop" / "fonts"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nanzhou-desktop" / "fonts"
+
+
+def _cache_file(path: str, subfont: int) -> Path | None:
+    import hashlib
+
+    from reportlab import Version
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = f"{CACHE_FORMAT}|{Version}|{os.path.abspath(path)}|{subfont}|{st.st_size}|{st.st_mtime_ns}"
+    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".marshal")
+
+
+def _face_state(face) -> dict:
+    """The parsed face as marshal-able data: everything but the file bytes and the scale lambda."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    state = {}
+    names = []
+    for k, v in vars(face).items():
+        if k in ("_ttf_data", "_pdfScale"):
+            continue
+        if isinstance(v, TTFNameBytes):
+            names.append(k)
+            v = bytes(v)
+        state[k] = v
+    state["__name_bytes__"] = names
+    return state
+
+
+def _face_from_state(state: dict, path: str):
+    from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
+
+    face = TTFontFace.__new__(TTFontFace)
+    names = state.pop("__name_bytes__")
+    for k in names:
+        state[k] = TTFNameBytes(state[k])
+    face.__dict__.update(state)
+    with open(path, "rb") as fh:
+        face._ttf_data = fh.read()
+    per_em = face.unitsPerEm
+    face._pdfScale = (lambda x: x) if per_em == 1000 else (lambda x, m=1000 / per_em: x * m)
+    return face
+
+
+def _cached_face(path: str, subfont: int):
+    """Parsing a CJK TrueType font is the main cost of a first render (0.05-0.15 s each);
+    its metrics are cached on disk keyed by file, size, mtime and reportlab version.  Any
+    problem with the cache just means parsing again."""
+    import marshal
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    cache = _cache_file(path, subfont)
+    if cache is not None:
+        try:
+            return _face_from_state(marshal.loads(cache.read_bytes()), path)
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            pass
+    face = TTFontFace(path, validate=0, subfontIndex=subfont)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(_face_state(face)))
+            os.replace(tmp, cache)
+        except (OSError, ValueError):
+            pass  # read-only home, full disk: render anyway
+    return face
+
+
+@cache
+def _load(path: str, subfont: int, name: str, use_cache: bool = True):  # -> reportlab TTFont
+    from fnmatch import fnmatch
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+
+    if not use_cache:
+        font = TTFont(name, path, subfontIndex=subfont)
+    else:
+        # What TTFont.__init__ does, with the face from the cache (reportlab is pinned;
+        # tests/core/test_render_fonts.py compares the result with a freshly parsed font).
+        font = TTFont.__new__(TTFont)
+        font.fontName = name
+        font.face = _cached_face(path, subfont)
+        font.encoding = TTEncoding()
+        font.state = WeakKeyDictionary()
+        font._asciiReadable = rl_config.ttfAsciiReadable
+        font.shapable = not any(fnmatch(name, g) for g in rl_config.unShapedFontGlob)
     pdfmetrics.registerFont(font)
     return font
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from nanzhou_desktop.render.fonts import FontFace, FontSet, font_for, register
 from nanzhou_desktop.render.linebreak import Line, break_lines
+
+# Per process: which face prints a character for a role, and glyph advances (1/1000 em).
+_FACE_OF: dict[tuple, dict[str, FontFace]] = {}
+_ADVANCE: dict[str, dict[str, float]] = {}
 
 
 class GridText:
@@ -27,27 +30,41 @@ class GridText:
         self.role = role
         self.size = size
         self.missing = missing  # characters no font has (shared with the render's report)
-        self._face_of: dict[str, FontFace] = {}
-        self._width_of: dict[str, float] = {}
-        register(fonts[role])
+        self.main = fonts[role]
+        self._cmap = register(self.main).face.charToGlyph
+        self._face_of = _FACE_OF.setdefault((role, self.main, fonts.fallbacks), {})
+        self._width: dict[str, float] = {}
 
     def face(self, ch: str) -> FontFace:
         face = self._face_of.get(ch)
         if face is None:
-            found = font_for(self.fonts, self.role, ch) if not ch.isspace() else None
-            if found is None:
-                if not ch.isspace():
-                    self.missing.add(ch)
-                found = self.fonts[self.role]
+            if ch.isspace() or ord(ch) in self._cmap:
+                face = self.main
             else:
-                register(found)
-            face = self._face_of[ch] = found
+                found = font_for(self.fonts, self.role, ch)
+                if found is None:
+                    face = self.main  # printed as the font's blank glyph, and reported
+                else:
+                    register(found)
+                    face = found
+            self._face_of[ch] = face
+        if face is self.main and not ch.isspace() and ord(ch) not in self._cmap:
+            self.missing.add(ch)
         return face
 
     def char_width(self, ch: str) -> float:
-        w = self._width_of.get(ch)
+        w = self._width.get(ch)
         if w is None:
-            w = self._width_of[ch] = stringWidth(ch, self.face(ch).rl_name, self.size)
+            w = self._width[ch] = self._advance(ch) * self.size / 1000
+        return w
+
+    def _advance(self, ch: str) -> float:
+        face = self.face(ch)
+        adv = _ADVANCE.setdefault(face.rl_name, {})
+        w = adv.get(ch)
+        if w is None:
+            tt = register(face).face
+            w = adv[ch] = tt.charWidths.get(ord(ch), tt.defaultWidth)
         return w
 
     def width(self, text: str) -> float:

@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -395,6 +392,11 @@ class _Renderer:
 
     def _chart(self, width: float) -> Flowable | None:
         """Budget against execution, for the total and each key project."""
+        # Imported here: reportlab.graphics costs ~80 ms of import at every start otherwise.
+        from reportlab.graphics.charts.barcharts import VerticalBarChart
+        from reportlab.graphics.charts.legends import Legend
+        from reportlab.graphics.shapes import Drawing, String
+
         items = [(m.label, m.budget_total, m.executed) for m in table_data.build(self.report, self.result).budget[:1]]
         items += [(p.name, p.budget_total, p.executed) for p in self.report.projects]
         items = [(n, b, e) for n, b, e in items if b is not None and e is not None]
@@ -436,7 +438,7 @@ class _Renderer:
         return d
 
     @staticmethod
-    def _chars(d: Drawing) -> set[str]:
+    def _chars(d: Flowable) -> set[str]:
         out: set[str] = set()
         for n in getattr(d, "contents", []):
             out |= set(getattr(n, "text", ""))

@@ -92,3 +92,30 @@ def test_a_character_no_font_has_is_reported():
     ghost = "\U000f0001"  # supplementary private use: in no font
     assert font_for(fonts, "body", ghost) is None
     assert missing(fonts, "body", f"南洲{ghost}") == {ghost}
+
+
+def test_cached_metrics_equal_a_fresh_parse(tmp_path: Path, monkeypatch):
+    """The on-disk metrics cache rebuilds exactly what reportlab parses (reportlab is pinned)."""
+    from nanzhou_desktop.render import fonts as fonts_mod
+
+    monkeypatch.setenv("NANZHOU_CACHE_DIR", str(tmp_path))
+    face = find_fonts()["heading1"]  # a TTC member: the harder case
+    path = str(face.path)
+    fresh = fonts_mod._load(path, face.subfont, "t-fresh", False)
+    first = fonts_mod._cached_face(path, face.subfont)  # parses and writes the cache
+    assert list((tmp_path / "fonts").glob("*.marshal"))
+    again = fonts_mod._cached_face(path, face.subfont)  # read back from the cache
+    for f in (first, again):
+        a, b = vars(f), vars(fresh.face)
+        assert set(a) == set(b)
+        for key in a:
+            if key != "_pdfScale":
+                assert a[key] == b[key], key
+        assert f._pdfScale(2048) == fresh.face._pdfScale(2048)
+        assert f.name.ustr == fresh.face.name.ustr
+    cached_font = fonts_mod._load(path, face.subfont, "t-cached", True)
+    assert set(vars(cached_font)) == set(vars(fresh))
+    # A corrupt cache file is ignored, not fatal.
+    for p in (tmp_path / "fonts").glob("*.marshal"):
+        p.write_bytes(b"garbage")
+    assert vars(fonts_mod._cached_face(path, face.subfont))["charToGlyph"] == fresh.face.charToGlyph
