@@ -101,66 +101,117 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
 
 
 # ---------------------------------------------------------------------- splitting
+def _annex_start(paras: list[Paragraph]) -> int:
+    """Index of the 附件 mark (the self-evaluation table follows), or len(paras)."""
+    seen_heading = False
+    for i, p in enumerate(paras):
+        if not p.table and seen_heading and _ANNEX.match(p.text):
+            return i
+        h = None if p.table else p.heading
+        seen_heading = seen_heading or (h is not None and h.level <= 2)
+    return len(paras)
+
+
+def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[int, tuple[dict | None, str]]:
+    """Which template section each 一、/（一） heading stands for, and how it was decided
+    (措辞 by wording, 下级标题 by its sub-headings, 位置 by position in a part shaped like the
+    template's).  Unmatched headings map to None and become sections of their own."""
+    heads = [(i, p.heading) for i, p in enumerate(paras[:stop])
+             if not p.table and p.heading is not None and p.heading.level <= 2]
+    used: set[str] = set()
+    out: dict[int, tuple[dict | None, str]] = {}
+
+    def children(key: str | None) -> list[dict]:
+        if key is None:
+            return [t for t in tsections if t["level"] == 2]
+        return [t for t in tsections if t["level"] == 2 and t["key"].rpartition(".")[0] == key]
+
+    def by_wording(title: str, candidates: list[dict]) -> dict | None:
+        scored = [(similarity(title, t["heading"]), n, t) for n, t in enumerate(candidates) if t["key"] not in used]
+        scored = [x for x in scored if x[0] >= MATCH_THRESHOLD]
+        if not scored:
+            return None
+        return max(scored, key=lambda x: (x[0], -x[1]))[2]
+
+    parts = [(i, h) for i, h in heads if h.level == 1]
+    for i, h in parts:
+        t = by_wording(h.title, [t for t in tsections if t["level"] == 1])
+        if t is not None:
+            used.add(t["key"])
+        out[i] = (t, "措辞" if t else "")
+    groups: dict[int | None, list[tuple[int, object]]] = {}
+    parent: int | None = None
+    for i, h in heads:
+        if h.level == 1:
+            parent = i
+            groups.setdefault(i, [])
+        else:
+            groups.setdefault(parent, []).append((i, h))
+    for i, _h in parts:  # a part worded unlike any template part: judge it by its sub-headings
+        if out[i][0] is not None:
+            continue
+        best, hits = None, 0
+        for t in tsections:
+            if t["level"] != 1 or t["key"] in used:
+                continue
+            kids = children(t["key"])
+            n = sum(1 for _j, k in groups.get(i, []) if any(
+                similarity(k.title, c["heading"]) >= MATCH_THRESHOLD for c in kids))  # type: ignore[attr-defined]
+            if n > hits:
+                best, hits = t, n
+        if best is not None:
+            used.add(best["key"])
+            out[i] = (best, "下级标题")
+    for parent_index, kids in groups.items():
+        if parent_index is None:
+            pkey = None
+        else:
+            pt = out[parent_index][0]
+            if pt is None:
+                for j, _k in kids:
+                    out[j] = (None, "")
+                continue
+            pkey = pt["key"]
+        cands = children(pkey)
+        for j, k in kids:
+            t = by_wording(k.title, cands)  # type: ignore[attr-defined]
+            if t is not None:
+                used.add(t["key"])
+            out[j] = (t, "措辞" if t else "")
+        # A part with as many sub-headings as the template's: an unmatched one at a position
+        # whose template section is unused is that section, reworded.
+        if pkey is not None and len(kids) == len(cands):
+            for (j, _k), t in zip(kids, cands, strict=True):
+                if out[j][0] is None and t["key"] not in used:
+                    used.add(t["key"])
+                    out[j] = (t, "位置")
+    return out
+
+
 def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock], list[SectionSpec]]:
     tsections = list(template.sections)
-    used: set[str] = set()
+    stop = _annex_start(paras)
+    assigned = _assign(paras, tsections, stop)
     outline: list[SectionSpec] = []
-    keys: set[str] = set()
+    keys: set[str] = {t["key"] for t in tsections}
     blocks: list[SourceBlock] = []
     l1: SectionSpec | None = None
     current: SectionSpec | None = None
     task = item = None
-    n_tasks = 0
+    n_tasks = n_items = 0
     seen_heading = False
-    n_items = 0
 
     def new_key(parent: str) -> str:
         n = 1
-        while (f"{parent}.{n}" if parent else str(n)) in keys or any(
-                t["key"] == (f"{parent}.{n}" if parent else str(n)) for t in tsections):
+        while (f"{parent}.{n}" if parent else str(n)) in keys:
             n += 1
         return f"{parent}.{n}" if parent else str(n)
-
-    def match(level: int, heading: str, parent: str | None) -> tuple[dict | None, float]:
-        best, best_score = None, 0.0
-        for t in tsections:
-            if t["level"] != level or t["key"] in used:
-                continue
-            if parent is not None and t["key"].rpartition(".")[0] != parent:
-                continue
-            s = similarity(heading, t["heading"])
-            if s > best_score:
-                best, best_score = t, s
-        return (best, best_score) if best_score >= MATCH_THRESHOLD else (None, best_score)
-
-    annex = False
-    def adopt(index: int) -> tuple[dict | None, float]:
-        """For a part heading (一、) worded unlike any template part: the unused template
-        part whose sub-sections its own （一） headings match best."""
-        titles = []
-        for q in paras[index + 1:]:
-            hq = q.heading
-            if hq is not None and hq.level == 1:
-                break
-            if hq is not None and hq.level == 2:
-                titles.append(hq.title)
-        best, best_hits = None, 0
-        for t in tsections:
-            if t["level"] != 1 or t["key"] in used:
-                continue
-            kids = [k for k in tsections if k["key"].rpartition(".")[0] == t["key"]]
-            hits = sum(1 for title in titles if any(similarity(title, k["heading"]) >= MATCH_THRESHOLD for k in kids))
-            if hits > best_hits:
-                best, best_hits = t, hits
-        return best, (best_hits / len(titles) if titles else 0.0)
 
     for i, p in enumerate(paras):
         block = SourceBlock(index=i, text=p.text, role="paragraph", page=p.page)
         blocks.append(block)
-        if seen_heading and not annex and not p.table and _ANNEX.match(p.text):
-            annex = True  # 附件 (the self-evaluation table): listed, never mixed into the last section
-        if annex:
-            block.role = "annex"
+        if i >= stop:
+            block.role = "annex"  # 附件 (the self-evaluation table): listed, never mixed into the last section
             continue
         if p.table:
             block.role = "table"
@@ -168,23 +219,12 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
         h = p.heading
         if h is not None and h.level <= 2:
             seen_heading = True
-            parent_key: str | None
-            if h.level == 1:
-                parent_key = ""
-            else:
-                parent_key = l1.key if l1 else None
-            t, score = match(h.level, h.title, parent_key)
-            if t is None and h.level == 1:
-                t, score = adopt(i)
-            if t is None and h.level == 2 and l1 is None:
-                parent_key = ""
+            t, how = assigned.get(i, (None, ""))
             if t is not None:
-                used.add(t["key"])
                 spec = SectionSpec(t["key"], h.level, h.title, SectionKind(t.get("kind", "text")),
                                    bool(t.get("required", True)), from_template=True)
             else:
-                parent = "" if h.level == 1 else (l1.key if l1 else "0")
-                spec = SectionSpec(new_key(parent), h.level, h.title)
+                spec = SectionSpec(new_key("" if h.level == 1 else (l1.key if l1 else "0")), h.level, h.title)
             keys.add(spec.key)
             outline.append(spec)
             if h.level == 1:
@@ -192,7 +232,7 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
             current, task, item = spec, None, None
             block.role, block.level, block.number, block.title = "heading", h.level, h.number, h.title
             block.body, block.stop, block.section_key = h.body, h.stop, spec.key
-            block.matched, block.score = (t["heading"] if t else ""), score
+            block.matched, block.how = (t["heading"] if t else ""), how
             if h.body:
                 block.place = Place(spec.key)
             continue

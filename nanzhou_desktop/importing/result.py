@@ -75,7 +75,7 @@ class SourceBlock:
     item: int | None = None
     place: Place | None = None
     matched: str = ""  # for a heading: the template heading it was matched to ("" = its own section)
-    score: float = 0.0
+    how: str = ""  # how it was matched: 措辞 (wording) / 下级标题 (its sub-headings) / 位置 (position)
 
     @property
     def placed(self) -> bool:
@@ -261,7 +261,7 @@ class ImportResult:
             b = next((b for b in self.blocks if b.role == "heading" and b.section_key == s.key), None)
             how = ("文档中没有此节，按提纲补上（空）" if b is None else
                    "提纲外的新章节" if not b.matched else
-                   f"对应提纲“{b.matched}”" if b.matched != s.heading else "")
+                   f"按{b.how}对应提纲“{b.matched}”" if b.matched != s.heading else "")
             size = len(s.body)
             lines.append(f"  {'  ' * (s.level - 1)}{s.number}{s.heading}：{size} 字" + (f"（{how}）" if how else ""))
             if s.kind == SectionKind.TASKS and r.tasks:
