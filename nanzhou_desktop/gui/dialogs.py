@@ -8,9 +8,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
-from nanzhou_desktop.gui.forms.ui_explain import Ui_ExplainDialog
-from nanzhou_desktop.gui.forms.ui_new_report import Ui_NewReportDialog
-from nanzhou_desktop.gui.forms.ui_unlock import Ui_UnlockDialog
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.rules.findings import Finding
 
@@ -43,6 +40,8 @@ class NewReportChoice:
 class NewReportDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, default_year: int | None = None) -> None:
         super().__init__(parent)
+        from nanzhou_desktop.gui.forms.ui_new_report import Ui_NewReportDialog  # loaded when first needed
+
         self.form = Ui_NewReportDialog()
         self.form.setupUi(self)
         _ok_cancel_chinese(self.form.buttons)
@@ -83,6 +82,8 @@ class ExplainDialog(QDialog):
 
     def __init__(self, finding: Finding, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from nanzhou_desktop.gui.forms.ui_explain import Ui_ExplainDialog
+
         self.form = Ui_ExplainDialog()
         self.form.setupUi(self)
         _ok_cancel_chinese(self.form.buttons)
@@ -116,6 +117,8 @@ class ExplainDialog(QDialog):
 class UnlockDialog(QDialog):
     def __init__(self, status: str, revision: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from nanzhou_desktop.gui.forms.ui_unlock import Ui_UnlockDialog
+
         self.form = Ui_UnlockDialog()
         self.form.setupUi(self)
         _ok_cancel_chinese(self.form.buttons)

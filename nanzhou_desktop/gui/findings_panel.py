@@ -26,7 +26,18 @@ FindingRole = Qt.ItemDataRole.UserRole + 1
 SEVERITY_COLOUR = {Severity.ERROR: "#d32f2f", Severity.WARNING: "#e08600", Severity.INFO: "#1e6fd9"}
 
 
+_ICONS: dict[tuple[str, int], QIcon] = {}
+
+
 def state_icon(kind: str, size: int = 16) -> QIcon:
+    """Cached: the tab bar and the findings list ask for the same few icons after every check."""
+    icon = _ICONS.get((kind, size))
+    if icon is None:
+        icon = _ICONS[(kind, size)] = _draw_icon(kind, size)
+    return icon
+
+
+def _draw_icon(kind: str, size: int) -> QIcon:
     """Small drawn icons (no font glyphs, so they never show as boxes): "ok" green tick,
     "warning" amber triangle, "error" red cross, "info" blue dot, "incomplete" grey ring."""
     pm = QPixmap(size * 2, size * 2)  # drawn at 2× so high-DPI screens get a crisp icon
@@ -136,10 +147,17 @@ class FindingsPanel(QWidget):
             self.groups[sev] = g
         self.editable = True
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._shown: tuple = ()
         self._update_buttons()
 
     def show_result(self, result: CheckResult) -> None:
         """Replace the listed findings (a few dozen items: cheap), keeping the selection."""
+        # Most keystrokes change no finding: then leave the list alone.
+        shown = tuple((f.key, f.severity, f.message, f.explanation, f.where) for f in result.findings)
+        if shown == self._shown:
+            self._summarise(result)
+            return
+        self._shown = shown
         current = self.selected()
         current_key = current.key if current else None
         self.tree.setUpdatesEnabled(False)
@@ -168,6 +186,9 @@ class FindingsPanel(QWidget):
                 self.tree.setCurrentItem(self._items[current_key])
         finally:
             self.tree.setUpdatesEnabled(True)
+        self._summarise(result)
+
+    def _summarise(self, result: CheckResult) -> None:
         e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         blocking = len(result.blocking)
         self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" +

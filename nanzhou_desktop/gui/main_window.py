@@ -13,8 +13,9 @@ import copy
 import datetime as dt
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,15 +34,17 @@ from nanzhou_desktop.gui import dialogs
 from nanzhou_desktop.gui.app import APP_TITLE, AppSettings
 from nanzhou_desktop.gui.findings_panel import FindingsPanel, state_icon
 from nanzhou_desktop.gui.forms.ui_main_window import Ui_MainWindow
-from nanzhou_desktop.gui.section_forms import FieldRegistry, SectionTab
+from nanzhou_desktop.gui.section_forms import FieldRegistry, SectionTab, set_text_colour
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.gui.signoff_form import SignOffForm
-from nanzhou_desktop.gui.table_views import SelfEvaluationTab
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
 from nanzhou_desktop.money import format_rate, round_half_up
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
 from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
+
+if TYPE_CHECKING:
+    from nanzhou_desktop.gui.table_views import SelfEvaluationTab
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,43 @@ def _has_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+class LazyPage(QWidget):
+    """A tab page that builds its content on first use."""
+
+    def __init__(self, key: str, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.key = key
+        self._build = build
+        self.content: QWidget | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.content is None:
+            self.content = self._build()
+            self.layout().addWidget(self.content)
+        return self.content
+
+
+class _SectionTabs:
+    """``window.section_tabs["3"]``: the SectionTab of an outline part, built on access."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._w = window
+
+    def __getitem__(self, key: str) -> SectionTab:
+        tab = self._w._ensure(key)
+        if not isinstance(tab, SectionTab):
+            raise KeyError(key)
+        return tab
+
+    def get(self, key: str) -> SectionTab | None:
+        try:
+            return self[key]
+        except KeyError:
+            return None
 
 
 def _num(value: Any) -> str:
@@ -70,15 +111,13 @@ class MainWindow(QMainWindow):
         self.form.setupUi(self)
         self.session: ReportSession | None = None
         self.registry = FieldRegistry()
-        self.section_tabs: dict[str, SectionTab] = {}
-        self.table_tab: SelfEvaluationTab | None = None
-        self.signoff: SignOffForm | None = None
+        self.pages: dict[str, LazyPage] = {}  # "1".."4" (outline parts), "table", "signoff"
         self._tab_state: dict[int, str] = {}
         self._notices: list[str] = []
         self.findings = FindingsPanel()
         self.form.findingsLayout.addWidget(self.findings)
-        self.form.findingsDock.setMinimumWidth(300)
-        self.resizeDocks([self.form.findingsDock], [340], Qt.Orientation.Horizontal)
+        self.form.findingsDock.setMinimumWidth(260)
+        self.resizeDocks([self.form.findingsDock], [300], Qt.Orientation.Horizontal)
         self.findings.activated.connect(self.focus_finding)
         self.findings.explain_requested.connect(self.explain_finding)
         self.findings.unexplain_requested.connect(self.unexplain_finding)
@@ -87,7 +126,7 @@ class MainWindow(QMainWindow):
         self.form.banner.hide()
         self.form.bannerClose.clicked.connect(self.form.banner.hide)
         self.form.bannerButton.clicked.connect(self.unlock)
-        self.form.tabs.currentChanged.connect(lambda _i: None)
+        self.form.tabs.currentChanged.connect(self._page_shown)
         self.setAcceptDrops(True)
         self.update_title()
 
@@ -222,35 +261,95 @@ class MainWindow(QMainWindow):
 
     def _clear_tabs(self) -> None:
         tabs = self.form.tabs
+        tabs.blockSignals(True)
         while tabs.count():
             w = tabs.widget(0)
             tabs.removeTab(0)
             w.deleteLater()
+        tabs.blockSignals(False)
         self.registry = FieldRegistry()
-        self.section_tabs.clear()
-        self.table_tab = None
-        self.signoff = None
+        self.pages.clear()
         self._tab_state.clear()
 
     def _build_tabs(self) -> None:
+        """One page per tab; a page builds its widgets the first time it is shown (or a
+        finding in it is clicked), so opening a report builds only the visible tab."""
         assert self.session is not None
         session, tabs = self.session, self.form.tabs
-        tabs.setUpdatesEnabled(False)
+        tabs.blockSignals(True)
         try:
             for top in session.report.top_sections():
-                tab = SectionTab(session, self.registry, top)
-                for form in tab.forms:
-                    form.go_to_table.connect(self.show_table_page)
-                self.section_tabs[top.key] = tab
-                tabs.addTab(tab, f"{top.number}{top.heading}")
-            self.table_tab = self._build_table_tab(session)
-            tabs.addTab(self.table_tab, "自评表")
-            self.signoff = SignOffForm(session, self.registry)
-            tabs.addTab(self.signoff, "单位信息与签章")
+                self._add_page(top.key, f"{top.number}{top.heading}",
+                               lambda t=top: self._make_section_tab(t))
+            self._add_page("table", "自评表", lambda: self._build_table_tab(session))
+            self._add_page("signoff", "单位信息与签章", lambda: SignOffForm(session, self.registry))
         finally:
-            tabs.setUpdatesEnabled(True)
+            tabs.blockSignals(False)
+        tabs.setCurrentIndex(0)
+        self._page_shown(0)
 
-    def _build_table_tab(self, session: ReportSession) -> SelfEvaluationTab:
+    def _add_page(self, key: str, title: str, build: Callable[[], QWidget]) -> None:
+        page = LazyPage(key, build)
+        self.pages[key] = page
+        self.form.tabs.addTab(page, title)
+
+    def _make_section_tab(self, top: Any) -> SectionTab:
+        assert self.session is not None
+        tab = SectionTab(self.session, self.registry, top)
+        for form in tab.forms:
+            form.go_to_table.connect(self.show_table_page)
+        return tab
+
+    def _page_shown(self, index: int) -> None:
+        if self.session is None:  # closing: tabs being removed
+            return
+        page = self.form.tabs.widget(index)
+        if isinstance(page, LazyPage) and page.content is None:
+            self._ensure(page.key)
+
+    def _ensure(self, key: str) -> QWidget | None:
+        """The content of page ``key``, built now if it was not yet (states applied in place)."""
+        page = self.pages.get(key)
+        if page is None:
+            return None
+        fresh = page.content is None
+        content = page.ensure()
+        if fresh and self.session is not None:
+            result = self.session.result
+            if isinstance(content, SectionTab):
+                content.update_summaries(result)
+            self.registry.apply(result)
+            editable = self.session.editable
+            self.registry.set_read_only(not editable)
+            for te in content.task_editors() if isinstance(content, SectionTab) else ():
+                te.set_read_only(not editable)  # type: ignore[attr-defined]
+        return content
+
+    def current_content(self) -> QWidget | None:
+        """What the current tab shows (its built content)."""
+        page = self.form.tabs.currentWidget()
+        return page.content if isinstance(page, LazyPage) else page
+
+    def _built(self, key: str) -> QWidget | None:
+        page = self.pages.get(key)
+        return page.content if page is not None else None
+
+    @property
+    def section_tabs(self) -> _SectionTabs:
+        """Outline part key → its SectionTab (built on access)."""
+        return _SectionTabs(self)
+
+    @property
+    def table_tab(self) -> SelfEvaluationTab | None:
+        return self._ensure("table")  # type: ignore[return-value]
+
+    @property
+    def signoff(self) -> SignOffForm | None:
+        return self._ensure("signoff")  # type: ignore[return-value]
+
+    def _build_table_tab(self, session: ReportSession) -> QWidget:
+        from nanzhou_desktop.gui.table_views import SelfEvaluationTab
+
         tab = SelfEvaluationTab(session.rf, session=session)
         tab.setObjectName("self-evaluation-table")
         tab.messageChanged.connect(lambda text: self.show_status(text, 10000))
@@ -340,7 +439,8 @@ class MainWindow(QMainWindow):
             return
         self.flush()
         refused = [b for b in self.registry.bindings.values() if b.local_error]
-        pending = sum(1 for e in self.table_tab.editors.values() if e.model.has_pending()) if self.table_tab else 0
+        table = self._built("table")
+        pending = sum(1 for e in table.editors.values() if e.model.has_pending()) if table else 0  # type: ignore[attr-defined]
         if self.session.rf.read_only:
             self.show_status("文件以只读方式打开，没有保存任何修改。", 8000)
         elif refused or pending:
@@ -425,8 +525,10 @@ class MainWindow(QMainWindow):
     def _on_checked(self, result: CheckResult) -> None:
         self.registry.apply(result)
         self.findings.show_result(result)
-        for tab in self.section_tabs.values():
-            tab.update_summaries(result)
+        for key in self.pages:
+            tab = self._built(key)
+            if isinstance(tab, SectionTab):
+                tab.update_summaries(result)
         self._update_tab_states(result)
         self._update_status(result)
 
@@ -436,19 +538,16 @@ class MainWindow(QMainWindow):
         self.completion_label.setText(f"填报完成度 {share}%（{c.filled}/{c.required}）")
         e, w, i = (result.count(x) for x in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}")
-        self.counts_label.setStyleSheet("color: #c62828;" if e else ("color: #a65f00;" if w else "color: #2e7d32;"))
+        set_text_colour(self.counts_label, "#c62828" if e else ("#a65f00" if w else "#2e7d32"))
         rate = f"执行率 {format_rate(s.budget_rate)} · " if s.budget_rate is not None else ""
         self.score_label.setText(f"{rate}自评得分 {_num(s.total)} · 等级 {s.grade or '—'}")
 
-    def _tab_of(self, ref: FieldRef) -> int:
-        tabs = self.form.tabs
-        if ref.table in TABLE_TABLES and self.table_tab is not None:
-            return tabs.indexOf(self.table_tab)
-        if ref.table == "report" and self.signoff is not None:
-            if ref.column in ("", "title") and ref.section_key:
-                pass
-            else:
-                return tabs.indexOf(self.signoff)
+    def _page_of(self, ref: FieldRef) -> str:
+        """The page key ("1".."4", "table", "signoff") that shows the field ``ref``."""
+        if ref.table in TABLE_TABLES:
+            return "table"
+        if ref.table == "report":
+            return "signoff"
         key = ref.section_key
         if not key and self.session is not None:
             if ref.table == "sections":
@@ -457,8 +556,11 @@ class MainWindow(QMainWindow):
             elif ref.table in ("tasks", "task_items"):
                 sec = self.session.report.section_of_kind(SectionKind.TASKS)
                 key = sec.key if sec else ""
-        tab = self.section_tabs.get(key.split(".")[0]) if key else None
-        return tabs.indexOf(tab) if tab is not None else -1
+        return key.split(".")[0] if key else ""
+
+    def _tab_of(self, ref: FieldRef) -> int:
+        page = self.pages.get(self._page_of(ref))
+        return self.form.tabs.indexOf(page) if page is not None else -1
 
     def _update_tab_states(self, result: CheckResult) -> None:
         tabs = self.form.tabs
@@ -472,8 +574,8 @@ class MainWindow(QMainWindow):
             if idx >= 0 and order[state] < order[worst.get(idx, "ok")]:
                 worst[idx] = state
         for key, (filled, required) in result.completion.per_section.items():
-            tab = self.section_tabs.get(key.split(".")[0])
-            idx = tabs.indexOf(tab) if tab is not None else -1
+            page = self.pages.get(key.split(".")[0])
+            idx = tabs.indexOf(page) if page is not None else -1
             if idx >= 0 and filled < required and order["incomplete"] < order[worst.get(idx, "ok")]:
                 worst[idx] = "incomplete"
         words = {"error": "有错误", "warning": "有未说明的警告", "incomplete": "尚未填完", "ok": "已填完，未发现问题"}
@@ -491,8 +593,9 @@ class MainWindow(QMainWindow):
 
     def _on_field_reloaded(self, table: str, row: Any, column: str) -> None:
         self.registry.reload(table, row, column)
-        if table == "report" and self.signoff is not None:
-            self.signoff.update_state()
+        signoff = self._built("signoff")
+        if table == "report" and isinstance(signoff, SignOffForm):
+            signoff.update_state()
         self.update_title()
 
     def _on_structure_changed(self, table: str) -> None:
@@ -504,8 +607,9 @@ class MainWindow(QMainWindow):
 
     def _on_status_changed(self) -> None:
         self._apply_editability()
-        if self.signoff is not None:
-            self.signoff.update_state()
+        signoff = self._built("signoff")
+        if isinstance(signoff, SignOffForm):
+            signoff.update_state()
 
     # ================================================================== state, title, banner
     def update_title(self) -> None:
@@ -524,11 +628,14 @@ class MainWindow(QMainWindow):
         s = self.session
         editable = s.editable
         self.registry.set_read_only(not editable)
-        for tab in self.section_tabs.values():
-            for te in tab.task_editors():
-                te.set_read_only(not editable)  # type: ignore[attr-defined]
-        if self.table_tab is not None:
-            self.table_tab.refresh_lock_state()
+        for key in self.pages:
+            tab = self._built(key)
+            if isinstance(tab, SectionTab):
+                for te in tab.task_editors():
+                    te.set_read_only(not editable)  # type: ignore[attr-defined]
+        table = self._built("table")
+        if table is not None:
+            table.refresh_lock_state()  # type: ignore[attr-defined]
         self.findings.set_editable(editable)
         writable = not s.rf.read_only
         self.form.actionFinalise.setEnabled(writable and not s.report.locked)
@@ -567,11 +674,12 @@ class MainWindow(QMainWindow):
 
     def show_table_page(self, table: str) -> None:
         """Open the 自评表 page of ``table`` (budget_rows / projects / indicators / score)."""
-        if self.table_tab is None:
+        tab = self.table_tab
+        if tab is None:
             return
-        self.form.tabs.setCurrentWidget(self.table_tab)
-        keys = [*self.table_tab.editors, "score"]
-        self.table_tab.tabs.setCurrentIndex(keys.index(table))
+        self.form.tabs.setCurrentWidget(self.pages["table"])
+        keys = [*tab.editors, "score"]
+        tab.tabs.setCurrentIndex(keys.index(table))
         view = self.table_view(table) if table != "score" else None
         if view is not None:
             view.setFocus()
@@ -584,9 +692,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return False
         tabs = self.form.tabs
-        if ref.table in TABLE_TABLES and self.table_tab is not None:
-            tabs.setCurrentWidget(self.table_tab)
-            return self.table_tab.focus_field(ref)
+        page_key = self._page_of(ref)
+        content = self._ensure(page_key) if page_key else None
+        if ref.table in TABLE_TABLES and content is not None:
+            tabs.setCurrentWidget(self.pages["table"])
+            return content.focus_field(ref)  # type: ignore[attr-defined]
         binding = self.registry.find(ref)
         if binding is None and ref.table == "sections":
             tab_idx = self._tab_of(ref)
@@ -599,8 +709,8 @@ class MainWindow(QMainWindow):
             page = tabs.widget(i)
             if page.isAncestorOf(binding.widget):
                 tabs.setCurrentIndex(i)
-                if isinstance(page, SectionTab):
-                    page.reveal(binding.widget)
+                if isinstance(page, LazyPage) and isinstance(page.content, SectionTab):
+                    page.content.reveal(binding.widget)
                 break
         binding.focus(ref)
         return True
@@ -689,8 +799,9 @@ class MainWindow(QMainWindow):
         for i in range(tabs.count()):
             tabs.setCurrentIndex(i)
             page = tabs.widget(i)
-            if page is self.table_tab and self.table_tab is not None:
-                sub = self.table_tab.tabs
+            content = self._ensure(page.key) if isinstance(page, LazyPage) else page
+            if isinstance(page, LazyPage) and page.key == "table" and content is not None:
+                sub = content.tabs  # type: ignore[attr-defined]
                 for j in range(sub.count()):
                     sub.setCurrentIndex(j)
                     if app is not None:
@@ -702,7 +813,7 @@ class MainWindow(QMainWindow):
                 continue
             if app is not None:
                 app.processEvents()
-            slug = "signoff" if page is self.signoff else f"section-{page.top.key}"
+            slug = "signoff" if page.key == "signoff" else f"section-{page.key}"  # type: ignore[attr-defined]
             p = out_dir / f"tab-{i + 1}-{slug}.png"
             self.grab().save(str(p))
             written.append(p)

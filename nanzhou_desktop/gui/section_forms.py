@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -103,6 +104,21 @@ class LineEditor(QLineEdit):
             e.ignore()
             return True
         return super().event(e)
+
+
+def set_text_colour(widget: QWidget, colour: str) -> None:
+    """Colour a label's text through its palette: a style sheet per widget would make every
+    child added later go through style-sheet polishing, which is what slows a big form."""
+    pal = widget.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    pal.setColor(QPalette.ColorRole.Text, QColor(colour))
+    widget.setPalette(pal)
+
+
+def set_bold(widget: QWidget, bold: bool = True) -> None:
+    f = widget.font()
+    f.setBold(bold)
+    widget.setFont(f)
 
 
 def message_label() -> QLabel:
@@ -262,7 +278,7 @@ class FieldBinding(QObject):
         if self.message is not None:
             self.message.setVisible(bool(text))
             self.message.setText(text)
-            self.message.setStyleSheet(f"color: {STATE_COLOUR.get(state, '#333')};")
+            set_text_colour(self.message, STATE_COLOUR.get(state, "#333333"))
 
     def set_read_only(self, read_only: bool) -> None:
         self.widget.setReadOnly(read_only)
@@ -348,7 +364,7 @@ class SectionForm(QGroupBox):
         self.section = section
         self.session = session
         self.setObjectName(f"section-{section.key}")
-        self.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox QWidget { font-weight: normal; }")
+        set_bold(self)  # the title; children get the plain font back below
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 12, 10, 8)
         self.summary: QLabel | None = None
@@ -357,7 +373,7 @@ class SectionForm(QGroupBox):
             row = QHBoxLayout()
             self.summary = QLabel()
             self.summary.setWordWrap(True)
-            self.summary.setStyleSheet("color: #37474f;")
+            set_text_colour(self.summary, "#37474f")
             row.addWidget(self.summary, 1)
             target = "budget_rows" if section.kind == SectionKind.BUDGET else "projects"
             button = QPushButton("到自评表填写数字" if target == "budget_rows" else "到自评表填写重点项目")
@@ -374,18 +390,23 @@ class SectionForm(QGroupBox):
         self.message = message_label()
         foot.addWidget(self.message, 1)
         self.count = QLabel()
-        self.count.setStyleSheet("color: #777;")
+        set_text_colour(self.count, "#777777")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         foot.addWidget(self.count)
         lay.addLayout(foot)
         self.editor.textChanged.connect(self._count)
         self.binding = FieldBinding(session, registry, self.editor, "sections", section.id, "body",
                                     message=self.message)
+        plain = QApplication.font()
+        for child in (self.editor, self.message, self.count, self.summary):
+            if child is not None:
+                child.setFont(plain)
         self._count()
         if section.kind == SectionKind.TASKS:
             from nanzhou_desktop.gui.task_editor import TaskEditor
 
             self.task_editor = TaskEditor(session, registry, section.key)
+            self.task_editor.setFont(plain)
             lay.addWidget(self.task_editor)
 
     def _count(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui.section_forms import FieldBinding, FieldRegistry, LineEditor, message_label
+from nanzhou_desktop.gui.section_forms import FieldBinding, FieldRegistry, LineEditor, message_label, set_text_colour
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.store.fields import FIELDS
 
@@ -52,7 +52,7 @@ class SignOffForm(QWidget):
         lay.addWidget(self._group("签章信息（打印在报告末尾和自评表下方）", SIGNOFF_FIELDS, registry))
         self.state = QLabel()
         self.state.setWordWrap(True)
-        self.state.setStyleSheet("color: #37474f;")
+        set_text_colour(self.state, "#37474f")
         state_box = QGroupBox("报告状态")
         sl = QHBoxLayout(state_box)
         sl.addWidget(self.state)

@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui.section_forms import FieldBinding, FieldRegistry, LineEditor, PlainEditor, message_label
+from nanzhou_desktop.gui.section_forms import (
+    FieldBinding,
+    FieldRegistry,
+    LineEditor,
+    PlainEditor,
+    message_label,
+    set_bold,
+    set_text_colour,
+)
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.model import Task, TaskItem
 from nanzhou_desktop.narrative import item_number, task_number
@@ -72,7 +80,7 @@ class TaskEditor(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         self.error = message_label()
-        self.error.setStyleSheet("color: #c62828;")
+        set_text_colour(self.error, "#c62828")
         outer.addWidget(self.error)
         self.session.structure_changed.connect(self._structure_changed)
         self.build()
@@ -111,13 +119,13 @@ class TaskEditor(QWidget):
         lay.setContentsMargins(8, 6, 8, 6)
         head = QHBoxLayout()
         number = QLabel(task_number(ti))
-        number.setStyleSheet("font-weight: bold;")
+        set_bold(number)
         number.setMinimumWidth(24)
         self.number_labels[("tasks", task.id or 0)] = number
         title = LineEditor()
         title.setObjectName(f"task-title-{task.id}")
         title.setPlaceholderText("工作任务标题，如：基层党建工作不断抓牢")
-        title.setStyleSheet("font-weight: bold;")
+        set_bold(title)
         head.addWidget(number)
         head.addWidget(title, 1)
         tid = task.id or 0

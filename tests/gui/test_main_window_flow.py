@@ -85,7 +85,7 @@ def test_user_flow_edit_check_explain_finalise_reopen(qtbot, settings, example, 
     # Click the finding: the 一、基本情况 tab opens with the cursor on the figure in 一（三）.
     click_finding(qtbot, w, mismatch.key)
     tab = w.section_tabs["1"]
-    assert w.form.tabs.currentWidget() is tab
+    assert w.current_content() is tab
     editor = tab.form_for("1.3").editor
     assert QApplication.focusWidget() is editor
     cursor = editor.textCursor()
@@ -96,7 +96,7 @@ def test_user_flow_edit_check_explain_finalise_reopen(qtbot, settings, example, 
 
     # A table finding lands on its cell.
     click_finding(qtbot, w, "budget.rate_low@budget:total")
-    assert w.form.tabs.currentWidget() is w.table_tab
+    assert w.current_content() is w.table_tab
     assert view.currentIndex().row() == 0
     assert model.columns[view.currentIndex().column()].key == "reason"
 
@@ -186,7 +186,7 @@ def test_non_numeric_input_is_refused_at_the_cell(qtbot, settings, example):
 
 def test_refused_signoff_value_keeps_the_typed_text(qtbot, settings, example):
     w = open_window(qtbot, settings, example)
-    w.form.tabs.setCurrentWidget(w.signoff)
+    w.form.tabs.setCurrentWidget(w.pages["signoff"])
     phone = w.signoff.editors["phone_office"]
     phone.setFocus()
     qtbot.keyClicks(phone, "020-8420abc")
