@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from nanzhou_desktop.model import FieldRef, Project, Report
 from nanzhou_desktop.money import HUNDRED, format_money
@@ -35,29 +36,33 @@ _FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _FW_SEP = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")  # a comma between digits is a thousands separator
 
 
+_NEEDS_FOLD = re.compile(r"[０-９．％]|\d，\d")
+
+
 def fold(text: str) -> str:
     """Full-width digits, point and percent to ASCII; a full-width comma between digit groups to ','.
 
     Every replacement is one character for one, so offsets into the folded text are offsets
     into the stored text.
     """
-    text = text.translate(_FOLD)
-    if "，" in text:
-        text = _FW_SEP.sub(",", text)
-    return text
+    if not _NEEDS_FOLD.search(text):
+        return text
+    return _FW_SEP.sub(",", text.translate(_FOLD))
 
 
 # -- patterns ---------------------------------------------------------------------------------
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNITS = ("平方米|平方公里|公里|人次|件|宗|人|户|次|个|家|处|栋|间|名|场|条|辆|份|张|篇|元|米|吨|项|所|套|台|册|座|"
          "亩|株|棵|单|批|支|期|场次|课时|小时")
-QUANTITY = re.compile(
-    rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS})")
-PERCENT = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*%")
+# One pass finds every figure: a number followed by % or by a unit (with 余/多 and 万/亿/千).  The
+# number is matched loosely (a leading digit lets the regex engine skip CJK text fast) and its
+# separators are validated afterwards.
+FIGURE = re.compile(
+    rf"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:(?P<pct>%)|(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS}))")
+NUM_FULL = re.compile(rf"(?:{NUM})\Z")
 SENTENCE_END = re.compile(r"[。；;！？!?]")
 CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,10}$")
 CONNECTORS = re.compile(r"(?:达到|达|为|是|约|了|的|分别|仅|共|\s)+$")
-MONEY = re.compile(rf"(?<![\d.,])(?P<num>{NUM})\s*(?P<unit>万元|亿元|元)")
 BUDGET = re.compile(
     rf"(?P<init>年初)?(?:全年|调整后)?预算(?:数|金额|资金)?\s*(?:为|是|共)?\s*(?P<b>{NUM})\s*(?P<bu>万元|亿元|元)"
     rf"[，,、\s]*(?:实际)?(?:全年)?执行(?:数|金额)?\s*(?:为|是|共)?\s*(?P<e>{NUM})\s*(?P<eu>万元|亿元|元)"
@@ -149,13 +154,87 @@ def _ref(block: Block, start: int, end: int) -> FieldRef:
     return FieldRef(ref.table, ref.row, ref.column, ref.section_key, block.start + start, end - start)
 
 
+# -- parsing a paragraph (cached: a keystroke re-parses only the paragraph it changed) ------------
+@dataclass(frozen=True)
+class Parsed:
+    """What the patterns found in one paragraph; depends on its text only, never on the tables."""
+
+    text: str  # folded
+    budget: tuple[tuple[re.Match[str], int], ...]  # budget sentences and where their sentence starts
+    claims: tuple[tuple[Claim, tuple[Quantity, Quantity, str] | None], ...]  # rate claims, their figures
+    cutoffs: tuple[re.Match[str], ...]
+    money_with_sep: tuple[tuple[int, int, str], ...]  # amounts written 19,910.75 万元
+    money_without_sep: tuple[tuple[int, int, str], ...]  # amounts of 4+ digits written without
+
+
+@lru_cache(maxsize=8192)
+def parse_paragraph(raw: str, claim_window: int) -> Parsed:
+    text = fold(raw)
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    ends.append(len(text) + 1)
+
+    def sentence_start(pos: int) -> int:
+        i = bisect.bisect_right(ends, pos)
+        return ends[i - 1] if i > 0 else 0
+
+    budget: list[tuple[re.Match[str], int]] = []
+    consumed: set[int] = set()  # percent claims that belong to a budget sentence
+    if "预算" in text:
+        for m in BUDGET.finditer(text):
+            budget.append((m, sentence_start(m.start())))
+            if m["r"] is not None:
+                consumed.add(m.start("r"))
+
+    quantities: list[Quantity] = []
+    percents: list[re.Match[str]] = []
+    with_sep: list[tuple[int, int, str]] = []
+    without_sep: list[tuple[int, int, str]] = []
+    for m in FIGURE.finditer(text):
+        start = m.start()
+        if start and text[start - 1] in "0123456789.,":
+            continue  # the tail of a longer number that did not parse
+        num = m["num"]
+        if "," in num and not NUM_FULL.match(num):
+            continue
+        if m["pct"]:
+            percents.append(m)
+            continue
+        unit, scale = m["unit"], m["scale"] or ""
+        quantities.append(Quantity(start, m.end(), to_decimal(num), scale, unit, m["approx"] is not None,
+                                   m.group(0)))
+        if unit == "元" and scale in ("", "万", "亿"):
+            digits = num.split(".", 1)[0]
+            if "," in digits:
+                with_sep.append((start, m.end(), m.group(0)))
+            elif len(digits) >= 4:
+                without_sep.append((start, m.end(), m.group(0)))
+
+    q_starts = [q.start for q in quantities]
+    claims: list[tuple[Claim, tuple[Quantity, Quantity, str] | None]] = []
+    previous_end = 0
+    for m in percents:
+        floor = max(previous_end, sentence_start(m.start()))
+        previous_end = m.end()
+        if m.start() in consumed:
+            continue
+        claim = _claim(text, m)
+        # the quantities standing in this sentence, after the previous claim, before this one
+        lo = bisect.bisect_left(q_starts, floor)
+        hi = bisect.bisect_left(q_starts, m.start())
+        before = [q for q in quantities[lo:hi] if q.end <= m.start() and m.start() - q.start <= claim_window]
+        claims.append((claim, _pair(text, claim, before)))
+    cutoffs = tuple(CUTOFF.finditer(text)) if "截" in text else ()
+    return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep))
+
+
 # -- the rule -----------------------------------------------------------------------------------
 def check_narrative(c: Collector) -> None:
     r = c.report
     names = section_names(r)
     place = Place()
-    amounts_with: list[tuple[Block, re.Match[str]]] = []
-    amounts_without: list[tuple[Block, re.Match[str]]] = []
+    amounts_with: list[tuple[Block, tuple[int, int, str]]] = []
+    amounts_without: list[tuple[Block, tuple[int, int, str]]] = []
+    window = c.settings.claim_window
     for block in blocks(r):
         ref = block.ref
         if block.kind == "heading" and ref is not None:
@@ -168,52 +247,21 @@ def check_narrative(c: Collector) -> None:
             continue
         if ref is not None and ref.table == "task_items" and block.lead:
             place = Place(place.section_key, place.task, block.lead.rstrip("。．. "))
-        text = fold(block.text)
-        _check_paragraph(c, block, text, place, names)
-        for m in MONEY.finditer(text):
-            digits = m["num"].split(".")[0]
-            if "," in digits:
-                amounts_with.append((block, m))
-            elif len(digits) >= 4:
-                amounts_without.append((block, m))
+        parsed = parse_paragraph(block.text, window)
+        if parsed.budget or parsed.claims or parsed.cutoffs:
+            _check_paragraph(c, block, parsed, place, names)
+        amounts_with.extend((block, a) for a in parsed.money_with_sep)
+        amounts_without.extend((block, a) for a in parsed.money_without_sep)
     _check_separators(c, amounts_with, amounts_without)
     _check_signoff_dates(c)
     _check_table_lengths(c, names)
 
 
-def _check_paragraph(c: Collector, block: Block, text: str, place: Place, names: dict[str, str]) -> None:
-    ends = [m.end() for m in SENTENCE_END.finditer(text)]
-    ends.append(len(text) + 1)
-
-    def sentence_of(pos: int) -> int:
-        return bisect.bisect_right(ends, pos)
-
-    def sentence_start(i: int) -> int:
-        return ends[i - 1] if i > 0 else 0
-
-    consumed: set[int] = set()  # starts of percent claims handled by the budget-sentence rule
-    for m in BUDGET.finditer(text):
-        _check_budget_sentence(c, block, text, m, sentence_start(sentence_of(m.start())), place, names)
-        if m["r"] is not None:
-            consumed.add(m.start("r"))
-
-    quantities = [Quantity(m.start(), m.end(), to_decimal(m["num"]), m["scale"] or "", m["unit"],
-                           m["approx"] is not None, m.group(0)) for m in QUANTITY.finditer(text)]
-    q_starts = [q.start for q in quantities]
-    last_claim_end_in: dict[int, int] = {}
-    for m in PERCENT.finditer(text):
-        s_idx = sentence_of(m.start())
-        floor = max(last_claim_end_in.get(s_idx, 0), sentence_start(s_idx))
-        last_claim_end_in[s_idx] = m.end()
-        if m.start() in consumed:
-            continue
-        claim = _claim(text, m)
-        # the quantities standing in this sentence, after the previous claim, before this one
-        lo = bisect.bisect_left(q_starts, floor)
-        hi = bisect.bisect_left(q_starts, m.start())
-        before = [q for q in quantities[lo:hi] if q.end <= m.start()
-                  and m.start() - q.start <= c.settings.claim_window]
-        pair = _pair(text, claim, before)
+def _check_paragraph(c: Collector, block: Block, parsed: Parsed, place: Place, names: dict[str, str]) -> None:
+    text = parsed.text
+    for m, s_start in parsed.budget:
+        _check_budget_sentence(c, block, text, m, s_start, place, names)
+    for claim, pair in parsed.claims:
         if pair is not None:
             # the figures are in the text: the recomputation speaks for the claim, over 100 % or not
             _recompute(c, block, text, claim, pair, place, names)
@@ -224,7 +272,7 @@ def _check_paragraph(c: Collector, block: Block, text: str, place: Place, names:
                   f"{pct(c.settings.text_rate_note_above)}；若分母另有口径（如按户籍人口计算）属正常，请再核对一次",
                   _ref(block, claim.start, claim.end), f"{place.target()}/{claim.label or '比例'}",
                   seen=text[claim.start:claim.end], expected=f"≤ {pct(c.settings.text_rate_note_above)}，或确认口径")
-    for m in CUTOFF.finditer(text):
+    for m in parsed.cutoffs:
         _check_cutoff(c, block, m, place, names)
 
 
@@ -413,17 +461,17 @@ def _check_signoff_dates(c: Collector) -> None:
                   expected=f"{r.year + 1}年内的日期")
 
 
-def _check_separators(c: Collector, with_sep: list[tuple[Block, re.Match[str]]],
-                      without_sep: list[tuple[Block, re.Match[str]]]) -> None:
+def _check_separators(c: Collector, with_sep: list[tuple[Block, tuple[int, int, str]]],
+                      without_sep: list[tuple[Block, tuple[int, int, str]]]) -> None:
     """Amounts of four digits or more should all use thousands separators, or none."""
     if not with_sep or not without_sep:
         return
     minority, majority = (with_sep, without_sep) if len(with_sep) < len(without_sep) else (without_sep, with_sep)
-    block, m = minority[0]
+    block, (start, end, _) = minority[0]
     c.add("format.separators", INFO,
-          f"正文中金额的千位分隔符用法不一致：{len(with_sep)} 处使用（如“{with_sep[0][1].group(0)}”），"
-          f"{len(without_sep)} 处未使用（如“{without_sep[0][1].group(0)}”），建议统一",
-          _ref(block, m.start(), m.end()), "report:separators",
+          f"正文中金额的千位分隔符用法不一致：{len(with_sep)} 处使用（如“{with_sep[0][1][2]}”），"
+          f"{len(without_sep)} 处未使用（如“{without_sep[0][1][2]}”），建议统一",
+          _ref(block, start, end), "report:separators",
           seen=f"使用 {len(with_sep)} 处，未使用 {len(without_sep)} 处", expected="全文统一",
           suggestion="统一写作 19,910.75 万元 的形式" if majority is with_sep else "统一写作 19910.75 万元 的形式")
 

@@ -8,6 +8,7 @@ display and for the grade, which is read off the total as printed so that a repo
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from nanzhou_desktop.model import Direction, Indicator, Report
 from nanzhou_desktop.money import HUNDRED, parse_decimal, percent, round_half_up
@@ -31,8 +32,10 @@ def budget_score(rate: Decimal | None, settings: Settings = DEFAULT_SETTINGS) ->
     return share * settings.budget_points
 
 
+@lru_cache(maxsize=4096)
 def number(text: str) -> Decimal | None:
-    """A target or actual value as a number, or None when it is not one."""
+    """A target or actual value as a number, or None when it is not one (cached: the same few
+    strings are read by several rules on every keystroke; Decimal is immutable)."""
     try:
         return parse_decimal(text)
     except ValueError:
