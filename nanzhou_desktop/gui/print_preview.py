@@ -205,12 +205,14 @@ def render_with_progress(parent: QWidget | None, rf: ReportFile, out_path: str |
 
 # ====================================================================== printing
 def print_document(document: QPdfDocument, printer: QPrinter, *, from_page: int = 0, to_page: int = -1,
-                   on_page: Callable[[int, int], bool] | None = None) -> int:
+                   on_page: Callable[[int, int], bool] | None = None,
+                   on_band: Callable[[], None] | None = None) -> int:
     """Paint pages ``from_page..to_page`` (0-based, inclusive) of ``document`` onto ``printer``
     at the printer's resolution; returns the number of pages painted.
 
     Each page keeps its orientation (the annex is landscape).  ``on_page(i, n)`` is called
-    before each page; returning False stops printing.  Raises OSError (Chinese message)
+    before each page; returning False stops printing.  ``on_band()`` after each band (the
+    window processes events there: a page at 1200 dpi takes seconds).  Raises OSError (Chinese message)
     when the printer cannot be opened.
     """
     n = document.pageCount()
@@ -234,7 +236,8 @@ def print_document(document: QPdfDocument, printer: QPrinter, *, from_page: int 
                     raise OSError("无法连接打印机或写入打印文件，请检查打印机是否可用")
             elif not printer.newPage():
                 raise OSError("打印机拒绝了新的一页，打印已中止")
-            _paint_page(document, page, painter, printer)
+            paint_page(document, page, painter, printer.paperRect(QPrinter.Unit.DevicePixel),
+                       printer.resolution(), on_band=on_band)
             printed += 1
     finally:
         if painter.isActive():
@@ -242,11 +245,8 @@ def print_document(document: QPdfDocument, printer: QPrinter, *, from_page: int 
     return printed
 
 
-def _paint_page(document: QPdfDocument, page: int, painter: QPainter, printer: QPrinter) -> None:
-    paint_page(document, page, painter, printer.paperRect(QPrinter.Unit.DevicePixel), printer.resolution())
-
-
-def paint_page(document: QPdfDocument, page: int, painter: QPainter, target: QRectF, dpi: int) -> QSize:
+def paint_page(document: QPdfDocument, page: int, painter: QPainter, target: QRectF, dpi: int, *,
+               on_band: Callable[[], None] | None = None) -> QSize:
     """Paint one page, centred in ``target`` (device pixels), rasterised at ``dpi``.
 
     The page is rendered in bands of :data:`BAND_ROWS` rows, each drawn where it belongs,
@@ -270,6 +270,8 @@ def paint_page(document: QPdfDocument, page: int, painter: QPainter, target: QRe
         options.setScaledClipRect(QRect(0, top, width + 1, rows + 1))
         band = document.render(page, QSize(width, rows), options)
         painter.drawImage(QPoint(x0, y0 + top), band)
+        if on_band is not None:
+            on_band()
     return QSize(width, height)
 
 
@@ -302,7 +304,8 @@ def print_pdf_file(parent: QWidget | None, pdf_path: str | Path, *, title: str =
         return not progress.wasCanceled()
 
     try:
-        printed = print_document(document, printer, from_page=first, to_page=last, on_page=on_page)
+        printed = print_document(document, printer, from_page=first, to_page=last, on_page=on_page,
+                                 on_band=QApplication.processEvents)
     except OSError as exc:
         QMessageBox.warning(parent, title, str(exc))
         return 0

@@ -130,6 +130,12 @@ def test_print_paints_every_page_at_the_printer_resolution(preview, tmp_path):
     out2 = tmp_path / "range.pdf"
     assert preview.print_to(pdf_printer(out2, 72), from_page=1, to_page=2) == 2
     assert load(out2).pageCount() == 2
+    # Bands: at 150 dpi an A4 page is 1754 rows, 4 bands of 512; the window gets a turn after each.
+    bands: list[int] = []
+    out3 = tmp_path / "bands.pdf"
+    n = print_preview.print_document(preview.document, pdf_printer(out3, 150), to_page=0,
+                                     on_band=lambda: bands.append(1))
+    assert n == 1 and len(bands) == 4
 
 
 def test_banded_painting_matches_a_whole_page_render(preview, monkeypatch):
