@@ -1,0 +1,74 @@
+"""import / next-year: start a report from a document the office already has, or from last
+year's report file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from nanzhou_desktop.cli import CliError
+from nanzhou_desktop.importing import DocumentImportError, import_document, write_import
+from nanzhou_desktop.model import Unit
+from nanzhou_desktop.next_year import next_year
+from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="由已有的报告文档（Word、PDF 或文本）导入，生成报告文件")
+    p.add_argument("document", help="报告文档（.docx、.pdf 或由 PDF 提取的 .txt）")
+    p.add_argument("-o", "--output", required=True, help="要创建的报告文件（.sqlite）")
+    p.add_argument("--unit", default=None, help="单位全称（文档标题中识别不到或需要更正时指定）")
+    p.add_argument("--year", default=None, type=_year, help="年度（文档标题中识别不到或需要更正时指定）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("next-year", help="由本年度报告新建下一年度报告（沿用提纲、工作任务和绩效指标，本年数字转为上年数）")
+    p.add_argument("file", help="本年度报告文件")
+    p.add_argument("-o", "--output", required=True, help="要创建的下一年度报告文件")
+    p.set_defaults(handler=cmd_next_year)
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
+    return year
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise CliError(f"文件“{out.name}”已存在；请换一个文件名，或加 --force 覆盖")
+    unit = Unit(full_name=args.unit.strip()) if args.unit and args.unit.strip() else None
+    try:
+        result = import_document(args.document, unit=unit, year=args.year)
+        if unit is not None:
+            # Keep the short name and district the title gave only when they belong to this unit.
+            result.set_identity(unit=_with_title_details(unit, result.unit))
+        print("\n".join(result.summary_lines()))
+        path = write_import(result, out, overwrite=args.force)
+    except DocumentImportError as exc:
+        raise CliError(f"{exc}") from None
+    print(f"已创建 {path}：{result.report.year}年度 {result.report.unit.full_name}；"
+          f"识别到的 {len(result.unconfirmed)} 个表格数字来自正文，请在窗口中逐一确认")
+    return 0
+
+
+def _with_title_details(unit: Unit, found: Unit) -> Unit:
+    if found.full_name == unit.full_name:
+        return found
+    return unit
+
+
+def cmd_next_year(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    with open_report_file(args.file, read_only=True) as rf:
+        new = next_year(rf.report)
+    path = create_report_file(out, new)
+    print(f"已创建 {path}：{new.year}年度 {new.unit.full_name}（由 {new.year - 1} 年度报告新建）；"
+          f"沿用 {len(new.sections)} 个章节、{len(new.tasks)} 项工作任务、{len(new.indicators)} 个绩效指标，"
+          "本年数字已转为上年数，正文待填写")
+    return 0

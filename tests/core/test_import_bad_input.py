@@ -1,0 +1,168 @@
+"""Bad documents: each refused with one Chinese sentence, and nothing written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.importing import DocumentImportError, import_bytes, import_document, write_import
+from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, sniff
+from nanzhou_desktop.model import Unit
+from tests.conftest import SEED
+
+HAN = "\u4e00-\u9fff"
+
+
+def image_only_pdf(path: Path) -> Path:
+    """A scanned page: a picture and no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFillGray(0.3)
+    for row in range(20):
+        c.rect(80, 760 - row * 30, 420, 14, stroke=0, fill=1)  # lines of "text" as shapes
+    c.showPage()
+    c.save()
+    return path
+
+
+def encrypted_pdf(path: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.drawString(100, 700, "1. Heading")
+    c.save()
+    reader = PdfReader(str(path))
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="user-pass", owner_password="owner-pass")
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def ole_file(path: Path) -> Path:
+    """What Word writes for a password-protected .docx: an OLE compound file, not a zip."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
+    path.write_bytes(header + bytes(range(256)) * 64 + "EncryptionInfo".encode("utf-16-le"))
+    return path
+
+
+def _cases(tmp: Path) -> list[tuple[Path, str]]:
+    empty = tmp / "空白.txt"
+    empty.write_bytes(b"")
+    blank = tmp / "空格.txt"
+    blank.write_text(" \n\n\t\n", encoding="utf-8")
+    docx_empty = tmp / "空白.docx"
+    import docx
+
+    docx.Document().save(docx_empty)
+    no_headings = tmp / "无标题.txt"
+    no_headings.write_text("本单位全年工作顺利开展。\n各项任务均已完成。\n", encoding="utf-8")
+    huge = tmp / "太大.txt"
+    with open(huge, "wb") as fh:
+        fh.write(SEED.read_bytes())
+        fh.write(b"\n" + "这是一段很长的文字。".encode() * (20 * 1024 * 1024 // 30))
+    png = tmp / "照片.docx"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
+    xlsx = tmp / "自评表.docx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("[Content_Types].xml", "<Types/>")
+    xlsx.write_bytes(buf.getvalue())
+    broken = tmp / "损坏.docx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    binary = tmp / "程序.txt"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01" + b"\x00" * 500)
+    return [
+        (empty, "是空的"),
+        (blank, "是空的"),
+        (docx_empty, "没有文字"),
+        (image_only_pdf(tmp / "扫描件.pdf"), "没有文字层"),
+        (encrypted_pdf(tmp / "加密.pdf"), "受密码保护"),
+        (ole_file(tmp / "加密.docx"), "受密码保护"),
+        (no_headings, "找不到可识别的章节标题"),
+        (huge, "超过导入上限"),
+        (png, "是图片"),
+        (xlsx, "是 Excel 表格"),
+        (broken, "已损坏"),
+        (binary, "无法识别文件"),
+        (tmp / "不存在.docx", "找不到文件"),
+    ]
+
+
+def test_each_bad_document_gets_a_chinese_sentence_and_nothing_is_written(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for path, phrase in _cases(docs):
+        with pytest.raises(DocumentImportError) as info:
+            result = import_document(path)
+            write_import(result, out_dir / "r.sqlite")
+        message = str(info.value)
+        assert phrase in message, (path.name, message)
+        assert path.name in message or phrase == "找不到可识别的章节标题", message
+        assert "Traceback" not in message and any("\u4e00" <= c <= "\u9fff" for c in message)
+    assert list(out_dir.iterdir()) == []
+
+
+def test_the_size_limit_is_checked_before_reading(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.seek(MAX_DOCUMENT_BYTES + 1)
+        fh.write(b"\n")
+    with pytest.raises(DocumentImportError, match="MB"):
+        import_document(big)
+
+
+def test_unknown_year_or_unit_refuses_to_write(tmp_path: Path):
+    text = "一、基本情况\n（一）部门概况\n本单位负责辖区管理。\n"
+    result = import_bytes(text.encode(), "无标题.txt")
+    assert result.missing_identity() == ["单位全称", "年度"]
+    with pytest.raises(DocumentImportError, match="年度"):
+        write_import(result, tmp_path / "r.sqlite")
+    assert not (tmp_path / "r.sqlite").exists()
+    result.set_identity(unit=Unit("某某街道办事处"), year=2023)
+    path = write_import(result, tmp_path / "r.sqlite")
+    assert path.exists()
+
+
+def test_gbk_text_and_windows_line_ends_are_read():
+    text = SEED.read_text(encoding="utf-8").replace("\n", "\r\n")
+    result = import_bytes(text.encode("gb18030"), "gbk.txt")
+    assert result.report.year == 2022 and len(result.report.tasks) == 7
+
+
+@pytest.mark.parametrize(("head", "kind"), [
+    (b"%PDF-1.7\n", "pdf"), (b"PK\x03\x04rest", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"\x89PNG\r\n", "image"), ("一、基本情况".encode(), "txt"), (b"   \n", "empty"), (b"\x7fELF\x00\x00", "binary"),
+])
+def test_sniff(head, kind):
+    assert sniff(head) == kind
+
+
+def test_write_import_audits_each_figure_from_the_text(tmp_path: Path):
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    result = import_document(SEED)
+    path = write_import(result, tmp_path / "imported.sqlite")
+    with open_report_file(path, read_only=True) as rf:
+        log = rf.audit_log()
+        figures = [e for e in log if e["action"] == "import-figure"]
+        assert len(figures) == len(result.unconfirmed) == 4
+        total_id = rf.report.budget_total_row.id
+        assert any(e["target"] == f"budget_rows.budget_total#{total_id}" and e["new_value"] == "19910.75"
+                   and e["reason"].startswith("来自正文，待确认") for e in figures)
+        assert [e for e in log if e["action"] == "import"][0]["new_value"].startswith("nanzhou_2022_report.txt")
+        assert rf.report.budget_total_row.budget_total == example_report().budget_total_row.budget_total
+    refs = result.figure_refs()
+    assert all(ref.row is not None for _f, ref in refs)
