@@ -617,9 +617,11 @@ class IndicatorTableModel(ReportTableModel):
         _field_column("indicators", "actual", "value", 90),
         Column("points", "分值", "points", True, 55),
         Column("score", "得分", "score", False, 60),
+        # The reason comes before the rarer columns: it is where warnings point, so it is
+        # on screen without scrolling.
+        _field_column("indicators", "reason", width=260),
         Column("not_applicable", "不适用", "bool", True, 55),
         Column("qual_share", "定性得分比例", "decimal", True, 100),
-        _field_column("indicators", "reason", width=240),
         _field_column("indicators", "note", width=240),
     )
 

@@ -252,3 +252,22 @@ def test_screenshots_have_readable_headers(qtbot, tab, tmp_path):
         img = tab.grab().toImage()
         assert img.width() == 1280 and not img.isNull()
         img.save(str(tmp_path / f"tab{i}.png"))
+
+
+def test_score_view_shows_parts_rescaling_total_and_grade(qtbot, tab, example_file):
+    sv = tab.score_view
+    assert sv.rate_label.text() == "99.13%" and sv.budget_score_label.text() == "9.91"
+    assert sv.rescale_note.text() == ""
+    m = tab.indicator_model
+    assert m.setData(m.index(1, m.column_index("not_applicable")), Qt.CheckState.Checked.value,
+                     Qt.ItemDataRole.CheckStateRole)
+    result = check(example_file.report)
+    assert "兵役登记率" in sv.rescale_note.text() and "90" in sv.rescale_note.text()
+    im = sv.indicator_model
+    assert im.index(1, 4).data() == "—" and im.index(1, 6).data() == "不适用，不计分"
+    rescaled = result.score.indicators[0].points
+    assert im.index(0, 3).data() == "6.25" and im.index(0, 4).data() == f"{rescaled:.2f}" != "6.25"
+    total = result.score.total
+    assert sv.total_label.text() == f"{total.quantize(Decimal('0.01'))}"
+    assert sv.grade_label.text() == result.score.grade
+    assert tab.tabs.tabText(3) == f"得分 {sv.total_label.text()}（{result.score.grade}）"
