@@ -55,7 +55,7 @@ class GridText:
     def char_width(self, ch: str) -> float:
         w = self._width.get(ch)
         if w is None:
-            w = self._width[ch] = self._advance(ch) * self.size / 1000
+            w = self._width[ch] = (250 if ch == " " else self._advance(ch)) * self.size / 1000
         return w
 
     def _advance(self, ch: str) -> float:
@@ -82,11 +82,21 @@ class GridText:
         return out
 
     def draw(self, canv, x: float, y: float, text: str, char_space: float) -> None:
+        """Draw one line; a space (as between "2022" and "年") is a quarter em, placed by us
+        rather than by the font, whose space may be half an em or more."""
         t = canv.beginText(x, y)
         t.setCharSpace(char_space)
-        for name, part in self.runs(text):
-            t.setFont(name, self.size)
-            t.textOut(part)
+        pos = x
+        for i, part in enumerate(text.split(" ")):
+            if i:
+                pos += self.char_width(" ") + char_space
+            if not part:
+                continue
+            t.setTextOrigin(pos, y)
+            for name, run in self.runs(part):
+                t.setFont(name, self.size)
+                t.textOut(run)
+            pos += self.width(part) + char_space * len(part)
         canv.drawText(t)
 
 

@@ -29,7 +29,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -321,7 +320,7 @@ class _Renderer:
         story.append(Spacer(width, 3))
 
         # 预算执行情况
-        w = [width * f for f in (0.16, 0.10, 0.11, 0.11, 0.09, 0.06, 0.06, 0.31)]
+        w = [width * f for f in (0.14, 0.10, 0.125, 0.125, 0.11, 0.06, 0.06, 0.28)]
         rows = [[hc("预算执行情况"), hc("年初预算数"), hc("全年预算数（A）"), hc("全年执行数（B）"),
                  hc("执行率（B/A）"), hc("分值"), hc("得分"), hc("偏差原因")]]
         for m in data.budget:
@@ -345,7 +344,7 @@ class _Renderer:
             story.append(chart)
 
         # 绩效指标: 一级/二级 cells merged over their rows.
-        w = [width * f for f in (0.08, 0.09, 0.17, 0.06, 0.08, 0.07, 0.08, 0.05, 0.05, 0.27)]
+        w = [width * f for f in (0.08, 0.09, 0.17, 0.06, 0.08, 0.06, 0.08, 0.06, 0.06, 0.26)]
         rows = [[hc("一级指标"), hc("二级指标"), hc("三级指标"), hc("指标性质"), hc("年度指标值"), hc("度量单位"),
                  hc("实际完成值"), hc("分值"), hc("得分"), hc("偏差原因分析及改进措施")]]
         for ind in data.indicators:
@@ -365,7 +364,7 @@ class _Renderer:
                      num(table_data.score_text(data.total_score)), c(f"自评等级：{data.grade}")])
         extra.append(("SPAN", (0, n), (6, n)))
         story.append(self._table(rows, w, extra=extra))
-        story.append(Spacer(width, 6))
+        story.append(Spacer(width, 4))
         if data.other_explanations:
             rows = [[hc("其他出错说明")]] + [[c(t)] for t in data.other_explanations]
             story.append(self._table(rows, [width]))
@@ -373,21 +372,31 @@ class _Renderer:
 
         # Signature row: blank lines to sign on when a name is not filled, never invented.
         s = r.signoff
-        blank = "＿＿＿＿＿＿"
-        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p) or blank
-        sig = [[c(f"单位负责人：{s.head or blank}"), c(f"财务负责人：{s.finance_head or blank}"),
-                c(f"填报人：{s.preparer or blank}"), c(f"联系电话：{phone}"),
-                c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"), c("单位（盖章）：")]]
-        sig_table = Table(sig, colWidths=[width * f for f in (0.17, 0.17, 0.15, 0.19, 0.17, 0.15)],
-                          rowHeights=[16 * mm], hAlign="LEFT",
+        # An empty name leaves the cell empty: the box is where the person signs.
+        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p)
+        sig = [[c(f"单位负责人：{s.head}"), c(f"财务负责人：{s.finance_head}"), c(f"填报人：{s.preparer}"),
+                c(f"联系电话：{phone}"), c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"),
+                c("单位（盖章）：")]]
+        sig_w = width * 0.62
+        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.17, 0.17, 0.15, 0.17, 0.19, 0.15)],
+                          rowHeights=[24 * mm], hAlign="LEFT",
                           style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                                  ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
-        qr = QrFlowable(self.payload, 30 * mm, [
-            "报告核对码：扫描可得单位、年度、修订号与内容指纹，与报送的报告文件核对。",
-            f"单位：{r.unit.full_name}　年度：{r.year}　修订号：{r.revision}",
-            f"内容指纹（SHA-256）：{self.fp}",
-        ], self.body_font, 9)
-        story.append(KeepTogether([sig_table, Spacer(width, 5 * mm), qr]))
+        qr = QrFlowable(self.payload, 26 * mm, [
+            "报告核对码（扫描后与报送的报告文件核对）",
+            f"单位：{r.unit.full_name}",
+            f"年度：{r.year}　修订号：{r.revision}",
+            "内容指纹（SHA-256）：",
+            self.fp[:32],
+            self.fp[32:],
+        ], self.body_font, 7.5)
+        footer = Table([[sig_table, qr]], colWidths=[sig_w + 4 * mm, width - sig_w - 4 * mm], hAlign="LEFT",
+                       style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                              ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
+        story.append(footer)
         return story
 
     def _chart(self, width: float) -> Flowable | None:
@@ -408,7 +417,7 @@ class _Renderer:
         d.initialFontName = font  # else the renderer selects Helvetica first
         ch = VerticalBarChart()
         ch.x, ch.y = 50, 22
-        ch.width, ch.height = width * 0.55, h - 40
+        ch.width, ch.height = width * 0.55, h - 48
         ch.data = [[float(b) for _, b, _ in items], [float(e) for _, _, e in items]]  # drawing only
         ch.categoryAxis.categoryNames = [n for n, _, _ in items]
         ch.categoryAxis.labels.fontName = font
@@ -416,6 +425,8 @@ class _Renderer:
         ch.valueAxis.labels.fontName = font
         ch.valueAxis.labels.fontSize = 8
         ch.valueAxis.valueMin = 0
+        top = max(max(float(b), float(e)) for _, b, e in items)
+        ch.valueAxis.valueMax = top * 1.12  # room for the value printed above the tallest bar
         ch.bars[0].fillColor = colors.Color(0.55, 0.65, 0.8)
         ch.bars[1].fillColor = colors.Color(0.85, 0.45, 0.3)
         ch.barLabelFormat = lambda v: f"{v:,.2f}"
