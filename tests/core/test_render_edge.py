@@ -1,0 +1,60 @@
+"""Reports that are not the example: blank, odd, long; each renders to PDF, Word and Excel
+without a traceback and without losing text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, Indicator, Project, Unit
+from nanzhou_desktop.render.docx import write_docx
+from nanzhou_desktop.render.pdf import RenderError, render_pdf
+from nanzhou_desktop.render.xlsx import write_xlsx
+from nanzhou_desktop.store.reportfile import new_report
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_blank_new_report(tmp_path: Path):
+    report = new_report(Unit("广州市海珠区人民政府南洲街道办事处", "南洲街道", "", "海珠区"), 2023)
+    info = render_pdf(report, tmp_path / "blank.pdf")
+    assert info.pages >= 2
+    write_docx(report, tmp_path / "blank.docx")
+    write_xlsx(report, tmp_path / "blank.xlsx")
+    if shutil.which("pdftotext"):
+        text = _text(info.path)
+        assert "2023年度" in text and "部门整体支出绩效自评表" in text
+
+
+def test_odd_content(tmp_path: Path):
+    report = example_report()
+    report.sections[1].body = ("超长数字" + "1234567890" * 8 + "，后文。\n" + "“引号”（括号）《书名》，" * 30)
+    report.budget = [BudgetRow(BudgetKind.TOTAL, "年度资金总额", Decimal("100.00"), Decimal("120.00"), Decimal("130.50"),
+                               reason="追加预算 & <特殊> 字符"),
+                     BudgetRow(BudgetKind.BASIC, "基本支出", None, Decimal("0"), Decimal("0"))]
+    report.projects.append(Project("无预算项目", None, None))
+    report.indicators.append(Indicator("满意度指标", "服务对象满意度指标", "定性指标", Direction.QUALITATIVE, "达成", "", "部分达成",
+                                       Decimal("5"), not_applicable=True))
+    info = render_pdf(report, tmp_path / "odd.pdf")
+    assert info.missing_chars == set()
+    if shutil.which("pdftotext"):
+        text = _text(info.path).replace("\n", "")
+        assert "追加预算 & <特殊> 字符" in text
+        assert "不适用" in text
+        assert "108.75%" in text  # 130.50 / 120.00
+    write_docx(report, tmp_path / "odd.docx")
+    write_xlsx(report, tmp_path / "odd.xlsx")
+
+
+def test_unwritable_destination_is_a_chinese_error(tmp_path: Path):
+    with pytest.raises(RenderError) as err:
+        render_pdf(example_report(), tmp_path / "无此目录" / "x.pdf")
+    assert "无法写入" in str(err.value)
+    assert not list(tmp_path.glob("**/.nz-*"))
