@@ -13,6 +13,7 @@ No Qt here: the window uses ``FontFace.path``/``family`` to set its own font.
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import sys
@@ -268,8 +269,10 @@ def _face_from_state(state: dict, path: str):
     for k in names:
         state[k] = TTFNameBytes(state[k])
     face.__dict__.update(state)
+    # Mapped, not read: subsetting touches only the glyphs printed, a few hundred KB of a
+    # 15 MB font.  reportlab only slices and indexes the data, which a read-only map supports.
     with open(path, "rb") as fh:
-        face._ttf_data = fh.read()
+        face._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     per_em = face.unitsPerEm
     face._pdfScale = (lambda x: x) if per_em == 1000 else (lambda x, m=1000 / per_em: x * m)
     return face
