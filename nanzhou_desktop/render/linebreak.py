@@ -132,4 +132,37 @@ def patch_reportlab() -> None:
     textsplit.ALL_CANNOT_START = start
     textsplit.ALL_CANNOT_END = end
     paragraph.ALL_CANNOT_START = start
+    _patch_tounicode()
     _patched = True
+
+
+def _utf16_hex(code: int) -> str:
+    """A ToUnicode destination: UTF-16BE, with a surrogate pair above U+FFFF."""
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}"
+    return f"{code:04X}"
+
+
+def _patch_tounicode() -> None:
+    """reportlab writes ``<%04X>`` for every character of a subset, so a character above
+    U+FFFF (😀, 𠀀) gets five hex digits and text extraction reads another character; write
+    surrogate pairs instead (same CMap otherwise; guarded by tests/core/test_render_edge.py)."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_nz_fixed", False):
+        return
+
+    def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+        text = original(fontname, subset)
+        if all(v <= 0xFFFF for v in subset):
+            return text
+        lines = text.split("\n")
+        first = lines.index(f"{len(subset)} beginbfchar") + 1
+        for i, v in enumerate(subset):
+            lines[first + i] = f"<{i:02X}> <{_utf16_hex(v)}>"
+        return "\n".join(lines)
+
+    make_to_unicode_cmap._nz_fixed = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap

@@ -58,3 +58,21 @@ def test_unwritable_destination_is_a_chinese_error(tmp_path: Path):
         render_pdf(example_report(), tmp_path / "无此目录" / "x.pdf")
     assert "无法写入" in str(err.value)
     assert not list(tmp_path.glob("**/.nz-*"))
+
+
+def test_characters_above_the_bmp_extract_as_themselves(tmp_path: Path):
+    """reportlab's ToUnicode map breaks above U+FFFF; ours writes surrogate pairs."""
+    from nanzhou_desktop.render.fonts import find_fonts, font_for
+
+    report = example_report()
+    report.sections[2].body = "居民满意度调查😀完成，生僻字𠀀照常保存。"
+    info = render_pdf(report, tmp_path / "astral.pdf")
+    fonts = find_fonts()
+    text = _text(info.path) if shutil.which("pdftotext") else ""
+    for ch in "😀𠀀":
+        if font_for(fonts, "body", ch) is None:
+            assert ch in info.missing_chars
+        elif text:
+            assert ch in text, ch
+    if text:
+        assert "居民满意度调查" in text
