@@ -22,7 +22,7 @@ from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.narrative import plain_text
 from nanzhou_desktop.rules import check
-from nanzhou_desktop.rules.narrative import parse_paragraph
+from nanzhou_desktop.rules.narrative import _TEXT_FINDINGS, parse_field, parse_paragraph
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
 RUNS = 400
@@ -79,6 +79,8 @@ def _keystroke(report: Report):
 def _cold(report: Report):
     def step() -> None:
         parse_paragraph.cache_clear()
+        parse_field.cache_clear()
+        _TEXT_FINDINGS.clear()
         check(report)
     return step
 

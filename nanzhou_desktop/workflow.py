@@ -36,6 +36,11 @@ class FinaliseRefused(EditError):
             lines.append(f"……另有 {len(findings) - MAX_LISTED} 项未列出")
         super().__init__("\n".join([head, *lines]))
 
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        """The same as ``findings`` (named like :attr:`CheckResult.blocking`)."""
+        return self.findings
+
 
 class ExplainRefused(EditError):
     """出错说明被拒绝 (unknown key, a 错误 or a 提示)."""

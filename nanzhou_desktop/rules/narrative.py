@@ -1,7 +1,9 @@
 """Figures inside the narrative (正文数字), dates in the text, formats and table-cell lengths.
 
-The text is walked once, paragraph by paragraph, through :func:`nanzhou_desktop.narrative.blocks`;
-each paragraph is folded (full-width digits → ASCII, same length, so offsets stay valid) and
+The text is walked once, paragraph by paragraph, in the reading order and with the paragraph
+boundaries of :func:`nanzhou_desktop.narrative.blocks` (a test holds the two walks equal; this one
+skips building the blocks, which would cost more than the checks on a large report).  Each
+paragraph is folded (full-width digits → ASCII, same length, so offsets stay valid) and
 scanned by a few precompiled patterns.  Cost grows linearly with the text.
 
 What is checked:
@@ -26,9 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from nanzhou_desktop.model import FieldRef, Project, Report
+from nanzhou_desktop.model import FieldRef, Project, Report, SectionKind
 from nanzhou_desktop.money import HUNDRED, format_money
-from nanzhou_desktop.narrative import Block, blocks
 from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, pct
 
 # -- folding --------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def decimals_of(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Collector) -> bool:
+def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Collector | _Recorder) -> bool:
     """Does the stated rate agree with the recomputed one to the precision it was written with?"""
     unit = Decimal(1).scaleb(-places)
     tol = (c.settings.rate_claim_tolerance_approx if approx else c.settings.rate_claim_tolerance) * unit
@@ -117,7 +118,7 @@ def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Col
 
 
 # -- where a paragraph lives --------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class Place:
     """The semantic path of a paragraph: section key, and the work task / sub-item titles."""
 
@@ -149,9 +150,47 @@ def describe(place: Place, names: dict[str, str]) -> str:
     return text
 
 
-def _ref(block: Block, start: int, end: int) -> FieldRef:
-    ref = block.ref or FieldRef("sections")
+@dataclass(frozen=True)
+class Span:
+    """A paragraph: the text field it is stored in and where in that field it starts."""
+
+    ref: FieldRef
+    start: int
+
+
+def _ref(block: Span, start: int, end: int) -> FieldRef:
+    ref = block.ref
     return FieldRef(ref.table, ref.row, ref.column, ref.section_key, block.start + start, end - start)
+
+
+@lru_cache(maxsize=4096)
+def parse_field(text: str, claim_window: int) -> tuple[tuple[int, Parsed], ...]:
+    """Each non-blank line of a stored text field (a paragraph, as ``narrative.blocks`` splits
+    them) with its start offset and its parse; cached by the field's text."""
+    out: list[tuple[int, Parsed]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, parse_paragraph(line, claim_window)))
+        pos += len(line) + 1
+    return tuple(out)
+
+
+def paragraph_fields(report: Report) -> list[tuple[FieldRef, str, Place]]:
+    """The narrative text fields in reading order (the order of ``narrative.blocks``), each with
+    the semantic place findings in it are keyed under."""
+    out: list[tuple[FieldRef, str, Place]] = []
+    for sec in report.sections:
+        out.append((FieldRef("sections", sec.id, "body", sec.key), sec.body, Place(sec.key)))
+        if sec.kind != SectionKind.TASKS:
+            continue
+        for task in report.tasks:
+            title = task.title.strip()
+            out.append((FieldRef("tasks", task.id, "body", sec.key), task.body, Place(sec.key, title)))
+            for item in task.items:
+                out.append((FieldRef("task_items", item.id, "body", sec.key), item.body,
+                            Place(sec.key, title, item.title.strip().rstrip("。．. "))))
+    return out
 
 
 # -- parsing a paragraph (cached: a keystroke re-parses only the paragraph it changed) ------------
@@ -231,36 +270,70 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
 def check_narrative(c: Collector) -> None:
     r = c.report
     names = section_names(r)
-    place = Place()
-    amounts_with: list[tuple[Block, tuple[int, int, str]]] = []
-    amounts_without: list[tuple[Block, tuple[int, int, str]]] = []
+    amounts_with: list[tuple[Span, tuple[int, int, str]]] = []
+    amounts_without: list[tuple[Span, tuple[int, int, str]]] = []
     window = c.settings.claim_window
-    for block in blocks(r):
-        ref = block.ref
-        if block.kind == "heading" and ref is not None:
-            if ref.table == "sections":
-                place = Place(ref.section_key)
-            elif ref.table == "tasks":
-                place = Place(ref.section_key, block.text.strip())
+    for ref, text, place in paragraph_fields(r):
+        if not text:
             continue
-        if block.kind != "paragraph" or not block.text:
-            continue
-        if ref is not None and ref.table == "task_items" and block.lead:
-            place = Place(place.section_key, place.task, block.lead.rstrip("。．. "))
-        parsed = parse_paragraph(block.text, window)
-        if parsed.budget or parsed.claims or parsed.cutoffs:
-            _check_paragraph(c, block, parsed, place, names)
-        amounts_with.extend((block, a) for a in parsed.money_with_sep)
-        amounts_without.extend((block, a) for a in parsed.money_without_sep)
+        for start, parsed in parse_field(text, window):
+            if not (parsed.budget or parsed.claims or parsed.cutoffs or parsed.money_with_sep
+                    or parsed.money_without_sep):
+                continue
+            span = Span(ref, start)
+            if parsed.budget or parsed.claims or parsed.cutoffs:
+                _check_paragraph(c, span, parsed, place, names)
+            amounts_with.extend((span, a) for a in parsed.money_with_sep)
+            amounts_without.extend((span, a) for a in parsed.money_without_sep)
     _check_separators(c, amounts_with, amounts_without)
     _check_signoff_dates(c)
     _check_table_lengths(c, names)
 
 
-def _check_paragraph(c: Collector, block: Block, parsed: Parsed, place: Place, names: dict[str, str]) -> None:
+def _check_paragraph(c: Collector, block: Span, parsed: Parsed, place: Place, names: dict[str, str]) -> None:
     text = parsed.text
+    # budget sentences depend on the tables: checked every time
     for m, s_start in parsed.budget:
         _check_budget_sentence(c, block, text, m, s_start, place, names)
+    if not (parsed.claims or parsed.cutoffs):
+        return
+    # rate claims and dates depend only on the paragraph, where it is, the year and three
+    # settings: their findings are cached, so a keystroke re-evaluates only what it changed
+    s = c.settings
+    where_name = names.get(place.section_key, place.section_key)
+    key = (parsed.text, s.claim_window, block, place, where_name, c.report.year,
+           s.rate_claim_tolerance, s.rate_claim_tolerance_approx, s.text_rate_note_above)
+    found = _TEXT_FINDINGS.get(key)
+    if found is None:
+        rec = _Recorder(c, {place.section_key: where_name})
+        _text_claims(rec, block, parsed, place)
+        found = tuple(rec.calls)
+        if len(_TEXT_FINDINGS) >= _TEXT_FINDINGS_MAX:
+            _TEXT_FINDINGS.clear()
+        _TEXT_FINDINGS[key] = found
+    for args, kwargs in found:
+        c.add(*args, **kwargs)
+
+
+_TEXT_FINDINGS: dict[tuple, tuple] = {}
+_TEXT_FINDINGS_MAX = 8192
+
+
+class _Recorder:
+    """Stands in for the collector while text-only findings are computed, to replay them later."""
+
+    def __init__(self, c: Collector, names: dict[str, str]) -> None:
+        self.settings = c.settings
+        self.report = c.report
+        self.names = names
+        self.calls: list[tuple[tuple, dict]] = []
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        self.calls.append((args, kwargs))
+
+
+def _text_claims(c: _Recorder, block: Span, parsed: Parsed, place: Place) -> None:
+    text, names = parsed.text, c.names
     for claim, pair in parsed.claims:
         if pair is not None:
             # the figures are in the text: the recomputation speaks for the claim, over 100 % or not
@@ -309,7 +382,7 @@ def _pair(text: str, claim: Claim, before: list[Quantity]) -> tuple[Quantity, Qu
     return None
 
 
-def _recompute(c: Collector, block: Block, text: str, claim: Claim, pair: tuple[Quantity, Quantity, str],
+def _recompute(c: Collector | _Recorder, block: Span, text: str, claim: Claim, pair: tuple[Quantity, Quantity, str],
                place: Place, names: dict[str, str]) -> bool:
     """Check the stated rate against its figures; True when it agrees."""
     a, b, mode = pair
@@ -364,7 +437,7 @@ def _matching_project(report: Report, prefix: str) -> Project | None:
     return best
 
 
-def _check_budget_sentence(c: Collector, block: Block, text: str, m: re.Match[str], s_start: int,
+def _check_budget_sentence(c: Collector, block: Span, text: str, m: re.Match[str], s_start: int,
                            place: Place, names: dict[str, str]) -> None:
     """The budget sentence repeats the table: every repetition must agree with it, live."""
     r = c.report
@@ -415,7 +488,7 @@ def _check_budget_sentence(c: Collector, block: Block, text: str, m: re.Match[st
                   suggestion=f"改为 {shown}")
 
 
-def _check_cutoff(c: Collector, block: Block, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
+def _check_cutoff(c: Collector | _Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
     year = int(m["y"]) if m["y"] else c.report.year
     month = int(m["m"])
     day = int(m["d"]) if m["d"] else 1
@@ -461,8 +534,8 @@ def _check_signoff_dates(c: Collector) -> None:
                   expected=f"{r.year + 1}年内的日期")
 
 
-def _check_separators(c: Collector, with_sep: list[tuple[Block, tuple[int, int, str]]],
-                      without_sep: list[tuple[Block, tuple[int, int, str]]]) -> None:
+def _check_separators(c: Collector, with_sep: list[tuple[Span, tuple[int, int, str]]],
+                      without_sep: list[tuple[Span, tuple[int, int, str]]]) -> None:
     """Amounts of four digits or more should all use thousands separators, or none."""
     if not with_sep or not without_sep:
         return

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from nanzhou_desktop.model import Direction, FieldRef, SectionKind
-from nanzhou_desktop.money import HUNDRED, AmountError, format_money, parse_decimal
+from nanzhou_desktop.money import HUNDRED, format_money
 from nanzhou_desktop.rules.base import INFO, Collector, pct, section_key_of
 from nanzhou_desktop.rules.budget import budget_target, row_label
+from nanzhou_desktop.rules.scoring import number
 
 _PAIRS = (("budget_total", "prior_budget_total", "全年预算数"), ("executed", "prior_executed", "全年执行数"))
 
@@ -70,7 +71,5 @@ def check_prior_year(c: Collector) -> None:
 
 
 def _number(text: str) -> Decimal | None:
-    try:
-        return parse_decimal(text, field="实际完成值")
-    except AmountError:
-        return None
+    # the cached reader the other indicator rules use: this runs on every keystroke
+    return number(text)

@@ -345,3 +345,18 @@ def test_keys_do_not_depend_on_positions() -> None:
     r.tasks.insert(0, Task("新增工作", "本年度新增工作完成情况良好。"))
     after = {f.key for f in check(r).findings}
     assert before == after
+
+
+def test_narrative_walk_matches_the_blocks() -> None:
+    """The rules walk the text fields themselves (cheaper than building blocks); they must see
+    exactly the paragraphs ``narrative.blocks`` prints, at the same offsets."""
+    from nanzhou_desktop.narrative import blocks
+    from nanzhou_desktop.rules.narrative import paragraph_fields, parse_field
+
+    r = example_report()
+    r.tasks[0].items[0].body += "\n\n第二段：受理 10 件，办结 10 件，办结率 100%。"
+    r.tasks[5].body = "  \n" + r.tasks[5].body
+    walked = [(ref, start, parsed.text) for ref, text, _ in paragraph_fields(r)
+              for start, parsed in parse_field(text, 60)]
+    printed = [(b.ref, b.start, b.text) for b in blocks(r) if b.kind == "paragraph" and b.text]
+    assert walked == printed
