@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from nanzhou_desktop.model import FieldRef, Project, Report, SectionKind
+from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind
 from nanzhou_desktop.money import HUNDRED, format_money
 from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, pct
 
@@ -70,6 +70,9 @@ BUDGET = re.compile(
     rf"(?:[，,、\s]*(?:完成预算(?:的)?|(?:预算)?执行率(?:为|达到|达)?)\s*(?P<r>{NUM})\s*%)?")
 CUTOFF = re.compile(r"截[至止]\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?")
 RATE_WORD = re.compile(r"率|比例|占|完成")
+CLAUSE_SPLIT = re.compile(r"[，,]")
+# 其中 parts of the budget a sentence may name instead of the total
+BUDGET_PART = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|上年结转|其他资金")
 PROJECT_NAME = re.compile(r"([\u4e00-\u9fff]{2,20}项目)$")
 
 SCALE = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -367,7 +370,7 @@ def _pair(text: str, claim: Claim, before: list[Quantity]) -> tuple[Quantity, Qu
     """The numerator and denominator standing for ``claim``, or None when the text does not give both.
 
     Returns (earlier, later, mode): mode "of" for "A … B 的 P%" (B is the whole), "rate" for
-    "A …，B …，X率 P%" (either may be the whole).
+    "A …，X B …，X率 P%" (either may be the whole).
     """
     if claim.respective or len(before) < 2:
         return None
@@ -377,8 +380,12 @@ def _pair(text: str, claim: Claim, before: list[Quantity]) -> tuple[Quantity, Qu
     gap = text[b.end:claim.start]
     if re.fullmatch(r"\s*的\s*", gap):
         return a, b, "of"
-    if "率" in claim.label and not re.search(r"\d", gap):
-        return a, b, "rate"
+    if claim.label.endswith("率") and not re.search(r"\d", gap):
+        # "受理 6799 件，办结 6780 件，办结率 99.7%": the rate's verb (办结) introduces the second
+        # figure; without it the two figures may be unrelated (…，其中线上 3000 件，办结率 …)
+        stem = claim.label[:-1][-2:]
+        if stem and stem in text[a.end:b.start]:
+            return a, b, "rate"
     return None
 
 
@@ -427,65 +434,108 @@ def _recompute(c: Collector | _Recorder, block: Span, text: str, claim: Claim, p
     return False
 
 
-def _matching_project(report: Report, prefix: str) -> Project | None:
-    best: Project | None = None
+def _matching_projects(report: Report, prefix: str) -> list[Project]:
+    """Key projects named in ``prefix`` (with or without the word 项目), longest name first."""
+    found = []
     for p in report.projects:
         name = p.name.strip()
         core = name[:-2] if name.endswith("项目") and len(name) > 2 else name
-        if core and core in prefix and (best is None or len(name) > len(best.name)):
-            best = p
-    return best
+        if core and core in prefix:
+            found.append(p)
+    return sorted(found, key=lambda p: -len(p.name))
 
 
-def _check_budget_sentence(c: Collector, block: Span, text: str, m: re.Match[str], s_start: int,
-                           place: Place, names: dict[str, str]) -> None:
-    """The budget sentence repeats the table: every repetition must agree with it, live."""
-    r = c.report
-    prefix = text[s_start:m.start()]
-    project = _matching_project(r, prefix)
-    where_text = describe(place, names)
-    if project is not None:
-        what, table_b, table_e = f"重点项目“{project.name.strip()}”", project.budget_total, project.executed
-        rule, target = "narrative.project_mismatch", f"{place.target()}/{project.name.strip()}"
-        table_name = "重点项目表"
-    else:
-        unknown = PROJECT_NAME.search(prefix.rstrip("的全年 "))
-        if unknown is not None:
-            c.add("narrative.project_unknown", WARNING,
-                  f"{where_text}写到“{unknown.group(1)}”的预算和执行数，但重点项目表中没有这个项目，无法核对",
-                  _ref(block, m.start(), m.end()), f"{place.target()}/{unknown.group(1)}",
-                  seen=unknown.group(1), expected="重点项目表中的项目名称",
-                  suggestion="在重点项目表中添加该项目，或改正正文中的项目名称")
-            return
-        row = r.budget_total_row
-        if row is None:
-            return
-        what, table_b, table_e = "预算执行表“年度资金总额”", row.budget_total, row.executed
-        if m["init"]:
-            table_b = row.budget_initial
-        rule, target, table_name = "narrative.budget_mismatch", place.target(), "预算执行表"
+@dataclass(frozen=True)
+class _Candidate:
+    """A table row a budget sentence may be repeating."""
+
+    rule: str
+    what: str  # how the message names the row
+    target: str  # key target
+    table_name: str
+    budget: Decimal | None
+    executed: Decimal | None
+
+
+def _budget_candidates(r: Report, prefix: str, m: re.Match[str], place: Place) -> list[_Candidate] | None:
+    """The rows the sentence may be about, most specific first; None when it names a part of the
+    budget the tables do not hold (nothing to compare with)."""
+    out: list[_Candidate] = []
+    for p in _matching_projects(r, prefix):
+        name = p.name.strip()
+        out.append(_Candidate("narrative.project_mismatch", f"重点项目“{name}”", f"{place.target()}/{name}",
+                              "重点项目表", p.budget_total, p.executed))
+    clause = CLAUSE_SPLIT.split(prefix)[-1]
+    part = BUDGET_PART.search(clause)
+    if part is not None:
+        rows = [b for b in r.budget if b.kind != BudgetKind.TOTAL and part.group(0) in b.label]
+        if not rows and not out:
+            return None
+        for row in rows:
+            out.append(_Candidate("narrative.budget_mismatch", f"预算执行表“{row.label.strip()}”",
+                                  f"{place.target()}/{row.label.strip()}", "预算执行表",
+                                  row.budget_initial if m["init"] else row.budget_total, row.executed))
+    total = r.budget_total_row
+    if total is not None and part is None:
+        out.append(_Candidate("narrative.budget_mismatch", "预算执行表“年度资金总额”", place.target(), "预算执行表",
+                              total.budget_initial if m["init"] else total.budget_total, total.executed))
+    return out
+
+
+def _sentence_disagreements(c: Collector, m: re.Match[str], cand: _Candidate) -> list[tuple[str, str, str, str]]:
+    """(figure, stated, table value, group) for each figure of the sentence the row contradicts."""
+    out = []
     b_label = "年初预算数" if m["init"] else "全年预算数"
-    checks = [(b_label, "b", "bu", table_b), ("执行数", "e", "eu", table_e)]
-    for label, g, gu, table_value in checks:
+    for label, g, gu, table_value in ((b_label, "b", "bu", cand.budget), ("执行数", "e", "eu", cand.executed)):
         if table_value is None:
             continue
         stated = to_decimal(m[g]) * TO_WANYUAN[m[gu]]
         if abs(stated - table_value) > c.settings.amount_tolerance:
-            c.add(rule, ERROR,
-                  f"{where_text}中的{label} {m[g]} {m[gu]}，与{what}的 {format_money(table_value)} 万元不一致",
-                  _ref(block, m.start(g), m.end(gu)), f"{target}/{label}", seen=f"{m[g]} {m[gu]}",
-                  expected=f"{format_money(table_value)} 万元",
-                  suggestion=f"改为 {format_money(table_value)} 万元，或改正{table_name}")
-    if m["r"] is not None and table_b and table_e is not None and not m["init"]:
-        table_rate = table_e * HUNDRED / table_b
-        stated_rate = to_decimal(m["r"])
+            out.append((label, f"{m[g]} {m[gu]}", f"{format_money(table_value)} 万元", g))
+    if m["r"] is not None and cand.budget and cand.executed is not None and not m["init"]:
+        table_rate = cand.executed * HUNDRED / cand.budget
         places = decimals_of(m["r"])
-        if not agrees(table_rate, stated_rate, places, False, c):
-            shown = f"{table_rate.quantize(Decimal(1).scaleb(-max(places, 2)))}%"
-            c.add(rule, ERROR,
-                  f"{where_text}中的完成预算比例 {m['r']}%，与{what}计算出的执行率 {shown} 不一致",
-                  _ref(block, m.start("r"), m.end()), f"{target}/执行率", seen=f"{m['r']}%", expected=shown,
-                  suggestion=f"改为 {shown}")
+        if not agrees(table_rate, to_decimal(m["r"]), places, False, c):
+            out.append(("执行率", f"{m['r']}%", f"{table_rate.quantize(Decimal(1).scaleb(-max(places, 2)))}%", "r"))
+    return out
+
+
+def _check_budget_sentence(c: Collector, block: Span, text: str, m: re.Match[str], s_start: int,
+                           place: Place, names: dict[str, str]) -> None:
+    """The budget sentence repeats a table row: every repetition must agree with it, live.
+
+    The sentence is compared with every row it may be about (a key project named before it, a
+    其中 row it names, else 年度资金总额); it is flagged only when it agrees with none of them,
+    and then against the most specific one.
+    """
+    r = c.report
+    prefix = text[s_start:m.start()]
+    candidates = _budget_candidates(r, prefix, m, place)
+    if not candidates:
+        return
+    results = [(cand, _sentence_disagreements(c, m, cand)) for cand in candidates]
+    if any(not bad for _, bad in results):
+        return
+    where_text = describe(place, names)
+    named = [cand for cand in candidates if cand.rule == "narrative.project_mismatch"]
+    unknown = PROJECT_NAME.search(CLAUSE_SPLIT.split(prefix)[-1].rstrip("的全年 "))
+    if not named and unknown is not None:
+        c.add("narrative.project_unknown", WARNING,
+              f"{where_text}写到“{unknown.group(1)}”的预算和执行数，但重点项目表中没有这个项目，无法核对",
+              _ref(block, m.start(), m.end()), f"{place.target()}/{unknown.group(1)}",
+              seen=unknown.group(1), expected="重点项目表中的项目名称",
+              suggestion="在重点项目表中添加该项目，或改正正文中的项目名称")
+        return
+    cand, bad = results[0]
+    for label, stated, table_value, g in bad:
+        if g == "r":
+            message = f"{where_text}中的完成预算比例 {stated}，与{cand.what}计算出的执行率 {table_value} 不一致"
+            span = (m.start("r"), m.end())
+        else:
+            message = f"{where_text}中的{label} {stated}，与{cand.what}的 {table_value} 不一致"
+            span = (m.start(g), m.end(g + "u"))
+        c.add(cand.rule, ERROR, message, _ref(block, *span), f"{cand.target}/{label}", seen=stated,
+              expected=table_value, suggestion=f"改为 {table_value}，或改正{cand.table_name}")
 
 
 def _check_cutoff(c: Collector | _Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:

@@ -360,3 +360,27 @@ def test_narrative_walk_matches_the_blocks() -> None:
               for start, parsed in parse_field(text, 60)]
     printed = [(b.ref, b.start, b.text) for b in blocks(r) if b.kind == "paragraph" and b.text]
     assert walked == printed
+
+
+def test_unrelated_figures_before_a_rate_are_not_recomputed() -> None:
+    r = clean_report()
+    r.section("4").body += "\n共受理 6799 件，其中线上 3000 件，办结率 99.7%。"
+    assert "narrative.rate_mismatch" not in rules_of(r)
+    r.section("4").body += "\n应登记 180 人，已登记 174 人，登记率 90%。"
+    found = rules_of(r)["narrative.rate_mismatch"]
+    assert [f.expected for f in found] == ["96.67%"]
+
+
+def test_budget_sentence_of_a_part_or_after_a_project_mention() -> None:
+    r = clean_report()
+    # a 其中 part the tables do not hold: nothing to compare with, no alarm
+    r.section("4").body += "\n基本支出预算数 12,000 万元，执行数 11,990 万元，完成预算的 99.92%。"
+    # a project named earlier in the sentence, but the figures are the total's: no alarm
+    r.section("4").body += "\n围绕疫情防控项目等重点工作，全年预算数 19,910.75 万元，执行数 19,738.24 万元，完成预算的 99.13%。"
+    found = rules_of(r)
+    assert "narrative.budget_mismatch" not in found and "narrative.project_mismatch" not in found
+    r.budget.append(BudgetRow(BudgetKind.BASIC, "基本支出", budget_total=D("12000"), executed=D("11900")))
+    r.budget.append(BudgetRow(BudgetKind.PROJECT, "项目支出", budget_total=D("7910.75"), executed=D("7838.24")))
+    keys = {f.key for f in rules_of(r)["narrative.budget_mismatch"]}
+    assert keys == {"narrative.budget_mismatch@sections:4/基本支出/执行数",
+                    "narrative.budget_mismatch@sections:4/基本支出/执行率"}
