@@ -6,6 +6,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, Indicator, Project, Report, Task, TaskItem
@@ -384,3 +387,44 @@ def test_budget_sentence_of_a_part_or_after_a_project_mention() -> None:
     keys = {f.key for f in rules_of(r)["narrative.budget_mismatch"]}
     assert keys == {"narrative.budget_mismatch@sections:4/基本支出/执行数",
                     "narrative.budget_mismatch@sections:4/基本支出/执行率"}
+
+
+@pytest.mark.parametrize(("rule", "severity", "mutate"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_every_finding_points_at_an_editable_field(rule: str, severity: Severity,
+                                                   mutate: Callable[[Report], None]) -> None:
+    from nanzhou_desktop.store.fields import FIELDS
+
+    report = clean_report()
+    mutate(report)
+    for f in check(report).findings:
+        w = f.where
+        assert w.table in FIELDS and w.column in FIELDS[w.table], f.key
+        if w.offset is not None:
+            assert w.length and w.length > 0
+            assert w.table in ("sections", "tasks", "task_items") and w.column == "body"
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.data())
+@hyp_settings(max_examples=150, deadline=None)
+def test_recomputed_rates_property(total: int, data: st.DataObject) -> None:
+    """受理 N 件，办结 K 件，办结率 P%: no finding when P is K/N rounded half up, a finding when
+    it is off by more than half a unit of its last digit."""
+    from nanzhou_desktop.money import round_half_up
+
+    done = data.draw(st.integers(min_value=0, max_value=total))
+    places = data.draw(st.integers(min_value=0, max_value=2))
+    exact = D(done) * 100 / D(total)
+    right = round_half_up(exact, places)
+    r = clean_report()
+    base = r.section("4").body
+    r.section("4").body = base + f"\n共受理 {total} 件，办结 {done} 件，办结率 {right}%。"
+    assert "narrative.rate_mismatch" not in rules_of(r)
+    wrong = right + D(1).scaleb(-places) * data.draw(st.sampled_from([-3, -2, 2, 3]))
+    if wrong < 0:
+        return
+    r.section("4").body = base + f"\n共受理 {total} 件，办结 {done} 件，办结率 {wrong}%。"
+    # the reversed ratio (N/K) is accepted too; skip the rare draws where it happens to match
+    reverse = D(total) * 100 / D(done) if done else None
+    if reverse is not None and abs(reverse - wrong) <= D("0.5") * D(1).scaleb(-places):
+        return
+    assert "narrative.rate_mismatch" in rules_of(r)
