@@ -428,3 +428,32 @@ def test_recomputed_rates_property(total: int, data: st.DataObject) -> None:
     if reverse is not None and abs(reverse - wrong) <= D("0.5") * D(1).scaleb(-places):
         return
     assert "narrative.rate_mismatch" in rules_of(r)
+
+
+_figures = st.sampled_from(["19,910.75", "１９，９１０．７５", "0", "0.00", "6799", "1,2,3", "99.7", "1e5", ",", "..",
+                            "100.", "-5", "10,000,000,000,000,000"])
+_words = st.sampled_from(["全年预算数", "执行数", "万元", "元", "亿元", "完成预算的", "%", "％", "件", "，", "。", "办结率",
+                          "受理", "办结", "的", "万平方米", "平方米", "截至", "年", "月", "日", "约", "余", "分别为", "项目",
+                          "疫情防控项目", "基本支出", "\n", " ", "率", "达"])
+
+
+@given(st.lists(st.one_of(_figures, _words, st.text(max_size=3)), max_size=60),
+       st.lists(st.one_of(st.none(), st.decimals(min_value=-10**6, max_value=10**12, places=2)), min_size=6,
+                max_size=6),
+       st.sampled_from(["", "abc", "2022-13-01", "2023-02-29", "2021-05-05", "2023-03-15"]))
+@hyp_settings(max_examples=300, deadline=None)
+def test_check_never_raises_on_odd_content(parts: list[str], amounts: list, date: str) -> None:
+    r = example_report()
+    text = "".join(parts)
+    r.section("1.3").body = text
+    r.tasks[0].items[0].body = text
+    total = _total(r)
+    total.budget_initial, total.budget_total, total.executed = amounts[:3]
+    r.projects[0].budget_total, r.projects[0].executed = amounts[3:5]
+    _ind(r, "兵役登记率").points = amounts[5]
+    _ind(r, "兵役登记率").actual = text[:10]
+    r.signoff.issue_date = date
+    result = check(r)
+    assert result.score.grade in ("优", "良", "中", "差")
+    for f in result.findings:
+        assert f.message and f.key.startswith(f.rule + "@")
