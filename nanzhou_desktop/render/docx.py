@@ -116,10 +116,21 @@ def _cell(cell, text: str, *, size: float = 10.5, bold: bool = False, align=WD_A
     _fonts(r, HEI_FONT if bold else BODY_FONT, size, bold=False)
 
 
-def _table(doc, header: list[str], rows: list[list[str]], numeric: set[int]):
+ANNEX_WIDTH_MM = 257  # landscape A4 less 20 mm each side
+
+
+def _table(doc, header: list[str], rows: list[list[str]], numeric: set[int], shares: tuple[float, ...] = ()):
     t = doc.add_table(rows=1 + len(rows), cols=len(header))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if shares:
+        # Word honours per-cell widths only with autofit off; the same shares as the PDF.
+        t.autofit = False
+        for col, share in zip(t.columns, shares, strict=True):
+            col.width = Mm(ANNEX_WIDTH_MM * share)  # the grid, which LibreOffice reads
+        for row in t.rows:
+            for cell, share in zip(row.cells, shares, strict=True):
+                cell.width = Mm(ANNEX_WIDTH_MM * share)
     for i, h in enumerate(header):
         _cell(t.cell(0, i), h, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     # Header row repeats on every page of a long table.
@@ -189,12 +200,12 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     _table(doc, ["预算执行情况", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", "分值", "得分", "偏差原因"],
            [[m.label, format_money(m.budget_initial), format_money(m.budget_total), format_money(m.executed),
              format_rate(m.rate), table_data.score_text(m.points), table_data.score_text(m.score), m.reason]
-            for m in data.budget], numeric={1, 2, 3, 4, 5, 6})
+            for m in data.budget], numeric={1, 2, 3, 4, 5, 6}, shares=(0.14, 0.10, 0.125, 0.125, 0.11, 0.06, 0.06, 0.28))
     doc.add_paragraph("")
     if data.projects:
         _table(doc, ["重点项目", "全年预算数", "全年执行数", "执行率", "偏差原因"],
                [[m.label, format_money(m.budget_total), format_money(m.executed), format_rate(m.rate), m.reason]
-                for m in data.projects], numeric={1, 2, 3})
+                for m in data.projects], numeric={1, 2, 3}, shares=(0.26, 0.12, 0.12, 0.10, 0.40))
         doc.add_paragraph("")
     rows = [[i.level1, i.level2, i.level3, i.direction, i.target, i.unit, i.actual,
              "—" if i.not_applicable else table_data.score_text(i.points),
@@ -202,7 +213,8 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     rows.append(["总分", "", "", "", "", "", "", table_data.score_text(data.total_points),
                  table_data.score_text(data.total_score), f"自评等级：{data.grade}"])
     t = _table(doc, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "得分",
-                     "偏差原因分析及改进措施"], rows, numeric={4, 6, 7, 8})
+                     "偏差原因分析及改进措施"], rows, numeric={4, 6, 7, 8},
+               shares=(0.08, 0.09, 0.17, 0.06, 0.08, 0.06, 0.08, 0.06, 0.06, 0.26))
     _merge(t, [i.level1 for i in data.indicators], 0)
     _merge(t, [f"{i.level1}\x00{i.level2}" for i in data.indicators], 1)
     last = len(rows)
