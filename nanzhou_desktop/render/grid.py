@@ -194,7 +194,9 @@ class GridPara(Flowable):
             if self.align == "center":
                 gap = (self.width - (natural + spacing * max(line.chars - 1, 0))) / 2
                 gt.draw(canv, max(gap, 0.0), y_line, line.text, spacing)
-            elif self.align == "justify" and not line.last and line.chars > 1:
+            elif line.chars > 1 and (self.align == "justify" and not line.last
+                                     or natural + spacing * (line.chars - 1) > avail + 0.01):
+                # Justified, or a line that had to keep a mark with it squeezed into the block.
                 cs = (avail - natural) / (line.chars - 1)
                 gt.draw(canv, x0, y_line, line.text, cs)
             else:

@@ -67,6 +67,17 @@ def _ends_bad(tok: str) -> bool:
     return tok[-1:] in CANNOT_END
 
 
+def _bad_break(toks: list[str], start: int, k: int) -> bool:
+    """Would breaking before ``toks[k]`` start or end a line with a forbidden mark?"""
+    nxt = k
+    while nxt < len(toks) and toks[nxt] == " ":
+        nxt += 1
+    prev = k - 1
+    while prev > start and toks[prev] == " ":
+        prev -= 1
+    return (nxt < len(toks) and _starts_bad(toks[nxt])) or _ends_bad(toks[prev])
+
+
 def break_lines(text: str, width_of: Callable[[str], float], max_widths: Callable[[int], float],
                 *, spacing: float = 0.0) -> list[Line]:
     """Greedy breaking with the 禁则 above.
@@ -97,13 +108,18 @@ def break_lines(text: str, width_of: Callable[[str], float], max_widths: Callabl
             j = i + 1
         if j < n:
             k = j
-            # Move the break back while it would start a line with a closing mark or end one
-            # with an opening mark; keep at least one token on the line.
-            while k > i + 1 and (_starts_bad(toks[k]) or _ends_bad(toks[k - 1]) or toks[k] == " " and
-                                 k + 1 < n and _starts_bad(toks[k + 1])):
+            # Move the break back while the next line would start with a closing mark or this
+            # one end with an opening mark (spaces at the break are dropped, so look past
+            # them); keep at least one token on the line.
+            while k > i + 1 and _bad_break(toks, i, k):
                 k -= 1
-            if k > i + 1 or not (_starts_bad(toks[k]) or _ends_bad(toks[k - 1])):
+            if not _bad_break(toks, i, k):
                 j = k
+            else:
+                # No allowed break on this line (a long number between brackets): take the
+                # marks along; the line is then squeezed to the block width when drawn.
+                while j < n and _bad_break(toks, i, j):
+                    j += 1
         end = j
         while end > i and toks[end - 1] == " ":  # nor ends with one
             end -= 1
