@@ -1,0 +1,152 @@
+"""The 区级汇总 window as a user drives it: load the 18 streets, sort, return one unit."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from nanzhou_desktop.district.db import Outcome, Review, open_district_db
+from nanzhou_desktop.district.summary import COLUMNS
+from nanzhou_desktop.district.testdata import write_street_files
+from nanzhou_desktop.gui.district_window import SORT_ROLE, DistrictWindow
+
+COL = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    from nanzhou_desktop.gui.app import make_app
+
+    make_app()
+    db = open_district_db(tmp_path / "区级汇总.sqlite")
+    w = DistrictWindow(db)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def street_files(tmp_path: Path) -> list[Path]:
+    return write_street_files(tmp_path / "收件箱", seed=2022)
+
+
+def _load(qtbot, w: DistrictWindow, items) -> None:
+    with qtbot.waitSignal(w.loading_finished, timeout=60_000):
+        w.add_paths(items)
+
+
+def test_load_sort_review_flow(qtbot, window: DistrictWindow, street_files: list[Path], tmp_path: Path) -> None:
+    folder = street_files[0].parent
+    bad = folder / "坏文件.sqlite"
+    bad.write_bytes(b"\x00" * 4096)
+    _load(qtbot, window, [folder])
+
+    assert window.model.rowCount() == 18
+    texts = [window.results.item(i).text() for i in range(window.results.count())]
+    assert sum(t.startswith("【已装入】") for t in texts) == 18
+    assert any(t.startswith("【拒收】") and "坏文件.sqlite" in t for t in texts)
+    assert "共 18 个单位" in window.summary_label.text()
+    assert not window.progress.isVisible()
+
+    # Sort by 执行率, descending: the rows follow the recomputed rates.
+    window.table.sortByColumn(COL["rate"], Qt.SortOrder.DescendingOrder)
+    rates = [window.proxy.index(r, COL["rate"]).data(SORT_ROLE) for r in range(window.proxy.rowCount())]
+    assert rates == sorted(rates, reverse=True) and rates[0] > rates[-1]
+    shown = window.proxy.index(0, COL["rate"]).data()
+    assert shown.endswith("%")
+    window.table.sortByColumn(COL["unit"], Qt.SortOrder.AscendingOrder)
+    names = [window.proxy.index(r, COL["unit"]).data() for r in range(window.proxy.rowCount())]
+    assert names == sorted(names)
+
+    # Select 琶洲 and return it for correction with a note.
+    paz = next(r for r in window.model.rows if r.short_name == "琶洲街道")
+    assert window.select_unit(paz.uuid)
+    assert window.return_button.isEnabled()
+    assert "写明" in window.review_selected(Review.RETURNED, "")  # a note is required
+    assert window.review_selected(Review.RETURNED, "项目执行率低于 90%，请补充偏差原因") == ""
+    row = next(r for r in range(window.proxy.rowCount())
+               if window.proxy.index(r, COL["unit"]).data() == paz.unit)
+    assert window.proxy.index(row, COL["review"]).data() == "退回修改"
+    assert "退回修改 1" in window.summary_label.text()
+
+    # Loading the same folder again changes nothing.
+    before = hashlib.sha256(window.db.path.read_bytes()).hexdigest()
+    _load(qtbot, window, street_files)
+    assert hashlib.sha256(window.db.path.read_bytes()).hexdigest() == before
+    assert window.results.item(window.results.count() - 1).text().count("已存在 18") == 1
+
+    # The summary exports hold what the table shows.
+    out = window.export_summary(tmp_path / "汇总.csv")
+    assert out is not None and "琶洲" in out.read_text(encoding="utf-8-sig")
+    assert window.export_summary(tmp_path / "汇总.xlsx").stat().st_size > 0
+
+
+def test_open_one_unit_read_only(qtbot, window: DistrictWindow, street_files: list[Path]) -> None:
+    _load(qtbot, window, street_files[:3])
+    row = window.model.rows[0]
+    dlg = window.report_dialog(row)
+    qtbot.addWidget(dlg)
+    titles = [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())]
+    assert "检查结果" in titles and "预算与指标" in titles and "历史与审核" in titles
+    figures = dlg.tabs.widget(titles.index("预算与指标")).toPlainText()
+    assert f"{row.budget_total:,.2f}" in figures
+    findings = dlg.tabs.widget(titles.index("检查结果")).toPlainText()
+    assert "自评得分" in findings or "无法检查" in findings
+    assert all(dlg.tabs.widget(i).isReadOnly() for i in range(dlg.tabs.count()))
+    pdf = dlg.make_pdf()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_drop_folder_and_cancel_keeps_what_was_loaded(qtbot, window: DistrictWindow,
+                                                      street_files: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in street_files])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.loading_finished, timeout=60_000):
+        window.dropEvent(event)
+        window.cancel_loading()  # at once: the worker stops before its next file
+    loaded = window.model.rowCount()
+    assert loaded < 18
+    assert "已取消" in window.results.item(window.results.count() - 1).text()
+    # Loading again completes the rest; nothing already loaded is lost or doubled.
+    _load(qtbot, window, street_files)
+    assert window.model.rowCount() == 18
+
+
+def test_higher_revision_replaces_and_returned_unit_shows_as_new(qtbot, window: DistrictWindow,
+                                                                 tmp_path: Path) -> None:
+    import copy
+
+    from nanzhou_desktop.content import fingerprint
+    from nanzhou_desktop.district.testdata import street_reports
+    from nanzhou_desktop.store.reportfile import create_report_file
+
+    r1 = street_reports(5)[0]
+    p1 = create_report_file(tmp_path / "r1.sqlite", r1)
+    _load(qtbot, window, [p1])
+    window.select_unit(r1.uuid)
+    assert window.review_selected(Review.RETURNED, "请核对执行数") == ""
+    r2 = copy.deepcopy(r1)
+    r2.revision = 2
+    r2.budget_total_row.executed = r2.budget_total_row.budget_total - Decimal("1.00")
+    r2.final_fingerprint = fingerprint(r2)
+    p2 = create_report_file(tmp_path / "r2.sqlite", r2)
+    _load(qtbot, window, [p2])
+    assert window.results.item(window.results.count() - 2).text().startswith(f"【{Outcome.REPLACED}】")
+    (row,) = window.model.rows
+    assert row.revision == 2 and row.review == Review.PENDING and row.history == 1
+
+
+def test_screenshot(qtbot, window: DistrictWindow, street_files: list[Path], tmp_path: Path) -> None:
+    _load(qtbot, window, street_files)
+    window.resize(1400, 860)
+    img = window.grab()
+    assert img.width() > 0
+    img.save(str(tmp_path / "district.png"))
+    assert (tmp_path / "district.png").stat().st_size > 10_000
