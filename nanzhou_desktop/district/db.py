@@ -230,7 +230,7 @@ class DistrictDb:
             str(r.status), rec.fingerprint, None if rec.fingerprint_ok is None else int(rec.fingerprint_ok),
             canonical(budget_total), canonical(executed), canonical(rate), canonical(score), grade or "",
             errors, warnings, rec.check_error, rec.file_name, rec.sha256, rec.size, rec.schema_version,
-            _now(), _who(), canonical_json(to_content(r)),
+            _now(), _who(), rec.content_json or canonical_json(to_content(r)),
         )
         with self._transaction():
             if replace_revision is not None:
@@ -246,13 +246,18 @@ class DistrictDb:
     def load_files(self, paths: Iterable[str | Path], *, progress: Callable[[int, LoadResult], bool] | None = None,
                    max_bytes: int = DEFAULT_MAX_BYTES) -> list[LoadResult]:
         """Load several files; one bad file never stops the others.  ``progress(i, result)``
-        returning False cancels before the next file (files already loaded stay loaded)."""
-        out = []
-        for i, p in enumerate(paths):
-            res = self.load_file(p, max_bytes=max_bytes)
-            out.append(res)
-            if progress is not None and progress(i, res) is False:
-                break
+        returning False cancels before the next file (files already loaded stay loaded).
+
+        The accepted files of one call are committed together (one fsync instead of one per
+        file); each file is its own savepoint, so a file that fails to write undoes only itself.
+        """
+        out: list[LoadResult] = []
+        with self._transaction():
+            for i, p in enumerate(paths):
+                res = self.load_file(p, max_bytes=max_bytes)
+                out.append(res)
+                if progress is not None and progress(i, res) is False:
+                    break
         return out
 
     # ---------------------------------------------------------------- reviewing
@@ -344,12 +349,17 @@ class DistrictDb:
 
 
 class _Tx:
+    """BEGIN IMMEDIATE … COMMIT, or a SAVEPOINT when already inside a batch's transaction."""
+
     def __init__(self, db: DistrictDb) -> None:
         self.db = db
+        self.nested = False
 
     def __enter__(self) -> None:
+        conn = self.db.conn
+        self.nested = conn.in_transaction
         try:
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SAVEPOINT one_file" if self.nested else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise DistrictDbError(f"汇总库“{self.db.path.name}”正被其他程序使用，请稍后再试（{exc}）") from exc
 
@@ -357,16 +367,24 @@ class _Tx:
         conn = self.db.conn
         if exc_type is None:
             try:
-                conn.execute("COMMIT")
+                conn.execute("RELEASE one_file" if self.nested else "COMMIT")
                 return
             except sqlite3.Error as err:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                self._undo()
                 raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{err}）；已装入的内容不受影响") from err
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        self._undo()
         if isinstance(exc, sqlite3.Error):
             raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{exc}）；已装入的内容不受影响") from exc
+
+    def _undo(self) -> None:
+        conn = self.db.conn
+        if not conn.in_transaction:
+            return
+        if self.nested:
+            conn.execute("ROLLBACK TO one_file")
+            conn.execute("RELEASE one_file")
+        else:
+            conn.execute("ROLLBACK")
 
 
 def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:

@@ -23,13 +23,12 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.content import canonical_json, to_content
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
@@ -54,7 +53,8 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
 MAX_TEXT_CHARS = 1_000_000  # one narrative field; the same limit the editor enforces
 MAX_ROWS = 5_000  # rows in one table; a real report has tens
 _DECIMAL = re.compile(r"^-?\d{1,16}(\.\d{1,10})?$")
-_CONTROL_OK = {"\n", "\t", "\r"}
+# Unicode category Cc is exactly U+0000–001F and U+007F–009F; tab, line feed and carriage return are text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class RefusedFile(ReportFileError):
@@ -75,6 +75,7 @@ class ReceivedReport:
     fingerprint_ok: bool | None  # None: a draft (草稿) has no recorded fingerprint
     result: Any  # rules.CheckResult, or None when the rules engine is not available
     check_error: str = ""  # why ``result`` is None
+    content_json: str = ""  # canonical JSON of the content: what the fingerprint hashes, stored by the district
 
 
 # Columns read per table, with the schema version that introduced each (others are older).
@@ -159,7 +160,6 @@ def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
     conn.execute("PRAGMA mmap_size = 0")
-    conn.text_factory = bytes  # we decode, strictly, and say which field was not UTF-8
     try:
         conn.deserialize(data)
     except (sqlite3.DatabaseError, OverflowError, ValueError) as exc:
@@ -171,19 +171,25 @@ def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
     return conn
 
 
-def _decode(value: Any, name: str, where: str) -> Any:
-    if isinstance(value, bytes):
+def _decode(value: Any, name: str, where: str | tuple[str, str]) -> Any:
+    """Strict UTF-8, bounded length, no invisible control characters (``where`` may be a
+    (table, column) pair, turned into its Chinese label only when there is something to say)."""
+    if isinstance(value, bytes | str):
         try:
-            text = value.decode("utf-8", errors="strict")
+            text = value.decode("utf-8", errors="strict") if isinstance(value, bytes) else value
         except UnicodeDecodeError:
-            raise _refuse(name, f"的“{where}”中含有无效的 UTF-8 文字（文件可能已被其他程序改动或损坏），已拒收") from None
+            raise _refuse(name, f"的“{_where(where)}”中含有无效的 UTF-8 文字（文件可能已被其他程序改动或损坏），已拒收") from None
         if len(text) > MAX_TEXT_CHARS:
-            raise _refuse(name, f"的“{where}”过长（{len(text):,} 字，上限 {MAX_TEXT_CHARS:,} 字），已拒收")
-        for ch in text:
-            if ch not in _CONTROL_OK and unicodedata.category(ch) == "Cc":
-                raise _refuse(name, f"的“{where}”中含有不可见的控制字符（U+{ord(ch):04X}），已拒收")
+            raise _refuse(name, f"的“{_where(where)}”过长（{len(text):,} 字，上限 {MAX_TEXT_CHARS:,} 字），已拒收")
+        bad = _CONTROL.search(text)
+        if bad:
+            raise _refuse(name, f"的“{_where(where)}”中含有不可见的控制字符（U+{ord(bad.group()):04X}），已拒收")
         return text
     return value
+
+
+def _where(where: str | tuple[str, str]) -> str:
+    return _label(*where) if isinstance(where, tuple) else where
 
 
 _TABLE_LABELS = {"report": "报告信息", "sections": "章节", "tasks": "工作任务", "task_items": "工作任务小项",
@@ -204,31 +210,46 @@ def _label(table: str, column: str) -> str:
 
 
 def _typed(value: Any, table: str, column: str, name: str) -> Any:
-    where = _label(table, column)
+    where = (table, column)
     if column in _INTEGER_COLUMNS:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise _refuse(name, f"的“{where}”应为整数，却是 {type(value).__name__} 值，已拒收")
+            raise _refuse(name, f"的“{_where(where)}”应为整数，却是 {type(value).__name__} 值，已拒收")
         return value
     if column in _DECIMAL_COLUMNS:
         if value is None:
             return None
         text = _decode(value, name, where)
         if not isinstance(text, str):
-            raise _refuse(name, f"的“{where}”应为以文本保存的数字，却是 {type(text).__name__} 值，已拒收")
+            raise _refuse(name, f"的“{_where(where)}”应为以文本保存的数字，却是 {type(text).__name__} 值，已拒收")
         if text == "":
             return None
         if not _DECIMAL.match(text):
-            raise _refuse(name, f"的“{where}”应为数字，却是“{text[:40]}”，已拒收")
+            raise _refuse(name, f"的“{_where(where)}”应为数字，却是“{text[:40]}”，已拒收")
         try:
             return Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern already guards this
-            raise _refuse(name, f"的“{where}”不是有效的数字，已拒收") from None
+            raise _refuse(name, f"的“{_where(where)}”不是有效的数字，已拒收") from None
     if value is None:
-        raise _refuse(name, f"的“{where}”缺少内容（空值），已拒收")
+        raise _refuse(name, f"的“{_where(where)}”缺少内容（空值），已拒收")
     text = _decode(value, name, where)
     if not isinstance(text, str):
-        raise _refuse(name, f"的“{where}”应为文字，却是 {type(text).__name__} 值，已拒收")
+        raise _refuse(name, f"的“{_where(where)}”应为文字，却是 {type(text).__name__} 值，已拒收")
     return text
+
+
+def _fetch(conn: sqlite3.Connection, sql: str) -> list[Any]:
+    """Rows with text decoded by the driver (fast); when some text is not valid UTF-8 the driver
+    only says so, so the query is repeated with raw bytes and :func:`_decode` names the field."""
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc).lower():
+            raise
+    conn.text_factory = bytes
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.text_factory = str
 
 
 def _select(conn: sqlite3.Connection, table: str, version: int, name: str, order: str = "") -> list[dict[str, Any]]:
@@ -237,16 +258,26 @@ def _select(conn: sqlite3.Connection, table: str, version: int, name: str, order
     missing = [c for c in _COLUMNS[table] if c not in present]
     # Table and column names are ours, never taken from the file.
     sql = f"SELECT {', '.join(present)} FROM {table} {order} LIMIT {MAX_ROWS + 1}"
-    rows = conn.execute(sql).fetchall()
+    rows = _fetch(conn, sql)
     if len(rows) > MAX_ROWS:
         raise _refuse(name, f"的“{table}”表行数异常（超过 {MAX_ROWS} 行），已拒收")
-    out = []
-    for raw in rows:
-        row = {c: _typed(v, table, c, name) for c, v in zip(present, raw, strict=True)}
-        for c in missing:
-            row[c] = None if c in _NULLABLE else ""
-        out.append(row)
-    return out
+    columns = [_column_values(table, c, [raw[i] for raw in rows], name) for i, c in enumerate(present)]
+    fill = {c: (None if c in _NULLABLE else "") for c in missing}
+    return [dict(zip(present, values, strict=True), **fill) for values in zip(*columns, strict=True)] if present \
+        else [dict(fill) for _ in rows]
+
+
+def _column_values(table: str, column: str, values: list[Any], name: str) -> list[Any]:
+    """One column's values, checked as a whole when they are all sound (the common case, fast),
+    else value by value so that the refusal names what is wrong."""
+    if column in _INTEGER_COLUMNS:
+        if all(type(v) is int for v in values):
+            return values
+    elif column not in _DECIMAL_COLUMNS:
+        if (all(type(v) is str for v in values) and all(len(v) <= MAX_TEXT_CHARS for v in values)
+                and not _CONTROL.search("".join(values))):
+            return values
+    return [_typed(v, table, column, name) for v in values]
 
 
 def _enum(cls: Any, value: str, name: str, where: str) -> Any:
@@ -358,7 +389,8 @@ def _load_bytes(path: Path, name: str, data: bytes, header: Header, *, with_chec
         report = read_report(conn, version, name)
     finally:
         conn.close()
-    fp = fingerprint(report)
+    content_json = canonical_json(to_content(report))
+    fp = hashlib.sha256(content_json.encode("utf-8")).hexdigest()  # = content.fingerprint(report)
     fp_ok: bool | None = None
     if report.status in (Status.FINAL, Status.EXPORTED):
         if not report.final_fingerprint:
@@ -370,12 +402,12 @@ def _load_bytes(path: Path, name: str, data: bytes, header: Header, *, with_chec
     return ReceivedReport(
         path=path, file_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         schema_version=version, report=report, fingerprint=fp, fingerprint_ok=fp_ok,
-        result=result, check_error=check_error,
+        result=result, check_error=check_error, content_json=content_json,
     )
 
 
 def _schema_rows(conn: sqlite3.Connection, name: str) -> list[tuple[Any, Any, str]]:
-    rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000").fetchall()
+    rows = _fetch(conn, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000")
     return [(t, n, " ".join(str(_decode(s, name, "结构")).split())) for t, n, s in rows]
 
 

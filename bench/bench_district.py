@@ -1,0 +1,86 @@
+"""Issue 6: loading and checking 100 received report files.
+
+Target: under 2 s, and within 5 × the bare sqlite3 reads of the same files (open each
+file, SELECT every table) measured in the same run.  Measured twice: the untrusted read and
+re-check alone (size/header checks, in-memory copy, integrity_check, schema comparison,
+typed SELECTs, fingerprint, rules.check), and the whole load into a fresh district
+database (one committed transaction per accepted file).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from common import Row, median
+
+from nanzhou_desktop.district.db import Outcome, open_district_db
+from nanzhou_desktop.district.safe_open import load_received
+from nanzhou_desktop.district.testdata import write_many
+
+N = 100
+TABLES = ("report", "sections", "tasks", "task_items", "budget_rows", "projects", "indicators", "explanations",
+          "audit", "exports", "_sqlite_migrations")
+
+
+def _bare(paths: list[Path]) -> None:
+    for p in paths:
+        conn = sqlite3.connect(p)
+        for t in TABLES:
+            conn.execute(f"SELECT * FROM {t}").fetchall()
+        conn.close()
+
+
+def _check_only(paths: list[Path]) -> None:
+    for p in paths:
+        load_received(p)
+
+
+def run() -> list[Row]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-district-"))
+    paths = write_many(tmp / "in", N)
+    load_received(paths[0])  # warm the imports and the expected-schema cache, as a running app has them
+
+    bare, check, full = [], [], []
+    for i in range(5):
+        t = time.perf_counter()
+        _bare(paths)
+        bare.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        _check_only(paths)
+        check.append(time.perf_counter() - t)
+        db = open_district_db(tmp / f"district{i}.sqlite")
+        t = time.perf_counter()
+        results = db.load_files(paths)
+        full.append(time.perf_counter() - t)
+        db.close()
+        assert all(r.outcome == Outcome.LOADED for r in results), [r.message for r in results][:3]
+    reports = [load_received(p, with_checks=False).report for p in paths]
+    from nanzhou_desktop.rules import check as rules_check
+
+    rules = []
+    for _ in range(5):
+        t = time.perf_counter()
+        for r in reports:
+            rules_check(r)
+        rules.append(time.perf_counter() - t)
+    b, c, f = median(bare), median(check), median(full)
+    return [
+        Row(f"read + re-check {N} received files, untrusted path (median of 5)", c, "s",
+            f"bare sqlite3: open + SELECT every table, same {N} files", b, "< 2 s and ≤ 5 × baseline",
+            c < 2 and c <= 5 * b),
+        Row(f"load {N} received files into a new district database (median of 5)", f, "s",
+            f"bare sqlite3: open + SELECT every table, same {N} files", b, "< 2 s and ≤ 5 × baseline",
+            f < 2 and f <= 5 * b),
+        Row(f"  of which rules.check() on the {N} reports (rates, score, findings; median of 5)", median(rules), "s",
+            f"bare sqlite3: open + SELECT every table, same {N} files", b,
+            note="the rules engine's share of both figures above"),
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row.what, f"{row.figure:.3f} {row.unit}", f"baseline {row.baseline:.3f}", f"ratio {row.ratio:.2f}",
+              row.target, row.ok)
