@@ -136,9 +136,15 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_dir
+    """The per-user district database, in the same data folder the office window uses."""
+    try:
+        from nanzhou_desktop.gui.app import user_dirs  # honours NANZHOU_HOME like the office window
 
-    return Path(user_data_dir("nanzhou-desktop", appauthor=False)) / "区级汇总.sqlite"
+        return user_dirs()[1] / "区级汇总.sqlite"
+    except ImportError:
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("nanzhou-desktop", "nanzhou")) / "区级汇总.sqlite"
 
 
 def _window(db: str | None) -> int:

@@ -667,4 +667,19 @@ def run_district(db_path: str | Path) -> int:
         return 3
     window = DistrictWindow(db)
     window.show()
+    from nanzhou_desktop.gui.app import screenshot_dir
+
+    shots = screenshot_dir()
+    if shots is not None:  # offscreen with NANZHOU_SCREENSHOT_DIR: one picture, then quit
+        from PySide6.QtCore import QTimer
+
+        def grab() -> None:
+            shots.mkdir(parents=True, exist_ok=True)
+            out = shots / "district.png"
+            window.grab().save(str(out))
+            print(out)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, grab)
     return int(app.exec())

@@ -85,3 +85,14 @@ def test_district_errors_are_one_chinese_sentence(tmp_path: Path) -> None:
     assert r.returncode == 2 and "用法" in r.stderr
     r = run("export", "missing.sqlite", "-o", ".", cwd=tmp_path)
     assert r.returncode != 0 and "missing.sqlite" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_district_db_opens_the_window(tmp_path: Path, received: Path) -> None:
+    assert run("district", "load", "汇总.sqlite", str(received), cwd=tmp_path).returncode == 0
+    env_shots = tmp_path / "shots"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), NANZHOU_SCREENSHOT_DIR=str(env_shots),
+               NANZHOU_HOME=str(tmp_path / "home"))
+    r = subprocess.run([sys.executable, "-m", "nanzhou_desktop", "district", "汇总.sqlite"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (env_shots / "district.png").stat().st_size > 10_000
