@@ -106,13 +106,55 @@ def street_report(street: str, index: int, rng: random.Random, *, year: int | No
                 s.body = ""
         r.signoff.head = r.signoff.finance_head = ""
         r.signoff.issue_date = ""
+    if kind != KIND_UNFINISHED:
+        _sign(r, index, rng)
     if kind == KIND_FINAL:
+        _settle_warnings(r)
         r.status = Status.FINAL
         r.final_fingerprint = fingerprint(r)
     else:
         r.status = Status.DRAFT
         r.final_fingerprint = ""
     return r
+
+
+_SURNAMES = "陈李黄张梁刘何林罗郑谢冯邓吴"
+_GIVEN = ("志明", "秀英", "伟强", "丽华", "建国", "晓燕", "国华", "美玲", "振宇", "慧敏", "少华", "嘉欣")
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + rng.choice(_GIVEN)
+
+
+def _sign(r: Report, index: int, rng: random.Random) -> None:
+    """签章信息 as an office fills it before 定稿."""
+    s = r.signoff
+    s.head, s.finance_head, s.preparer = _person(rng), _person(rng), _person(rng)
+    s.phone_office = f"020-8{rng.randint(1000000, 9999999)}"
+    s.phone_mobile = f"13{rng.randint(100000000, 999999999)}"
+    s.fill_date = f"{r.year + 1}-03-{10 + index % 15:02d}"
+    s.issue_date = s.fill_date
+
+
+def _settle_warnings(r: Report) -> None:
+    """What an office does before 定稿: a 偏差原因 for each indicator that fell short, and an
+    出错说明 for any other 警告 (so the file is one the office program would let through)."""
+    try:
+        from nanzhou_desktop.rules import check
+        from nanzhou_desktop.rules.findings import Severity
+    except ImportError:  # pragma: no cover - the rules engine is part of the product
+        return
+    from nanzhou_desktop.model import Explanation
+
+    for f in check(r).findings:
+        if f.severity != Severity.WARNING or f.explained:
+            continue
+        if f.rule == "indicator.shortfall" and f.key.startswith(f.rule + "@indicator:"):
+            name = f.key.split("@indicator:", 1)[1]
+            for ind in r.indicators:
+                if ind.level3 == name and not ind.reason:
+                    ind.reason = "受年度内政策调整和客观条件影响未能全部完成，已列入下一年度重点工作，按月跟踪推进。"
+        r.explanations[f.key] = Explanation(f.key, "经核对原始台账，数据和表述无误，特此说明。", "填报人")
 
 
 def _figure_pairs(old_b: Decimal, old_e: Decimal, new_b: Decimal, new_e: Decimal) -> list[tuple[str, str]]:
