@@ -34,9 +34,7 @@ from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, pct
 
 # -- folding --------------------------------------------------------------------------------
 _FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_FW_SEP = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")  # a comma between digits is a thousands separator
-
-
+_FW_SEP = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # a full-width comma between digit groups is a separator
 _NEEDS_FOLD = re.compile(r"[０-９．％]|\d，\d")
 
 
@@ -53,8 +51,9 @@ def fold(text: str) -> str:
 
 # -- patterns ---------------------------------------------------------------------------------
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-UNITS = ("平方米|平方公里|公里|人次|件|宗|人|户|次|个|家|处|栋|间|名|场|条|辆|份|张|篇|元|米|吨|项|所|套|台|册|座|"
-         "亩|株|棵|单|批|支|期|场次|课时|小时")
+# longer units first where one is the start of another (人次 / 人, 场次 / 场, 平方米 / 米)
+UNITS = ("平方公里|平方米|公里|人次|场次|件|宗|人|户|次|个|家|处|栋|间|名|场|条|辆|份|张|篇|元|米|吨|项|所|套|台|册|座|"
+         "亩|株|棵|单|批|支|期|课时|小时")
 # One pass finds every figure: a number followed by % or by a unit (with 余/多 and 万/亿/千).  The
 # number is matched loosely (a leading digit lets the regex engine skip CJK text fast) and its
 # separators are validated afterwards.
