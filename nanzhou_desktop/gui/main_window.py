@@ -185,10 +185,14 @@ class MainWindow(QMainWindow):
             f.menuFile.insertAction(before, a)
             added = True
         if _has_module("nanzhou_desktop.gui.print_preview"):
-            a = QAction("打印预览 / 打印 / 导出 PDF…", self)
-            a.setShortcut(QKeySequence("Ctrl+P"))
-            a.triggered.connect(self.print_preview)
-            f.menuFile.insertAction(before, a)
+            f.menuFile.insertSeparator(before)
+            for text, shortcut, slot in (("打印预览…", "Ctrl+Shift+P", self.print_preview),
+                                         ("打印…", "Ctrl+P", self.print_report),
+                                         ("导出 PDF…", "Ctrl+E", self.export_pdf)):
+                a = QAction(text, self)
+                a.setShortcut(QKeySequence(shortcut))
+                a.triggered.connect(slot)
+                f.menuFile.insertAction(before, a)
             added = True
         if _has_module("nanzhou_desktop.gui.district_window"):
             a = QAction("区财政局汇总窗口…", self)
@@ -504,21 +508,44 @@ class MainWindow(QMainWindow):
     def print_preview(self) -> None:
         if self.session is None:
             return
-        from nanzhou_desktop.gui import print_preview as pp  # type: ignore[attr-defined]
+        from nanzhou_desktop.gui import print_preview as pp
 
         self.flush()
-        opener = getattr(pp, "show_print_preview", None) or getattr(pp, "run_print_preview", None)
-        if opener is not None:
-            opener(self, self.session.rf)
-        else:
-            cls = pp.PrintPreviewDialog
-            cls(self.session.rf, self).exec()
+        pp.show_print_preview(self, self.session.rf, result=self.session.result)
+
+    def print_report(self) -> None:
+        if self.session is None:
+            return
+        from nanzhou_desktop.gui import print_preview as pp
+
+        self.flush()
+        pp.print_report(self, self.session.rf, result=self.session.result)
+
+    def export_pdf(self) -> None:
+        if self.session is None:
+            return
+        from nanzhou_desktop.gui import print_preview as pp
+
+        self.flush()
+        path = pp.export_pdf(self, self.session.rf, result=self.session.result)
+        if path is not None:
+            self.show_status(f"已导出 PDF：{path}", 10000)
 
     def open_district(self) -> None:
-        from nanzhou_desktop.gui import district_window as dw  # type: ignore[attr-defined]
+        """区财政局: open (or create) a district database in its own window."""
+        from nanzhou_desktop.gui import district_window as dw
 
-        cls = dw.DistrictWindow
-        self._district = cls()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "打开或新建区级汇总库", str(Path(self._documents_dir()) / "区级汇总.sqlite"),
+            "区级汇总库 (*.sqlite);;所有文件 (*)", options=QFileDialog.Option.DontConfirmOverwrite)
+        if not path:
+            return
+        try:
+            db = dw.open_district_db(path)
+        except dw.DistrictDbError as exc:
+            dialogs.show_error(self, "区级汇总", str(exc))
+            return
+        self._district = dw.DistrictWindow(db)
         self._district.show()
 
     # ================================================================== checks → views
@@ -796,6 +823,14 @@ class MainWindow(QMainWindow):
         written: list[Path] = []
         current = tabs.currentIndex()
         app = QApplication.instance()
+
+        def settle() -> None:
+            # A freshly built page fits its editors after the first layout (a zero timer),
+            # which posts another layout request: let both rounds run before grabbing.
+            if app is not None:
+                for _ in range(3):
+                    app.processEvents()
+
         for i in range(tabs.count()):
             tabs.setCurrentIndex(i)
             page = tabs.widget(i)
@@ -804,15 +839,13 @@ class MainWindow(QMainWindow):
                 sub = content.tabs  # type: ignore[attr-defined]
                 for j in range(sub.count()):
                     sub.setCurrentIndex(j)
-                    if app is not None:
-                        app.processEvents()
+                    settle()
                     p = out_dir / f"tab-{i + 1}{'abcdefgh'[j]}-table-{TABLE_PAGES[j] if j < len(TABLE_PAGES) else j}.png"
                     self.grab().save(str(p))
                     written.append(p)
                 sub.setCurrentIndex(0)
                 continue
-            if app is not None:
-                app.processEvents()
+            settle()
             slug = "signoff" if page.key == "signoff" else f"section-{page.key}"  # type: ignore[attr-defined]
             p = out_dir / f"tab-{i + 1}-{slug}.png"
             self.grab().save(str(p))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QTextCursor
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -76,7 +76,22 @@ class PlainEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._min_lines, self._max_lines = min_lines, max_lines
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap
+        self._refitted = False
         self.fit_to_text("")
+
+    def showEvent(self, e: Any) -> None:
+        super().showEvent(e)
+        if not self._refitted:  # once, after the first layout at the real width
+            self._refitted = True
+            QTimer.singleShot(0, self.refit)
+
+    def refit(self) -> None:
+        """The height for the text as actually wrapped (the plain-text layout counts lines)."""
+        lines = int(self.document().documentLayout().documentSize().height())
+        # One spare line: the count was taken with a scroll bar that the new height removes
+        # or adds, which moves the wrap by a character or two.
+        self._set_lines(lines + 1 if lines >= self._min_lines else lines)
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
@@ -91,6 +106,14 @@ class PlainEditor(QPlainTextEdit):
         the editor while the user types would make the form jump under the cursor, and
         resizing inside a laid-out grid overlaps neighbours until the next layout pass."""
         lines = sum(max(1, -(-len(par) // 42)) for par in text.split("\n")) if text else 0
+        self._set_lines(lines)
+
+    def set_min_lines(self, n: int) -> None:
+        self._min_lines = max(n, self._min_lines)
+        self._max_lines = max(self._max_lines, self._min_lines)
+        self.fit_to_text(self.toPlainText())
+
+    def _set_lines(self, lines: int) -> None:
         lines = max(self._min_lines, min(self._max_lines, lines))
         margins = self.contentsMargins()
         h = lines * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin()) \
@@ -397,7 +420,9 @@ class SectionForm(QGroupBox):
         self.editor.textChanged.connect(self._count)
         self.binding = FieldBinding(session, registry, self.editor, "sections", section.id, "body",
                                     message=self.message)
-        plain = QApplication.font()
+        # Children inherit the title's bold unless their weight is set explicitly.
+        plain = QFont(QApplication.font())
+        plain.setBold(False)
         for child in (self.editor, self.message, self.count, self.summary):
             if child is not None:
                 child.setFont(plain)
@@ -475,6 +500,8 @@ class SectionTab(QWidget):
         lay.addWidget(self.outline)
         lay.addWidget(self.scroll, 1)
         self.outline.setVisible(len(self.forms) > 1)
+        if len(self.forms) == 1:  # the whole tab is one text (三、存在的主要问题): give it room
+            self.forms[0].editor.set_min_lines(14)
         self.outline.currentRowChanged.connect(self.show_form)
         self.outline.itemClicked.connect(lambda item: self.show_form(self.outline.row(item)))
 

@@ -275,3 +275,36 @@ def test_screenshot_mode_writes_every_tab(tmp_path, example):
     assert "Traceback" not in out.stderr
     assert all((tmp_path / "shots" / s).stat().st_size > 10_000 for s in shots)
     QApplication.processEvents()
+
+
+def test_file_menu_exports_the_pdf(qtbot, settings, example, tmp_path, monkeypatch):
+    from nanzhou_desktop.gui import print_preview
+
+    w = window(qtbot, settings, example)
+    actions = {a.text(): a for a in w.form.menuFile.actions()}
+    assert {"打印预览…", "打印…", "导出 PDF…"} <= set(actions)
+    target = tmp_path / "导出.pdf"
+    monkeypatch.setattr(print_preview, "ask_pdf_path", lambda parent, report: target)
+    actions["导出 PDF…"].trigger()
+    qtbot.waitUntil(target.exists, timeout=60_000)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "已导出 PDF" in w.form.statusbar.currentMessage()
+
+
+def test_unexpected_error_is_one_chinese_sentence_and_logged(settings, capsys):
+    from nanzhou_desktop.gui.app import install_excepthook
+
+    old = sys.excepthook
+    install_excepthook(settings)
+    try:
+        try:
+            raise RuntimeError("模拟的故障")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    err = capsys.readouterr().err
+    assert "程序出现了意外错误" in err and "已保存的内容不受影响" in err
+    assert "Traceback" not in err
+    log = settings.log_path().read_text(encoding="utf-8")
+    assert "Traceback" in log and "模拟的故障" in log
