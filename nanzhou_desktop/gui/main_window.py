@@ -482,20 +482,22 @@ class MainWindow(QMainWindow):
         return None
 
     def import_document(self) -> None:
-        from nanzhou_desktop.gui import import_dialog  # type: ignore[attr-defined]
+        """导入报告文档: preview the Word/PDF/text report, save it as a report file, open it."""
+        from nanzhou_desktop.gui import import_dialog
 
         path, _ = QFileDialog.getOpenFileName(self, "导入报告文档", self._documents_dir(),
                                               "报告文档 (*.docx *.pdf *.txt);;所有文件 (*)")
         if not path:
             return
-        result = import_dialog.run_import_dialog(self, path)
-        if isinstance(result, str | Path) and Path(result).exists():
-            self.open_file(result)
+        self.flush()
+        created = import_dialog.import_to_file(self, path)
+        if created is not None and self.open_file(created):
+            self.show_status(f"已导入“{Path(path).name}”，请逐页核对导入的内容和右侧的检查结果。", 15000)
 
     def new_next_year(self) -> None:
         if self.session is None:
             return
-        from nanzhou_desktop.next_year import next_year  # type: ignore[import-not-found]
+        from nanzhou_desktop.next_year import next_year
 
         self.flush()
         report = next_year(self.session.report)

@@ -308,3 +308,18 @@ def test_unexpected_error_is_one_chinese_sentence_and_logged(settings, capsys):
     assert "Traceback" not in err
     log = settings.log_path().read_text(encoding="utf-8")
     assert "Traceback" in log and "模拟的故障" in log
+
+
+def test_next_year_report_from_the_file_menu(qtbot, settings, example, tmp_path, monkeypatch):
+    w = window(qtbot, settings, example)
+    actions = {a.text(): a for a in w.form.menuFile.actions()}
+    assert "导入报告文档（Word / PDF / 文本）…" in actions
+    target = tmp_path / "南洲2023"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    actions["新建下一年度报告…"].trigger()
+    assert Path(w.session.rf.path) == target.with_name("南洲2023.sqlite")
+    r = w.session.report
+    assert r.year == 2023 and r.status.value == "草稿"
+    assert "2023年度" in w.windowTitle()
+    assert w.section_tabs["3"].form_for("3").editor.toPlainText() == ""
+    assert on_disk(example, "SELECT fiscal_year FROM report") == 2022  # the old report is untouched
