@@ -457,3 +457,22 @@ def test_version_1_file_is_read_without_migrating(tmp_path: Path) -> None:
     assert rec.report.budget_total_row.executed is not None
     assert rec.report.budget_total_row.prior_executed is None
     assert _sha(p) == before
+
+
+def test_private_copy_cannot_attach_or_write(tmp_path: Path) -> None:
+    from nanzhou_desktop.district.safe_open import _connect_private
+
+    p = _final_file(tmp_path / "good.sqlite")
+    conn = _connect_private(p.read_bytes(), p.name)
+    try:
+        with pytest.raises(sqlite3.Error):
+            conn.execute(f"ATTACH DATABASE '{tmp_path / 'other.sqlite'}' AS other")
+        with pytest.raises(sqlite3.Error):
+            conn.execute("DELETE FROM sections")
+        assert conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        assert conn.execute("PRAGMA cell_size_check").fetchone()[0] == 1
+        mmap = conn.execute("PRAGMA mmap_size").fetchone()  # an in-memory database reports no row
+        assert mmap is None or mmap[0] == 0
+    finally:
+        conn.close()
+    assert not (tmp_path / "other.sqlite").exists()

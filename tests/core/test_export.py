@@ -152,3 +152,18 @@ def test_windows_safe_names(example_file) -> None:
     assert export_file_name(r).startswith("2022_广州市海珠区人民政府南洲街道办事处_")
     assert safe_file_part("CON") == "_CON"
     assert safe_file_part("南洲街道. ") == "南洲街道"
+
+
+def test_failed_check_leaves_nothing_under_the_final_name(example_file, tmp_path: Path, monkeypatch) -> None:
+    import nanzhou_desktop.store.export as export_module
+
+    def broken(tmp: Path, report) -> None:
+        assert tmp.exists() and tmp.name.endswith(".tmp")  # the copy exists only under its temporary name
+        raise ExportError("导出的副本未通过完整性检查（模拟）")
+
+    monkeypatch.setattr(export_module, "_verify_copy", broken)
+    _finalise(example_file)
+    with pytest.raises(ExportError, match="模拟"):
+        export_report(example_file, tmp_path / ".", with_pdf=False)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("2022_", ".2022_"))]
+    assert example_file.exports() == [] and example_file.report.status == Status.FINAL
