@@ -169,10 +169,12 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 def install_excepthook(settings: AppSettings) -> None:
     """An unexpected error becomes one Chinese sentence in a message box, and a log entry."""
     log_file = settings.log_path()
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("nanzhou_desktop").addHandler(handler)
-    logging.getLogger("nanzhou_desktop").setLevel(logging.INFO)
+    logger = logging.getLogger("nanzhou_desktop")
+    if not any(getattr(h, "baseFilename", None) == str(log_file.resolve()) for h in logger.handlers):
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):

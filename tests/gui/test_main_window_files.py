@@ -323,3 +323,13 @@ def test_next_year_report_from_the_file_menu(qtbot, settings, example, tmp_path,
     assert "2023年度" in w.windowTitle()
     assert w.section_tabs["3"].form_for("3").editor.toPlainText() == ""
     assert on_disk(example, "SELECT fiscal_year FROM report") == 2022  # the old report is untouched
+
+
+def test_qt_dialogs_speak_chinese_and_the_font_draws_it(settings):
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "").startswith("取消")
+    family = QApplication.font().family()
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
