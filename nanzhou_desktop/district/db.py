@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from nanzhou_desktop.content import canonical_json, from_content, to_content
-from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
+from nanzhou_desktop.district.safe_open import (
+    DEFAULT_MAX_BYTES,
+    ReceivedReport,
+    RefusedFile,
+    load_received,
+    sqlite_reason,
+)
 from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import canonical, percent
 
@@ -361,7 +367,7 @@ class _Tx:
         try:
             conn.execute("SAVEPOINT one_file" if self.nested else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise DistrictDbError(f"汇总库“{self.db.path.name}”正被其他程序使用，请稍后再试（{exc}）") from exc
+            raise DistrictDbError(f"汇总库“{self.db.path.name}”正被其他程序使用，请稍后再试") from exc
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         conn = self.db.conn
@@ -371,10 +377,10 @@ class _Tx:
                 return
             except sqlite3.Error as err:
                 self._undo()
-                raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{err}）；已装入的内容不受影响") from err
+                raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{sqlite_reason(err)}）；已装入的内容不受影响") from err
         self._undo()
         if isinstance(exc, sqlite3.Error):
-            raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{exc}）；已装入的内容不受影响") from exc
+            raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{sqlite_reason(exc)}）；已装入的内容不受影响") from exc
 
     def _undo(self) -> None:
         conn = self.db.conn
@@ -434,5 +440,5 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
                 conn.close()
                 raise DistrictDbError(f"汇总库“{path.name}”已损坏（{check}），请使用备份")
     except sqlite3.Error as exc:
-        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{exc}）") from exc
+        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
     return DistrictDb(path, conn)

@@ -104,6 +104,26 @@ _DECIMAL_COLUMNS = {"budget_initial", "budget_total", "executed", "prior_budget_
 _NULLABLE = _DECIMAL_COLUMNS
 
 
+_SQLITE_WORDS = (
+    ("malformed", "数据库结构已损坏"),
+    ("not a database", "不是有效的数据库"),
+    ("disk i/o", "读取出错"),
+    ("too big", "内容超出上限"),
+    ("out of memory", "内存不足"),
+    ("no such", "缺少应有的表或列"),
+    ("locked", "数据库被锁定"),
+)
+
+
+def sqlite_reason(exc: BaseException) -> str:
+    """SQLite's English error in the user's words (the detail stays in the log, not on screen)."""
+    low = str(exc).lower()
+    for word, chinese in _SQLITE_WORDS:
+        if word in low:
+            return chinese
+    return "数据库读取错误"
+
+
 def _refuse(name: str, reason: str) -> RefusedFile:
     return RefusedFile(f"文件“{name}”{reason}")
 
@@ -164,7 +184,7 @@ def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
         conn.deserialize(data)
     except (sqlite3.DatabaseError, OverflowError, ValueError) as exc:
         conn.close()
-        raise _refuse(name, f"已损坏，无法读取（{exc}）") from None
+        raise _refuse(name, f"已损坏，无法读取（{sqlite_reason(exc)}），已拒收") from None
     # After deserialize the same limits still hold (they are per connection), but the query-only
     # switch protects the in-memory copy from any statement that would write.
     conn.execute("PRAGMA query_only = ON")
@@ -363,7 +383,7 @@ def load_received(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, with_
     except RefusedFile:
         raise
     except sqlite3.DatabaseError as exc:
-        raise _refuse(name, f"已损坏，无法读取（{exc}），已拒收") from None
+        raise _refuse(name, f"已损坏，无法读取（{sqlite_reason(exc)}），已拒收") from None
     except (ValueError, TypeError, KeyError, ArithmeticError, IndexError, OverflowError, RecursionError,
             MemoryError) as exc:
         raise _refuse(name, f"的内容无法读取（{type(exc).__name__}），已拒收") from None

@@ -173,7 +173,9 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         low = str(exc).lower()
         if "full" in low:
             raise ExportError(f"磁盘空间不足，未能导出到“{out_dir}”；工作文件不受影响") from exc
-        raise ExportError(f"未能导出到“{out_dir}”（{exc}）；工作文件不受影响") from exc
+        if "readonly" in low or "permission" in low or "unable to open" in low:
+            raise ExportError(f"无法在文件夹“{out_dir}”中写入（没有写入权限或文件夹只读）；工作文件不受影响") from exc
+        raise ExportError(f"未能导出到“{out_dir}”（数据库写入错误）；工作文件不受影响") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"未能写入文件夹“{out_dir}”（{exc.strerror or exc}）；工作文件不受影响") from exc
