@@ -69,7 +69,8 @@ class PlainEditor(QPlainTextEdit):
     """Paragraph editor: Tab moves to the next field; Ctrl+Z/Ctrl+Y go to the window's undo
     stack (one history across all fields) rather than the editor's own."""
 
-    def __init__(self, parent: QWidget | None = None, *, min_lines: int = 3, max_lines: int = 18) -> None:
+    def __init__(self, parent: QWidget | None = None, *, min_lines: int = 3, max_lines: int = 18,
+                 refit: bool = True, chars_per_line: int = 42) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setUndoRedoEnabled(False)
@@ -77,7 +78,10 @@ class PlainEditor(QPlainTextEdit):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._min_lines, self._max_lines = min_lines, max_lines
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # lines wrap
-        self._refitted = False
+        # Refitting after the first layout works in box layouts; inside the task editor's grid
+        # the row does not follow the new height, so those editors keep the estimate.
+        self._refitted = not refit
+        self._chars_per_line = chars_per_line
         self.fit_to_text("")
 
     def showEvent(self, e: Any) -> None:
@@ -102,10 +106,11 @@ class PlainEditor(QPlainTextEdit):
     def fit_to_text(self, text: str) -> None:
         """A height that shows about the whole text when it is loaded (within bounds).
 
-        Set once per load, before layout, from an estimate of ~42 characters a line: growing
+        Set once per load, before layout, from an estimate of characters a line: growing
         the editor while the user types would make the form jump under the cursor, and
         resizing inside a laid-out grid overlaps neighbours until the next layout pass."""
-        lines = sum(max(1, -(-len(par) // 42)) for par in text.split("\n")) if text else 0
+        per = self._chars_per_line
+        lines = sum(max(1, -(-len(par) // per)) for par in text.split("\n")) if text else 0
         self._set_lines(lines)
 
     def set_min_lines(self, n: int) -> None:
