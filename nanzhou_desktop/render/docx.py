@@ -228,7 +228,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     sig.style = doc.styles["Table Grid"]
     labels = [f"单位负责人：{s.head}", f"财务负责人：{s.finance_head}", f"填报人：{s.preparer}",
               f"联系电话：{'　'.join(x for x in (s.phone_office, s.phone_mobile) if x)}",
-              f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}", "单位（盖章）："]
+              f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}", "单位（盖章）"]
     for i, text in enumerate(labels):
         _cell(sig.cell(0, i), text)
     sig.rows[0].height = Mm(16)

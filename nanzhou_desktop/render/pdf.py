@@ -377,9 +377,9 @@ class _Renderer:
         phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p)
         sig = [[c(f"单位负责人：{s.head}"), c(f"财务负责人：{s.finance_head}"), c(f"填报人：{s.preparer}"),
                 c(f"联系电话：{phone}"), c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"),
-                c("单位（盖章）：")]]
+                c("单位（盖章）")]]
         sig_w = width * 0.62
-        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.17, 0.17, 0.15, 0.17, 0.19, 0.15)],
+        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.17, 0.17, 0.14, 0.17, 0.19, 0.16)],
                           rowHeights=[24 * mm], hAlign="LEFT",
                           style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
