@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from nanzhou_desktop.district.db import UnitRow
+from nanzhou_desktop.district.db import Review, UnitRow
 from nanzhou_desktop.money import format_money, format_rate, round_half_up
 
 
@@ -32,6 +32,13 @@ def _fp(row: UnitRow) -> str:
     return {True: "一致", False: "不一致", None: "未定稿"}[row.fingerprint_ok]
 
 
+def _review(row: UnitRow) -> str:
+    # A unit that sent a new revision (e.g. after 退回修改) is flagged so the district sees it as new.
+    if row.review == Review.PENDING and row.history:
+        return f"{row.review}（新修订）"
+    return str(row.review)
+
+
 def _count(value: int | None) -> str:
     return "—" if value is None else str(value)
 
@@ -45,7 +52,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("year", "年度", lambda r: r.year, lambda r: str(r.year), True),
     Column("revision", "修订号", lambda r: r.revision, lambda r: str(r.revision), True),
     Column("status", "状态", lambda r: r.status, lambda r: r.status),
-    Column("review", "审核", lambda r: str(r.review), lambda r: str(r.review)),
+    Column("review", "审核", lambda r: _review(r), lambda r: _review(r)),
     Column("budget_total", "全年预算数（万元）", lambda r: r.budget_total, lambda r: format_money(r.budget_total), True),
     Column("executed", "全年执行数（万元）", lambda r: r.executed, lambda r: format_money(r.executed), True),
     Column("rate", "执行率", lambda r: r.execution_rate, lambda r: format_rate(r.execution_rate), True),

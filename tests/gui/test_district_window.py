@@ -141,6 +141,7 @@ def test_higher_revision_replaces_and_returned_unit_shows_as_new(qtbot, window: 
     assert window.results.item(window.results.count() - 2).text().startswith(f"【{Outcome.REPLACED}】")
     (row,) = window.model.rows
     assert row.revision == 2 and row.review == Review.PENDING and row.history == 1
+    assert window.proxy.index(0, COL["review"]).data() == "待审核（新修订）"
 
 
 def test_screenshot(qtbot, window: DistrictWindow, street_files: list[Path], tmp_path: Path) -> None:
