@@ -131,6 +131,7 @@ class _Renderer:
         self.body_font = fonts["body"].rl_name
         self.stamp_text = page_stamp(report, self.fp)
         self.small = GridText(fonts, "body", STAMP_SIZE, self.missing)
+        self._cell_text: dict[tuple[str, float], GridText] = {}
 
     # -- page furniture ----------------------------------------------------------------
     def _furniture(self, canv, doc, page_w: float, block_left: float, block_right: float,
@@ -259,11 +260,15 @@ class _Renderer:
         return _SignOff(self)
 
     # -- annex -------------------------------------------------------------------------
-    def _cell(self, text: str, size: float = TABLE_SIZE, *, align: str = "left", bold_face: str | None = None) -> Paragraph:
-        style = ParagraphStyle(
-            "cell", fontName=bold_face or self.body_font, fontSize=size, leading=size * 1.3,
-            wordWrap="CJK", alignment={"left": 0, "center": 1, "right": 2}[align])
-        return Paragraph(self._markup(text, "heading1" if bold_face else "body"), style)
+    def _cell(self, text: str, size: float = TABLE_SIZE, *, align: str = "left",
+              bold_face: str | None = None) -> Flowable:
+        """A table cell laid out by our own 禁则 breaker (reportlab's hangs at most one mark and
+        then starts a line with the next) and printed with per-character fallback fonts."""
+        key = ("heading1" if bold_face else "body", size)
+        gt = self._cell_text.get(key)
+        if gt is None:
+            gt = self._cell_text[key] = GridText(self.fonts, key[0], size, self.missing)
+        return CellText(text, gt, align)
 
     def _markup(self, text: str, role: str) -> str:
         """Escape for reportlab's mini-HTML and switch to a fallback font for characters the
@@ -287,7 +292,8 @@ class _Renderer:
 
     def _table(self, data: list[list], widths: list[float], *, header_rows: int = 1,
                extra: list[tuple] | None = None) -> Table:
-        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+        # splitInRow: a row with a very long 偏差原因 may continue on the next page.
+        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitInRow=1)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), self.body_font),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -410,6 +416,52 @@ class _Renderer:
         for name, _, _ in items:
             self._markup(name, "body")  # records characters no font has
         return BarChart(items, width, 58 * mm, self.body, self.fonts["heading1"].rl_name)
+
+
+class CellText(Flowable):
+    """Text in a table cell, wrapped to the cell's width by :func:`break_lines`."""
+
+    def __init__(self, text: str, gt: GridText, align: str = "left") -> None:
+        super().__init__()
+        self.text = text
+        self.gt = gt
+        self.align = align
+        self.leading = gt.size * 1.3
+        self._lines: list[Line] = []
+        self._for_width = -1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        if availWidth != self._for_width and self.text:
+            self._for_width = availWidth
+            self._lines = [ln for part in self.text.split("\n")
+                           for ln in break_lines(part, self.gt.width, lambda i: availWidth)] if self.text else []
+        self.width = availWidth
+        self.height = max(len(self._lines), 1) * self.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        fit = int(availHeight // self.leading)
+        if fit <= 0 or fit >= len(self._lines):
+            return []
+        parts = []
+        for chunk in (self._lines[:fit], self._lines[fit:]):
+            part = CellText("", self.gt, self.align)
+            part._lines, part._for_width = chunk, availWidth
+            parts.append(part)
+        return parts
+
+    def draw(self) -> None:
+        size = self.gt.size
+        y = self.height - (self.leading - size) / 2 - size * 0.88
+        for ln in self._lines:
+            natural = self.gt.width(ln.text)
+            if natural > self.width and ln.chars > 1:  # kept a mark with it: squeeze into the cell
+                self.gt.draw(self.canv, 0, y, ln.text, (self.width - natural) / (ln.chars - 1))
+            else:
+                x = {"left": 0.0, "center": (self.width - natural) / 2, "right": self.width - natural}[self.align]
+                self.gt.draw(self.canv, x, y, ln.text, 0)
+            y -= self.leading
 
 
 class BarChart(Flowable):

@@ -76,3 +76,20 @@ def test_characters_above_the_bmp_extract_as_themselves(tmp_path: Path):
             assert ch in text, ch
     if text:
         assert "居民满意度调查" in text
+
+
+def test_table_cells_obey_line_breaking_rules(tmp_path: Path):
+    """Annex cells are wrapped by our breaker: no cell line starts with ，。、；：？！）》”’."""
+    from tests.core.test_render_pdf import FORBIDDEN_END, FORBIDDEN_START, read_pages
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) 未安装")
+    report = example_report()
+    # Marks at every position: some break must fall right before one of them.
+    report.indicators[0].reason = "".join(f"{'偏' * k}，（说明）" for k in range(1, 22))
+    report.budget[0].reason = "".join(f"{'差' * k}。”" for k in range(1, 18))
+    info = render_pdf(report, tmp_path / "cells.pdf")
+    words = [w for p in read_pages(info.path) if not p.portrait for w in p.words if 9.5 <= w.h <= 11.5]
+    cell_lines = [w.text for w in words if "偏" in w.text or "差" in w.text]
+    assert len(cell_lines) > 10
+    assert not [t for t in cell_lines if t[0] in FORBIDDEN_START or t[-1] in FORBIDDEN_END], cell_lines
