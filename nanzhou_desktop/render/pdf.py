@@ -71,6 +71,7 @@ ANNEX_W, ANNEX_H = landscape(A4)
 ANNEX_MARGIN_X = 20 * mm
 ANNEX_MARGIN_TOP = 22 * mm
 ANNEX_MARGIN_BOTTOM = 25 * mm
+ANNEX_FRAME_H = ANNEX_H - ANNEX_MARGIN_TOP - ANNEX_MARGIN_BOTTOM
 TABLE_SIZE = 10.5  # 五号
 
 ProgressFn = Callable[[int, int], None]
@@ -292,8 +293,15 @@ class _Renderer:
 
     def _table(self, data: list[list], widths: list[float], *, header_rows: int = 1,
                extra: list[tuple] | None = None) -> Table:
-        # splitInRow: a row with a very long 偏差原因 may continue on the next page.
-        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitInRow=1)
+        # A row taller than most of a page (a very long 偏差原因) cannot move on whole and must
+        # split inside itself; otherwise keep rows whole (splitting them leaves slivers).
+        tallest = 0.0
+        for row in data:
+            for cell, w in zip(row, widths, strict=False):
+                if isinstance(cell, Flowable):
+                    tallest = max(tallest, cell.wrap(w - 6, ANNEX_FRAME_H)[1] + 6)
+        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT",
+                  splitInRow=1 if tallest > ANNEX_FRAME_H * 0.6 else 0)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), self.body_font),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
