@@ -1,0 +1,362 @@
+"""导入报告文档: the mapping preview shown before anything is written.
+
+The user sees each paragraph of the document and the section it goes to, the figures
+recognised in the text (来自正文，待确认), what was left out on purpose (page numbers, running
+headers) and what could not be placed; paragraphs can be moved to another section, or left
+out.  Nothing is written here: the caller writes the accepted
+:class:`~nanzhou_desktop.importing.ImportResult` with
+:func:`~nanzhou_desktop.importing.write_import` (or uses :func:`import_to_file`, which asks
+where to save and writes it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nanzhou_desktop.importing import DocumentImportError, ImportResult, Place, import_document, write_import
+from nanzhou_desktop.importing.result import SourceBlock
+from nanzhou_desktop.model import Unit
+from nanzhou_desktop.money import format_money
+from nanzhou_desktop.narrative import item_number, task_number
+from nanzhou_desktop.store.errors import ReportFileError
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+BlockIndexRole = Qt.ItemDataRole.UserRole + 1  # int: the block's index in ImportResult.blocks
+
+ROLE_NAMES = {
+    "title": "标题", "heading": "章节标题", "task": "工作任务", "item": "小项", "paragraph": "正文",
+    "preamble": "标题前文字", "table": "表格", "annex": "附件", "signoff": "落款",
+}
+NOT_PLACED = "（未放置）"
+_GREY = QBrush(QColor("#777777"))
+_RED = QBrush(QColor("#b00020"))
+
+
+class MappingModel(QAbstractTableModel):
+    """One row per source paragraph: 段 · 类型 · 放入 · 文字.  Read-only; moves go through
+    :meth:`ImportResult.move` and :meth:`refresh`."""
+
+    HEADERS = ("段", "类型", "放入", "文字")
+
+    def __init__(self, result: ImportResult, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.import_result = result
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.import_result.blocks)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        block = self.import_result.blocks[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(block.index + 1), ROLE_NAMES.get(block.role, block.role), self.target_name(block),
+                    _clip(block.text, 80))[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            return block.text
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not block.placed:
+                return _RED
+            if block.role in ("title", "heading", "task", "item", "signoff"):
+                return _GREY if col == 2 else None
+        if role == BlockIndexRole:
+            return block.index
+        return None
+
+    def target_name(self, block: SourceBlock) -> str:
+        r = self.import_result.report
+        if block.role == "title":
+            return "报告标题"
+        if block.role == "signoff":
+            return "落款（签章信息）"
+        if block.role == "heading":
+            sec = r.section(block.section_key)
+            how = f"，按{block.how}对应“{block.matched}”" if block.matched and block.matched != block.title else ""
+            new = "，提纲外的新章节" if not block.matched else ""
+            return f"{sec.number}{sec.heading}{how}{new}" if sec else block.section_key
+        place = block.place
+        if place is None:
+            return NOT_PLACED
+        return place_name(self.import_result, place)
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+
+def place_name(result: ImportResult, place: Place) -> str:
+    r = result.report
+    sec = r.section(place.section_key)
+    name = f"{sec.number}{sec.heading}" if sec else place.section_key
+    if place.task is not None and place.task < len(r.tasks):
+        name += f" › {task_number(place.task)}{r.tasks[place.task].title}"
+        if place.item is not None and place.item < len(r.tasks[place.task].items):
+            name += f" › {item_number(place.item)}{r.tasks[place.task].items[place.item].title}"
+    return name
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class ImportDialog(QDialog):
+    """The mapping preview.  ``result`` is changed in place by moves; nothing is written."""
+
+    def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.import_result = result
+        self.setWindowTitle(f"导入报告文档：{result.source_name}")
+        self.resize(1100, 720)
+        layout = QVBoxLayout(self)
+
+        head = QFormLayout()
+        self.unit_edit = QLineEdit(result.unit.full_name)
+        self.unit_edit.setPlaceholderText("文档标题中没有识别到单位全称，请填写")
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setSpecialValueText("未识别")
+        self.year_spin.setMinimum(1999)
+        self.year_spin.setValue(result.year or 1999)
+        head.addRow("单位全称：", self.unit_edit)
+        head.addRow("年度：", self.year_spin)
+        layout.addLayout(head)
+        self.notes_label = QLabel("\n".join(f"提示：{n}" for n in result.notes))
+        self.notes_label.setVisible(bool(result.notes))
+        layout.addWidget(self.notes_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("文档中的每一段及其去处（红色为未放置）："))
+        self.model = MappingModel(result, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        lv.addWidget(self.table)
+        move_row = QHBoxLayout()
+        move_row.addWidget(QLabel("把所选段落移到："))
+        self.target_combo = QComboBox()
+        move_row.addWidget(self.target_combo, 1)
+        self.move_button = QPushButton("移动")
+        move_row.addWidget(self.move_button)
+        lv.addLayout(move_row)
+        self.move_hint = QLabel("")
+        lv.addWidget(self.move_hint)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(QLabel("所选段落放入后的章节全文："))
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        rv.addWidget(self.preview)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 3)
+
+        self.tabs = QTabWidget()
+        self.figures_table = QTableWidget(0, 4)
+        self.figures_table.setHorizontalHeaderLabels(["数字", "数值", "处理", "核对"])
+        self.figures_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.figures_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures_table.verticalHeader().setVisible(False)
+        self.not_placed_list = QListWidget()
+        self.dropped_list = QListWidget()
+        self.tabs.addTab(self.figures_table, "识别的数字")
+        self.tabs.addTab(self.not_placed_list, "未放置")
+        self.tabs.addTab(self.dropped_list, "已去掉的页码、页眉页脚")
+        layout.addWidget(self.tabs, 2)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        layout.addWidget(self.buttons)
+
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.move_button.clicked.connect(self.move_selected)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._fill_targets()
+        self._refresh_lists()
+        self._selection_changed()
+
+    # ------------------------------------------------------------------ views
+    def _fill_targets(self) -> None:
+        current = self.target_combo.currentData()
+        self.target_combo.clear()
+        for label, place in self.import_result.targets():
+            self.target_combo.addItem(label, place)
+        if current is not None:
+            i = self.target_combo.findData(current)
+            if i >= 0:
+                self.target_combo.setCurrentIndex(i)
+
+    def _refresh_lists(self) -> None:
+        r = self.import_result
+        self.figures_table.setRowCount(len(r.figures))
+        for row, f in enumerate(r.figures):
+            value = f"{f.value}%" if f.unit == "%" else f"{format_money(f.value)} 万元"
+            state = "已填入表格（来自正文，待确认）" if f.filled else "只核对，不填表"
+            for col, text in enumerate((f.label, value, state, f.note or f.sentence)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f.sentence)
+                self.figures_table.setItem(row, col, item)
+        self.tabs.setTabText(0, f"识别的数字（{len(r.unconfirmed)} 个待确认）")
+        self.not_placed_list.clear()
+        for b in r.not_placed:
+            self.not_placed_list.addItem(f"第 {b.index + 1} 段（{ROLE_NAMES.get(b.role, b.role)}）：{b.text}")
+        self.tabs.setTabText(1, f"未放置（{len(r.not_placed)}）")
+        self.dropped_list.clear()
+        for d in r.drops:
+            page = f"第 {d.page + 1} 页，" if r.source_kind == "pdf" else ""
+            self.dropped_list.addItem(f"{d.reason}（{page}已去掉）：{d.text}")
+        for src, gen in r.renumbered:
+            self.dropped_list.addItem(f"编号按位置重新生成：{src} → {gen}")
+
+    def selected_blocks(self) -> list[SourceBlock]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.import_result.blocks[r] for r in rows]
+
+    def _selection_changed(self, *_args: object) -> None:
+        blocks = self.selected_blocks()
+        movable = [b for b in blocks if b.movable]
+        self.move_button.setEnabled(bool(movable))
+        if blocks and not movable:
+            self.move_hint.setText("标题、落款不能移动；请选择它下面的正文段落。")
+        elif len(movable) < len(blocks):
+            self.move_hint.setText(f"所选 {len(blocks)} 段中只有 {len(movable)} 段正文可以移动。")
+        else:
+            self.move_hint.setText("")
+        self._show_preview(blocks[0] if blocks else None)
+
+    def _show_preview(self, block: SourceBlock | None) -> None:
+        r = self.import_result.report
+        if block is None:
+            self.preview.setPlainText("")
+            return
+        place = block.place
+        if block.role == "heading":
+            place = Place(block.section_key)
+        elif block.role in ("task", "item"):
+            place = Place(block.section_key, block.task, block.item if block.role == "item" else None)
+        if place is None:
+            self.preview.setPlainText(f"{NOT_PLACED}\n\n{block.text}")
+            return
+        sec = r.section(place.section_key)
+        text = sec.body if sec else ""
+        if place.task is not None and place.task < len(r.tasks):
+            task = r.tasks[place.task]
+            text = task.body
+            if place.item is not None and place.item < len(task.items):
+                text = task.items[place.item].body
+        self.preview.setPlainText(f"{place_name(self.import_result, place)}\n\n{text}")
+
+    # ------------------------------------------------------------------ actions
+    def move_selected(self) -> None:
+        place = self.target_combo.currentData()
+        moved = [b.index for b in self.selected_blocks() if b.movable]
+        for i in moved:
+            self.import_result.move(i, place)
+        self.model.refresh()
+        self._fill_targets()
+        self._refresh_lists()
+        if moved:
+            self.table.selectRow(moved[0])
+        self._selection_changed()
+
+    def _accept(self) -> None:
+        name = self.unit_edit.text().strip()
+        year = self.year_spin.value()
+        if not name or year < 2000:
+            missing = "和".join(w for w, bad in (("单位全称", not name), ("年度", year < 2000)) if bad)
+            QMessageBox.warning(self, "无法导入", f"请填写{missing}后再导入。")
+            return
+        unit = self.import_result.unit if name == self.import_result.unit.full_name else Unit(full_name=name)
+        self.import_result.set_identity(unit=unit, year=year)
+        self.accept()
+
+
+def _show_error(parent: QWidget | None, message: str) -> None:
+    QMessageBox.warning(parent, "无法导入", message)
+
+
+def run_import_dialog(parent: QWidget | None, path: str | Path) -> ImportResult | None:
+    """Read ``path`` and show the preview.  Returns the accepted result (nothing written yet),
+    or None when the document cannot be read (the user was told why) or the user cancelled."""
+    try:
+        result = import_document(path)
+    except DocumentImportError as exc:
+        _show_error(parent, str(exc))
+        return None
+    dialog = ImportDialog(result, parent)
+    try:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.import_result
+        return None
+    finally:
+        dialog.deleteLater()
+
+
+def import_to_file(parent: QWidget | None, path: str | Path) -> Path | None:
+    """The whole 导入 flow for the window: preview, ask where to save, write.  Returns the new
+    report file, or None (cancelled, or the user was told why nothing was written)."""
+    result = run_import_dialog(parent, path)
+    if result is None:
+        return None
+    r = result.report
+    suggested = Path(path).with_name(f"{r.unit.short_name or r.unit.full_name}{r.year}年度自评报告.sqlite")
+    target, _ = QFileDialog.getSaveFileName(parent, "导入的报告保存为", str(suggested), "报告文件 (*.sqlite)")
+    if not target:
+        return None
+    out = Path(target)
+    if out.suffix.lower() != ".sqlite":
+        out = out.with_name(out.name + ".sqlite")
+    try:
+        return write_import(result, out, overwrite=out.exists())  # the save dialog asked before replacing
+    except (DocumentImportError, ReportFileError) as exc:
+        _show_error(parent, str(exc))
+        return None
