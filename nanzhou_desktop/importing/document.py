@@ -11,6 +11,7 @@ from nanzhou_desktop.importing.mending import Paragraph, paragraphs
 from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, similarity
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, RawDocument, read_bytes, read_document
 from nanzhou_desktop.importing.result import ImportResult, Place, SectionSpec, SourceBlock, parse_cn_date
+from nanzhou_desktop.importing.tables import indicators_from_tables
 from nanzhou_desktop.model import SectionKind, SignOff, Unit
 from nanzhou_desktop.template import Template, default_template
 
@@ -55,7 +56,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
     result = ImportResult(
         source_name=name, source_kind=raw.kind, source_text=raw.text, blocks=blocks, outline=outline,
         template_id=template.id, unit=unit, year=year or found_year, title=title, signoff=signoff,
-        drops=drops, notes=list(raw.notes))
+        drops=drops, notes=list(raw.notes), table_indicators=indicators_from_tables(paras))
     return result
 
 

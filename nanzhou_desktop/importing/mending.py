@@ -37,6 +37,7 @@ class Paragraph:
     text: str
     page: int
     table: bool = False
+    cells: tuple[str, ...] = ()  # a table row's cells, empty ones (merged cells) kept
 
     @property
     def heading(self) -> Heading | None:
@@ -113,7 +114,8 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
             continue
         if line.table:
             current = None
-            out.append(Paragraph(line.text.strip(), line.page, table=True))
+            out.append(Paragraph(line.text.strip(), line.page, table=True,
+                                 cells=tuple(c.strip() for c in line.text.split("\t"))))
             continue
         if current is None or doc.kind == "docx":
             new = True

@@ -29,6 +29,7 @@ from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
     FieldRef,
+    Indicator,
     Project,
     Report,
     Section,
@@ -113,6 +114,7 @@ class ImportResult:
     signoff: SignOff = field(default_factory=SignOff)
     drops: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    table_indicators: list[Indicator] = field(default_factory=list)  # from the annex's 绩效指标 table (Word)
     report: Report = field(init=False)
     figures: list[Figure] = field(init=False)
     renumbered: list[tuple[str, str]] = field(init=False)
@@ -198,6 +200,7 @@ class ImportResult:
             template_id=self.template_id, sections=sections, tasks=tasks, signoff=replace(self.signoff),
             budget=[BudgetRow(BudgetKind.TOTAL, "年度资金总额"), BudgetRow(BudgetKind.BASIC, "其中：基本支出"),
                     BudgetRow(BudgetKind.PROJECT, "其中：项目支出")],
+            indicators=[replace(i) for i in self.table_indicators],
         )
         self.report = report
         self.figures = _recognise_figures(report)
@@ -266,6 +269,8 @@ class ImportResult:
             lines.append(f"  {'  ' * (s.level - 1)}{s.number}{s.heading}：{size} 字" + (f"（{how}）" if how else ""))
             if s.kind == SectionKind.TASKS and r.tasks:
                 lines.append(f"    工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个")
+        if self.table_indicators:
+            lines.append(f"从附表读入绩效指标 {len(self.table_indicators)} 个（来自附表，待确认）")
         if self.figures:
             lines.append("识别到的数字（来自正文，待确认）：")
             for f in self.figures:

@@ -35,6 +35,9 @@ def write_import(result: ImportResult, path: str | Path, *, overwrite: bool = Fa
                     target = f"{ref.table}.{ref.column}#{ref.row}"
                     rf._audit("import-figure", target, None, canonical(figure.value),  # noqa: SLF001
                               f"来自正文，待确认：{figure.sentence}")
+                for ind in result.report.indicators:
+                    rf._audit("import-indicator", f"indicators.actual#{ind.id}", None, ind.actual,  # noqa: SLF001
+                              f"来自附表，待确认：{ind.level3}")
                 for block in result.not_placed:
                     rf._audit("import-unplaced", f"source#{block.index + 1}", None, block.text,  # noqa: SLF001
                               "未放入报告正文")

@@ -105,3 +105,24 @@ def test_any_report_to_docx_and_back_keeps_its_narrative(tmp_path_factory, repor
     assert result.lost_characters() == {}
 
 
+
+
+def test_docx_annex_indicators_are_read_and_carry_into_next_year(tmp_path: Path):
+    from nanzhou_desktop.importing import write_import
+    from nanzhou_desktop.next_year import next_year
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    path = tmp_path / "南洲2022.docx"
+    write_docx(example_report(), path)
+    result = import_document(path)
+
+    def key(i):
+        return (i.level1, i.level2, i.level3, i.direction, i.target, i.unit, i.actual, i.points)
+
+    assert [key(i) for i in result.report.indicators] == [key(i) for i in example_report().indicators]
+    assert all(i.note == "来自导入文档的附表，待确认" for i in result.report.indicators)
+    written = write_import(result, tmp_path / "r.sqlite")
+    with open_report_file(written, read_only=True) as rf:
+        assert len([e for e in rf.audit_log() if e["action"] == "import-indicator"]) == 13
+        nxt = next_year(rf.report)
+    assert [i.prior_actual for i in nxt.indicators] == [i.actual for i in example_report().indicators]
