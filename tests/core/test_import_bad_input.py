@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.importing import DocumentImportError, import_bytes, import_document, write_import
@@ -166,3 +168,33 @@ def test_write_import_audits_each_figure_from_the_text(tmp_path: Path):
         assert rf.report.budget_total_row.budget_total == example_report().budget_total_row.budget_total
     refs = result.figure_refs()
     assert all(ref.row is not None for _f, ref in refs)
+
+
+# ---------------------------------------------------------------------- no input makes a traceback
+
+_PIECES = st.sampled_from(["一、基本情况", "（一）部门概况", "(2) 标题。正文", "1. 任务", "全年预算数 12.5 万元，执行数 3 万元",
+                           "完成预算的 99%", "附件", "— 3 —", "\f", "\n", "2023年3月15日", "某某项目预算数 1 万元，执行数 2 万元",
+                           "。", "（", "”", " ", "\t", "十一、其他"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.one_of(st.binary(max_size=400), st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=40)
+                      .map(lambda xs: "".join(xs).encode("utf-8", "surrogatepass"))))
+def test_any_input_gives_a_result_or_a_chinese_sentence(data: bytes):
+    try:
+        result = import_bytes(data, "随机.txt")
+    except DocumentImportError as exc:
+        assert any("\u4e00" <= c <= "\u9fff" for c in str(exc))
+        return
+    assert result.lost_characters() == {}
+    result.summary_lines()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(min_size=0, max_size=300))
+def test_damaged_word_and_pdf_bytes_are_refused_in_chinese(data: bytes):
+    for head in (b"PK\x03\x04", b"%PDF-1.7\n"):
+        try:
+            import_bytes(head + data, "损坏")
+        except DocumentImportError as exc:
+            assert any("\u4e00" <= c <= "\u9fff" for c in str(exc))
