@@ -273,3 +273,22 @@ def test_qr_decodes_to_the_fingerprint(rendered, tmp_path: Path):
     out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True).stdout.strip()
     assert out == qr_payload(report) == info.qr_payload
     assert out.endswith(f"指纹={fingerprint(report)}")
+
+
+def test_annex_holds_the_checked_scores(rendered):
+    """The annex prints rules.check's scores and grade, the budget figures and each indicator."""
+    from nanzhou_desktop.money import format_money, format_rate
+    from nanzhou_desktop.render import table_data
+    from nanzhou_desktop.rules import check
+
+    report, _, pages, _ = rendered
+    data = table_data.build(report, check(report))
+    annex = squash("".join(w.text for p in pages if not p.portrait for w in p.words))
+    total = report.budget_total_row
+    for want in (format_money(total.budget_total), format_money(total.executed),
+                 format_rate(data.budget[0].rate), table_data.score_text(data.total_score),
+                 f"自评等级：{data.grade}", "单位负责人：", "财务负责人：", "填报人：", "联系电话：", "单位（盖章）"):
+        assert squash(want) in annex, want
+    for ind in data.indicators:
+        assert squash(ind.level3) in annex, ind.level3
+        assert table_data.score_text(ind.score) in annex
