@@ -83,6 +83,16 @@ def _running_lines(doc: RawDocument) -> set[int]:
     return out
 
 
+INDENT_SHARE_MIN = 0.03  # below this share of indented body lines a PDF does not indent its paragraphs
+
+
+def _indents_paragraphs(lines: list[RawLine]) -> bool:
+    body = [line for line in lines if line.text.strip() and parse_heading(mend_spaces(line.text)) is None]
+    if not body:
+        return False
+    return sum(1 for line in body if line.starts_paragraph) >= INDENT_SHARE_MIN * len(body)
+
+
 def _standalone_heading(text: str) -> bool:
     """A heading line that ends there (一、基本情况), as opposed to （1）标题。正文… which
     is a paragraph that may continue on the next line."""
@@ -104,6 +114,9 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
         else:
             kept.append(line)
 
+    kind = doc.kind
+    if kind == "pdf" and not _indents_paragraphs(kept):
+        kind = "txt"  # a flush-left PDF says nothing by indentation: judge by sentence ends, as in text
     out: list[Paragraph] = []
     current: Paragraph | None = None
     previous: RawLine | None = None
@@ -117,9 +130,9 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
             out.append(Paragraph(line.text.strip(), line.page, table=True,
                                  cells=tuple(c.strip() for c in line.text.split("\t"))))
             continue
-        if current is None or doc.kind == "docx":
+        if current is None or kind == "docx":
             new = True
-        elif doc.kind == "pdf":
+        elif kind == "pdf":
             # An indented line opens a paragraph; a heading opens one after a finished sentence.
             new = line.starts_paragraph or _standalone_heading(current.text) or (
                 previous is not None and previous.page_width != line.page_width) or (

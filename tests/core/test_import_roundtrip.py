@@ -126,3 +126,29 @@ def test_docx_annex_indicators_are_read_and_carry_into_next_year(tmp_path: Path)
         assert len([e for e in rf.audit_log() if e["action"] == "import-indicator"]) == 13
         nxt = next_year(rf.report)
     assert [i.prior_actual for i in nxt.indicators] == [i.actual for i in example_report().indicators]
+
+
+def test_a_flush_left_pdf_is_joined_by_sentence_ends(tmp_path: Path):
+    """A PDF from another program, no first-line indents, lines wrapped mid-sentence."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from nanzhou_desktop.render.fonts import find_fonts, register
+
+    face = find_fonts()["body"]
+    register(face)
+    lines = ["2023年度某某街道办事处部门整体支出绩效自评报告", "一、基本情况", "（一）部门概况",
+             "本街道负责辖区的行政管理工作，组织协调落", "实辖区内社会管理工作。", "第二段从这里开始。",
+             "（三）部门整体收支情况", "全年预算数 1,000.00 万元，执行数 900.00", "万元，完成预算的 90%。"]
+    path = tmp_path / "flush.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(face.rl_name, 14)
+    for n, line in enumerate(lines):
+        c.drawString(80, 760 - n * 24, line)
+    c.showPage()
+    c.save()
+    result = import_document(path)
+    r = result.report
+    assert r.section("1.1").body == "本街道负责辖区的行政管理工作，组织协调落实辖区内社会管理工作。\n第二段从这里开始。"
+    assert (r.budget_total_row.budget_total, r.budget_total_row.executed) == (1000, 900)
+    assert result.lost_characters() == {}
