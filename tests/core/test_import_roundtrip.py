@@ -91,6 +91,10 @@ def reports(draw) -> Report:
                                                                   HealthCheck.too_slow])
 @given(report=reports())
 def test_any_report_to_docx_and_back_keeps_its_narrative(tmp_path_factory, report: Report):
+    """Sub-section headings may be reworded freely (matched by position in a part shaped like
+    the template's).  Part headings (一、) keep the template's wording here: a reworded part
+    with no matching sub-headings becomes a section of its own by design, and the template's
+    part is added beside it, so that case is tested in test_import.py instead."""
     path = tmp_path_factory.mktemp("prop") / "r.docx"
     write_docx(report, path)
     result = import_document(path)
