@@ -25,6 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	@NANZHOU_BENCH=1 bash tools/system-deps.sh
 	$(BIN)/python bench/run_all.py
 
 screenshots: $(STAMP)

@@ -10,6 +10,9 @@ have_font "AR PL UKai" || need+=(fonts-arphic-ukai)
 have_font "LXGW WenKai" || need+=(fonts-lxgw-wenkai)
 have_font "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v zbarimg >/dev/null || need+=(zbar-tools)  # reads the printed QR back in the tests
+# `make bench` compares printing with LibreOffice converting the same report.
+[ "${NANZHOU_BENCH:-}" = 1 ] && ! command -v soffice >/dev/null && need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v fc-list >/dev/null || need+=(fontconfig)
 for lib in libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
