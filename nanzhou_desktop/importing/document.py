@@ -4,6 +4,7 @@ figures.  Returns an :class:`ImportResult`; nothing is written until :func:`writ
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from nanzhou_desktop.importing.errors import DocumentImportError
@@ -52,7 +53,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
     if unit is None:
         unit = found_unit
     elif not unit.full_name:
-        unit.full_name = found_unit.full_name
+        unit = replace(unit, full_name=found_unit.full_name)  # the caller's Unit is not changed
     result = ImportResult(
         source_name=name, source_kind=raw.kind, source_text=raw.text, blocks=blocks, outline=outline,
         template_id=template.id, unit=unit, year=year or found_year, title=title, signoff=signoff,

@@ -10,7 +10,6 @@ renamed to .pdf still reads, and a picture renamed to .docx gets a clear message
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,4 +280,3 @@ def _pdf_page_lines(page: object, number: int) -> list[RawLine]:
     return out
 
 
-_SPACE_RUN = re.compile(r"[ \t\u3000]+")
