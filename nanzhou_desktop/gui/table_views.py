@@ -440,6 +440,10 @@ class SelfEvaluationTab(QWidget):
         editor = self.editors.get(ref.table)
         if editor is None:
             return False
+        if ref.row is None:  # about the table as a whole (e.g. no indicator at all)
+            self.tabs.setCurrentWidget(editor)
+            editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         idx = editor.model.index_for(ref)
         if not idx.isValid():
             return False

@@ -172,6 +172,9 @@ def test_focus_field_selects_the_cell_a_finding_points_at(qtbot, tab, example_fi
     assert tab.focus_field(FieldRef("budget_rows", total.id, "executed"))
     assert tab.tabs.currentWidget() is tab.budget_editor
     assert not tab.focus_field(FieldRef("sections", 1, "body"))
+    assert not tab.focus_field(FieldRef("indicators", 99999, "actual"))  # a row deleted since
+    assert tab.focus_field(FieldRef("projects", None, "name"))  # the table as a whole
+    assert tab.tabs.currentWidget() is tab.project_editor
 
 
 def test_paste_from_clipboard_fills_cells_and_lists_refusals(qtbot, tab, example_file):
