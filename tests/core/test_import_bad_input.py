@@ -198,3 +198,25 @@ def test_damaged_word_and_pdf_bytes_are_refused_in_chinese(data: bytes):
             import_bytes(head + data, "损坏")
         except DocumentImportError as exc:
             assert any("\u4e00" <= c <= "\u9fff" for c in str(exc))
+
+
+def test_unconfirmed_imports_are_settled_by_an_edit_or_a_confirmation(tmp_path: Path):
+    from nanzhou_desktop.importing.pending import confirm_import, unconfirmed_imports
+    from nanzhou_desktop.store.errors import EditError
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    path = write_import(import_document(SEED), tmp_path / "r.sqlite")
+    with open_report_file(path) as rf:
+        pending = unconfirmed_imports(rf)
+        assert [(p.ref.table, p.ref.column, p.value) for p in pending] == [
+            ("budget_rows", "budget_total", "19910.75"), ("budget_rows", "executed", "19738.24"),
+            ("projects", "budget_total", "1802.25"), ("projects", "executed", "1802.25")]
+        total = rf.report.budget_total_row
+        rf.set_field("budget_rows", total.id, "executed", "19738.25")
+        confirm_import(rf, pending[0].ref)
+        assert [(p.ref.table, p.ref.column) for p in unconfirmed_imports(rf)] == [
+            ("projects", "budget_total"), ("projects", "executed")]
+        rf.delete_row("projects", rf.report.projects[0].id)
+        assert unconfirmed_imports(rf) == []
+    with open_report_file(path, read_only=True) as ro, pytest.raises(EditError):
+        confirm_import(ro, pending[2].ref)
