@@ -118,6 +118,20 @@ def keystroke_rows() -> list[Row]:
         model = w.table_model("budget_rows")
         rate_col, idx = model.column_index("rate"), model.index(0, model.column_index("executed"))
         values = iter(["17,000.00", "19,738.24"] * 200)
+        # Time the report file's commit (write + audit + fsync) apart from the rest, so a
+        # slow shared disk is told apart from the window's own work.
+        rf = w.session.rf
+        plain_set_field = rf.set_field
+        commit_ms: list[float] = []
+
+        def timed_set_field(*a, **k):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            try:
+                return plain_set_field(*a, **k)
+            finally:
+                commit_ms.append((time.perf_counter() - t) * 1000)
+
+        rf.set_field = timed_set_field  # type: ignore[method-assign]
 
         def cell_keystroke() -> None:
             value = next(values)
@@ -126,6 +140,8 @@ def keystroke_rows() -> list[Row]:
             assert model.index(0, rate_col).data() in ("85.38%", "99.13%")
 
         cell = timings(cell_keystroke, runs=60)
+        cell_commits = commit_ms[-60:]
+        window_part = [c - k for c, k in zip(cell, cell_commits, strict=True)]
         check_ms = []
 
         def check_only() -> None:
@@ -150,8 +166,11 @@ def keystroke_rows() -> list[Row]:
     return [
         Row("keystroke in 自评表 (全年执行数) → saved, checked, rate + findings + score repainted",
             median(cell), "ms", target="median < 16 ms", ok=median(cell) < 16,
-            note=f"p99 {p99(cell):.1f} ms; of which rules.check median {median(check_ms):.1f} ms; "
-                 "includes the fsync of the commit"),
+            note=f"p99 {p99(cell):.1f} ms; of which the file commit (write, audit, fsync) median "
+                 f"{median(cell_commits):.1f} ms and rules.check {median(check_ms):.1f} ms"),
+        Row("the same keystroke without the file commit (check, findings, table, status bar, repaint)",
+            median(window_part), "ms", target="median < 16 ms", ok=median(window_part) < 16,
+            note=f"p99 {p99(window_part):.1f} ms"),
         Row("narrative paragraph commit (debounced typing) → saved, checked, repainted",
             median(para), "ms", target="median < 16 ms", ok=median(para) < 16,
             note=f"p99 {p99(para):.1f} ms"),
