@@ -21,6 +21,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTransl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from nanzhou_desktop.gui import gc_guard
 from nanzhou_desktop.resources import resource_path
 
 APP_NAME = "nanzhou-desktop"
@@ -206,6 +207,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app.setApplicationDisplayName(APP_TITLE)
         install_font(app)
         install_translations(app)
+        gc_guard.install(app)
         app.setProperty("nanzhou_ready", True)
     return app
 
