@@ -30,7 +30,23 @@ class CliError(Exception):
         self.code = code
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        # argparse passes prefix="" when it builds a sub-command's prog from this usage
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese (usage line, section titles, -h, errors)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str) -> NoReturn:
         translated = (message.replace("the following arguments are required", "缺少参数")
                       .replace("unrecognized arguments", "无法识别的参数")
@@ -54,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="街道办事处部门整体支出绩效自评报告：填写、检查、打印与报送。"
         "不带子命令时打开窗口；“nanzhou-desktop 报告.sqlite”在窗口中打开该文件。",
     )
-    parser.add_argument("--version", action="version", version=f"nanzhou-desktop {__version__}")
+    parser.add_argument("--version", action="version", version=f"nanzhou-desktop {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", parser_class=ChineseArgumentParser)
     for name in _command_modules():
         module = importlib.import_module(f"nanzhou_desktop.commands.{name}")
