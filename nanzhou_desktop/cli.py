@@ -58,6 +58,17 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def year_argument(text: str) -> int:
+    """argparse type for a fiscal year (年度), with the reason in Chinese."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
+    return year
+
+
 def _command_modules() -> list[str]:
     import nanzhou_desktop.commands as pkg
 

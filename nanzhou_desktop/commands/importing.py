@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nanzhou_desktop.cli import CliError
+from nanzhou_desktop.cli import CliError, year_argument
 from nanzhou_desktop.importing import DocumentImportError, import_document, write_import
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.next_year import next_year
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("document", help="报告文档（.docx、.pdf 或由 PDF 提取的 .txt）")
     p.add_argument("-o", "--output", required=True, help="要创建的报告文件（.sqlite）")
     p.add_argument("--unit", default=None, help="单位全称（文档标题中识别不到或需要更正时指定）")
-    p.add_argument("--year", default=None, type=_year, help="年度（文档标题中识别不到或需要更正时指定）")
+    p.add_argument("--year", default=None, type=year_argument, help="年度（文档标题中识别不到或需要更正时指定）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
     p.set_defaults(handler=cmd_import)
 
@@ -26,16 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="本年度报告文件")
     p.add_argument("-o", "--output", required=True, help="要创建的下一年度报告文件")
     p.set_defaults(handler=cmd_next_year)
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
-    return year
 
 
 def cmd_import(args: argparse.Namespace) -> int:

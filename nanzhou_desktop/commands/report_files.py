@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from nanzhou_desktop.cli import CliError
+from nanzhou_desktop.cli import CliError, year_argument
 from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
 from nanzhou_desktop.example import write_example
 from nanzhou_desktop.model import Unit
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--short", default="", help="单位简称，例如 南洲街道")
     p.add_argument("--district", default="", help="所属区，例如 海珠区")
     p.add_argument("--code", default="", help="单位编码")
-    p.add_argument("--year", required=True, type=_year, help="年度，例如 2023")
+    p.add_argument("--year", required=True, type=year_argument, help="年度，例如 2023")
     p.add_argument("file", help="要创建的报告文件（.sqlite）")
     p.set_defaults(handler=cmd_new)
 
@@ -43,16 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("json_file")
     p.add_argument("file")
     p.set_defaults(handler=cmd_undump)
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
-    return year
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -51,6 +51,4 @@ def unconfirmed_imports(rf: ReportFile) -> list[ImportedValue]:
 
 def confirm_import(rf: ReportFile, ref: FieldRef) -> None:
     """The user checked an imported value against the document: it is no longer 来自正文."""
-    rf._check_writable()  # noqa: SLF001 - the store's own guard, so a read-only file refuses in Chinese
-    with rf._transaction():  # noqa: SLF001 - audit-only entry; the store has no public hook for one
-        rf._audit("import-confirm", _target(ref), None, None, "已与原文核对")  # noqa: SLF001
+    rf.record_audit([("import-confirm", _target(ref), None, None, "已与原文核对")])

@@ -5,6 +5,7 @@ from the text (来自正文，待确认), one ``import-unplaced`` entry per bloc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nanzhou_desktop.importing.errors import DocumentImportError
 from nanzhou_desktop.importing.result import ImportResult
@@ -26,21 +27,17 @@ def write_import(result: ImportResult, path: str | Path, *, overwrite: bool = Fa
     try:
         rf = open_report_file(created)
         try:
-            # The store has no public hook for audit-only entries; these go in through its
-            # own transaction and audit writer so the entries look like every other one.
-            with rf._transaction():  # noqa: SLF001
-                rf._audit("import", "report", None, f"{result.source_name}（{len(result.blocks)} 段）",  # noqa: SLF001
-                          "由文档导入")
-                for figure, ref in result.figure_refs():  # row ids were set by create_report_file
-                    target = f"{ref.table}.{ref.column}#{ref.row}"
-                    rf._audit("import-figure", target, None, canonical(figure.value),  # noqa: SLF001
-                              f"来自正文，待确认：{figure.sentence}")
-                for ind in result.report.indicators:
-                    rf._audit("import-indicator", f"indicators.actual#{ind.id}", None, ind.actual,  # noqa: SLF001
-                              f"来自附表，待确认：{ind.level3}")
-                for block in result.not_placed:
-                    rf._audit("import-unplaced", f"source#{block.index + 1}", None, block.text,  # noqa: SLF001
-                              "未放入报告正文")
+            entries: list[tuple[str, str, Any, Any, str]] = [
+                ("import", "report", None, f"{result.source_name}（{len(result.blocks)} 段）", "由文档导入")]
+            for figure, ref in result.figure_refs():  # row ids were set by create_report_file
+                entries.append(("import-figure", f"{ref.table}.{ref.column}#{ref.row}", None,
+                                canonical(figure.value), f"来自正文，待确认：{figure.sentence}"))
+            for ind in result.report.indicators:
+                entries.append(("import-indicator", f"indicators.actual#{ind.id}", None, ind.actual,
+                                f"来自附表，待确认：{ind.level3}"))
+            for block in result.not_placed:
+                entries.append(("import-unplaced", f"source#{block.index + 1}", None, block.text, "未放入报告正文"))
+            rf.record_audit(entries)
         finally:
             rf.close()
     except (ReportFileError, OSError) as exc:

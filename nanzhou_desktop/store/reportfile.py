@@ -413,6 +413,14 @@ class ReportFile:
                               (now_iso(), file_name, sha256, self.report.revision))
             self._audit("export", "report", None, file_name)
 
+    def record_audit(self, entries: list[tuple[str, str, Any, Any, str]]) -> None:
+        """Write audit-only entries ``(action, target, old, new, reason)`` in one transaction
+        (e.g. what an import filled from the text, and its later confirmation)."""
+        self._check_writable()
+        with self._transaction():
+            for action, target, old, new, reason in entries:
+                self._audit(action, target, old, new, reason)
+
     def exports(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM exports ORDER BY id")]
 
