@@ -45,7 +45,8 @@ def main() -> int:
     if not cli.exists():
         print("dist-check: 没有找到构建结果，请先运行 make dist", file=sys.stderr)
         return 2
-    size_mb = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file()) / 1e6
+    # symlinks (Qt's versioned .so names) point at files already counted
+    size_mb = sum(f.lstat().st_size for f in DIST.rglob("*") if f.is_file() and not f.is_symlink()) / 1e6
     work = Path(tempfile.mkdtemp(prefix="nanzhou-dist-"))
     report = work / "南洲2022.sqlite"
     run([str(cli), "demo", str(report)])
