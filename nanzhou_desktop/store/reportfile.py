@@ -20,8 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from nanzhou_desktop import __version__
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import (
@@ -119,7 +117,6 @@ class ReportFile:
                  lock: ReportLock | None, who: str) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
         self.read_only = read_only
         self._lock = lock
         self.who = who
@@ -567,7 +564,7 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
                 raise ReportFileError(
                     f"文件“{path.name}”是旧版本格式（第 {header.user_version} 版），需要可写打开才能升级")
             backup = _backup_before_migration(path, header.user_version)
-            apply_migrations(Database(conn))
+            apply_migrations(conn)
         rf = ReportFile(path, conn, read_only=read_only, lock=lock, who=who or current_user())
     except BaseException as exc:
         if conn is not None:
@@ -672,8 +669,7 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
-            db = Database(conn)
-            apply_migrations(db)
+            apply_migrations(conn)
             conn.execute("BEGIN")
             _write_report(conn, report)
             conn.execute("COMMIT")

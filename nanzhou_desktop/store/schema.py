@@ -8,17 +8,18 @@ The schema is documented for the district in ``docs/file-format.md``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:  # sqlite-utils is imported only when a file is created or migrated
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 # "NZPR" (NanZhou Performance Report) as a big-endian 32-bit integer; never change it.
 APPLICATION_ID = 0x4E5A5052
 SCHEMA_VERSION = 2
-
-migrations = Migrations("nanzhou_report")
 
 _V1 = """
 CREATE TABLE report (
@@ -136,14 +137,13 @@ ALTER TABLE indicators ADD COLUMN prior_actual TEXT NOT NULL DEFAULT '';
 """
 
 
-def _run_script(db: Database, script: str) -> None:
+def _run_script(db: Database, script: str) -> None:  # noqa: F821
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
 
 
-@migrations(name="m001_initial")
 def m001_initial(db: Database) -> None:
     """Version 1: the report, its outline, tables, explanations and audit."""
     _run_script(db, _V1)
@@ -151,38 +151,83 @@ def m001_initial(db: Database) -> None:
     db.execute("PRAGMA user_version = 1")
 
 
-@migrations(name="m002_exports_and_prior_year")
 def m002_exports_and_prior_year(db: Database) -> None:
     """Version 2: the record of 导出上报 and the 上年 (prior-year) columns."""
     _run_script(db, _V2)
     db.execute("PRAGMA user_version = 2")
 
 
-MIGRATION_NAMES = [m.name for m in migrations._migrations]
+# One entry per schema version, in order; user_version == number applied.
+MIGRATION_STEPS = [("m001_initial", m001_initial), ("m002_exports_and_prior_year", m002_exports_and_prior_year)]
+MIGRATION_NAMES = [name for name, _ in MIGRATION_STEPS]
 
 
-def apply_migrations(db: Database, *, up_to: int = SCHEMA_VERSION) -> None:
+@cache
+def migration_set() -> Migrations:
+    """The sqlite-utils migration set (imported lazily: opening a current file needs none)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("nanzhou_report")
+    for name, fn in MIGRATION_STEPS:
+        migrations(name=name)(fn)
+    return migrations
+
+
+def apply_migrations(db: Database | sqlite3.Connection, *, up_to: int = SCHEMA_VERSION) -> None:
     """Bring ``db`` to schema version ``up_to`` (used by tests to make old files)."""
+    from sqlite_utils import Database
+
+    if isinstance(db, sqlite3.Connection):
+        db = Database(db)
     stop = MIGRATION_NAMES[up_to] if up_to < len(MIGRATION_NAMES) else None
-    migrations.apply(db, stop_before=stop)
+    migration_set().apply(db, stop_before=stop)
+
+
+def compute_expected_schema(version: int) -> frozenset[tuple[str, str, str]]:
+    """Run the migrations up to ``version`` in memory and read what ``sqlite_schema`` holds."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        apply_migrations(conn, up_to=version)
+        return read_schema(conn)
+    finally:
+        conn.close()
+
+
+def _schema_resource(version: int) -> Any:
+    from nanzhou_desktop.resources import resource_path
+
+    return resource_path("schema", f"report_v{version}.json")
 
 
 @cache
 def expected_schema(version: int) -> frozenset[tuple[str, str, str]]:
     """The (type, name, normalised sql) rows ``sqlite_schema`` holds at ``version``.
 
-    A received file whose schema differs in any table, column, index, trigger or view
-    is refused by the district loader.
+    A file whose schema differs in any table, column, index, trigger or view is refused.
+    Read from ``resources/schema/report_v{N}.json`` (written by ``python -m
+    nanzhou_desktop.store.schema``; a test keeps it equal to :func:`compute_expected_schema`),
+    so that opening a file does not have to import sqlite-utils and run the migrations.
     """
-    conn = sqlite3.connect(":memory:")
+    path = _schema_resource(version)
     try:
-        db = Database(conn)
-        apply_migrations(db, up_to=version)
-        return read_schema(conn)
-    finally:
-        conn.close()
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset((t, n, s) for t, n, s in rows)
+    except (OSError, ValueError):
+        return compute_expected_schema(version)
+
+
+def write_schema_resources() -> None:
+    for version in range(1, SCHEMA_VERSION + 1):
+        path = _schema_resource(version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = sorted(compute_expected_schema(version))
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def read_schema(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
     rows = conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_schema").fetchall()
     return frozenset((t, n, " ".join(s.split())) for t, n, s in rows)
+
+
+if __name__ == "__main__":  # regenerate resources/schema/*.json after adding a migration
+    write_schema_resources()

@@ -267,3 +267,20 @@ def test_write_example_refuses_to_overwrite(tmp_path):
     p = write_example(tmp_path / "e.sqlite")
     with pytest.raises(ReportFileError, match="已存在"):
         write_example(p)
+
+
+def test_schema_resources_match_the_migrations():
+    """resources/schema/*.json (read at every open) equals what the migrations make;
+    regenerate with `python -m nanzhou_desktop.store.schema` after adding a migration."""
+    from nanzhou_desktop.store.schema import compute_expected_schema, expected_schema
+
+    for version in range(1, SCHEMA_VERSION + 1):
+        expected_schema.cache_clear()
+        assert expected_schema(version) == compute_expected_schema(version), version
+
+
+def test_opening_a_current_file_does_not_import_sqlite_utils(example_path):
+    code = ("import sys;from nanzhou_desktop.store.reportfile import open_report_file as o;"
+            f"o({str(example_path)!r}).close();print('sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
