@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from nanzhou_desktop import __version__
@@ -104,7 +106,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # path for an unknown subcommand, so route it before parsing.
     commands = _subcommand_names(parser)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in commands:
-        return _open_window(args_list[0])
+        first = args_list[0]
+        looks_like_file = first.lower().endswith((".sqlite", ".db", ".sqlite3")) or "/" in first or "\\" in first
+        if not looks_like_file:
+            sys.stderr.write(f"“{first}”不是子命令，也不是报告文件；可用的子命令：{'、'.join(sorted(commands))}"
+                             "（nanzhou-desktop --help 查看说明）\n")
+            return EXIT_USAGE
+        if not Path(first).is_file():
+            sys.stderr.write(f"找不到报告文件“{first}”\n")
+            return EXIT_FAILED
+        return _open_window(first)
     args = parser.parse_args(args_list)
     if not getattr(args, "command", None):
         return _open_window(None)
@@ -124,7 +135,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+def no_display_message() -> str:
+    """Why a window cannot open here ('' when it can): Qt would abort with English xcb errors."""
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+            and not os.environ.get("QT_QPA_PLATFORM")):
+        return ("没有图形显示（DISPLAY 未设置），无法打开窗口；请在桌面环境中运行，"
+                "或使用子命令（nanzhou-desktop --help），或设置 QT_QPA_PLATFORM=offscreen。")
+    return ""
+
+
 def _open_window(path: str | None) -> int:
+    if message := no_display_message():
+        sys.stderr.write(message + "\n")
+        return EXIT_FAILED
     try:
         from nanzhou_desktop.gui.app import run
     except ImportError as exc:

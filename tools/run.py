@@ -44,14 +44,11 @@ def headless_run(out_dir: Path) -> int:
         result = window.session.result if window.session else None
         window.close()
         if report is not None:
-            try:
-                from nanzhou_desktop.render.pdf import render_pdf
-            except ImportError:
-                print("（PDF 排版模块尚未就绪，未生成 PDF。/ PDF rendering not available yet.）")
-            else:
-                pdf = out_dir / "南洲街道2022年度自评报告（示例）.pdf"
-                render_pdf(report, pdf, result=result)
-                written.append(pdf)
+            from nanzhou_desktop.render.pdf import render_pdf
+
+            pdf = out_dir / "南洲街道2022年度自评报告（示例）.pdf"
+            render_pdf(report, pdf, result=result)
+            written.append(pdf)
     for p in written:
         print(p)
     return 0

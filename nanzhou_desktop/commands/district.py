@@ -40,8 +40,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from nanzhou_desktop.store.export import export_report
     from nanzhou_desktop.store.reportfile import open_report_file
 
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"“{out}”不是文件夹，请给出导出用的文件夹")
     rf = open_report_file(args.file)
     try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(f"无法创建文件夹“{out}”：{exc.strerror or exc}") from None
         if rf.read_only:
             raise CliError(f"文件“{Path(args.file).name}”只能以只读方式打开（{rf.notice.read_only_reason}），无法导出上报")
         result = export_report(rf, args.output, with_pdf=not args.no_pdf)
@@ -148,6 +155,10 @@ def default_db_path() -> Path:
 
 
 def _window(db: str | None) -> int:
+    from nanzhou_desktop.cli import no_display_message
+
+    if message := no_display_message():
+        raise CliError(message)
     try:
         from nanzhou_desktop.gui.district_window import run_district
     except ImportError as exc:

@@ -82,12 +82,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with open_report_file(args.file, read_only=True) as rf:
         report = rf.report
     fp = fingerprint(report)
+    tampered = bool(report.final_fingerprint) and report.final_fingerprint != fp
     if args.qr is None:
         print(f"单位：{report.unit.full_name}")
         print(f"年度：{report.year}  修订号：{report.revision}  状态：{report.status}")
         print(f"内容指纹：{fp}")
+        if report.final_fingerprint:
+            print(f"定稿时指纹：{report.final_fingerprint}")
         print(f"二维码内容：{qr_payload(report, fp)}")
+        if tampered:
+            raise CliError("内容在定稿后被改动：当前内容指纹与定稿时记录的不一致，请向报送单位核实。", 1)
         return 0
+    if tampered:
+        print("注意：内容在定稿后被改动（当前内容指纹与定稿时记录的不一致）。")
     try:
         diffs = compare_payload(report, args.qr)
     except QrPayloadError as exc:

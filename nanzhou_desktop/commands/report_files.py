@@ -39,6 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", help="写入文件而不是屏幕")
     p.set_defaults(handler=cmd_dump)
 
+    from nanzhou_desktop.store.fields import FIELDS
+
+    labels = "、".join(spec.label for spec in FIELDS["report"].values())
+    p = sub.add_parser("set", help="填写单位信息或签章信息的一项（如 单位负责人、成文日期）",
+                       description=f"可填写的项：{labels}（也可用英文列名，见 docs/file-format.md）")
+    p.add_argument("file", metavar="报告文件")
+    p.add_argument("field", metavar="项目", help="例如 单位负责人、财务负责人、填报人、联系电话（办公）、填报日期、成文日期")
+    p.add_argument("value", metavar="内容")
+    p.set_defaults(handler=cmd_set)
+
     p = sub.add_parser("undump", help="由 dump 输出的 JSON 重新生成报告文件")
     p.add_argument("json_file")
     p.add_argument("file")
@@ -70,6 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"报告编号：{r.uuid}",
             f"内容指纹：{fingerprint(r)}",
         ]
+        if r.final_fingerprint and r.final_fingerprint != fingerprint(r):
+            lines.append("警告：内容在定稿后被改动（当前内容指纹与定稿时记录的不一致）")
         total = r.budget_total_row
         if total:
             lines.append(
@@ -85,6 +97,22 @@ def cmd_show(args: argparse.Namespace) -> int:
         lines.append(f"工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个；"
                      f"绩效指标 {len(r.indicators)} 个；出错说明 {len(r.explanations)} 条")
     print("\n".join(lines))
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.store.fields import FIELDS
+
+    specs = FIELDS["report"]
+    column = args.field if args.field in specs else next(
+        (c for c, spec in specs.items() if spec.label == args.field), None)
+    if column is None:
+        raise CliError(f"没有名为“{args.field}”的项；可填写：{'、'.join(s.label for s in specs.values())}", 2)
+    with open_report_file(args.file) as rf:
+        if rf.read_only:
+            raise CliError(f"文件“{Path(args.file).name}”只能以只读方式打开（{rf.notice.read_only_reason}），未作修改")
+        stored = rf.set_field("report", None, column, args.value)
+    print(f"已保存：{specs[column].label} = {stored}")
     return 0
 
 

@@ -1,0 +1,63 @@
+"""Routing and the fixes from a new-user trial: unknown words, no display, `set`, tamper
+warning in verify/show, export into a folder that does not exist yet."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nanzhou_desktop", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_unknown_word_is_not_opened_as_a_window():
+    r = cli("frobnicate")
+    assert r.returncode == 2 and "不是子命令" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_missing_report_file_for_the_window(tmp_path):
+    r = cli(str(tmp_path / "无.sqlite"))
+    assert r.returncode == 3 and "找不到报告文件" in r.stderr
+
+
+def test_no_display_is_said_in_chinese(example_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    for args in ([str(example_path)], ["district", str(example_path.parent / "d.sqlite")]):
+        r = cli(*args, env=env)
+        assert r.returncode == 3 and "没有图形显示" in r.stderr, (args, r.stderr)
+
+
+def test_set_signoff_fields_then_finalise_export_verify(tmp_path, example_path):
+    f = str(example_path)
+    for field, value in [("单位负责人", "张三"), ("财务负责人", "李四"), ("填报人", "王五"),
+                         ("联系电话（办公）", "020-84441234"), ("填报日期", "2023年3月10日"), ("成文日期", "2023年3月15日")]:
+        r = cli("set", f, field, value)
+        assert r.returncode == 0, r.stderr
+    assert "成文日期 = 2023-03-15" in r.stdout
+    bad = cli("set", f, "联系电话（手机）", "138abc")
+    assert bad.returncode == 3 and "电话号码只能包含数字" in bad.stderr
+    check = cli("check", f, "--json")
+    import json
+
+    for finding in json.loads(check.stdout)["findings"]:
+        if finding["severity"] == "警告":
+            assert cli("explain", f, finding["key"], "已核实。").returncode == 0
+    assert cli("finalize", f).returncode == 0
+    out = tmp_path / "上报" / "新文件夹"
+    r = cli("export", f, "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    [sent] = out.glob("*.sqlite")
+    assert cli("verify", str(sent)).returncode == 0
+    conn = sqlite3.connect(sent)
+    conn.execute("UPDATE budget_rows SET executed = '19000.00'")
+    conn.commit()
+    conn.close()
+    v = cli("verify", str(sent))
+    assert v.returncode == 1 and "内容在定稿后被改动" in v.stderr
+    assert "内容在定稿后被改动" in cli("show", str(sent)).stdout
