@@ -38,8 +38,24 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
+# Placeholders shown in usage lines, by argument name, so help reads in Chinese throughout.
+METAVARS = {
+    "file": "报告文件", "files": "文件", "db": "汇总库", "document": "文档", "json_file": "JSON文件",
+    "finding_key": "检查项编号", "text": "说明", "rest": "参数", "output": "输出", "reason": "原因",
+    "unit": "单位全称", "short": "单位简称", "district": "所属区", "code": "单位编码", "year": "年度",
+    "docx": "Word文件", "xlsx": "Excel文件", "csv": "CSV文件", "qr": "二维码内容", "max_mb": "兆字节",
+    "field": "项目", "value": "内容",
+}
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse with its own words in Chinese (usage line, section titles, -h, errors)."""
+
+    def add_argument(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        action = super().add_argument(*args, **kwargs)
+        if "metavar" not in kwargs and action.nargs != 0 and action.dest in METAVARS:
+            action.metavar = METAVARS[action.dest]
+        return action
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)

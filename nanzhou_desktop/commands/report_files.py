@@ -93,7 +93,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         lines.append("章节：")
         for s in r.sections:
             indent = "  " * (s.level - 1)
-            lines.append(f"  {indent}{s.number}{s.heading}（{len(s.body)} 字）")
+            # the window's count: characters without spaces and line breaks
+            chars = sum(1 for ch in s.body if not ch.isspace())
+            lines.append(f"  {indent}{s.number}{s.heading}（{chars} 字）")
         lines.append(f"工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个；"
                      f"绩效指标 {len(r.indicators)} 个；出错说明 {len(r.explanations)} 条")
     print("\n".join(lines))
@@ -132,8 +134,8 @@ def cmd_undump(args: argparse.Namespace) -> int:
         report = from_content(data)
     except FileNotFoundError:
         raise CliError(f"找不到文件“{args.json_file}”") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CliError(f"“{args.json_file}”不是有效的报告内容 JSON（{exc}）") from None
+    except (ValueError, KeyError, TypeError):
+        raise CliError(f"“{args.json_file}”不是有效的报告内容 JSON（应为 nanzhou-desktop dump 的输出）") from None
     path = create_report_file(args.file, report)
     print(f"已由 {args.json_file} 生成 {path}（内容指纹 {fingerprint(report)[:16]}…）")
     return 0

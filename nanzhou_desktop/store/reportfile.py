@@ -476,6 +476,22 @@ class _Transaction:
             raise _save_error(self.rf.path, exc) from exc
 
 
+_SQLITE_REASONS = (
+    ("malformed", "数据库映像损坏"), ("not a database", "不是数据库文件"), ("disk i/o", "磁盘读写错误"),
+    ("encrypted", "文件已加密"), ("no such table", "缺少数据表"), ("no such column", "缺少数据列"),
+    ("unable to open", "无法打开文件"), ("locked", "文件被占用"), ("readonly", "文件只读"),
+)
+
+
+def sqlite_reason(exc: BaseException) -> str:
+    """SQLite's English error as a short Chinese reason (the English kept for support staff)."""
+    text = str(exc)
+    for needle, reason in _SQLITE_REASONS:
+        if needle in text.lower():
+            return f"{reason}；SQLite：{text}"
+    return f"SQLite 错误：{text}"
+
+
 def _save_error(path: Path, exc: BaseException) -> SaveError:
     msg = str(exc).lower()
     if "full" in msg:
@@ -484,7 +500,7 @@ def _save_error(path: Path, exc: BaseException) -> SaveError:
         return SaveError(f"文件“{path.name}”是只读的，修改无法保存")
     if "locked" in msg or "busy" in msg:
         return SaveError(f"文件“{path.name}”正被其他程序使用，修改暂未保存，请稍后再试")
-    return SaveError(f"保存到“{path.name}”时出错：{exc}")
+    return SaveError(f"保存到“{path.name}”时出错：{sqlite_reason(exc)}")
 
 
 # ---------------------------------------------------------------------- opening
@@ -574,7 +590,7 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
         if isinstance(exc, ReportFileError):
             raise
         if isinstance(exc, sqlite3.DatabaseError):
-            raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{exc}），无法打开") from exc
+            raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{sqlite_reason(exc)}），无法打开") from exc
         if isinstance(exc, (ValueError, KeyError, TypeError, ArithmeticError, IndexError, UnicodeError)):
             raise ReportFileError(f"文件“{path.name}”中的内容无效（{type(exc).__name__}：{exc}），无法打开") from exc
         raise
