@@ -6,6 +6,7 @@ number, a date that does not exist) stays as typed with the reason under the fie
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -73,7 +74,12 @@ class SignOffForm(QWidget):
             editor.setPlaceholderText(PLACEHOLDERS.get(column, ""))
             editor.setAccessibleName(spec.label)
             editor.setMaximumWidth(620)
+            # Never squeezed when the inline message below it appears (it was, to a 8 px sliver).
+            editor.setMinimumHeight(editor.sizeHint().height())
             msg = message_label()
+            # One line under a one-line field: a wrapping label's height-for-width was not
+            # honoured by the form row, and the message was drawn over the field.
+            msg.setWordWrap(False)
             cell = QWidget()
             cl = QVBoxLayout(cell)
             cl.setContentsMargins(0, 0, 0, 0)
@@ -88,6 +94,17 @@ class SignOffForm(QWidget):
                          debounce=spec.kind != "date")
             self.editors[column] = editor
         return box
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        # Messages that appeared under fields while the tab was hidden left the form rows with
+        # stale heights (the message drawn over the field): recompute them once shown.
+        QTimer.singleShot(0, self._relayout)
+
+    def _relayout(self) -> None:
+        for layout in [w.layout() for w in self.findChildren(QWidget)] + [self.layout()]:
+            if layout is not None:
+                layout.invalidate()
 
     def update_state(self) -> None:
         r = self.session.report

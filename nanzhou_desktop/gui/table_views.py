@@ -232,6 +232,9 @@ class TableEditor(QWidget):
         self.buttons.addStretch(1)
         self.hint = QLabel("回车确认并移到下一行 · Ctrl+V 粘贴表格区域 · 灰底列自动计算")
         self.hint.setStyleSheet("color: #6b7280;")
+        # Let the hint wrap and shrink: unwrapped it forced the window past 1280 px.
+        self.hint.setWordWrap(True)
+        self.hint.setMinimumWidth(120)
         self.buttons.addWidget(self.hint)
 
         self.message = QLabel("")
