@@ -394,10 +394,13 @@ class _Renderer:
         # Signature row: blank lines to sign on when a name is not filled, never invented.
         s = r.signoff
         # An empty name leaves the cell empty: the box is where the person signs.
-        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p)
-        sig = [[c(f"单位负责人：{s.head}"), c(f"财务负责人：{s.finance_head}"), c(f"填报人：{s.preparer}"),
-                c(f"联系电话：{phone}"), c(f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}"),
-                c("单位（盖章）")]]
+        phone = " ".join(p for p in (s.phone_office, s.phone_mobile) if p)
+        # Label on one line, the value under it: side by side the narrow cells broke names
+        # and dates in two ("王/五", "2023/年3月10日").
+        sig = [[[c(label), c(value)] if value else [c(label)] for label, value in (
+            ("单位负责人：", s.head), ("财务负责人：", s.finance_head), ("填报人：", s.preparer),
+            ("联系电话：", phone), ("填报日期：", chinese_date(s.fill_date) or "　　年　　月　　日"),
+            ("单位（盖章）", ""))]]
         sig_w = width * 0.62
         sig_table = Table(sig, colWidths=[sig_w * f for f in (0.17, 0.17, 0.14, 0.17, 0.19, 0.16)],
                           rowHeights=[24 * mm], hAlign="LEFT",
@@ -566,7 +569,7 @@ class _SignOff(Flowable):
         s = r.report.signoff
         self.date = chinese_date(s.issue_date)
         contact = s.preparer or "＿＿＿＿＿＿"
-        phone = "　".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
+        phone = " ".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
         self.note = f"（联系人：{contact}，联系电话：{phone}）"
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
