@@ -218,7 +218,8 @@ class ScoreView(QWidget):
                 f"得分 = 执行率 × {points_text(s.budget_points)} 分（执行率超过 100% 按 100% 计）")
         self._describe_rescaling(s.indicators)
         self.indicator_sum_label.setText(
-            f"绩效指标合计：{points_text(s.indicator_score)} 分（满分 {points_text(s.indicator_points)} 分）")
+            f"绩效指标合计：{points_text(s.indicator_score)} 分（满分 {points_text(s.indicator_points)} 分；"
+            "各项得分显示到两位小数，合计按未舍入的值计算，逐项相加可能相差 0.01）")
         self.total_label.setText(points_text(s.total))
         self.grade_label.setText(s.grade)
         colour = GRADE_COLOURS.get(s.grade, "#111827")
