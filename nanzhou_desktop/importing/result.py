@@ -271,6 +271,9 @@ class ImportResult:
                 lines.append(f"    工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个")
         if self.table_indicators:
             lines.append(f"从附表读入绩效指标 {len(self.table_indicators)} 个（来自附表，待确认）")
+        elif not r.indicators:
+            lines.append("注意：没有读到绩效指标表（PDF 和文本中的表格无法可靠读取）；请在“自评表 → 绩效指标”中填写，"
+                         "或改用 Word 版本导入")
         if self.figures:
             lines.append("识别到的数字（来自正文，待确认）：")
             for f in self.figures:
