@@ -284,3 +284,27 @@ def test_opening_a_current_file_does_not_import_sqlite_utils(example_path):
             f"o({str(example_path)!r}).close();print('sqlite_utils' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_canonical_json_normalises_every_string_to_nfc():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    # keys are ASCII in the content format (to_content), values any text
+    @given(st.dictionaries(st.text(alphabet="abcdefgh_", max_size=5), st.lists(st.text(max_size=8), max_size=3), max_size=4))
+    def check(data):
+        import unicodedata
+
+        def norm(v):
+            if isinstance(v, str):
+                return unicodedata.normalize("NFC", v)
+            if isinstance(v, list):
+                return [norm(x) for x in v]
+            return {norm(k): norm(x) for k, x in v.items()}
+
+        expected = json.dumps(norm(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert canonical_json(data) == expected
+
+    check()
+    # decomposed é (e + U+0301) hashes like the composed one
+    assert canonical_json({"a": "e\u0301"}) == canonical_json({"a": "\u00e9"})
