@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import pytest
+
+from nanzhou_desktop.example import write_example
+from nanzhou_desktop.gui.app import AppSettings, make_app
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppSettings:
+    """App settings in a private home folder (recent files, first start)."""
+    monkeypatch.setenv("NANZHOU_HOME", str(tmp_path / "home"))
+    make_app()
+    return AppSettings()
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    return write_example(tmp_path / "南洲2022.sqlite")
 
 
 @pytest.fixture(autouse=True)

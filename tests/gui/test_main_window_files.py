@@ -11,32 +11,18 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from nanzhou_desktop.example import write_example
 from nanzhou_desktop.gui import dialogs, task_editor
-from nanzhou_desktop.gui.app import AppSettings, first_report_path, make_app
+from nanzhou_desktop.gui.app import AppSettings, first_report_path
 from nanzhou_desktop.gui.main_window import MainWindow
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.store.reportfile import open_report_file
 from tests.gui.main_window_support import on_disk, type_chinese
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppSettings:
-    monkeypatch.setenv("NANZHOU_HOME", str(tmp_path / "home"))
-    make_app()
-    return AppSettings()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    return write_example(tmp_path / "南洲2022.sqlite")
 
 
 def window(qtbot, settings: AppSettings, path: Path | None = None) -> MainWindow:

@@ -7,30 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from nanzhou_desktop.example import write_example
 from nanzhou_desktop.gui import dialogs
-from nanzhou_desktop.gui.app import AppSettings, make_app
+from nanzhou_desktop.gui.app import AppSettings
 from nanzhou_desktop.gui.main_window import MainWindow
 from nanzhou_desktop.gui.table_models import ErrorRole, PendingRole
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.rules.findings import Severity
 from tests.gui.main_window_support import edit_cell, on_disk, type_chinese
-
-
-@pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppSettings:
-    monkeypatch.setenv("NANZHOU_HOME", str(tmp_path / "home"))
-    make_app()
-    return AppSettings()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    return write_example(tmp_path / "南洲2022.sqlite")
 
 
 def executed_on_disk(path: Path) -> Decimal:
