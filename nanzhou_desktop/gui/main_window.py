@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -51,13 +50,6 @@ log = logging.getLogger(__name__)
 TABLE_TABLES = ("budget_rows", "projects", "indicators")  # report-file tables shown in the 自评表
 TABLE_PAGES = ("budget", "projects", "indicators", "score")  # screenshot names of its pages
 REPORT_FILTER = "报告文件 (*.sqlite);;所有文件 (*)"
-
-
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class LazyPage(QWidget):
@@ -167,40 +159,30 @@ class MainWindow(QMainWindow):
         f.menuView.addAction(f.findingsDock.toggleViewAction())
         f.findingsDock.toggleViewAction().setText("检查结果")
         f.menuRecent.aboutToShow.connect(self._fill_recent)
-        self._add_optional_actions()
+        self._add_file_actions()
 
-    def _add_optional_actions(self) -> None:
-        """Menu entries for parts written by other engineers, present once their modules are."""
+    def _add_file_actions(self) -> None:
+        """文件 menu entries for import, next year, printing and the district window."""
         f = self.form
         before = f.actionQuit
-        added = False
-        if _has_module("nanzhou_desktop.gui.import_dialog"):
-            a = QAction("导入报告文档（Word / PDF / 文本）…", self)
-            a.triggered.connect(self.import_document)
+        a = QAction("导入报告文档（Word / PDF / 文本）…", self)
+        a.triggered.connect(self.import_document)
+        f.menuFile.insertAction(before, a)
+        a = QAction("新建下一年度报告…", self)
+        a.triggered.connect(self.new_next_year)
+        f.menuFile.insertAction(before, a)
+        f.menuFile.insertSeparator(before)
+        for text, shortcut, slot in (("打印预览…", "Ctrl+Shift+P", self.print_preview),
+                                     ("打印…", "Ctrl+P", self.print_report),
+                                     ("导出 PDF…", "Ctrl+E", self.export_pdf)):
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(slot)
             f.menuFile.insertAction(before, a)
-            added = True
-        if _has_module("nanzhou_desktop.next_year"):
-            a = QAction("新建下一年度报告…", self)
-            a.triggered.connect(self.new_next_year)
-            f.menuFile.insertAction(before, a)
-            added = True
-        if _has_module("nanzhou_desktop.gui.print_preview"):
-            f.menuFile.insertSeparator(before)
-            for text, shortcut, slot in (("打印预览…", "Ctrl+Shift+P", self.print_preview),
-                                         ("打印…", "Ctrl+P", self.print_report),
-                                         ("导出 PDF…", "Ctrl+E", self.export_pdf)):
-                a = QAction(text, self)
-                a.setShortcut(QKeySequence(shortcut))
-                a.triggered.connect(slot)
-                f.menuFile.insertAction(before, a)
-            added = True
-        if _has_module("nanzhou_desktop.gui.district_window"):
-            a = QAction("区财政局汇总窗口…", self)
-            a.triggered.connect(self.open_district)
-            f.menuFile.insertAction(before, a)
-            added = True
-        if added:
-            f.menuFile.insertSeparator(before)
+        a = QAction("区财政局汇总窗口…", self)
+        a.triggered.connect(self.open_district)
+        f.menuFile.insertAction(before, a)
+        f.menuFile.insertSeparator(before)
 
     # ================================================================== files
     def open_file(self, path: str | Path) -> bool:
