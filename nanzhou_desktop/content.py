@@ -9,7 +9,6 @@ file → dump → file → dump is the identity.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from decimal import Decimal
@@ -210,4 +209,6 @@ def canonical_json(data: dict[str, Any]) -> str:
 
 def fingerprint(report: Report) -> str:
     """内容指纹: hex SHA-256 of the canonical content."""
+    import hashlib  # here, not at the top: loading OpenSSL costs the window's start ~2.5 ms
+
     return hashlib.sha256(canonical_json(to_content(report)).encode("utf-8")).hexdigest()

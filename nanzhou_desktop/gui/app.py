@@ -158,8 +158,9 @@ def install_translations(app: QApplication) -> list[QTranslator]:
     loaded: list[QTranslator] = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         for d in dirs:
-            tr = QTranslator(app)
+            tr = QTranslator()
             if tr.load(name, d):
+                tr.setParent(app)  # only the loaded ones stay, owned by the application
                 app.installTranslator(tr)
                 loaded.append(tr)
                 break

@@ -9,7 +9,6 @@ which update their state in place (no widget is rebuilt on a check).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -403,6 +402,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             # The dialog already asked before replacing an existing file.
+            import copy
+
             create_report_file(path, copy.deepcopy(report), overwrite=path.exists())
         except ReportFileError as exc:
             dialogs.show_error(self, "无法保存", str(exc))

@@ -13,7 +13,6 @@ import datetime as dt
 import getpass
 import shutil
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +47,19 @@ from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations, expec
 ROW_TABLES = ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators")
 AUDIT_SPAN = 200  # longer text values are audited as the changed span only
 
+
+
+def _uuid4_str() -> str:
+    # uuid is imported on use: it loads platform and _uuid, which opening a file never needs.
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _uuid4_hex() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
 
 def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -680,7 +692,7 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         raise ReportFileError(f"文件“{path.name}”已存在；请换一个文件名，或先删除原文件")
     if not path.parent.exists():
         raise ReportFileError(f"文件夹“{path.parent}”不存在")
-    tmp = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.tmp")
+    tmp = path.with_name(f".{path.name}.{_uuid4_hex()[:8]}.tmp")
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -717,7 +729,7 @@ def new_report(unit: Unit, year: int, template: Any | None = None) -> Report:
     from nanzhou_desktop.template import default_template
 
     tpl = template or default_template()
-    report = Report(uuid=str(uuidlib.uuid4()), year=year, unit=unit, template_id=tpl.id)
+    report = Report(uuid=_uuid4_str(), year=year, unit=unit, template_id=tpl.id)
     report.sections = tpl.make_sections()
     report.budget = [BudgetRow(BudgetKind.TOTAL, "年度资金总额"),
                      BudgetRow(BudgetKind.BASIC, "其中：基本支出"),
