@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QPalette, QTextCursor
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFocusEvent, QFont, QKeyEvent, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -61,13 +61,33 @@ def finding_state(f: Finding) -> str:
     return "info"
 
 
-def _is_undo_key(event: QKeyEvent) -> bool:
-    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+def _route_undo_key(editor: QWidget, event: QKeyEvent) -> bool:
+    """Ctrl+Z / Ctrl+Y typed in a field run the window's 撤销 / 重做 (one history across all
+    fields; the editors' own undo is off).  True when the key was one of them.
+
+    Qt gives these keys to the focused editor, which claims them in its ShortcutOverride, so
+    they arrive here as key presses.  Catching them here rather than overriding ``event()``
+    keeps every other event of the editors in C++: a Python ``event()`` was called about a
+    hundred times while the first tab was built and shown, for nothing.
+    """
+    if event.matches(QKeySequence.StandardKey.Undo):
+        name = "actionUndo"
+    elif event.matches(QKeySequence.StandardKey.Redo):
+        name = "actionRedo"
+    else:
+        return False
+    action = editor.window().findChild(QAction, name)
+    if action is not None and action.isEnabled():
+        action.trigger()
+    event.accept()
+    return True
 
 
 class PlainEditor(QPlainTextEdit):
     """Paragraph editor: Tab moves to the next field; Ctrl+Z/Ctrl+Y go to the window's undo
     stack (one history across all fields) rather than the editor's own."""
+
+    focus_left = Signal()  # the field lost the keyboard focus: commit what was typed
 
     def __init__(self, parent: QWidget | None = None, *, min_lines: int = 3, max_lines: int = 18,
                  refit: bool = True, chars_per_line: int = 42) -> None:
@@ -97,11 +117,13 @@ class PlainEditor(QPlainTextEdit):
         # or adds, which moves the wrap by a character or two.
         self._set_lines(lines + 1 if lines >= self._min_lines else lines)
 
-    def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
-            e.ignore()  # let the window's 撤销/重做 shortcut fire
-            return True
-        return super().event(e)
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if not _route_undo_key(self, e):
+            super().keyPressEvent(e)
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:
+        super().focusOutEvent(e)
+        self.focus_left.emit()
 
     def fit_to_text(self, text: str) -> None:
         """A height that shows about the whole text when it is loaded (within bounds).
@@ -127,11 +149,15 @@ class PlainEditor(QPlainTextEdit):
 
 
 class LineEditor(QLineEdit):
-    def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and _is_undo_key(e):
-            e.ignore()
-            return True
-        return super().event(e)
+    focus_left = Signal()  # the field lost the keyboard focus: commit what was typed
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if not _route_undo_key(self, e):
+            super().keyPressEvent(e)
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:
+        super().focusOutEvent(e)
+        self.focus_left.emit()
 
 
 def set_text_colour(widget: QWidget, colour: str) -> None:
@@ -162,7 +188,7 @@ class FieldBinding(QObject):
 
     committed = Signal()
 
-    def __init__(self, session: ReportSession, registry: FieldRegistry, widget: PlainEditor | QLineEdit,
+    def __init__(self, session: ReportSession, registry: FieldRegistry, widget: PlainEditor | LineEditor,
                  table: str, row: int | None, column: str, *, message: QLabel | None = None,
                  debounce: bool = True) -> None:
         super().__init__(widget)
@@ -185,7 +211,9 @@ class FieldBinding(QObject):
         else:
             widget.textEdited.connect(self._typed)
             widget.editingFinished.connect(lambda: self.commit(reformat=True))
-        widget.installEventFilter(self)
+        # A signal from the editor's focusOutEvent, not an event filter: a filter would call
+        # Python for every event the editor gets (paint, layout, hover …).
+        widget.focus_left.connect(self.commit)
         widget.setToolTip(self.spec.label)
         session.add_flusher(self.commit)
         registry.add(self)
@@ -234,11 +262,6 @@ class FieldBinding(QObject):
         self._dirty = True
         if self._debounce:
             self._timer.start()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
-            self.commit()
-        return False
 
     def commit(self, reformat: bool = False) -> bool:
         """Write what is typed now.  False (and the reason beside the field) when refused."""
