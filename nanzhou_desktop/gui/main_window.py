@@ -19,16 +19,12 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from nanzhou_desktop.gui import dialogs
 from nanzhou_desktop.gui.app import APP_TITLE, AppSettings
 from nanzhou_desktop.gui.findings_panel import FindingsPanel, state_icon
 from nanzhou_desktop.gui.forms.ui_main_window import Ui_MainWindow
@@ -42,6 +38,8 @@ from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
 from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
+
     from nanzhou_desktop.gui.table_views import SelfEvaluationTab
 
 log = logging.getLogger(__name__)
@@ -192,10 +190,14 @@ class MainWindow(QMainWindow):
         try:
             rf = open_report_file(path)
         except ReportFileError as exc:
+            from nanzhou_desktop.gui import dialogs  # imported here, off the start-up path
+
             dialogs.show_error(self, "无法打开", str(exc))
             self.settings.remove_recent(path)
             return False
         except OSError as exc:
+            from nanzhou_desktop.gui import dialogs
+
             dialogs.show_error(self, "无法打开", f"无法打开文件“{path.name}”：{exc.strerror or exc}")
             return False
         self._close_session()
@@ -366,12 +368,15 @@ class MainWindow(QMainWindow):
         return str(Path.home())
 
     def open_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "打开报告文件", self._documents_dir(), REPORT_FILTER)
         if path:
             self.open_file(path)
 
     def open_example(self) -> None:
         from nanzhou_desktop.example import write_example
+        from nanzhou_desktop.gui import dialogs
 
         self.flush()
         try:
@@ -383,6 +388,10 @@ class MainWindow(QMainWindow):
             self.show_status(f"已打开示例报告的新副本“{path.name}”（保存在 {path.parent}）", 10000)
 
     def new_report(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from nanzhou_desktop.gui import dialogs
+
         choice = dialogs.ask_new_report(self)
         if choice is None:
             return
@@ -394,6 +403,8 @@ class MainWindow(QMainWindow):
         self.create_and_open(path, new_report(choice.unit, choice.year))
 
     def create_and_open(self, path: str | Path, report: Report) -> bool:
+        from nanzhou_desktop.gui import dialogs
+
         path = Path(path)
         if path.suffix.lower() != ".sqlite":
             path = path.with_name(path.name + ".sqlite")
@@ -411,6 +422,8 @@ class MainWindow(QMainWindow):
         return self.open_file(path)
 
     def save_as(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         if self.session is None:
             return
         self.flush()
@@ -466,6 +479,8 @@ class MainWindow(QMainWindow):
 
     def import_document(self) -> None:
         """导入报告文档: preview the Word/PDF/text report, save it as a report file, open it."""
+        from PySide6.QtWidgets import QFileDialog
+
         from nanzhou_desktop.gui import import_dialog
 
         path, _ = QFileDialog.getOpenFileName(self, "导入报告文档", self._documents_dir(),
@@ -478,6 +493,8 @@ class MainWindow(QMainWindow):
             self.show_status(f"已导入“{Path(path).name}”，请逐页核对导入的内容和右侧的检查结果。", 15000)
 
     def new_next_year(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         if self.session is None:
             return
         from nanzhou_desktop.next_year import next_year
@@ -518,6 +535,9 @@ class MainWindow(QMainWindow):
 
     def open_district(self) -> None:
         """区财政局: open (or create) a district database in its own window."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from nanzhou_desktop.gui import dialogs
         from nanzhou_desktop.gui import district_window as dw
 
         path, _ = QFileDialog.getSaveFileName(
@@ -729,6 +749,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== 出错说明, 定稿
     def explain_finding(self, finding: Finding | None) -> None:
+        from nanzhou_desktop.gui import dialogs
+
         if self.session is None or finding is None:
             return
         if finding.severity != Severity.WARNING:
@@ -746,6 +768,8 @@ class MainWindow(QMainWindow):
         self.show_status("出错说明已保存。", 5000)
 
     def unexplain_finding(self, finding: Finding | None) -> None:
+        from nanzhou_desktop.gui import dialogs
+
         if self.session is None or finding is None:
             return
         try:
@@ -754,6 +778,8 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "无法撤回", str(exc))
 
     def finalise(self) -> None:
+        from nanzhou_desktop.gui import dialogs
+
         if self.session is None:
             return
         self.flush()
@@ -780,6 +806,8 @@ class MainWindow(QMainWindow):
         self.show_status(f"已定稿（第 {self.session.report.revision} 版），内容指纹已记录。", 10000)
 
     def unlock(self) -> None:
+        from nanzhou_desktop.gui import dialogs
+
         if self.session is None or not self.session.report.locked:
             return
         r = self.session.report
@@ -794,6 +822,8 @@ class MainWindow(QMainWindow):
         self.show_status(f"已解除定稿，现为第 {self.session.report.revision} 版草稿，可以修改。", 10000)
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from nanzhou_desktop import __version__
 
         QMessageBox.about(self, "关于", f"{APP_TITLE}\n版本 {__version__}\n\n街道办事处部门整体支出绩效自评报告：填写、检查、打印与报送。"
@@ -853,6 +883,8 @@ class MainWindow(QMainWindow):
 
 def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:
     """Refused entries cannot be saved; ask before closing over them."""
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(
         parent, "有未被接受的输入",
         f"以下 {len(labels)} 处输入未被接受，关闭后将丢失：{'、'.join(labels[:6])}。\n其余内容均已保存。仍要关闭吗？",
