@@ -6,6 +6,10 @@ the window's thread writes the accepted ones to the district database one by one
 window never freezes, a cancel stops before the next file, and a bad file never stops the
 others.  The table, the chart and the exports all read :meth:`DistrictDb.units`; the window
 holds no rule and writes no SQL.
+
+The window (widgets, menu, actions; the chart is a promoted :class:`RateChart`) comes from
+``ui/district_window.ui``, the report viewer's frame from ``ui/district_report.ui``; each
+is held as ``self.form``.
 """
 
 from __future__ import annotations
@@ -27,28 +31,18 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QTabWidget,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -247,15 +241,14 @@ class ReportDialog(QDialog):
                  reviews: list[dict[str, Any]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report = report
+        from nanzhou_desktop.gui.forms.ui_district_report import Ui_ReportDialog  # loaded when first needed
+
+        self.form = Ui_ReportDialog()  # ui/district_report.ui: header, tabs, buttons
+        self.form.setupUi(self)
+        self.tabs = self.form.tabs
         self.setWindowTitle(f"{report.unit.full_name} {report.year} 年度（修订号 {report.revision}，只读）")
-        self.resize(900, 700)
-        layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{_esc(report.display_title)}</b><br>状态：{row.status}　审核：{row.review}"
-                      f"　内容指纹：{_esc(COLUMNS[-2].text(row))}　文件：{_esc(row.file_name)}")
-        head.setWordWrap(True)
-        layout.addWidget(head)
-        self.tabs = QTabWidget()
-        layout.addWidget(self.tabs)
+        self.form.head.setText(f"<b>{_esc(report.display_title)}</b><br>状态：{row.status}　审核：{row.review}"
+                               f"　内容指纹：{_esc(COLUMNS[-2].text(row))}　文件：{_esc(row.file_name)}")
         for top in report.top_sections():
             parts = [f"<h3>{_esc(top.number + top.heading)}</h3>", _para(top.body)]
             for child in report.children(top.key):
@@ -273,11 +266,16 @@ class ReportDialog(QDialog):
         rev = "".join(f"<li>修订号 {v['revision']}：{v['decision']}（{v['at']}，{_esc(v['who'])}）"
                       f"{_esc(v['note'])}</li>" for v in reviews) or "<li>尚未审核</li>"
         self._tab("历史与审核", f"<h4>历次装入</h4><ul>{hist}</ul><h4>审核记录</h4><ul>{rev}</ul>")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = self.form.buttons
+        # A button of our own next to 关闭: Designer only places standard buttons in a button box.
         self.pdf_button = buttons.addButton("打开 PDF", QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.clicked.connect(self.open_pdf)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        # The pages were added after the form put its buttons in the focus chain: put 关闭 and
+        # 打开 PDF back after them, so Tab order and the default button (关闭, for Enter) stay.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        QWidget.setTabOrder(self.tabs.widget(self.tabs.count() - 1), close)
+        QWidget.setTabOrder(close, self.pdf_button)
 
     def _tab(self, title: str, html: str) -> None:
         view = QTextBrowser()
@@ -365,97 +363,45 @@ class DistrictWindow(QMainWindow):
         self.max_bytes = max_bytes
         self.worker: LoadWorker | None = None
         self._batch: list[LoadResult] = []
+        # The circular import (the form places RateChart from this module) is why this is loaded here.
+        from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
+
+        # Widgets, menu and actions come from ui/district_window.ui; the names below are the window's API.
+        self.form = f = Ui_DistrictWindow()
+        f.setupUi(self)
+        self.table, self.chart, self.results, self.summary_label = f.table, f.chart, f.results, f.summary_label
+        self.progress, self.cancel_button = f.progress, f.cancel_button
+        self.open_button, self.approve_button, self.return_button = f.open_button, f.approve_button, f.return_button
         self.setWindowTitle(f"区级汇总 — {db.path.name}")
-        self.resize(1280, 820)
-        self.setAcceptDrops(True)
 
         self.model = UnitTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default would be descending
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.chart = RateChart()
-        self.results = QListWidget()
-        self.results.setWordWrap(True)
-        self.results.setToolTip("每个文件的装入结果")
+        f.lower.setSizes([520, 760])  # splitter sizes are not a Designer property
+        f.split.setSizes([480, 300])
 
-        self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m")
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("取消")
+        self.progress.setVisible(False)  # shown while a batch loads
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_loading)
-        self.summary_label = QLabel()
-
-        top = QHBoxLayout()
-        for text, slot in (("添加文件…", self.add_files_dialog), ("添加文件夹…", self.add_folder_dialog)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            top.addWidget(b)
-        self.approve_button = QPushButton("已审核")
-        self.approve_button.clicked.connect(lambda: self.review_dialog(Review.APPROVED))
-        self.return_button = QPushButton("退回修改…")
-        self.return_button.clicked.connect(lambda: self.review_dialog(Review.RETURNED))
-        self.open_button = QPushButton("查看报告")
+        f.add_files_button.clicked.connect(self.add_files_dialog)
+        f.add_folder_button.clicked.connect(self.add_folder_dialog)
         self.open_button.clicked.connect(self.open_selected)
-        for b in (self.open_button, self.approve_button, self.return_button):
-            top.addWidget(b)
-        top.addStretch(1)
-        for text, slot in (("导出 Excel…", self.export_xlsx_dialog), ("导出 CSV…", self.export_csv_dialog)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            top.addWidget(b)
-        prog = QHBoxLayout()
-        prog.addWidget(self.summary_label, 1)
-        prog.addWidget(self.progress, 2)
-        prog.addWidget(self.cancel_button)
-
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("装入结果（可把报告文件或文件夹拖到窗口中）"))
-        lv.addWidget(self.results)
-        lower.addWidget(left)
-        lower.addWidget(self.chart)
-        lower.setSizes([520, 760])
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(lower)
-        split.setSizes([480, 300])
-
-        central = QWidget()
-        v = QVBoxLayout(central)
-        v.addLayout(top)
-        v.addLayout(prog)
-        v.addWidget(split, 1)
-        self.setCentralWidget(central)
-        self._menus()
+        self.approve_button.clicked.connect(lambda: self.review_dialog(Review.APPROVED))
+        self.return_button.clicked.connect(lambda: self.review_dialog(Review.RETURNED))
+        f.export_xlsx_button.clicked.connect(self.export_xlsx_dialog)
+        f.export_csv_button.clicked.connect(self.export_csv_dialog)
+        f.action_add_files.triggered.connect(self.add_files_dialog)
+        f.action_add_folder.triggered.connect(self.add_folder_dialog)
+        f.action_export_xlsx.triggered.connect(self.export_xlsx_dialog)
+        f.action_export_csv.triggered.connect(self.export_csv_dialog)
+        f.action_close.triggered.connect(self.close)
         self.refresh()
-
-    # -- menus -------------------------------------------------------------------
-    def _menus(self) -> None:
-        m = self.menuBar().addMenu("文件")
-        for text, slot, key in (("添加报告文件…", self.add_files_dialog, "Ctrl+O"),
-                                ("添加文件夹…", self.add_folder_dialog, ""),
-                                ("导出汇总表（Excel）…", self.export_xlsx_dialog, ""),
-                                ("导出汇总表（CSV）…", self.export_csv_dialog, ""),
-                                ("关闭", self.close, "Ctrl+W")):
-            a = QAction(text, self)
-            if key:
-                a.setShortcut(key)
-            a.triggered.connect(slot)
-            m.addAction(a)
 
     # -- data → views ------------------------------------------------------------
     def refresh(self) -> None:

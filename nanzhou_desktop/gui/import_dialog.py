@@ -7,6 +7,9 @@ out.  Nothing is written here: the caller writes the accepted
 :class:`~nanzhou_desktop.importing.ImportResult` with
 :func:`~nanzhou_desktop.importing.write_import` (or uses :func:`import_to_file`, which asks
 where to save and writes it).
+
+The widgets and their layout come from ``ui/import_dialog.ui`` (compiled by
+``tools/compile_ui.py``, held as ``self.form``); this module keeps the model and behaviour.
 """
 
 from __future__ import annotations
@@ -17,27 +20,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
+    QLayout,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QTableView,
-    QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -141,80 +130,36 @@ class ImportDialog(QDialog):
 
     def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from nanzhou_desktop.gui.forms.ui_import_dialog import Ui_ImportDialog  # loaded when first needed
+
         self.import_result = result
+        # The widgets come from ui/import_dialog.ui; the names below are the dialog's API.
+        self.form = f = Ui_ImportDialog()
+        f.setupUi(self)
+        self.unit_edit, self.year_spin, self.notes_label = f.unit_edit, f.year_spin, f.notes_label
+        self.table, self.target_combo, self.move_button, self.move_hint = (f.table, f.target_combo, f.move_button,
+                                                                           f.move_hint)
+        self.preview, self.tabs, self.buttons = f.preview, f.tabs, f.buttons
+        self.figures_table, self.not_placed_list, self.dropped_list = f.figures_table, f.not_placed_list, f.dropped_list
+
+        # uic sets the labels' texts after the splitter has asked its panes for their size hints,
+        # and a nested layout (the move row) keeps the hint it cached with empty labels; drop the
+        # cached hints so the splitter's first division uses the real ones (3 px off otherwise).
+        for layout in self.findChildren(QLayout):
+            layout.invalidate()
         self.setWindowTitle(f"导入报告文档：{result.source_name}")
-        self.resize(1100, 720)
-        layout = QVBoxLayout(self)
-
-        head = QFormLayout()
-        self.unit_edit = QLineEdit(result.unit.full_name)
-        self.unit_edit.setPlaceholderText("文档标题中没有识别到单位全称，请填写")
-        self.year_spin = QSpinBox()
-        self.year_spin.setRange(2000, 2100)
-        self.year_spin.setSpecialValueText("未识别")
-        self.year_spin.setMinimum(1999)
-        self.year_spin.setValue(result.year or 1999)
-        head.addRow("单位全称：", self.unit_edit)
-        head.addRow("年度：", self.year_spin)
-        layout.addLayout(head)
-        self.notes_label = QLabel("\n".join(f"提示：{n}" for n in result.notes))
+        self.unit_edit.setText(result.unit.full_name)
+        self.year_spin.setValue(result.year or 1999)  # 1999 is the minimum, shown as 未识别
+        self.notes_label.setText("\n".join(f"提示：{n}" for n in result.notes))
         self.notes_label.setVisible(bool(result.notes))
-        layout.addWidget(self.notes_label)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("文档中的每一段及其去处（红色为未放置）："))
         self.model = MappingModel(result, self)
-        self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().setVisible(False)
+        # Section resize modes need the columns, which exist once the model is set.
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
-        lv.addWidget(self.table)
-        move_row = QHBoxLayout()
-        move_row.addWidget(QLabel("把所选段落移到："))
-        self.target_combo = QComboBox()
-        move_row.addWidget(self.target_combo, 1)
-        self.move_button = QPushButton("移动")
-        move_row.addWidget(self.move_button)
-        lv.addLayout(move_row)
-        self.move_hint = QLabel("")
-        lv.addWidget(self.move_hint)
-        splitter.addWidget(left)
-
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(QLabel("所选段落放入后的章节全文："))
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        rv.addWidget(self.preview)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout.addWidget(splitter, 3)
-
-        self.tabs = QTabWidget()
-        self.figures_table = QTableWidget(0, 4)
-        self.figures_table.setHorizontalHeaderLabels(["数字", "数值", "处理", "核对"])
         self.figures_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.figures_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.figures_table.verticalHeader().setVisible(False)
-        self.not_placed_list = QListWidget()
-        self.dropped_list = QListWidget()
-        self.tabs.addTab(self.figures_table, "识别的数字")
-        self.tabs.addTab(self.not_placed_list, "未放置")
-        self.tabs.addTab(self.dropped_list, "已去掉的页码、页眉页脚")
-        layout.addWidget(self.tabs, 2)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        # Standard buttons' texts cannot be set in Designer; a missing .qm must not leave English.
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        layout.addWidget(self.buttons)
 
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)

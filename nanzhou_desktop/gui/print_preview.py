@@ -17,6 +17,9 @@ Embedding in the main window::
 ``export_pdf`` returns the written path (or None when cancelled / refused, after telling
 the user why); ``print_report`` returns the number of pages sent (0 when cancelled).  Pass
 ``result=`` (the window's latest ``CheckResult``) to skip re-checking before the render.
+
+The dialog's widgets come from ``ui/print_preview.ui`` (the QPdfView is a promoted widget
+there), held as ``self.form``.
 """
 
 from __future__ import annotations
@@ -37,13 +40,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QProgressBar,
     QProgressDialog,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -349,52 +347,31 @@ class PrintPreviewDialog(QDialog):
         super().__init__(parent)
         self.rf = report_file
         self.info: Any = None
-        self.setWindowTitle(f"打印预览 — {report_file.report.display_title}")
-        self.resize(980, 900)
         self._tmpdir = Path(tempfile.mkdtemp(prefix="nanzhou-preview-"))
         self.pdf_path = self._tmpdir / pdf_file_name(report_file.report)
         self._opened_externally = False
 
-        self.status = QLabel("正在生成 PDF……")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%p%")
-        top = QHBoxLayout()
-        top.addWidget(self.status, 1)
-        top.addWidget(self.progress)
+        from nanzhou_desktop.gui.forms.ui_print_preview import Ui_PrintPreviewDialog  # loaded when first needed
+
+        # The widgets come from ui/print_preview.ui; the names below are the dialog's API.
+        self.form = f = Ui_PrintPreviewDialog()
+        f.setupUi(self)
+        self.status, self.progress, self.view, self.fonts_label, self.page_label = (
+            f.status, f.progress, f.view, f.fonts_label, f.page_label)
+        self.print_button, self.export_button, self.open_button, self.close_button = (
+            f.print_button, f.export_button, f.open_button, f.close_button)
+        self.setWindowTitle(f"打印预览 — {report_file.report.display_title}")
 
         self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
 
-        self.fonts_label = QLabel("")
-        self.fonts_label.setWordWrap(True)
-        self.fonts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.print_button = QPushButton("打印…")
-        self.export_button = QPushButton("导出 PDF…")
-        self.open_button = QPushButton("用系统程序打开")
-        self.close_button = QPushButton("关闭")
         self.print_button.clicked.connect(self.print_pdf)
         self.export_button.clicked.connect(self.export_dialog)
         self.open_button.clicked.connect(self.open_external)
         self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        self.page_label = QLabel("")
-        buttons.addWidget(self.page_label)
-        buttons.addStretch(1)
-        for b in (self.print_button, self.export_button, self.open_button, self.close_button):
-            buttons.addWidget(b)
         self._set_actions_enabled(False)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.fonts_label)
-        layout.addLayout(buttons)
 
         self.view.pageNavigator().currentPageChanged.connect(self._show_page_number)
         self.job = PdfRenderJob(report_file, self.pdf_path, result=result, parent=self)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialogButtonBox
 
 from nanzhou_desktop.district.db import Outcome, Review, open_district_db
 from nanzhou_desktop.district.summary import COLUMNS
@@ -100,6 +101,24 @@ def test_open_one_unit_read_only(qtbot, window: DistrictWindow, street_files: li
     assert all(dlg.tabs.widget(i).isReadOnly() for i in range(dlg.tabs.count()))
     pdf = dlg.make_pdf()
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_report_viewer_closes_on_enter_and_tabs_to_its_buttons_last(qtbot, window: DistrictWindow,
+                                                                     street_files: list[Path]) -> None:
+    """The tabs are filled after the Designer form is set up; Enter must still mean 关闭 (not
+    make a PDF), and Tab must still reach the pages before 关闭 and 打开 PDF."""
+    _load(qtbot, window, street_files[:1])
+    dlg = window.report_dialog(window.model.rows[0])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    close = dlg.form.buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close.text() == "关闭" and close.isDefault() and not dlg.pdf_button.isDefault()
+    chain, w = [], dlg.tabs.nextInFocusChain()
+    while w is not dlg:
+        chain.append(w)
+        w = w.nextInFocusChain()
+    pages = [dlg.tabs.widget(i) for i in range(dlg.tabs.count())]
+    assert max(chain.index(p) for p in pages) < chain.index(close) < chain.index(dlg.pdf_button)
 
 
 def test_drop_folder_and_cancel_keeps_what_was_loaded(qtbot, window: DistrictWindow,

@@ -1,0 +1,201 @@
+# ruff: noqa
+# -*- coding: utf-8 -*-
+
+################################################################################
+## Form generated from reading UI file 'district_window.ui'
+##
+## Created by: Qt User Interface Compiler version 6.12.0
+##
+## WARNING! All changes made in this file will be lost when recompiling UI file!
+################################################################################
+
+from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
+    QMetaObject, QObject, QPoint, QRect,
+    QSize, QTime, QUrl, Qt)
+from PySide6.QtGui import (QAction, QBrush, QColor, QConicalGradient,
+    QCursor, QFont, QFontDatabase, QGradient,
+    QIcon, QImage, QKeySequence, QLinearGradient,
+    QPainter, QPalette, QPixmap, QRadialGradient,
+    QTransform)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
+    QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QMenu, QMenuBar, QProgressBar, QPushButton,
+    QSizePolicy, QSpacerItem, QSplitter, QTableView,
+    QVBoxLayout, QWidget)
+
+from nanzhou_desktop.gui.district_window import RateChart
+
+class Ui_DistrictWindow(object):
+    def setupUi(self, DistrictWindow):
+        if not DistrictWindow.objectName():
+            DistrictWindow.setObjectName(u"DistrictWindow")
+        DistrictWindow.resize(1280, 820)
+        DistrictWindow.setAcceptDrops(True)
+        self.action_add_files = QAction(DistrictWindow)
+        self.action_add_files.setObjectName(u"action_add_files")
+#if QT_CONFIG(shortcut)
+        self.action_add_files.setShortcut(u"Ctrl+O")
+#endif // QT_CONFIG(shortcut)
+        self.action_add_folder = QAction(DistrictWindow)
+        self.action_add_folder.setObjectName(u"action_add_folder")
+        self.action_export_xlsx = QAction(DistrictWindow)
+        self.action_export_xlsx.setObjectName(u"action_export_xlsx")
+        self.action_export_csv = QAction(DistrictWindow)
+        self.action_export_csv.setObjectName(u"action_export_csv")
+        self.action_close = QAction(DistrictWindow)
+        self.action_close.setObjectName(u"action_close")
+#if QT_CONFIG(shortcut)
+        self.action_close.setShortcut(u"Ctrl+W")
+#endif // QT_CONFIG(shortcut)
+        self.central = QWidget(DistrictWindow)
+        self.central.setObjectName(u"central")
+        self.central_layout = QVBoxLayout(self.central)
+        self.central_layout.setObjectName(u"central_layout")
+        self.top = QHBoxLayout()
+        self.top.setObjectName(u"top")
+        self.add_files_button = QPushButton(self.central)
+        self.add_files_button.setObjectName(u"add_files_button")
+
+        self.top.addWidget(self.add_files_button)
+
+        self.add_folder_button = QPushButton(self.central)
+        self.add_folder_button.setObjectName(u"add_folder_button")
+
+        self.top.addWidget(self.add_folder_button)
+
+        self.open_button = QPushButton(self.central)
+        self.open_button.setObjectName(u"open_button")
+
+        self.top.addWidget(self.open_button)
+
+        self.approve_button = QPushButton(self.central)
+        self.approve_button.setObjectName(u"approve_button")
+
+        self.top.addWidget(self.approve_button)
+
+        self.return_button = QPushButton(self.central)
+        self.return_button.setObjectName(u"return_button")
+
+        self.top.addWidget(self.return_button)
+
+        self.top_spacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.top.addItem(self.top_spacer)
+
+        self.export_xlsx_button = QPushButton(self.central)
+        self.export_xlsx_button.setObjectName(u"export_xlsx_button")
+
+        self.top.addWidget(self.export_xlsx_button)
+
+        self.export_csv_button = QPushButton(self.central)
+        self.export_csv_button.setObjectName(u"export_csv_button")
+
+        self.top.addWidget(self.export_csv_button)
+
+        self.top.setStretch(5, 1)
+
+        self.central_layout.addLayout(self.top)
+
+        self.prog = QHBoxLayout()
+        self.prog.setObjectName(u"prog")
+        self.summary_label = QLabel(self.central)
+        self.summary_label.setObjectName(u"summary_label")
+
+        self.prog.addWidget(self.summary_label)
+
+        self.progress = QProgressBar(self.central)
+        self.progress.setObjectName(u"progress")
+        self.progress.setFormat(u"%v / %m")
+
+        self.prog.addWidget(self.progress)
+
+        self.cancel_button = QPushButton(self.central)
+        self.cancel_button.setObjectName(u"cancel_button")
+
+        self.prog.addWidget(self.cancel_button)
+
+        self.prog.setStretch(0, 1)
+        self.prog.setStretch(1, 2)
+
+        self.central_layout.addLayout(self.prog)
+
+        self.split = QSplitter(self.central)
+        self.split.setObjectName(u"split")
+        self.split.setOrientation(Qt.Vertical)
+        self.table = QTableView(self.split)
+        self.table.setObjectName(u"table")
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSortingEnabled(True)
+        self.split.addWidget(self.table)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.lower = QSplitter(self.split)
+        self.lower.setObjectName(u"lower")
+        self.lower.setOrientation(Qt.Horizontal)
+        self.left = QWidget(self.lower)
+        self.left.setObjectName(u"left")
+        self.left_layout = QVBoxLayout(self.left)
+        self.left_layout.setObjectName(u"left_layout")
+        self.left_layout.setContentsMargins(0, 0, 0, 0)
+        self.results_label = QLabel(self.left)
+        self.results_label.setObjectName(u"results_label")
+
+        self.left_layout.addWidget(self.results_label)
+
+        self.results = QListWidget(self.left)
+        self.results.setObjectName(u"results")
+        self.results.setWordWrap(True)
+
+        self.left_layout.addWidget(self.results)
+
+        self.lower.addWidget(self.left)
+        self.chart = RateChart(self.lower)
+        self.chart.setObjectName(u"chart")
+        self.lower.addWidget(self.chart)
+        self.split.addWidget(self.lower)
+
+        self.central_layout.addWidget(self.split)
+
+        self.central_layout.setStretch(2, 1)
+        DistrictWindow.setCentralWidget(self.central)
+        self.menubar = QMenuBar(DistrictWindow)
+        self.menubar.setObjectName(u"menubar")
+        self.menu_file = QMenu(self.menubar)
+        self.menu_file.setObjectName(u"menu_file")
+        DistrictWindow.setMenuBar(self.menubar)
+
+        self.menubar.addAction(self.menu_file.menuAction())
+        self.menu_file.addAction(self.action_add_files)
+        self.menu_file.addAction(self.action_add_folder)
+        self.menu_file.addAction(self.action_export_xlsx)
+        self.menu_file.addAction(self.action_export_csv)
+        self.menu_file.addAction(self.action_close)
+
+        self.retranslateUi(DistrictWindow)
+
+        QMetaObject.connectSlotsByName(DistrictWindow)
+    # setupUi
+
+    def retranslateUi(self, DistrictWindow):
+        DistrictWindow.setWindowTitle(QCoreApplication.translate("DistrictWindow", u"\u533a\u7ea7\u6c47\u603b", None))
+        self.action_add_files.setText(QCoreApplication.translate("DistrictWindow", u"\u6dfb\u52a0\u62a5\u544a\u6587\u4ef6\u2026", None))
+        self.action_add_folder.setText(QCoreApplication.translate("DistrictWindow", u"\u6dfb\u52a0\u6587\u4ef6\u5939\u2026", None))
+        self.action_export_xlsx.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa\u6c47\u603b\u8868\uff08Excel\uff09\u2026", None))
+        self.action_export_csv.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa\u6c47\u603b\u8868\uff08CSV\uff09\u2026", None))
+        self.action_close.setText(QCoreApplication.translate("DistrictWindow", u"\u5173\u95ed", None))
+        self.add_files_button.setText(QCoreApplication.translate("DistrictWindow", u"\u6dfb\u52a0\u6587\u4ef6\u2026", None))
+        self.add_folder_button.setText(QCoreApplication.translate("DistrictWindow", u"\u6dfb\u52a0\u6587\u4ef6\u5939\u2026", None))
+        self.open_button.setText(QCoreApplication.translate("DistrictWindow", u"\u67e5\u770b\u62a5\u544a", None))
+        self.approve_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5df2\u5ba1\u6838", None))
+        self.return_button.setText(QCoreApplication.translate("DistrictWindow", u"\u9000\u56de\u4fee\u6539\u2026", None))
+        self.export_xlsx_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa Excel\u2026", None))
+        self.export_csv_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa CSV\u2026", None))
+        self.cancel_button.setText(QCoreApplication.translate("DistrictWindow", u"\u53d6\u6d88", None))
+        self.results_label.setText(QCoreApplication.translate("DistrictWindow", u"\u88c5\u5165\u7ed3\u679c\uff08\u53ef\u628a\u62a5\u544a\u6587\u4ef6\u6216\u6587\u4ef6\u5939\u62d6\u5230\u7a97\u53e3\u4e2d\uff09", None))
+#if QT_CONFIG(tooltip)
+        self.results.setToolTip(QCoreApplication.translate("DistrictWindow", u"\u6bcf\u4e2a\u6587\u4ef6\u7684\u88c5\u5165\u7ed3\u679c", None))
+#endif // QT_CONFIG(tooltip)
+        self.menu_file.setTitle(QCoreApplication.translate("DistrictWindow", u"\u6587\u4ef6", None))
+    # retranslateUi
+
