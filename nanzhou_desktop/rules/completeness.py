@@ -23,8 +23,13 @@ SIGNOFF_LABELS = {
 
 
 class _Tally:
+    """Filled / required counts per group (a group is created when first counted into)."""
+
     def __init__(self) -> None:
         self.groups: dict[str, list[int]] = {}
+
+    def group(self, group: str) -> list[int]:
+        return self.groups.setdefault(group, [0, 0])
 
     def item(self, group: str, filled: bool) -> bool:
         g = self.groups.setdefault(group, [0, 0])
@@ -43,40 +48,33 @@ def _top(key: str) -> str:
     return key.split(".", 1)[0]
 
 
+def _filled(value: object) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+# The rows (work tasks, key projects, indicators) are counted a whole row at a time when all of
+# it is filled, the usual case: a large report has about a thousand items and this runs on every
+# keystroke.  Only a row with a gap is looked at item by item, to report the gap.
+
 def check_completeness(c: Collector) -> Completion:
     r: Report = c.report
     s = c.settings
     tally = _Tally()
 
     for sec in r.sections:
-        group = _top(sec.key)
-        tally.groups.setdefault(group, [0, 0])
-        if sec.required and not tally.item(group, bool(sec.body.strip())):
-            c.add("completeness.section", ERROR,
-                  f"{sec.number}{sec.heading}的正文未填写，这是必填部分", FieldRef("sections", sec.id, "body", sec.key),
-                  f"section:{sec.key}", seen="（空）", expected="填写正文")
+        g = tally.group(_top(sec.key))
+        if sec.required:
+            g[1] += 1
+            if sec.body.strip():
+                g[0] += 1
+            else:
+                c.add("completeness.section", ERROR, f"{sec.number}{sec.heading}的正文未填写，这是必填部分",
+                      FieldRef("sections", sec.id, "body", sec.key), f"section:{sec.key}", seen="（空）",
+                      expected="填写正文")
 
     tasks_sec = r.section_of_kind(SectionKind.TASKS)
     if tasks_sec is not None:
-        group = _top(tasks_sec.key)
-        if not tally.item(group, bool(r.tasks)):
-            c.add("completeness.tasks", ERROR, f"{tasks_sec.number}{tasks_sec.heading}还没有任何工作任务，请至少填写一项",
-                  FieldRef("tasks", None, "title", tasks_sec.key), f"section:{tasks_sec.key}", seen="0 项",
-                  expected="至少 1 项")
-        for ti, task in enumerate(r.tasks, 1):
-            if not tally.item(group, bool(task.title.strip())):
-                c.add("completeness.task", ERROR, f"第 {ti} 项工作任务的标题未填写",
-                      FieldRef("tasks", task.id, "title", tasks_sec.key), f"task:{ti}", seen="（空）", expected="填写标题")
-            if not task.items:
-                if not tally.item(group, bool(task.body.strip())):
-                    c.add("completeness.task", ERROR, f"工作任务“{task.title}”既没有正文也没有小项，请填写完成情况",
-                          FieldRef("tasks", task.id, "body", tasks_sec.key), f"task:{task.title}/body",
-                          seen="（空）", expected="填写正文或小项")
-            for item in task.items:
-                if not tally.item(group, bool(item.body.strip())):
-                    c.add("completeness.task_item", ERROR, f"工作任务“{task.title}”的小项“{item.title}”正文未填写",
-                          FieldRef("task_items", item.id, "body", tasks_sec.key), f"task:{task.title}/{item.title}",
-                          seen="（空）", expected="填写正文")
+        _tasks(c, tally.group(_top(tasks_sec.key)), tasks_sec.key, f"{tasks_sec.number}{tasks_sec.heading}")
 
     budget_sec = r.section_of_kind(SectionKind.BUDGET)
     bkey = budget_sec.key if budget_sec else ""
@@ -89,35 +87,12 @@ def check_completeness(c: Collector) -> Completion:
                   FieldRef("budget_rows", total.id if total else None, col, bkey), f"budget:total/{col}",
                   seen="（空）", expected=f"填写{label}（万元）")
 
-    proj_sec = r.section_of_kind(SectionKind.PROJECTS)
-    pkey = proj_sec.key if proj_sec else ""
-    pgroup = _top(pkey) if pkey else "2"
-    for pi, p in enumerate(r.projects, 1):
-        name = p.name.strip() or f"第 {pi} 个重点项目"
-        if not tally.item(pgroup, bool(p.name.strip())):
-            c.add("completeness.project", ERROR, f"第 {pi} 个重点项目的项目名称未填写",
-                  FieldRef("projects", p.id, "name", pkey), f"project:{pi}/name", seen="（空）", expected="填写项目名称")
-        for col, label in (("budget_total", "预算数"), ("executed", "执行数")):
-            if not tally.item(pgroup, getattr(p, col) is not None):
-                c.add("completeness.project", ERROR, f"重点项目“{name}”的{label}未填写",
-                      FieldRef("projects", p.id, col, pkey), f"project:{name}/{col}", seen="（空）",
-                      expected=f"填写{label}（万元）")
+    if r.projects:  # the group exists only once a project is counted into it
+        proj_sec = r.section_of_kind(SectionKind.PROJECTS)
+        pkey = proj_sec.key if proj_sec else ""
+        _projects(c, tally.group(_top(pkey) if pkey else "2"), pkey)
 
-    if not tally.item("indicators", bool(r.indicators)):
-        c.add("completeness.indicators", ERROR, "绩效指标表还没有任何指标，请至少填写一项",
-              FieldRef("indicators", None, "level3"), "indicators", seen="0 项", expected="至少 1 项")
-    for ii, ind in enumerate(r.indicators, 1):
-        name = indicator_name(ind) or f"第 {ii} 项指标"
-        cols = [("level1", "一级指标"), ("level3", "三级指标"), ("points", "分值")]
-        if not ind.not_applicable:
-            cols += [("target", "年度指标值"), ("actual", "实际完成值")]
-        for col, label in cols:
-            value = getattr(ind, col)
-            filled = value is not None and (not isinstance(value, str) or bool(value.strip()))
-            if not tally.item("indicators", filled):
-                target = f"indicator:{ii}/{col}" if col == "level3" else f"indicator:{name}/{col}"
-                c.add("completeness.indicator", ERROR, f"绩效指标“{name}”的{label}未填写",
-                      FieldRef("indicators", ind.id, col), target, seen="（空）", expected=f"填写{label}")
+    _indicators(c, tally.group("indicators"))
 
     so = r.signoff
     if not tally.item("signoff", bool(r.unit.full_name.strip())):
@@ -138,3 +113,99 @@ def check_completeness(c: Collector) -> Completion:
             c.add("completeness.signoff", ERROR, f"签章信息中的“{label}”未填写，定稿前必须填写",
                   FieldRef("report", None, column), f"signoff:{name}", seen="（空）", expected=f"填写{label}")
     return tally.completion()
+
+
+def _tasks(c: Collector, g: list[int], skey: str, heading: str) -> None:
+    """The work tasks: at least one; each with a title, and a text or sub-items with text."""
+    tasks = c.report.tasks
+    required, filled = 1 + len(tasks), 0
+    if tasks:
+        filled += 1
+    else:
+        c.add("completeness.tasks", ERROR, f"{heading}还没有任何工作任务，请至少填写一项",
+              FieldRef("tasks", None, "title", skey), f"section:{skey}", seen="0 项", expected="至少 1 项")
+    for ti, task in enumerate(tasks, 1):
+        if task.title.strip():
+            filled += 1
+        else:
+            c.add("completeness.task", ERROR, f"第 {ti} 项工作任务的标题未填写",
+                  FieldRef("tasks", task.id, "title", skey), f"task:{ti}", seen="（空）", expected="填写标题")
+        items = task.items
+        if not items:
+            required += 1
+            if task.body.strip():
+                filled += 1
+            else:
+                c.add("completeness.task", ERROR, f"工作任务“{task.title}”既没有正文也没有小项，请填写完成情况",
+                      FieldRef("tasks", task.id, "body", skey), f"task:{task.title}/body",
+                      seen="（空）", expected="填写正文或小项")
+            continue
+        empty = [item for item in items if not item.body.strip()]
+        required += len(items)
+        filled += len(items) - len(empty)
+        for item in empty:
+            c.add("completeness.task_item", ERROR, f"工作任务“{task.title}”的小项“{item.title}”正文未填写",
+                  FieldRef("task_items", item.id, "body", skey), f"task:{task.title}/{item.title}",
+                  seen="（空）", expected="填写正文")
+    g[0] += filled
+    g[1] += required
+
+
+def _projects(c: Collector, g: list[int], pkey: str) -> None:
+    """Each key project: 项目名称, 预算数, 执行数."""
+    for pi, p in enumerate(c.report.projects, 1):
+        g[1] += 3
+        name = p.name.strip()
+        if name and p.budget_total is not None and p.executed is not None:
+            g[0] += 3
+            continue
+        if name:
+            g[0] += 1
+        else:
+            name = f"第 {pi} 个重点项目"
+            c.add("completeness.project", ERROR, f"第 {pi} 个重点项目的项目名称未填写",
+                  FieldRef("projects", p.id, "name", pkey), f"project:{pi}/name", seen="（空）", expected="填写项目名称")
+        for col, label in (("budget_total", "预算数"), ("executed", "执行数")):
+            if getattr(p, col) is not None:
+                g[0] += 1
+            else:
+                c.add("completeness.project", ERROR, f"重点项目“{name}”的{label}未填写",
+                      FieldRef("projects", p.id, col, pkey), f"project:{name}/{col}", seen="（空）",
+                      expected=f"填写{label}（万元）")
+
+
+_INDICATOR_COLUMNS = (("level1", "一级指标"), ("level3", "三级指标"), ("points", "分值"))
+_MEASURED_COLUMNS = _INDICATOR_COLUMNS + (("target", "年度指标值"), ("actual", "实际完成值"))
+
+
+def _indicators(c: Collector, g: list[int]) -> None:
+    """At least one indicator; each with 一级指标, 三级指标, 分值 and, unless not applicable,
+    年度指标值 and 实际完成值."""
+    indicators = c.report.indicators
+    g[1] += 1
+    if indicators:
+        g[0] += 1
+    else:
+        c.add("completeness.indicators", ERROR, "绩效指标表还没有任何指标，请至少填写一项",
+              FieldRef("indicators", None, "level3"), "indicators", seen="0 项", expected="至少 1 项")
+    for ii, ind in enumerate(indicators, 1):
+        cols = _INDICATOR_COLUMNS if ind.not_applicable else _MEASURED_COLUMNS
+        n = len(cols)
+        g[1] += n
+        try:  # the text columns hold str; anything else takes the item-by-item path below
+            complete = bool(ind.level1.strip() and ind.level3.strip() and ind.points is not None
+                            and not isinstance(ind.points, str)
+                            and (ind.not_applicable or (ind.target.strip() and ind.actual.strip())))
+        except AttributeError:
+            complete = False
+        if complete:
+            g[0] += n
+            continue
+        name = indicator_name(ind) or f"第 {ii} 项指标"
+        for col, label in cols:
+            if _filled(getattr(ind, col)):
+                g[0] += 1
+                continue
+            target = f"indicator:{ii}/{col}" if col == "level3" else f"indicator:{name}/{col}"
+            c.add("completeness.indicator", ERROR, f"绩效指标“{name}”的{label}未填写",
+                  FieldRef("indicators", ind.id, col), target, seen="（空）", expected=f"填写{label}")

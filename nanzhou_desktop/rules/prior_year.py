@@ -53,21 +53,28 @@ def check_prior_year(c: Collector) -> None:
                   where, target, seen=f"{cur_s}{unit}（{_describe(change)}）", expected=f"与上年相差不超过 {pct(limit)}",
                   suggestion="核对数字是否录入有误；无误时在正文或偏差原因中说明变化原因")
 
+    # a pair is compared only when both years are filled; the wording and the reference are
+    # built only then (most rows of a large report have no 上年 figure, and this runs per keystroke)
     for row in r.budget:
         for col, prior_col, label in _PAIRS:
-            compare(f"{row_label(row)}的{label}", getattr(row, col), getattr(row, prior_col),
-                    FieldRef("budget_rows", row.id, col, bkey), f"{budget_target(row)}/{col}")
+            current, prior = getattr(row, col), getattr(row, prior_col)
+            if current is not None and prior is not None:
+                compare(f"{row_label(row)}的{label}", current, prior,
+                        FieldRef("budget_rows", row.id, col, bkey), f"{budget_target(row)}/{col}")
     for p in r.projects:
-        name = p.name.strip() or "重点项目"
         for col, prior_col, label in _PAIRS:
-            compare(f"{name}的{label}", getattr(p, col), getattr(p, prior_col),
-                    FieldRef("projects", p.id, col, pkey), f"project:{name}/{col}")
+            current, prior = getattr(p, col), getattr(p, prior_col)
+            if current is not None and prior is not None:
+                name = p.name.strip() or "重点项目"
+                compare(f"{name}的{label}", current, prior, FieldRef("projects", p.id, col, pkey),
+                        f"project:{name}/{col}")
     for ind in r.indicators:
         if ind.not_applicable or ind.direction == Direction.QUALITATIVE:
             continue
         current, prior = _number(ind.actual), _number(ind.prior_actual)
-        compare(f"指标“{ind.level3}”的实际完成值", current, prior, FieldRef("indicators", ind.id, "actual"),
-                f"indicator:{ind.level3.strip()}", shown=ind.unit.strip())
+        if current is not None and prior is not None:
+            compare(f"指标“{ind.level3}”的实际完成值", current, prior, FieldRef("indicators", ind.id, "actual"),
+                    f"indicator:{ind.level3.strip()}", shown=ind.unit.strip())
 
 
 def _number(text: str) -> Decimal | None:
