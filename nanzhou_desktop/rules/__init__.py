@@ -4,7 +4,7 @@
 the printer and the district use.
 """
 
-from nanzhou_desktop.rules.engine import check
+from nanzhou_desktop.rules.engine import check, clear_caches
 from nanzhou_desktop.rules.findings import (
     CheckResult,
     Completion,
@@ -15,5 +15,5 @@ from nanzhou_desktop.rules.findings import (
 )
 from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["check", "CheckResult", "Completion", "Finding", "IndicatorScore", "Score", "Severity",
+__all__ = ["check", "clear_caches", "CheckResult", "Completion", "Finding", "IndicatorScore", "Score", "Severity",
            "Settings", "DEFAULT_SETTINGS"]

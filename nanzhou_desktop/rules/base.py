@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
@@ -32,12 +33,38 @@ class Collector:
 
     def add(self, rule: str, severity: Severity, message: str, where: FieldRef, target: str, *,
             seen: str = "", expected: str = "", suggestion: str = "") -> Finding:
-        key = f"{rule}@{target}"
+        f = Finding(rule, severity, message, where, f"{rule}@{target}", seen, expected, suggestion)
+        return self._append(f)
+
+    def extend(self, findings: tuple[Finding, ...]) -> None:
+        """Add findings a :class:`Recorder` built (keys not yet numbered), in their order."""
+        for f in findings:
+            self._append(f)
+
+    def _append(self, f: Finding) -> Finding:
+        key = f.key
         n = self._seen.get(key, 0) + 1
         self._seen[key] = n
         if n > 1:
-            key = f"{key}#{n}"
-        f = Finding(rule, severity, message, where, key, seen, expected, suggestion)
+            f = replace(f, key=f"{key}#{n}")
+        self.findings.append(f)
+        return f
+
+
+class Recorder:
+    """Stands in for the :class:`Collector` while findings that are cached between checks are
+    computed.  It builds the findings as the collector would but leaves their keys unnumbered:
+    :meth:`Collector.extend` numbers repeated keys (#2 …) across the whole report, as ``add``
+    does.  Findings are immutable, so every check that reuses them can share them."""
+
+    def __init__(self, c: Collector) -> None:
+        self.report = c.report
+        self.settings = c.settings
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, severity: Severity, message: str, where: FieldRef, target: str, *,
+            seen: str = "", expected: str = "", suggestion: str = "") -> Finding:
+        f = Finding(rule, severity, message, where, f"{rule}@{target}", seen, expected, suggestion)
         self.findings.append(f)
         return f
 

@@ -10,7 +10,9 @@ from nanzhou_desktop.rules.budget import check_budget, check_projects
 from nanzhou_desktop.rules.completeness import check_completeness
 from nanzhou_desktop.rules.findings import CheckResult, Finding
 from nanzhou_desktop.rules.indicators import check_indicators
+from nanzhou_desktop.rules.indicators import clear_caches as clear_indicator_caches
 from nanzhou_desktop.rules.prior_year import check_prior_year
+from nanzhou_desktop.rules.scoring import clear_caches as clear_scoring_caches
 from nanzhou_desktop.rules.scoring import score
 from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
 
@@ -28,8 +30,25 @@ def check(report: Report, settings: Settings | None = None) -> CheckResult:
     check_indicators(c)
     check_prior_year(c)  # 与上年数据核对 (issue 7)
     _run_optional(c)
-    findings = tuple(_explained(report, f) for f in c.findings)
+    if report.explanations:
+        findings = tuple(_explained(report, f) for f in c.findings)
+    else:
+        findings = tuple(c.findings)
     return CheckResult(findings=findings, score=score(report, s), completion=completion)
+
+
+def clear_caches() -> None:
+    """Forget everything the rules cache between checks (parses of the text, the findings of
+    each text field and of each indicator, indicator scores, numbers read from indicator values):
+    the next check is a cold one, as right after opening a file.  Results never depend on it
+    (``tests/core/test_rules_cache.py``)."""
+    clear_scoring_caches()
+    clear_indicator_caches()
+    try:
+        from nanzhou_desktop.rules.narrative import clear_caches as clear_narrative
+    except ImportError:  # pragma: no cover - as in _run_optional
+        return
+    clear_narrative()
 
 
 def _run_optional(c: Collector) -> None:

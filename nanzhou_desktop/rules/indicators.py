@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, FieldRef, Indicator
 from nanzhou_desktop.money import format_number
-from nanzhou_desktop.rules.base import ERROR, WARNING, Collector
-from nanzhou_desktop.rules.scoring import indicator_name, number
+from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, Recorder
+from nanzhou_desktop.rules.findings import Finding
+from nanzhou_desktop.rules.scoring import bands_key, indicator_name, number
 
 ZERO = Decimal(0)
 
@@ -35,56 +36,33 @@ def _pts(value: Decimal) -> str:
 def check_indicators(c: Collector) -> None:
     r = c.report
     s = c.settings
-    names = Counter(indicator_name(i) for i in r.indicators if indicator_name(i))
+    named = [(ind, indicator_name(ind)) for ind in r.indicators]
+    names = Counter(name for _, name in named if name)
     for name, n in names.items():
         if n > 1:
-            first = next(i for i in r.indicators if indicator_name(i) == name)
+            first = next(i for i, i_name in named if i_name == name)
             c.add("indicator.duplicate", ERROR,
                   f"三级指标“{name}”出现了 {n} 次；同名指标无法区分，请改名或合并",
                   FieldRef("indicators", first.id, "level3"), f"indicator:{name}", seen=f"{n} 次", expected="1 次")
 
-    for ind in r.indicators:
-        name = indicator_name(ind)
+    # Each indicator's own findings depend only on its values and two settings: they are cached
+    # under those, so a keystroke re-evaluates only the indicator it changed.  Decimals enter
+    # the key as text (equal values may print differently).
+    context = (s.text_limit, bands_key(s))
+    for ind, name in named:
         if not name or ind.not_applicable:
             continue
-        target_key = f"indicator:{name}"
-        unit = ind.unit.strip()
-        if ind.direction == Direction.QUALITATIVE:
-            actual = ind.actual.strip()
-            if actual and actual not in QUALITATIVE_VALUES:
-                c.add("indicator.qualitative_value", ERROR,
-                      f"定性指标“{name}”的实际完成值是“{actual}”，只能填“达成”“部分达成”或“未达成”",
-                      FieldRef("indicators", ind.id, "actual"), target_key, seen=actual,
-                      expected="达成 / 部分达成 / 未达成")
-            band = s.band(actual)
-            if band is not None and ind.qual_share is not None and not band[0] <= ind.qual_share <= band[1]:
-                low, high = band
-                c.add("indicator.qual_share_band", WARNING,
-                      f"定性指标“{name}”为“{actual}”，得分比例 {_pts(ind.qual_share * 100)}% 不在该档 "
-                      f"{_pts(low * 100)}%–{_pts(high * 100)}% 之内，计分时按档内取值",
-                      FieldRef("indicators", ind.id, "qual_share"), target_key,
-                      seen=f"{_pts(ind.qual_share * 100)}%", expected=f"{_pts(low * 100)}%–{_pts(high * 100)}%")
-        else:
-            for col, label in (("target", "年度指标值"), ("actual", "实际完成值")):
-                text = getattr(ind, col).strip()
-                if text and number(text) is None:
-                    c.add("indicator.not_number", ERROR,
-                          f"定量指标“{name}”的{label}“{text}”不是数字；请只填数字，单位写在“度量单位”中",
-                          FieldRef("indicators", ind.id, col), f"{target_key}/{col}", seen=text, expected="数字")
-        short = shortfall(ind)
-        if short and not ind.reason.strip():
-            seen = f"{ind.actual.strip()}{unit if unit != '定性' else ''}"
-            expected = (f"{ind.direction} {ind.target.strip()}{unit}" if ind.direction != Direction.QUALITATIVE
-                        else "达成")
-            c.add("indicator.shortfall", WARNING,
-                  f"绩效指标“{name}”实际完成值 {seen} 未达到年度指标值（{expected}），需要填写偏差原因",
-                  FieldRef("indicators", ind.id, "reason"), target_key, seen=seen, expected=expected,
-                  suggestion="在“偏差原因分析及改进措施”中说明原因")
-        if len(ind.reason) > s.text_limit:
-            c.add("length.indicator_reason", WARNING,
-                  f"绩效指标“{name}”的偏差原因分析有 {len(ind.reason)} 字，超过表格限制的 {s.text_limit} 字",
-                  FieldRef("indicators", ind.id, "reason"), target_key,
-                  seen=f"{len(ind.reason)} 字", expected=f"≤ {s.text_limit} 字")
+        key = (name, ind.id, ind.direction, ind.unit, ind.target, ind.actual, ind.reason, str(ind.qual_share),
+               context)
+        found = _FOUND.get(key)
+        if found is None:
+            rec = Recorder(c)
+            _check_indicator(rec, ind, name)
+            found = tuple(rec.findings)
+            if len(_FOUND) >= _FOUND_MAX:
+                _FOUND.clear()
+            _FOUND[key] = found
+        c.extend(found)
 
     points = [i.points for i in r.indicators]
     if r.indicators and all(p is not None for p in points):
@@ -113,3 +91,55 @@ def check_indicators(c: Collector) -> None:
                           f"一级指标“{level1}”不在设定的一级指标（{'、'.join(s.indicator_split)}）之中",
                           FieldRef("indicators", first.id, "level1"), f"indicators:{level1}",
                           seen=level1, expected="、".join(s.indicator_split))
+
+
+_FOUND: dict[tuple, tuple[Finding, ...]] = {}
+_FOUND_MAX = 8192
+
+
+def clear_caches() -> None:
+    _FOUND.clear()
+
+
+def _check_indicator(c: Recorder, ind: Indicator, name: str) -> None:
+    """The findings of one applicable, named indicator on its own: value types, 定性 wording and
+    band, a shortfall without a reason, the reason's length."""
+    s = c.settings
+    target_key = f"indicator:{name}"
+    unit = ind.unit.strip()
+    if ind.direction == Direction.QUALITATIVE:
+        actual = ind.actual.strip()
+        if actual and actual not in QUALITATIVE_VALUES:
+            c.add("indicator.qualitative_value", ERROR,
+                  f"定性指标“{name}”的实际完成值是“{actual}”，只能填“达成”“部分达成”或“未达成”",
+                  FieldRef("indicators", ind.id, "actual"), target_key, seen=actual,
+                  expected="达成 / 部分达成 / 未达成")
+        band = s.band(actual)
+        if band is not None and ind.qual_share is not None and not band[0] <= ind.qual_share <= band[1]:
+            low, high = band
+            c.add("indicator.qual_share_band", WARNING,
+                  f"定性指标“{name}”为“{actual}”，得分比例 {_pts(ind.qual_share * 100)}% 不在该档 "
+                  f"{_pts(low * 100)}%–{_pts(high * 100)}% 之内，计分时按档内取值",
+                  FieldRef("indicators", ind.id, "qual_share"), target_key,
+                  seen=f"{_pts(ind.qual_share * 100)}%", expected=f"{_pts(low * 100)}%–{_pts(high * 100)}%")
+    else:
+        for col, label in (("target", "年度指标值"), ("actual", "实际完成值")):
+            text = getattr(ind, col).strip()
+            if text and number(text) is None:
+                c.add("indicator.not_number", ERROR,
+                      f"定量指标“{name}”的{label}“{text}”不是数字；请只填数字，单位写在“度量单位”中",
+                      FieldRef("indicators", ind.id, col), f"{target_key}/{col}", seen=text, expected="数字")
+    short = shortfall(ind)
+    if short and not ind.reason.strip():
+        seen = f"{ind.actual.strip()}{unit if unit != '定性' else ''}"
+        expected = (f"{ind.direction} {ind.target.strip()}{unit}" if ind.direction != Direction.QUALITATIVE
+                    else "达成")
+        c.add("indicator.shortfall", WARNING,
+              f"绩效指标“{name}”实际完成值 {seen} 未达到年度指标值（{expected}），需要填写偏差原因",
+              FieldRef("indicators", ind.id, "reason"), target_key, seen=seen, expected=expected,
+              suggestion="在“偏差原因分析及改进措施”中说明原因")
+    if len(ind.reason) > s.text_limit:
+        c.add("length.indicator_reason", WARNING,
+              f"绩效指标“{name}”的偏差原因分析有 {len(ind.reason)} 字，超过表格限制的 {s.text_limit} 字",
+              FieldRef("indicators", ind.id, "reason"), target_key,
+              seen=f"{len(ind.reason)} 字", expected=f"≤ {s.text_limit} 字")

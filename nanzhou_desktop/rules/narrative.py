@@ -6,6 +6,11 @@ skips building the blocks, which would cost more than the checks on a large repo
 paragraph is folded (full-width digits → ASCII, same length, so offsets stay valid) and
 scanned by a few precompiled patterns.  Cost grows linearly with the text.
 
+The window checks on every keystroke, so the work is cached by what it depends on: a field's
+parse by its text, and its findings by its text, where it is stored, the place they are keyed
+under, the year, the settings they read and, for a budget sentence, the table rows it repeats.
+A keystroke re-reads only the field it changed; fields holding no figure cost a lookup.
+
 What is checked:
 
 - the budget sentence (全年预算数 … 万元，执行数 … 万元，完成预算的 …%) wherever it appears,
@@ -28,9 +33,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind
+from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind, Task, TaskItem
 from nanzhou_desktop.money import HUNDRED, format_money
-from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, pct
+from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, Recorder, pct
+from nanzhou_desktop.rules.findings import Finding
 
 # -- folding --------------------------------------------------------------------------------
 _FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
@@ -112,7 +118,7 @@ def decimals_of(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Collector | _Recorder) -> bool:
+def agrees(computed: Decimal, stated: Decimal, places: int, approx: bool, c: Collector | Recorder) -> bool:
     """Does the stated rate agree with the recomputed one to the precision it was written with?"""
     unit = Decimal(1).scaleb(-places)
     tol = (c.settings.rate_claim_tolerance_approx if approx else c.settings.rate_claim_tolerance) * unit
@@ -191,7 +197,53 @@ def paragraph_fields(report: Report) -> list[tuple[FieldRef, str, Place]]:
             out.append((FieldRef("tasks", task.id, "body", sec.key), task.body, Place(sec.key, title)))
             for item in task.items:
                 out.append((FieldRef("task_items", item.id, "body", sec.key), item.body,
-                            Place(sec.key, title, item.title.strip().rstrip("。．. "))))
+                            Place(sec.key, title, _item_title(item))))
+    return out
+
+
+def _item_title(item: TaskItem) -> str:
+    return item.title.strip().rstrip("。．. ")
+
+
+@lru_cache(maxsize=4096)
+def field_parts(text: str, claim_window: int) -> tuple[bool, tuple[tuple[int, Parsed], ...]]:
+    """The paragraphs of a field holding anything the rules look at (most hold nothing), and
+    whether one of them holds a budget sentence (whose findings depend on the tables)."""
+    parts = tuple((start, p) for start, p in parse_field(text, claim_window)
+                  if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep)
+    return any(p.budget for _, p in parts), parts
+
+
+def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | None, str, str, Task | None,
+                                                                     TaskItem | None, bool,
+                                                                     tuple[tuple[int, Parsed], ...]]]:
+    """The fields of :func:`paragraph_fields` that hold anything to check, in the same order:
+    (table, row id, section key, text, work task, sub-item, has a budget sentence, paragraphs).
+
+    The same walk without building a reference and a place for every field: on a large report
+    nearly all of them hold nothing to check, and this runs on every keystroke.
+    """
+    out = []
+    for sec in report.sections:
+        key, body = sec.key, sec.body
+        if body:
+            budget, parts = field_parts(body, claim_window)
+            if parts:
+                out.append(("sections", sec.id, key, body, None, None, budget, parts))
+        if sec.kind != SectionKind.TASKS:
+            continue
+        for task in report.tasks:
+            body = task.body
+            if body:
+                budget, parts = field_parts(body, claim_window)
+                if parts:
+                    out.append(("tasks", task.id, key, body, task, None, budget, parts))
+            for item in task.items:
+                body = item.body
+                if body:
+                    budget, parts = field_parts(body, claim_window)
+                    if parts:
+                        out.append(("task_items", item.id, key, body, task, item, budget, parts))
     return out
 
 
@@ -271,71 +323,84 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
 # -- the rule -----------------------------------------------------------------------------------
 def check_narrative(c: Collector) -> None:
     r = c.report
+    s = c.settings
     names = section_names(r)
+    window = s.claim_window
+    # Everything a field's findings depend on besides the field itself (its text, where it is
+    # stored and the place it is keyed under): the year and the settings the checks read; for a
+    # field with a budget sentence, the table rows the sentence is compared with too.
+    context = (window, r.year, s.rate_claim_tolerance, s.rate_claim_tolerance_approx, s.text_rate_note_above,
+               s.amount_tolerance)
+    tables: tuple | None = None
     amounts_with: list[tuple[Span, tuple[int, int, str]]] = []
     amounts_without: list[tuple[Span, tuple[int, int, str]]] = []
-    window = c.settings.claim_window
-    for ref, text, place in paragraph_fields(r):
-        if not text:
-            continue
-        for start, parsed in parse_field(text, window):
-            if not (parsed.budget or parsed.claims or parsed.cutoffs or parsed.money_with_sep
-                    or parsed.money_without_sep):
-                continue
-            span = Span(ref, start)
-            if parsed.budget or parsed.claims or parsed.cutoffs:
-                _check_paragraph(c, span, parsed, place, names)
-            amounts_with.extend((span, a) for a in parsed.money_with_sep)
-            amounts_without.extend((span, a) for a in parsed.money_without_sep)
+    for table, row, skey, text, task, item, has_budget, parts in fields_to_check(r, window):
+        task_title = task.title.strip() if task is not None else ""
+        item_title = _item_title(item) if item is not None else ""
+        where_name = names.get(skey, skey)
+        if has_budget and tables is None:
+            tables = _tables_signature(r)
+        key = (text, table, row, skey, task_title, item_title, where_name, context,
+               tables if has_budget else None)
+        found = _FIELD_FINDINGS.get(key)
+        if found is None:
+            found = _field_findings(c, FieldRef(table, row, "body", skey), parts,
+                                    Place(skey, task_title, item_title), {skey: where_name})
+            if len(_FIELD_FINDINGS) >= _FIELD_FINDINGS_MAX:
+                _FIELD_FINDINGS.clear()
+            _FIELD_FINDINGS[key] = found
+        findings, with_sep, without_sep = found
+        c.extend(findings)
+        amounts_with.extend(with_sep)
+        amounts_without.extend(without_sep)
     _check_separators(c, amounts_with, amounts_without)
     _check_signoff_dates(c)
     _check_table_lengths(c, names)
 
 
-def _check_paragraph(c: Collector, block: Span, parsed: Parsed, place: Place, names: dict[str, str]) -> None:
+# A field's findings, cached under everything they depend on (see ``check_narrative``), so a
+# keystroke re-evaluates only the field it changed and a table edit only the budget sentences.
+# Keys hold only immutable values (strings, numbers, tuples of them); findings are replayed
+# into the collector, which numbers repeated keys (#2 …) across the whole report.
+_FieldFindings = tuple[tuple[Finding, ...], tuple[tuple[Span, tuple[int, int, str]], ...],
+                       tuple[tuple[Span, tuple[int, int, str]], ...]]
+_FIELD_FINDINGS: dict[tuple, _FieldFindings] = {}
+_FIELD_FINDINGS_MAX = 4096  # as parse_field: the keys hold the same field texts
+
+
+def _tables_signature(r: Report) -> tuple:
+    """What budget sentences are compared with: the key projects and the budget rows.  Amounts
+    as text, since equal Decimals may still print differently (0 and -0)."""
+    return (tuple((p.name, str(p.budget_total), str(p.executed)) for p in r.projects),
+            tuple((b.kind, b.label, str(b.budget_initial), str(b.budget_total), str(b.executed)) for b in r.budget))
+
+
+def _field_findings(c: Collector, ref: FieldRef, parts: tuple[tuple[int, Parsed], ...], place: Place,
+                    names: dict[str, str]) -> _FieldFindings:
+    rec = Recorder(c)
+    with_sep: list[tuple[Span, tuple[int, int, str]]] = []
+    without_sep: list[tuple[Span, tuple[int, int, str]]] = []
+    for start, parsed in parts:
+        span = Span(ref, start)
+        for m, s_start in parsed.budget:
+            _check_budget_sentence(rec, span, parsed.text, m, s_start, place, names)
+        if parsed.claims or parsed.cutoffs:
+            _text_claims(rec, span, parsed, place, names)
+        with_sep.extend((span, a) for a in parsed.money_with_sep)
+        without_sep.extend((span, a) for a in parsed.money_without_sep)
+    return tuple(rec.findings), tuple(with_sep), tuple(without_sep)
+
+
+def clear_caches() -> None:
+    """Forget every parse and cached finding (what a check right after opening a file sees)."""
+    parse_paragraph.cache_clear()
+    parse_field.cache_clear()
+    field_parts.cache_clear()
+    _FIELD_FINDINGS.clear()
+
+
+def _text_claims(c: Recorder, block: Span, parsed: Parsed, place: Place, names: dict[str, str]) -> None:
     text = parsed.text
-    # budget sentences depend on the tables: checked every time
-    for m, s_start in parsed.budget:
-        _check_budget_sentence(c, block, text, m, s_start, place, names)
-    if not (parsed.claims or parsed.cutoffs):
-        return
-    # rate claims and dates depend only on the paragraph, where it is, the year and three
-    # settings: their findings are cached, so a keystroke re-evaluates only what it changed
-    s = c.settings
-    where_name = names.get(place.section_key, place.section_key)
-    key = (parsed.text, s.claim_window, block, place, where_name, c.report.year,
-           s.rate_claim_tolerance, s.rate_claim_tolerance_approx, s.text_rate_note_above)
-    found = _TEXT_FINDINGS.get(key)
-    if found is None:
-        rec = _Recorder(c, {place.section_key: where_name})
-        _text_claims(rec, block, parsed, place)
-        found = tuple(rec.calls)
-        if len(_TEXT_FINDINGS) >= _TEXT_FINDINGS_MAX:
-            _TEXT_FINDINGS.clear()
-        _TEXT_FINDINGS[key] = found
-    for args, kwargs in found:
-        c.add(*args, **kwargs)
-
-
-_TEXT_FINDINGS: dict[tuple, tuple] = {}
-_TEXT_FINDINGS_MAX = 8192
-
-
-class _Recorder:
-    """Stands in for the collector while text-only findings are computed, to replay them later."""
-
-    def __init__(self, c: Collector, names: dict[str, str]) -> None:
-        self.settings = c.settings
-        self.report = c.report
-        self.names = names
-        self.calls: list[tuple[tuple, dict]] = []
-
-    def add(self, *args: object, **kwargs: object) -> None:
-        self.calls.append((args, kwargs))
-
-
-def _text_claims(c: _Recorder, block: Span, parsed: Parsed, place: Place) -> None:
-    text, names = parsed.text, c.names
     for claim, pair in parsed.claims:
         if pair is not None:
             # the figures are in the text: the recomputation speaks for the claim, over 100 % or not
@@ -388,7 +453,7 @@ def _pair(text: str, claim: Claim, before: list[Quantity]) -> tuple[Quantity, Qu
     return None
 
 
-def _recompute(c: Collector | _Recorder, block: Span, text: str, claim: Claim, pair: tuple[Quantity, Quantity, str],
+def _recompute(c: Collector | Recorder, block: Span, text: str, claim: Claim, pair: tuple[Quantity, Quantity, str],
                place: Place, names: dict[str, str]) -> bool:
     """Check the stated rate against its figures; True when it agrees."""
     a, b, mode = pair
@@ -481,7 +546,7 @@ def _budget_candidates(r: Report, prefix: str, m: re.Match[str], place: Place) -
     return out
 
 
-def _sentence_disagreements(c: Collector, m: re.Match[str], cand: _Candidate) -> list[tuple[str, str, str, str]]:
+def _sentence_disagreements(c: Collector | Recorder, m: re.Match[str], cand: _Candidate) -> list[tuple[str, str, str, str]]:
     """(figure, stated, table value, group) for each figure of the sentence the row contradicts."""
     out = []
     b_label = "年初预算数" if m["init"] else "全年预算数"
@@ -499,7 +564,7 @@ def _sentence_disagreements(c: Collector, m: re.Match[str], cand: _Candidate) ->
     return out
 
 
-def _check_budget_sentence(c: Collector, block: Span, text: str, m: re.Match[str], s_start: int,
+def _check_budget_sentence(c: Collector | Recorder, block: Span, text: str, m: re.Match[str], s_start: int,
                            place: Place, names: dict[str, str]) -> None:
     """The budget sentence repeats a table row: every repetition must agree with it, live.
 
@@ -537,7 +602,7 @@ def _check_budget_sentence(c: Collector, block: Span, text: str, m: re.Match[str
               expected=table_value, suggestion=f"改为 {table_value}，或改正{cand.table_name}")
 
 
-def _check_cutoff(c: Collector | _Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
+def _check_cutoff(c: Collector | Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
     year = int(m["y"]) if m["y"] else c.report.year
     month = int(m["m"])
     day = int(m["d"]) if m["d"] else 1

@@ -83,27 +83,59 @@ def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> t
     Not-applicable indicators are dropped and the others rescaled so their 分值 still add
     up to the same total as all the 分值 entered (90 for a well-formed table).
     """
-    entered = sum((i.points or ZERO for i in report.indicators), ZERO)
-    applicable = sum((i.points or ZERO for i in report.indicators if not i.not_applicable), ZERO)
+    indicators = report.indicators
+    entered = applicable = ZERO
+    last = -1
+    for k, i in enumerate(indicators):  # one pass; the same additions, in the same order, as two sums
+        p = i.points or ZERO
+        entered += p
+        if not i.not_applicable:
+            applicable += p
+            last = k
     if applicable <= 0:
         entered = ZERO  # nothing applicable: nothing to rescale onto
-    last = max((k for k, i in enumerate(report.indicators) if not i.not_applicable), default=-1)
+    rescale = applicable != entered
+    bands = bands_key(settings)
     given = ZERO
     out: list[IndicatorScore] = []
-    for k, ind in enumerate(report.indicators):
+    for k, ind in enumerate(indicators):
         if ind.not_applicable:
             out.append(IndicatorScore(ind.id, indicator_name(ind), ZERO, None))
             continue
-        if applicable == entered:
+        if not rescale:
             pts = ind.points or ZERO
         elif k == last:
             pts = entered - given  # the remainder, so the rescaled points add up exactly
         else:
             pts = (ind.points or ZERO) * entered / applicable
-        given += pts
-        share = achievement(ind, settings)
-        out.append(IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts))
+            given += pts
+        # cached under everything the score depends on, so a keystroke recomputes only the
+        # indicator it changed; Decimals as text, since equal values may print differently
+        key = (ind.id, ind.level1, ind.level2, ind.level3, str(pts), ind.direction, ind.target, ind.actual,
+               str(ind.qual_share), bands)
+        found = _SCORES.get(key)
+        if found is None:
+            share = achievement(ind, settings)
+            found = IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts)
+            if len(_SCORES) >= _SCORES_MAX:
+                _SCORES.clear()
+            _SCORES[key] = found
+        out.append(found)
     return tuple(out)
+
+
+_SCORES: dict[tuple, IndicatorScore] = {}
+_SCORES_MAX = 8192
+
+
+def bands_key(settings: Settings) -> tuple[tuple[str, str, str], ...]:
+    """The 定性 bands of ``settings`` as a cache key (amounts as text)."""
+    return tuple((k, str(low), str(high)) for k, (low, high) in settings.qualitative_bands.items())
+
+
+def clear_caches() -> None:
+    number.cache_clear()
+    _SCORES.clear()
 
 
 def grade(total: Decimal, settings: Settings = DEFAULT_SETTINGS) -> str:

@@ -11,7 +11,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from nanzhou_desktop.example import example_report
-from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, Indicator, Project, Report, Task, TaskItem
+from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, FieldRef, Indicator, Project, Report, Task, TaskItem
 from nanzhou_desktop.rules import Severity, check
 from nanzhou_desktop.rules.settings import Settings
 
@@ -363,6 +363,30 @@ def test_narrative_walk_matches_the_blocks() -> None:
               for start, parsed in parse_field(text, 60)]
     printed = [(b.ref, b.start, b.text) for b in blocks(r) if b.kind == "paragraph" and b.text]
     assert walked == printed
+
+
+def test_the_checked_fields_are_the_walked_fields_that_hold_figures() -> None:
+    """``check_narrative`` walks only the fields holding something to check (``fields_to_check``):
+    the same fields, in the same order and places, as the full walk keeps after dropping the rest."""
+    from nanzhou_desktop.rules.narrative import Place, fields_to_check, paragraph_fields, parse_field
+
+    r = example_report()
+    r.tasks[0].items[0].body += "\n\n第二段：受理 10 件，办结 10 件，办结率 100%。"
+    r.tasks[3].body = "截至12月20日，全年预算数 100 万元，执行数 90 万元。"
+    r.tasks[3].items[0].title = "  小项标题。 "
+    for window in (60, 10):
+        full = []
+        for ref, text, place in paragraph_fields(r):
+            parts = tuple((start, p) for start, p in parse_field(text, window)
+                          if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep)
+            if parts:
+                full.append((ref, text, place, any(p.budget for _, p in parts), parts))
+        fast = [(FieldRef(table, row, "body", key), text,
+                 Place(key, task.title.strip() if task else "",
+                       item.title.strip().rstrip("。．. ") if item else ""), budget, parts)
+                for table, row, key, text, task, item, budget, parts in fields_to_check(r, window)]
+        assert fast == full
+        assert len(full) > 10 and any(f[3] for f in full)
 
 
 def test_unrelated_figures_before_a_rate_are_not_recomputed() -> None:
