@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nanzhou_desktop.gui.undo import FieldEdit, as_input
+from nanzhou_desktop.gui.undo import FieldEdit, RowChange, as_input
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.rules.findings import CheckResult
 from nanzhou_desktop.store.errors import EditError, SaveError
@@ -131,13 +131,36 @@ class ReportSession(QObject):
 
     def row_operation(self, table: str, op: Callable[[], Any]) -> Any:
         """Add / delete / move a row through the report file, then refresh and re-check.
-        Undo history of field edits stays; an undo on a deleted row is refused plainly."""
+
+        What ``op`` changed is read from the rows before and after (one row appeared, went or
+        moved) and recorded for 撤销 / 重做 with the field edits."""
         self.flush()
+        before = _rows(self.report, table)
         result = op()
+        after = _rows(self.report, table)
+        if not self._applying and table in RowChange.TABLES:
+            change = _row_change(before, after)
+            if change is not None:
+                kind, obj, index, parent_id, to = change
+                self.undo_stack.push(RowChange(self._apply_rows, kind, table, obj, index, parent_id, to))
         self.structure_changed.emit(table)
         self.committed.emit()
         self.recheck()
         return result
+
+    def _apply_rows(self, table: str, action: Callable[[Any], Any]) -> None:
+        """Undo/redo path of a row change: through the report file, then refresh and re-check."""
+        self._applying = True
+        try:
+            action(self.rf)
+        except (EditError, SaveError) as exc:
+            self.problem.emit(f"无法撤销或重做：{exc}")
+            return
+        finally:
+            self._applying = False
+        self.structure_changed.emit(table)
+        self.committed.emit()
+        self.recheck()
 
     def explain(self, finding_key: str, text: str) -> None:
         from nanzhou_desktop import workflow
@@ -196,3 +219,38 @@ def _check() -> Callable[..., CheckResult]:
     if check is None:  # the package may not re-export it yet; the engine is where it lives
         from nanzhou_desktop.rules.engine import check
     return check
+
+
+# (row object, its parent task's id for a 小项, its index among its siblings)
+_RowPlace = tuple[Any, "int | None", int]
+
+
+def _rows(report: Report, table: str) -> dict[int, _RowPlace]:
+    """The rows of ``table`` by id, with where each stands."""
+    if table == "task_items":
+        return {i.id: (i, t.id, n) for t in report.tasks for n, i in enumerate(t.items)}
+    seq = {"tasks": report.tasks, "budget_rows": report.budget, "projects": report.projects,
+           "indicators": report.indicators, "sections": report.sections}.get(table, [])
+    return {o.id: (o, None, n) for n, o in enumerate(seq)}
+
+
+def _row_change(before: dict[int, _RowPlace], after: dict[int, _RowPlace]
+                ) -> tuple[str, Any, int, int | None, int] | None:
+    """(kind, row, index before, parent id, index after) of the one row added, deleted or
+    moved between two states; None when nothing (or more than one row) changed."""
+    added, gone = after.keys() - before.keys(), before.keys() - after.keys()
+    if len(added) == 1 and not gone:
+        obj, parent, at = after[next(iter(added))]
+        return "add", obj, at, parent, at
+    if len(gone) == 1 and not added:
+        obj, parent, at = before[next(iter(gone))]
+        return "delete", obj, at, parent, at
+    if not added and not gone:
+        moved = [(k, before[k][2], after[k][2]) for k in before if before[k][2] != after[k][2]]
+        if moved:
+            # One row moved by delta swaps places with its neighbour(s): the moved one is the
+            # row that travelled furthest (ties: a swap of two — either reading undoes it).
+            row_id, i, j = max(moved, key=lambda m: abs(m[2] - m[1]))
+            obj, parent, _ = after[row_id]
+            return "move", obj, i, parent, j
+    return None

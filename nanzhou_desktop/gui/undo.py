@@ -1,6 +1,7 @@
-"""Undo/redo across fields: each committed field edit is a QUndoCommand that re-applies the
-old or new value through ``ReportFile.set_field``, so an undone edit is saved, audited and
-checked exactly like a typed one."""
+"""Undo/redo across fields and rows: each committed field edit is a QUndoCommand that re-applies
+the old or new value through ``ReportFile.set_field``, and each added, deleted or moved row
+(工作任务, 小项, 预算行, 重点项目, 绩效指标) one that adds, deletes, restores or moves it back
+through the report file — so an undone change is saved, audited and checked like a typed one."""
 
 from __future__ import annotations
 
@@ -68,3 +69,50 @@ class FieldEdit(QUndoCommand):
             return False
         self.new, self.at = other.new, other.at
         return True
+
+
+class RowChange(QUndoCommand):
+    """One row added, deleted or moved (``kind`` "add" / "delete" / "move").
+
+    ``obj`` is the row's model object: a deleted row keeps its id and content (a task keeps its
+    小项), so undoing the deletion restores it under the same id and the field edits made
+    before it still undo.  ``index`` is its place among its siblings before the change, ``to``
+    its place after a move.  ``run(table, action)`` is the session's path for structural edits.
+    Like :class:`FieldEdit` it is pushed after the change was made: the first ``redo`` does nothing.
+    """
+
+    TABLES = {"tasks": "工作任务", "task_items": "小项", "budget_rows": "预算行", "projects": "重点项目",
+              "indicators": "绩效指标"}  # the tables whose rows the user adds, deletes and moves
+
+    def __init__(self, run: Callable[[str, Callable[[Any], Any]], None], kind: str, table: str, obj: Any,
+                 index: int, parent_id: int | None = None, to: int = 0) -> None:
+        what = self.TABLES.get(table, "行")
+        super().__init__({"add": f"添加{what}", "delete": f"删除{what}", "move": f"移动{what}"}[kind])
+        self.run, self.kind, self.table, self.obj = run, kind, table, obj
+        self.index, self.parent_id, self.to = index, parent_id, to
+        self._pushed = False
+
+    def _delete(self, rf: Any) -> None:
+        rf.delete_row(self.table, self.obj.id)
+
+    def _restore(self, rf: Any) -> None:
+        rf.restore_row(self.table, self.obj, self.index if self.kind == "delete" else self.to, self.parent_id)
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        if self.kind == "add":
+            self.run(self.table, self._restore)
+        elif self.kind == "delete":
+            self.run(self.table, self._delete)
+        else:
+            self.run(self.table, lambda rf: rf.move_row(self.table, self.obj.id, self.to - self.index))
+
+    def undo(self) -> None:
+        if self.kind == "add":
+            self.run(self.table, self._delete)
+        elif self.kind == "delete":
+            self.run(self.table, self._restore)
+        else:
+            self.run(self.table, lambda rf: rf.move_row(self.table, self.obj.id, self.index - self.to))

@@ -286,8 +286,10 @@ class ReportFile:
         with self._transaction():
             task.id = self._insert("tasks", {"title": task.title, "position": self._next_position("tasks")})
             self._audit("add", f"tasks#{task.id}", None, task.title)
-            self.report.tasks.insert(len(self.report.tasks) if index is None else index, task)
-            self._renumber("tasks", self.report.tasks)
+            tasks = list(self.report.tasks)
+            tasks.insert(len(tasks) if index is None else index, task)
+            self._renumber("tasks", tasks)
+        self.report.tasks[:] = tasks  # the model follows only a committed change
         return task
 
     def add_task_item(self, task_id: int, title: str = "", index: int | None = None) -> TaskItem:
@@ -297,8 +299,10 @@ class ReportFile:
         with self._transaction():
             item.id = self._insert("task_items", {"task_id": task_id, "title": item.title, "position": 0})
             self._audit("add", f"task_items#{item.id}", None, item.title)
-            task.items.insert(len(task.items) if index is None else index, item)
-            self._renumber("task_items", task.items)
+            items = list(task.items)
+            items.insert(len(items) if index is None else index, item)
+            self._renumber("task_items", items)
+        task.items[:] = items  # the model follows only a committed change
         return item
 
     def add_section(self, parent_key: str, number: str, heading: str, body: str = "") -> Section:
@@ -328,6 +332,7 @@ class ReportFile:
         obj = self._find(table, row_id)
         if table == "sections" and obj.required:
             raise EditError(f"“{obj.number}{obj.heading}”是报告提纲规定的章节，不能删除")
+        owner = self._owner_list(table, row_id)
         with self._transaction():
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
             if table == "tasks":
@@ -335,7 +340,32 @@ class ReportFile:
             label = getattr(obj, "title", None) or getattr(obj, "name", None) or getattr(obj, "level3", None) \
                 or getattr(obj, "label", None) or getattr(obj, "heading", "")
             self._audit("delete", f"{table}#{row_id}", label, None)
-            self._owner_list(table, row_id).remove(obj)
+        owner.remove(obj)  # the model follows only a committed change
+
+    def restore_row(self, table: str, obj: Any, index: int, parent_id: int | None = None) -> None:
+        """Put back a deleted row (a task with its 小项) under its old id at ``index`` among its
+        siblings: what 撤销 of a deletion does, so later edits of that row undo as before."""
+        self._check_editable()
+        if table == "sections" or obj.id is None:
+            raise EditError("这一行不能恢复")
+        r = self.report
+        seq: list[Any] = (self._find("tasks", parent_id).items if table == "task_items" else
+                          {"tasks": r.tasks, "budget_rows": r.budget, "projects": r.projects,
+                           "indicators": r.indicators}[table])
+        if any(o.id == obj.id for o in seq):
+            raise EditError("要恢复的行已经存在")
+        index = max(0, min(index, len(seq)))
+        new_order = [*seq[:index], obj, *seq[index:]]
+        with self._transaction():
+            _insert_row(self.conn, table, obj, index, parent_id=parent_id, row_id=obj.id)
+            if table == "tasks":
+                for ipos, item in enumerate(obj.items):
+                    _insert_row(self.conn, "task_items", item, ipos, parent_id=obj.id, row_id=item.id)
+            self._renumber(table, new_order)
+            label = getattr(obj, "title", None) or getattr(obj, "name", None) or getattr(obj, "level3", None) \
+                or getattr(obj, "label", "")
+            self._audit("restore", f"{table}#{obj.id}", None, label)
+        seq[:] = new_order  # the model follows only a committed change
 
     def move_row(self, table: str, row_id: int, delta: int) -> None:
         """Move a row up (-1) or down (+1) among its siblings; numbering follows position."""
@@ -346,10 +376,12 @@ class ReportFile:
         j = i + delta
         if not 0 <= j < len(seq) or j == i:
             return
+        new_order = list(seq)
+        new_order.insert(j, new_order.pop(i))
         with self._transaction():
-            seq.insert(j, seq.pop(i))
-            self._renumber(table, seq)
+            self._renumber(table, new_order)
             self._audit("move", f"{table}#{row_id}", str(i + 1), str(j + 1))
+        seq[:] = new_order  # the model follows only a committed change
 
     def _owner_list(self, table: str, row_id: int) -> list[Any]:
         r = self.report
@@ -632,6 +664,45 @@ def _restore_notice(rf: ReportFile, had_journal: bool) -> str:
     return f"上次程序没有正常退出；已恢复截至 {edits[1]} 保存的全部内容（该次共 {edits[0]} 处修改），没有丢失已保存的修改。"
 
 
+def _row_values(table: str, obj: Any) -> dict[str, Any]:
+    """The stored columns of one row of ``table`` (position and parent aside), from the model."""
+    if table == "sections":
+        return {"key": obj.key, "level": obj.level, "number": obj.number, "heading": obj.heading,
+                "body": obj.body, "kind": str(obj.kind), "required": int(obj.required)}
+    if table in ("tasks", "task_items"):
+        return {"title": obj.title, "body": obj.body}
+    if table == "budget_rows":
+        return {"kind": str(obj.kind), "label": obj.label, "budget_initial": canonical(obj.budget_initial),
+                "budget_total": canonical(obj.budget_total), "executed": canonical(obj.executed),
+                "reason": obj.reason, "prior_budget_total": canonical(obj.prior_budget_total),
+                "prior_executed": canonical(obj.prior_executed)}
+    if table == "projects":
+        return {"name": obj.name, "budget_total": canonical(obj.budget_total), "executed": canonical(obj.executed),
+                "reason": obj.reason, "prior_budget_total": canonical(obj.prior_budget_total),
+                "prior_executed": canonical(obj.prior_executed)}
+    if table == "indicators":
+        return {"level1": obj.level1, "level2": obj.level2, "level3": obj.level3, "direction": str(obj.direction),
+                "target": obj.target, "unit": obj.unit, "actual": obj.actual, "points": canonical(obj.points),
+                "reason": obj.reason, "not_applicable": int(obj.not_applicable),
+                "qual_share": canonical(obj.qual_share), "note": obj.note, "prior_actual": obj.prior_actual}
+    raise ValueError(table)
+
+
+def _insert_row(conn: sqlite3.Connection, table: str, obj: Any, position: int, *,
+                parent_id: int | None = None, row_id: int | None = None) -> int:
+    """Insert one model row (with its own id when ``row_id`` is given, as a restore does)."""
+    values = _row_values(table, obj)
+    values["position"] = position
+    if table == "task_items":
+        values["task_id"] = parent_id
+    if row_id is not None:
+        values = {"id": row_id, **values}
+    cols = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
+    return int(cur.lastrowid or 0)
+
+
 def _write_report(conn: sqlite3.Connection, report: Report) -> None:
     """Insert the whole report into a freshly migrated, empty file (one transaction)."""
     r, s = report, report.signoff
@@ -644,37 +715,17 @@ def _write_report(conn: sqlite3.Connection, report: Report) -> None:
          str(r.status), r.revision, r.final_fingerprint, __version__, now_iso()),
     )
     for pos, sec in enumerate(r.sections):
-        sec.id = conn.execute(
-            "INSERT INTO sections (key, position, level, number, heading, body, kind, required) VALUES (?,?,?,?,?,?,?,?)",
-            (sec.key, pos, sec.level, sec.number, sec.heading, sec.body, str(sec.kind), int(sec.required)),
-        ).lastrowid
+        sec.id = _insert_row(conn, "sections", sec, pos)
     for pos, task in enumerate(r.tasks):
-        task.id = conn.execute("INSERT INTO tasks (position, title, body) VALUES (?,?,?)",
-                               (pos, task.title, task.body)).lastrowid
+        task.id = _insert_row(conn, "tasks", task, pos)
         for ipos, item in enumerate(task.items):
-            item.id = conn.execute("INSERT INTO task_items (task_id, position, title, body) VALUES (?,?,?,?)",
-                                   (task.id, ipos, item.title, item.body)).lastrowid
+            item.id = _insert_row(conn, "task_items", item, ipos, parent_id=task.id)
     for pos, b in enumerate(r.budget):
-        b.id = conn.execute(
-            "INSERT INTO budget_rows (position, kind, label, budget_initial, budget_total, executed, reason,"
-            " prior_budget_total, prior_executed) VALUES (?,?,?,?,?,?,?,?,?)",
-            (pos, str(b.kind), b.label, canonical(b.budget_initial), canonical(b.budget_total),
-             canonical(b.executed), b.reason, canonical(b.prior_budget_total), canonical(b.prior_executed)),
-        ).lastrowid
+        b.id = _insert_row(conn, "budget_rows", b, pos)
     for pos, p in enumerate(r.projects):
-        p.id = conn.execute(
-            "INSERT INTO projects (position, name, budget_total, executed, reason, prior_budget_total,"
-            " prior_executed) VALUES (?,?,?,?,?,?,?)",
-            (pos, p.name, canonical(p.budget_total), canonical(p.executed), p.reason,
-             canonical(p.prior_budget_total), canonical(p.prior_executed)),
-        ).lastrowid
+        p.id = _insert_row(conn, "projects", p, pos)
     for pos, i in enumerate(r.indicators):
-        i.id = conn.execute(
-            "INSERT INTO indicators (position, level1, level2, level3, direction, target, unit, actual, points,"
-            " reason, not_applicable, qual_share, note, prior_actual) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (pos, i.level1, i.level2, i.level3, str(i.direction), i.target, i.unit, i.actual, canonical(i.points),
-             i.reason, int(i.not_applicable), canonical(i.qual_share), i.note, i.prior_actual),
-        ).lastrowid
+        i.id = _insert_row(conn, "indicators", i, pos)
     for e in r.explanations.values():
         conn.execute("INSERT INTO explanations (finding_key, text, author, at) VALUES (?,?,?,?)",
                      (e.finding_key, e.text, e.author, e.at))

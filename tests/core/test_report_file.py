@@ -123,6 +123,38 @@ def test_rows_add_move_delete_renumber(example_file):
         assert again.report.tasks[-1].items[0].body == "内容。"
 
 
+@pytest.mark.parametrize("table", ["tasks", "task_items", "budget_rows", "projects", "indicators"])
+def test_deleted_row_restored_whole_under_its_id(example_file, table):
+    """What 撤销 of a deletion relies on: the row comes back with its id, content and place
+    (a task with its 小项), in the file as in the model, and the restore is audited."""
+    rf = example_file
+    before = canonical_json(to_content(rf.report))
+    r = rf.report
+    seq, parent_id = {"tasks": (r.tasks, None), "task_items": (r.tasks[1].items, r.tasks[1].id),
+                      "budget_rows": (r.budget, None), "projects": (r.projects, None),
+                      "indicators": (r.indicators, None)}[table]
+    at = min(1, len(seq) - 1)  # the example has one budget row, several of the others
+    obj = seq[at]
+    rf.delete_row(table, obj.id)
+    assert obj not in seq and canonical_json(to_content(rf.report)) != before
+    with pytest.raises(EditError):
+        rf.set_field(table, obj.id, "reason" if table in ("budget_rows", "projects", "indicators") else "body", "x")
+    rf.restore_row(table, obj, at, parent_id)
+    assert seq[at] is obj
+    assert canonical_json(to_content(rf.report)) == before
+    with pytest.raises(EditError, match="已经存在"):
+        rf.restore_row(table, obj, at, parent_id)
+    assert rf.audit_log(limit=1)[0]["action"].startswith("restore")
+    path = rf.path
+    rf.close()
+    with open_report_file(path, read_only=True) as again:
+        assert canonical_json(to_content(again.report)) == before
+        ids = [o.id for o in {"tasks": again.report.tasks, "task_items": again.report.tasks[1].items,
+                              "budget_rows": again.report.budget, "projects": again.report.projects,
+                              "indicators": again.report.indicators}[table]]
+        assert ids[at] == obj.id
+
+
 def test_locked_report_refuses_edits(example_file):
     example_file.set_status(Status.FINAL)
     with pytest.raises(EditError, match="已定稿"):

@@ -162,6 +162,61 @@ def test_task_editor_add_move_delete_renumbers(qtbot, settings, example, monkeyp
     assert len(report.tasks) == n
 
 
+def test_row_changes_undo_and_redo_with_the_field_edits(qtbot, settings, example, monkeypatch):
+    """撤销 / 重做 take back a deleted task (with its 小项), an added 小项 and its typed title,
+    a move, and a deleted 重点项目 — in the window, in the file and in the numbering."""
+    w = window(qtbot, settings, example)
+    monkeypatch.setattr(task_editor, "confirm_delete", lambda parent, what: True)
+    te = w.section_tabs["2"].form_for("2.2").task_editor
+    report = w.session.report
+    undo, redo = w.form.actionUndo.trigger, w.form.actionRedo.trigger
+    first = report.tasks[0]
+    titles = [t.title for t in report.tasks]
+    n_items = len(first.items)
+    # Delete task 1 and take it back: same id, 小项 and place, in the file too.
+    te.delete("tasks", first.id)
+    assert report.tasks[0] is not first and on_disk(example, "SELECT count(*) FROM tasks WHERE id=?", first.id) == 0
+    undo()
+    assert report.tasks[0].id == first.id and [t.title for t in report.tasks] == titles
+    assert len(report.tasks[0].items) == n_items and te.numbering()[0] == "1."
+    assert on_disk(example, "SELECT count(*) FROM task_items WHERE task_id=?", first.id) == n_items
+    redo()
+    assert [t.title for t in report.tasks] == titles[1:]
+    undo()
+    # Add a 小项 and type its title: 撤销 takes back the title, then the 小项.
+    te.add_item(first.id)
+    item = report.tasks[0].items[-1]
+    title = w.registry.get("task_items", item.id, "title").widget
+    type_chinese(title, "新增小项")
+    title.clearFocus()
+    assert on_disk(example, "SELECT title FROM task_items WHERE id=?", item.id) == "新增小项"
+    undo()
+    assert on_disk(example, "SELECT title FROM task_items WHERE id=?", item.id) == ""
+    undo()
+    assert len(report.tasks[0].items) == n_items
+    assert on_disk(example, "SELECT count(*) FROM task_items WHERE id=?", item.id) == 0
+    redo()
+    redo()
+    assert report.tasks[0].items[-1].id == item.id
+    assert w.registry.get("task_items", item.id, "title").widget.text() == "新增小项"
+    # A move is taken back to where the task stood.
+    te.move("tasks", first.id, +1)
+    assert report.tasks[1].id == first.id
+    undo()
+    assert report.tasks[0].id == first.id and te.number_labels[("tasks", first.id)].text() == "1."
+    # Rows of the 自评表 too: a deleted 重点项目 comes back.
+    tab = w.table_tab
+    projects = [p.name for p in report.projects]
+    ed = tab.project_editor
+    tab.tabs.setCurrentWidget(ed)
+    ed.view.setCurrentIndex(ed.model.index(0, 0))
+    qtbot.mouseClick(ed.delete_button, Qt.MouseButton.LeftButton)
+    assert [p.name for p in report.projects] == projects[1:]
+    undo()
+    assert [p.name for p in report.projects] == projects
+    assert ed.model.rowCount() == len(projects)
+
+
 def test_forms_are_compiled_from_the_ui_files():
     sys.path.insert(0, str(ROOT / "tools"))
     try:
