@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--docx", help="同时写入 Word 副本（.docx）")
     p.add_argument("--xlsx", help="同时写入自评表 Excel 副本（.xlsx）")
     p.add_argument("--fonts", action="store_true", help="列出所用字体")
-    p.set_defaults(handler=cmd_print)
+    p.set_defaults(handler=cmd_print, exit_at_once=True)  # all written: see cli._exit_at_once
 
     p = sub.add_parser("verify", help="显示报告的内容指纹与二维码内容；--qr 核对纸面二维码与文件是否一致")
     p.add_argument("file", help="报告文件（.sqlite）")

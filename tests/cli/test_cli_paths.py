@@ -61,3 +61,22 @@ def test_set_signoff_fields_then_finalise_export_verify(tmp_path, example_path):
     v = cli("verify", str(sent))
     assert v.returncode == 1 and "内容在定稿后被改动" in v.stderr
     assert "内容在定稿后被改动" in cli("show", str(sent)).stdout
+
+
+def test_command_table_matches_what_the_modules_register():
+    """`nanzhou-desktop SUB …` imports only COMMANDS[SUB]: the table must name every
+    subcommand, with the module that really registers it."""
+    from nanzhou_desktop.cli import COMMANDS, _subcommand_names, build_parser
+
+    assert set(COMMANDS) == _subcommand_names(build_parser())
+    for name, module in COMMANDS.items():
+        assert name in _subcommand_names(build_parser(name)), (name, module)
+
+
+def test_print_does_not_import_the_other_commands(tmp_path, example_path):
+    code = ("import sys\nfrom nanzhou_desktop.cli import main\n"
+            f"rc = main(['print', {str(example_path)!r}, '-o', {str(tmp_path / 'r.pdf')!r}])\n"
+            "print(rc, sorted(m for m in sys.modules if m.startswith(('nanzhou_desktop.commands.', "
+            "'nanzhou_desktop.importing', 'nanzhou_desktop.district'))))\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.stdout.split("\n")[-2] == "0 ['nanzhou_desktop.commands.printing']", r.stdout + r.stderr
