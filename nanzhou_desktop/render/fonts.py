@@ -18,7 +18,9 @@ import os
 import struct
 import sys
 import threading
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -217,7 +219,16 @@ def find_fonts(*, dirs: list[Path] | None = None, refresh: bool = False) -> Font
 
 # -- reportlab registration (cached per process) ---------------------------------------
 
-CACHE_FORMAT = 1
+# Bump when the cache layout changes; the key also holds reportlab's version, so a new
+# reportlab never reads an old parse.
+CACHE_FORMAT = 2
+_MAGIC = b"NZFONT2\n"
+_U32 = next(t for t in "IL" if array(t).itemsize == 4)
+# The parsed face's five big tables (20-50 thousand entries each for a CJK font).  They are
+# cached as flat arrays, not marshalled dicts and lists: rebuilding those took 15-25 ms per
+# font, mostly allocating objects (and the garbage collections that provokes), for the few
+# hundred characters a report prints.
+_BIG = ("charToGlyph", "charWidths", "glyphToChar", "hmetrics", "glyphPos")
 
 
 def cache_dir() -> Path:
@@ -240,35 +251,472 @@ def _cache_file(path: str, subfont: int) -> Path | None:
         st = os.stat(path)
     except OSError:
         return None
-    key = f"{CACHE_FORMAT}|{Version}|{os.path.abspath(path)}|{subfont}|{st.st_size}|{st.st_mtime_ns}"
-    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".marshal")
+    key = (f"{CACHE_FORMAT}|{Version}|{sys.byteorder}|{os.path.abspath(path)}|{subfont}|{st.st_size}|"
+           f"{st.st_mtime_ns}")
+    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".nzfont")
 
 
-def _face_state(face) -> dict:
-    """The parsed face as marshal-able data: everything but the file bytes and the scale lambda."""
+class _ArrayMap(Mapping):
+    """A code → value mapping over two parallel arrays (codes sorted), standing in for one of
+    reportlab's per-font dicts.  Loading it is a memory copy; a lookup is a binary search,
+    and reportlab and :class:`~nanzhou_desktop.render.grid.GridText` look up each printed
+    character only once or twice.  The first write (reportlab adds entries only when
+    shaping) turns it into a plain dict."""
+
+    __slots__ = ("_keys", "_values", "_as_int", "_dict")
+
+    def __init__(self, keys: array, values: array, as_int: bool) -> None:
+        self._keys = keys
+        self._values = values
+        self._as_int = as_int  # the values were ints (stored as doubles)
+        self._dict: dict | None = None
+
+    def _find(self, key) -> int:
+        keys = self._keys
+        i = bisect_left(keys, key)
+        return i if i < len(keys) and keys[i] == key else -1
+
+    def __getitem__(self, key):
+        if self._dict is not None:
+            return self._dict[key]
+        i = self._find(key)
+        if i < 0:
+            raise KeyError(key)
+        v = self._values[i]
+        return int(v) if self._as_int else v
+
+    def get(self, key, default=None):
+        if self._dict is not None:
+            return self._dict.get(key, default)
+        i = self._find(key)
+        if i < 0:
+            return default
+        v = self._values[i]
+        return int(v) if self._as_int else v
+
+    def __contains__(self, key) -> bool:
+        return key in self._dict if self._dict is not None else self._find(key) >= 0
+
+    def __iter__(self):
+        return iter(self._dict if self._dict is not None else self._keys)
+
+    def __len__(self) -> int:
+        return len(self._dict if self._dict is not None else self._keys)
+
+    def __setitem__(self, key, value) -> None:
+        if self._dict is None:
+            self._dict = dict(self.items())
+        self._dict[key] = value
+
+
+class _Metrics(Sequence):
+    """reportlab's ``hmetrics`` list of (advance, left side bearing) per glyph.  reportlab
+    stores the advance unscaled (an int) for the glyphs with a full entry and the scaled last
+    advance (a float unless units per em is 1000) for the rest; the tuples are rebuilt with
+    the same types."""
+
+    __slots__ = ("_aw", "_lsb", "_int_upto")
+
+    def __init__(self, aw: array, lsb: array, int_upto: int) -> None:
+        self._aw = aw
+        self._lsb = lsb
+        self._int_upto = int_upto  # advances before this index are ints
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._aw)))]
+        aw = self._aw[i]
+        if (i if i >= 0 else i + len(self._aw)) < self._int_upto:
+            aw = int(aw)
+        return aw, self._lsb[i]
+
+    def __len__(self) -> int:
+        return len(self._aw)
+
+
+class _Window:
+    """A table of a memory-mapped font file, sliced without copying the whole table:
+    reportlab's subsetter takes the ``glyf`` table (5-15 MB) once per 256-character subset
+    only to slice out the glyphs it embeds."""
+
+    __slots__ = ("_data", "_pos", "_len")
+
+    def __init__(self, data, pos: int, length: int) -> None:
+        self._data, self._pos, self._len = data, pos, length
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, s: slice) -> bytes:
+        start, stop, step = s.indices(self._len)
+        if step != 1:
+            raise ValueError("only contiguous slices of a font table")
+        return self._data[self._pos + start:self._pos + max(start, stop)]
+
+
+def _face_class():
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    class CachedFace(TTFontFace):
+        """A TTFontFace rebuilt from the cache; the glyph-to-character table, which only text
+        shaping uses, is unpacked on first use."""
+
+        def __getattr__(self, name: str):
+            if name == "glyphToChar":
+                import marshal
+
+                value = self.__dict__["glyphToChar"] = marshal.loads(self.__dict__.pop("_glyph_to_char_data"))
+                return value
+            raise AttributeError(name)
+
+        def get_table(self, tag: str):
+            if tag == "glyf":
+                pos, length = self.get_table_pos(tag)
+                return _Window(self._ttf_data, pos, length)
+            return super().get_table(tag)
+
+        def makeSubset(self, subset):  # noqa: N802 - reportlab API
+            return _make_subset(self, subset)
+
+        def addSubsetObjects(self, doc, fontname, subset):  # noqa: N802 - reportlab API
+            ref = super().addSubsetObjects(doc, fontname, subset)
+            from reportlab.pdfbase import pdfdoc
+
+            stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+            if stream is not None and stream.filters == [pdfdoc.PDFZCompress] and isinstance(stream.content, bytes):
+                stream.filters = [_Deflating(stream.content)]
+            return ref
+
+    return CachedFace
+
+
+class _Deflating:
+    """reportlab's FlateDecode filter for one embedded font program, compressed on another
+    thread from the moment the subset is made.  Font programs are most of the bytes
+    compressed (0.8 of 1 MB for the example: ~20 ms); zlib lets other threads run while it
+    works, so the compression overlaps with writing the pages.  Same bytes as
+    ``zlib.compress`` on the writing thread."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._result: bytes | None = None
+        self._thread = threading.Thread(target=self._run, name="nanzhou-deflate", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import zlib
+
+        self._result = zlib.compress(self._data)
+
+    def encode(self, text) -> bytes:
+        import zlib
+
+        self._thread.join()
+        if text is self._data and self._result is not None:
+            return self._result
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
+
+    @staticmethod
+    def decode(encoded: bytes) -> bytes:
+        import zlib
+
+        return zlib.decompress(encoded)
+
+
+def _checksum(data: bytes) -> int:
+    """A TrueType table checksum (sum of big-endian 32-bit words mod 2**32), as reportlab's
+    calcChecksum computes it."""
+    if len(data) & 3:
+        data = bytes(data) + b"\0" * (4 - (len(data) & 3))
+    words = array(_U32)
+    words.frombytes(data)
+    if sys.byteorder == "little":
+        words.byteswap()
+    return sum(words) & 0xFFFFFFFF
+
+
+def _font_maker():
+    from io import BytesIO
+    from struct import pack
+
+    from reportlab.pdfbase.ttfonts import TTFontMaker
+
+    class FontMaker(TTFontMaker):
+        """reportlab's TrueType file writer with a faster checksum (the same file)."""
+
+        def makeStream(self):  # noqa: N802 - reportlab API
+            stm = BytesIO()
+            write = stm.write
+            tables = self.tables
+            num_tables = len(tables)
+            search_range, entry_selector = 1, 0
+            while search_range * 2 <= num_tables:
+                search_range *= 2
+                entry_selector += 1
+            search_range *= 16
+            range_shift = num_tables * 16 - search_range
+            write(pack(">lHHHH", 0x00010000, num_tables, search_range, entry_selector, range_shift))
+            offset = 12 + num_tables * 16
+            items = sorted(tables.items())
+            head_start = 0
+            total = 0
+            for tag, data in items:
+                if tag == "head":
+                    head_start = offset
+                checksum = _checksum(data)
+                total += checksum
+                write(bytes(tag, "latin1"))
+                write(pack(">LLL", checksum, offset, len(data)))
+                offset += (len(data) + 3) & ~3
+            # The whole file's checksum is the directory's plus the tables' (each padded to
+            # four bytes as checksummed): no second pass over the glyphs.
+            total += _checksum(stm.getvalue())
+            for _tag, data in items:
+                data += b"\0\0\0"
+                write(data[:len(data) & ~3])
+            checksum = (0xB1B0AFBA - total) & 0xFFFFFFFF
+            stm.seek(head_start + 8)
+            write(pack(">L", checksum))
+            return stm.getvalue()
+
+    return FontMaker
+
+
+_FontMaker = None
+
+
+def _make_subset(face, subset) -> bytes:
+    """reportlab's TTFontFile.makeSubset (5.1.0) for a cached face: the same font file,
+    reading glyph headers straight from the mapped file and the metrics from the cache's
+    arrays instead of through reportlab's read position (a tenth of saving the PDF went
+    there).  tests/core/test_render_fonts.py compares the two."""
+    from struct import pack, unpack_from
+
+    from reportlab.pdfbase.ttfonts import (
+        GF_ARG_1_AND_2_ARE_WORDS,
+        GF_MORE_COMPONENTS,
+        GF_WE_HAVE_A_SCALE,
+        GF_WE_HAVE_A_TWO_BY_TWO,
+        GF_WE_HAVE_AN_X_AND_Y_SCALE,
+        _set_ushort,
+    )
+
+    global _FontMaker
+    if _FontMaker is None:
+        _FontMaker = _font_maker()
+    output = _FontMaker()
+    char_to_glyph = face.charToGlyph
+    glyph_map = [0]  # new glyph index -> old glyph index
+    glyph_set = {0: 0}  # old glyph index -> new glyph index
+    code_to_glyph = {}
+    for code in subset:
+        old = char_to_glyph.get(code, 0)
+        if old not in glyph_set:
+            glyph_set[old] = len(glyph_map)
+            glyph_map.append(old)
+        code_to_glyph[code] = glyph_set[old]
+
+    # Also include glyphs that are parts of composite glyphs.
+    data = face._ttf_data
+    start, table_length = face.get_table_pos("glyf")
+    glyph_pos = face.glyphPos
+    n = 0
+    while n < len(glyph_map):
+        old = glyph_map[n]
+        pos = glyph_pos[old]
+        n += 1
+        if glyph_pos[old + 1] == pos:
+            continue
+        at = start + pos
+        if unpack_from(">h", data, at)[0] < 0:  # composite glyph
+            at += 10
+            flags = GF_MORE_COMPONENTS
+            while flags & GF_MORE_COMPONENTS:
+                flags, index = unpack_from(">HH", data, at)
+                at += 4
+                if index not in glyph_set:
+                    glyph_set[index] = len(glyph_map)
+                    glyph_map.append(index)
+                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+                if flags & GF_WE_HAVE_A_SCALE:
+                    at += 2
+                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+                    at += 4
+                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+                    at += 8
+
+    for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):  # copied as they are
+        try:
+            output.add(tag, face.get_table(tag))
+        except KeyError:
+            pass  # cvt, fpgm and prep are optional
+    output.add("post", b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16)
+
+    num_glyphs = len(glyph_map)
+    metrics = face.hmetrics
+    hmtx = []
+    for old in glyph_map:
+        aw, lsb = metrics[old]
+        hmtx.append(int(aw))
+        hmtx.append(int(lsb))
+    n = len(hmtx) - 2
+    while n and hmtx[n] == hmtx[n - 2]:
+        n -= 2
+    n += 2
+    number_of_hmetrics = n >> 1
+    hmtx = hmtx[:n] + hmtx[n + 1::2]
+    output.add("hmtx", pack(f">{len(hmtx)}H", *hmtx))
+    output.add("hhea", _set_ushort(face.get_table("hhea"), 34, number_of_hmetrics))
+    output.add("maxp", _set_ushort(face.get_table("maxp"), 4, num_glyphs))
+
+    entry_count = len(subset)
+    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + entry_count * 2, 0, 0, entry_count, *map(code_to_glyph.get, subset)]
+    output.add("cmap", pack(f">{len(cmap)}H", *cmap))
+
+    offsets = []
+    glyf = []
+    pos = 0
+    for old in glyph_map:
+        offsets.append(pos)
+        at = glyph_pos[old]
+        length = glyph_pos[old + 1] - at
+        # sliced within the glyf table, as reportlab slices the table
+        glyph = data[start + min(at, table_length):start + min(at + length, table_length)]
+        if length > 2 and unpack_from(">h", glyph)[0] < 0:  # composite: renumber its parts
+            at = 10
+            flags = GF_MORE_COMPONENTS
+            while flags & GF_MORE_COMPONENTS:
+                flags, index = unpack_from(">HH", glyph, at)
+                glyph = _set_ushort(glyph, at + 2, glyph_set[index])
+                at += 4
+                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+                if flags & GF_WE_HAVE_A_SCALE:
+                    at += 2
+                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+                    at += 4
+                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+                    at += 8
+        glyf.append(glyph)
+        pos += length
+        if pos % 4:
+            glyf.append(b"\0" * (4 - pos % 4))
+            pos += 4 - pos % 4
+    offsets.append(pos)
+    output.add("glyf", b"".join(glyf))
+    if (pos + 1) >> 1 > 0xFFFF:
+        index_to_loc_format = 1  # long offsets
+        loca = pack(f">{len(offsets)}L", *offsets)
+    else:
+        index_to_loc_format = 0
+        loca = pack(f">{len(offsets)}H", *[o >> 1 for o in offsets])
+    output.add("loca", loca)
+    output.add("head", _set_ushort(face.get_table("head"), 50, index_to_loc_format))
+    return output.makeStream()
+
+
+_CachedFace = None
+
+
+def _first_float(values: list) -> int | None:
+    """Index where a run of ints turns into floats (len when all ints); None if mixed."""
+    k = next((i for i, v in enumerate(values) if type(v) is not int), len(values))
+    if all(type(v) is float for v in values[k:]):
+        return k
+    return None
+
+
+def _pack_face(face) -> bytes | None:
+    """The cache file for a parsed face; None when its tables do not have the shape the cache
+    format expects (the font is then parsed on every run: slower, still right)."""
+    import marshal
+    import zlib
+
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
-    state = {}
-    names = []
-    for k, v in vars(face).items():
-        if k in ("_ttf_data", "_pdfScale"):
+    attrs = vars(face)
+    state, names = {}, []
+    for k, v in attrs.items():
+        if k in _BIG or k in ("_ttf_data", "_pdfScale"):
             continue
         if isinstance(v, TTFNameBytes):
             names.append(k)
             v = bytes(v)
         state[k] = v
     state["__name_bytes__"] = names
-    return state
+    try:
+        c2g: dict = attrs["charToGlyph"]
+        widths: dict = attrs["charWidths"]
+        hm: list = attrs["hmetrics"]
+        codes = sorted(c2g)
+        wcodes = sorted(widths)
+        w_values = [widths[c] for c in wcodes]
+        w_int = _first_float(w_values)
+        aw_int = _first_float([a for a, _ in hm])
+        if w_int not in (0, len(w_values)) or aw_int is None:
+            return None
+        arrays = {
+            "codes": array(_U32, codes), "glyphs": array(_U32, [c2g[c] for c in codes]),
+            "wcodes": array(_U32, wcodes), "widths": array("d", w_values),
+            "aw": array("d", [a for a, _ in hm]), "lsb": array(_U32, [b for _, b in hm]),
+            "glyphPos": array(_U32, attrs["glyphPos"]),
+        }
+        blobs = [(name, a.typecode, a.tobytes()) for name, a in arrays.items()]
+        blobs.append(("glyphToChar", "marshal", marshal.dumps(attrs["glyphToChar"])))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    sections, offset = {}, 0
+    for name, kind, data in blobs:
+        sections[name] = (kind, offset, len(data))
+        offset += len(data)
+    payload = b"".join(data for _, _, data in blobs)
+    header = marshal.dumps({"state": state, "sections": sections, "widths_int": w_int == len(w_values),
+                            "aw_int_upto": aw_int, "crc": zlib.crc32(payload)})
+    return _MAGIC + len(header).to_bytes(4, "little") + header + payload
 
 
-def _face_from_state(state: dict, path: str):
-    from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
+def _unpack_face(data: bytes, path: str):
+    """The face from a cache file; raises ValueError (or KeyError …) when it is not whole."""
+    import marshal
+    import zlib
 
-    face = TTFontFace.__new__(TTFontFace)
-    names = state.pop("__name_bytes__")
-    for k in names:
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    global _CachedFace
+    if data[:len(_MAGIC)] != _MAGIC:
+        raise ValueError("not a font cache")
+    start = len(_MAGIC) + 4
+    hlen = int.from_bytes(data[len(_MAGIC):start], "little")
+    header = marshal.loads(data[start:start + hlen])
+    payload = memoryview(data)[start + hlen:]
+    if zlib.crc32(payload) != header["crc"]:
+        raise ValueError("damaged font cache")
+    tables = {}
+    for name, (kind, offset, length) in header["sections"].items():
+        chunk = payload[offset:offset + length]
+        if len(chunk) != length:
+            raise ValueError("truncated font cache")
+        if kind == "marshal":
+            tables[name] = bytes(chunk)
+        else:
+            tables[name] = a = array(kind)
+            a.frombytes(chunk)
+    state = header["state"]
+    for k in state.pop("__name_bytes__"):
         state[k] = TTFNameBytes(state[k])
+    if not (len(tables["codes"]) == len(tables["glyphs"]) and len(tables["wcodes"]) == len(tables["widths"])
+            and len(tables["aw"]) == len(tables["lsb"]) and len(tables["glyphPos"]) == len(tables["aw"]) + 1):
+        raise ValueError("inconsistent font cache")
+    if _CachedFace is None:
+        _CachedFace = _face_class()
+    face = _CachedFace.__new__(_CachedFace)
     face.__dict__.update(state)
+    face.charToGlyph = _ArrayMap(tables["codes"], tables["glyphs"], True)
+    face.charWidths = _ArrayMap(tables["wcodes"], tables["widths"], header["widths_int"])
+    face.hmetrics = _Metrics(tables["aw"], tables["lsb"], header["aw_int_upto"])
+    face.glyphPos = tables["glyphPos"]
+    face._glyph_to_char_data = tables["glyphToChar"]
     # Mapped, not read: subsetting touches only the glyphs printed, a few hundred KB of a
     # 15 MB font.  reportlab only slices and indexes the data, which a read-only map supports.
     with open(path, "rb") as fh:
@@ -282,23 +730,25 @@ def _cached_face(path: str, subfont: int):
     """Parsing a CJK TrueType font is the main cost of a first render (0.05-0.15 s each);
     its metrics are cached on disk keyed by file, size, mtime and reportlab version.  Any
     problem with the cache just means parsing again."""
-    import marshal
-
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     cache = _cache_file(path, subfont)
     if cache is not None:
         try:
-            return _face_from_state(marshal.loads(cache.read_bytes()), path)
-        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            return _unpack_face(cache.read_bytes(), path)
+        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
             pass
     face = TTFontFace(path, validate=0, subfontIndex=subfont)
     if cache is not None:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(_face_state(face)))
-            os.replace(tmp, cache)
+            data = _pack_face(face)
+            if data is not None:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, cache)
+                for old in cache.parent.glob("*.marshal"):  # the first cache format's files
+                    old.unlink(missing_ok=True)
         except (OSError, ValueError):
             pass  # read-only home, full disk: render anyway
     return face

@@ -94,30 +94,71 @@ def test_a_character_no_font_has_is_reported():
     assert missing(fonts, "body", f"南洲{ghost}") == {ghost}
 
 
+def _same_typed(a, b) -> bool:
+    """Equal values of the same types (500 and 500.0 would print differently)."""
+    if isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_typed(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(b, dict):
+        return len(a) == len(b) and all(k in a and _same_typed(a[k], v) for k, v in b.items())
+    return type(a) is type(b) and a == b
+
+
 def test_cached_metrics_equal_a_fresh_parse(tmp_path: Path, monkeypatch):
-    """The on-disk metrics cache rebuilds exactly what reportlab parses (reportlab is pinned)."""
+    """The on-disk metrics cache rebuilds exactly what reportlab parses (reportlab is pinned):
+    every table, value for value and type for type, through the interface reportlab uses."""
     from nanzhou_desktop.render import fonts as fonts_mod
 
     monkeypatch.setenv("NANZHOU_CACHE_DIR", str(tmp_path))
-    face = find_fonts()["heading1"]  # a TTC member: the harder case
-    path = str(face.path)
-    fresh = fonts_mod._load(path, face.subfont, "t-fresh", False)
-    first = fonts_mod._cached_face(path, face.subfont)  # parses and writes the cache
-    assert list((tmp_path / "fonts").glob("*.marshal"))
-    again = fonts_mod._cached_face(path, face.subfont)  # read back from the cache
-    for f in (first, again):
-        a, b = vars(f), vars(fresh.face)
-        assert set(a) == set(b)
-        for key in a:
-            if key == "_ttf_data":
-                assert a[key][:] == b[key], key  # a memory map of the same bytes
-            elif key != "_pdfScale":
-                assert a[key] == b[key], key
-        assert f._pdfScale(2048) == fresh.face._pdfScale(2048)
-        assert f.name.ustr == fresh.face.name.ustr
-    cached_font = fonts_mod._load(path, face.subfont, "t-cached", True)
-    assert set(vars(cached_font)) == set(vars(fresh))
-    # A corrupt cache file is ignored, not fatal.
-    for p in (tmp_path / "fonts").glob("*.marshal"):
-        p.write_bytes(b"garbage")
-    assert vars(fonts_mod._cached_face(path, face.subfont))["charToGlyph"] == fresh.face.charToGlyph
+    fonts = find_fonts()
+    # A TTC member (the harder case), a font with 1000 units per em (int widths), the body.
+    for face in {fonts["heading1"], fonts["heading2"], fonts["body"]}:
+        path = str(face.path)
+        fresh = fonts_mod._load(path, face.subfont, f"t-fresh-{face.rl_name}", False)
+        first = fonts_mod._cached_face(path, face.subfont)  # parses and writes the cache
+        assert list((tmp_path / "fonts").glob("*.nzfont"))
+        again = fonts_mod._cached_face(path, face.subfont)  # read back from the cache
+        assert type(again).__name__ == "CachedFace"
+        b = dict(vars(fresh.face))  # before makeSubset below moves its read position
+        for f in (first, again):
+            for key in b:
+                value = getattr(f, key)
+                if key == "_ttf_data":
+                    assert value[:] == b[key], key  # a memory map of the same bytes
+                elif key != "_pdfScale":
+                    assert _same_typed(value, b[key]), key
+            assert f._pdfScale(2048) == fresh.face._pdfScale(2048)
+            assert f.name.ustr == fresh.face.name.ustr
+            assert f.get_table("glyf")[100:400] == fresh.face.get_table("glyf")[100:400]
+            assert f.get_table("head") == fresh.face.get_table("head")
+            codes = [*list(b["charToGlyph"])[:50], 0x10FFFF, -1, 0x4E2D]
+            assert [f.charToGlyph.get(c) for c in codes] == [fresh.face.charToGlyph.get(c) for c in codes]
+            assert [c in f.charWidths for c in codes] == [c in fresh.face.charWidths for c in codes]
+            assert f.hmetrics[-1] == fresh.face.hmetrics[-1] and f.hmetrics[2:5] == fresh.face.hmetrics[2:5]
+            assert f.makeSubset([0x20, 0x4E2D, 0x5E74, 0xFF0C]) == fresh.face.makeSubset([0x20, 0x4E2D, 0x5E74, 0xFF0C])
+        cached_font = fonts_mod._load(path, face.subfont, f"t-cached-{face.rl_name}", True)
+        assert set(vars(cached_font)) == set(vars(fresh))
+    # Subsets with composite glyphs (accented Latin in DejaVu Sans), CJK and missing codes:
+    # the cached face's own subsetter writes the same font file as reportlab's.
+    latin = next(f for f in fonts.fallbacks if f.family == "DejaVu Sans")
+    for face in (latin, fonts["body"], fonts["heading2"]):
+        fresh = fonts_mod._load(str(face.path), face.subfont, f"t-fresh-{face.rl_name}", False).face
+        cached = fonts_mod._cached_face(str(face.path), face.subfont)
+        cached = fonts_mod._cached_face(str(face.path), face.subfont)
+        assert type(cached).__name__ == "CachedFace"
+        for subset in ([0, 32, *map(ord, "éàüÅǺǻḉṏ%—“”")], list(range(32, 288)), [0, *map(ord, "南洲街道办事处，。")],
+                       [0x10FFFF, 0xE000, 65]):
+            assert cached.makeSubset(subset) == fresh.makeSubset(subset), (face, subset[:5])
+    # The first write (reportlab adds characters when shaping) makes the table a plain dict.
+    again.charToGlyph[0xF0000] = 7
+    assert again.charToGlyph[0xF0000] == 7 and len(again.charToGlyph) == len(b["charToGlyph"]) + 1
+    # A corrupt or truncated cache file is ignored, not fatal.
+    files = list((tmp_path / "fonts").glob("*.nzfont"))
+    files[0].write_bytes(b"garbage")
+    for p in files[1:]:
+        data = p.read_bytes()
+        p.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    for face in {fonts["heading1"], fonts["heading2"], fonts["body"]}:
+        fresh = fonts_mod._load(str(face.path), face.subfont, f"t-fresh-{face.rl_name}", False)
+        again = fonts_mod._cached_face(str(face.path), face.subfont)
+        assert type(again).__name__ == "TTFontFace"
+        assert again.charToGlyph == fresh.face.charToGlyph
