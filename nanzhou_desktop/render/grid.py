@@ -12,14 +12,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
+from reportlab.lib import rl_accel
+from reportlab.pdfbase.pdfmetrics import getFont
 
 from nanzhou_desktop.render.fonts import FontFace, FontSet, font_for, register
 from nanzhou_desktop.render.linebreak import Line, break_lines
+from nanzhou_desktop.render.platypus import Flowable
 
 # Per process: which face prints a character for a role, and glyph advances (1/1000 em).
 _FACE_OF: dict[tuple, dict[str, FontFace]] = {}
 _ADVANCE: dict[str, dict[str, float]] = {}
+# Characters that no font has, per role and faces (reported in every render that prints them).
+_ABSENT: dict[tuple, set[str]] = {}
+# Characters the role's own face prints (the usual case: a line of them is one run).
+_PLAIN: dict[tuple, set[str]] = {}
+
+# reportlab's escapePDF for the bytes of a string shown with Tj: printable ASCII as is,
+# backslash and parentheses escaped, the rest as octal.
+_ESCAPE = [f"\\{c:03o}" if c < 32 or c >= 127 else "\\" + chr(c) if c in b"\\()" else chr(c) for c in range(256)]
+
+
+def escape_pdf(data: bytes) -> str:
+    return "".join(map(_ESCAPE.__getitem__, data))
+
+
+def split_string(font, text: str, doc) -> list[tuple[int, bytes]]:
+    """``font.splitString(text, doc)``: (subset, codes) chunks.  When every character already
+    has its code in this document (most text after the first lines), the codes are looked
+    up here in one pass; otherwise reportlab assigns them."""
+    state = font.state.get(doc)
+    if state is not None and "\xa0" not in text:
+        assigned = state.assignments
+        try:
+            codes = [assigned[c] for c in map(ord, text)]
+        except KeyError:
+            return font.splitString(text, doc)
+        out: list[tuple[int, bytes]] = []
+        start = 0
+        subset = codes[0] >> 8 if codes else 0
+        for i, n in enumerate(codes):
+            if n >> 8 != subset:
+                out.append((subset, bytes([c & 0xFF for c in codes[start:i]])))
+                start, subset = i, n >> 8
+        if codes:
+            out.append((subset, bytes([c & 0xFF for c in codes[start:]])))
+        return out
+    return font.splitString(text, doc)
 
 
 class GridText:
@@ -32,23 +70,30 @@ class GridText:
         self.missing = missing  # characters no font has (shared with the render's report)
         self.main = fonts[role]
         self._cmap = register(self.main).face.charToGlyph
-        self._face_of = _FACE_OF.setdefault((role, self.main, fonts.fallbacks), {})
+        key = (role, self.main, fonts.fallbacks)
+        self._face_of = _FACE_OF.setdefault(key, {})
+        self._absent = _ABSENT.setdefault(key, set())
+        self._plain = _PLAIN.setdefault(key, set())
+        self._main_name = self.main.rl_name
         self._width: dict[str, float] = {}
+        self._tf = ""  # "<size> Tf <leading> TL", as reportlab's text object writes it
 
     def face(self, ch: str) -> FontFace:
         face = self._face_of.get(ch)
         if face is None:
             if ch.isspace() or ord(ch) in self._cmap:
                 face = self.main
+                self._plain.add(ch)
             else:
                 found = font_for(self.fonts, self.role, ch)
                 if found is None:
                     face = self.main  # printed as the font's blank glyph, and reported
+                    self._absent.add(ch)
                 else:
                     register(found)
                     face = found
             self._face_of[ch] = face
-        if face is self.main and not ch.isspace() and ord(ch) not in self._cmap:
+        if ch in self._absent:
             self.missing.add(ch)
         return face
 
@@ -67,11 +112,22 @@ class GridText:
             w = adv[ch] = tt.charWidths.get(ord(ch), tt.defaultWidth)
         return w
 
+    @property
+    def char_widths(self) -> dict[str, float]:
+        """The widths of the characters measured so far (``width(c)`` for each key)."""
+        return self._width
+
     def width(self, text: str) -> float:
-        return sum(self.char_width(c) for c in text)
+        # The same additions in the same order either way; the first is the usual one.
+        try:
+            return sum(map(self._width.__getitem__, text))
+        except KeyError:
+            return sum(self.char_width(c) for c in text)
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """(reportlab font name, text) runs of one face each."""
+        if text and self._plain.issuperset(text):
+            return [(self._main_name, text)]
         out: list[tuple[str, str]] = []
         for ch in text:
             name = self.face(ch).rl_name
@@ -83,7 +139,44 @@ class GridText:
 
     def draw(self, canv, x: float, y: float, text: str, char_space: float) -> None:
         """Draw one line; a space (as between "2022" and "年") is a quarter em, placed by us
-        rather than by the font, whose space may be half an em or more."""
+        rather than by the font, whose space may be half an em or more.
+
+        The operators are those reportlab's text object writes for beginText(x, y),
+        setCharSpace, then per part setTextOrigin and per run setFont + textOut (without
+        measuring each run to move a cursor nothing reads), written directly: a tenth of
+        the render went into the text object's bookkeeping.  :meth:`draw_textobject` is
+        that reportlab path; tests/core/test_render_pdf.py checks both give the same PDF."""
+        if not canv.bottomup:
+            self.draw_textobject(canv, x, y, text, char_space)
+            return
+        fp_str = rl_accel.fp_str
+        if not self._tf:
+            self._tf = f"{fp_str(self.size)} Tf {fp_str(self.size * 1.2)} TL"
+        doc = canv._doc
+        code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm", f"{fp_str(char_space)} Tc"]
+        pos = x
+        for i, part in enumerate(text.split(" ")):
+            if i:
+                pos += self.char_width(" ") + char_space
+            if not part:
+                continue
+            code.append(f"1 0 0 1 {fp_str(pos, y)} Tm")
+            for name, run in self.runs(part):
+                font = getFont(name)
+                ops = []
+                current = -1
+                for subset, chunk in split_string(font, run, doc):
+                    if subset != current:
+                        ops.append(f"{font.getSubsetInternalName(subset, doc)} {self._tf}")
+                        current = subset
+                    ops.append(f"({escape_pdf(chunk)}) Tj")
+                code.append(" ".join(ops))
+            pos += self.width(part) + char_space * len(part)
+        code.append("ET")
+        canv._code.append(" ".join(code))
+
+    def draw_textobject(self, canv, x: float, y: float, text: str, char_space: float) -> None:
+        """:meth:`draw` through reportlab's text object."""
         t = canv.beginText(x, y)
         t.setCharSpace(char_space)
         pos = x
@@ -95,7 +188,7 @@ class GridText:
             t.setTextOrigin(pos, y)
             for name, run in self.runs(part):
                 t.setFont(name, self.size)
-                t.textOut(run)
+                t._textOut(run)  # textOut, without moving the cursor nothing reads
             pos += self.width(part) + char_space * len(part)
         canv.drawText(t)
 
@@ -147,8 +240,8 @@ class GridPara(Flowable):
     def lines(self) -> list[Line]:
         if self._lines is None:
             first = self.grid.width - self.indent * self.grid.char
-            self._lines = break_lines(self.text, self.gt.width,
-                                      lambda i: first if i == 0 else self.grid.width, spacing=self._spacing)
+            self._lines = break_lines(self.text, self.gt.width, lambda i: first if i == 0 else self.grid.width,
+                                      spacing=self._spacing, char_widths=self.gt.char_widths)
         return self._lines
 
     def _trailer_height(self, avail_width: float) -> float:

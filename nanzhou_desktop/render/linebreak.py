@@ -35,19 +35,18 @@ def tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     i = 0
-    n = len(text)
-    while i < n:
-        m = _UNBREAKABLE.match(text, i)
-        if m:
-            run = m.group(0)
-            # "19,738.24," would keep the sentence comma inside the number; give it back.
-            while len(run) > 1 and run[-1] in ",.:'’":
-                run = run[:-1]
-            out.append(run)
-            i += len(run)
-        else:
-            out.append(text[i])
-            i += 1
+    for m in _UNBREAKABLE.finditer(text):
+        start, end = m.span()
+        out.extend(text[i:start])  # one character each
+        run = m.group(0)
+        # "19,738.24," would keep the sentence comma inside the number; give it back (the
+        # marks given back cannot start a run: they are tokens of their own).
+        while len(run) > 1 and run[-1] in ",.:'’":
+            run = run[:-1]
+        out.append(run)
+        out.extend(text[start + len(run):end])
+        i = end
+    out.extend(text[i:])
     return out
 
 
@@ -79,17 +78,23 @@ def _bad_break(toks: list[str], start: int, k: int) -> bool:
 
 
 def break_lines(text: str, width_of: Callable[[str], float], max_widths: Callable[[int], float],
-                *, spacing: float = 0.0) -> list[Line]:
+                *, spacing: float = 0.0, char_widths: dict[str, float] | None = None) -> list[Line]:
     """Greedy breaking with the 禁则 above.
 
     ``width_of(token)`` gives the natural width; ``spacing`` is added after each character
     (negative on a character grid); ``max_widths(i)`` the width of line ``i`` (the first line
     is shorter by the indent).  When the next line would start with a forbidden mark, or this
     one end with an opening mark, characters are pushed to the next line (never hung into
-    the margin) and the short line is later justified.
+    the margin) and the short line is later justified.  ``char_widths``, if given, holds
+    ``width_of`` of single characters already measured (a lookup instead of a call).
     """
     toks = tokens(text)
-    widths = [width_of(t) + spacing * len(t) for t in toks]
+    if char_widths is not None:
+        widths = [char_widths[t] if t in char_widths else width_of(t) for t in toks]
+    else:
+        widths = list(map(width_of, toks))
+    if spacing:
+        widths = [w + spacing * len(t) for w, t in zip(widths, toks, strict=True)]
     lines: list[Line] = []
     i = 0
     n = len(toks)

@@ -24,7 +24,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
+
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.money import format_money, format_rate
+from nanzhou_desktop.narrative import blocks
+from nanzhou_desktop.render import rlfast, table_data
+from nanzhou_desktop.render.fonts import FontSet, find_fonts, font_for, register
+from nanzhou_desktop.render.grid import Grid, GridPara, GridText
+from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
+from nanzhou_desktop.render.output import OutputError, atomic_write
+from nanzhou_desktop.render.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -37,16 +47,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-
-from nanzhou_desktop.content import fingerprint
-from nanzhou_desktop.model import Report, Status
-from nanzhou_desktop.money import format_money, format_rate
-from nanzhou_desktop.narrative import blocks
-from nanzhou_desktop.render import table_data
-from nanzhou_desktop.render.fonts import FontSet, find_fonts, font_for, register
-from nanzhou_desktop.render.grid import Grid, GridPara, GridText
-from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
-from nanzhou_desktop.render.output import OutputError, atomic_write
 from nanzhou_desktop.render.stamp import QrFlowable, page_stamp, qr_payload
 from nanzhou_desktop.rules.findings import CheckResult
 
@@ -451,7 +451,8 @@ class CellText(Flowable):
         if availWidth != self._for_width and self.text:
             self._for_width = availWidth
             self._lines = [ln for part in self.text.split("\n")
-                           for ln in break_lines(part, self.gt.width, lambda i: availWidth)] if self.text else []
+                           for ln in break_lines(part, self.gt.width, lambda i: availWidth,
+                                                 char_widths=self.gt.char_widths)] if self.text else []
         self.width = availWidth
         self.height = max(len(self._lines), 1) * self.leading
         return self.width, self.height
@@ -605,6 +606,7 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
     """Write the report's PDF to ``out_path`` (atomically: a half-written file never replaces
     a good one) and say what was used.  Raises :class:`RenderError` with a Chinese message."""
     patch_reportlab()
+    rlfast.install()
     # Binary streams (no ASCII85 layer): 20 % smaller and ~20 ms faster; every reader copes.
     rl_config.useA85 = 0
     if result is None:

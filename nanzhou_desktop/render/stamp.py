@@ -7,12 +7,13 @@ shows something a person can read, and :func:`parse_qr_payload` can check it aga
 
 from __future__ import annotations
 
-import segno
+import sys
+
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
 
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import Report
+from nanzhou_desktop.render.platypus import Flowable
 
 QR_TAG = "NZPJ1"  # 南洲 performance report, payload version 1
 SHORT_FP = 12  # characters of the fingerprint printed on every page
@@ -67,13 +68,59 @@ def page_stamp(report: Report, fp: str) -> str:
             f"内容指纹 {fp[:SHORT_FP]}{draft}")
 
 
+def qr_matrix(payload: str) -> tuple[bytearray, ...]:
+    """The QR code's modules (bit 0 set = dark): ``segno.make(payload, error="m",
+    micro=False, mask=0).matrix``, computed by segno's encoder."""
+    return _segno_encoder().encode(payload, "m", None, None, 0, None, False, False, True).matrix
+
+
+_encoder = None
+
+
+def _segno_encoder():
+    """segno's encoder module.  ``import segno`` also loads its writers, which import
+    xml.sax.saxutils and through it urllib.request, http, email, ssl and socket: 17-20 ms
+    of every print for a matrix.  Unless segno is already loaded, its encoder (which needs
+    only segno.consts) is loaded on its own, as a submodule of a private package name, so
+    ``segno`` itself stays untouched for anyone who imports it.  segno is pinned;
+    tests/core/test_render_pdf.py compares the matrices with ``segno.make``."""
+    global _encoder
+    if _encoder is None:
+        if "segno" not in sys.modules:
+            try:
+                _encoder = _load_encoder_alone()
+            except Exception:  # noqa: BLE001 - a packaging that hides segno's files: the usual way
+                _encoder = None
+        if _encoder is None:
+            import segno
+
+            _encoder = segno.encoder
+    return _encoder
+
+
+def _load_encoder_alone():
+    import importlib
+    import importlib.util
+    import types
+
+    name = "_nanzhou_segno"
+    if name not in sys.modules:
+        spec = importlib.util.find_spec("segno")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("segno")
+        pkg = types.ModuleType(name, "segno's modules, without segno/__init__ (see _segno_encoder)")
+        pkg.__path__ = list(spec.submodule_search_locations)
+        sys.modules[name] = pkg
+    return importlib.import_module(f"{name}.encoder")
+
+
 class QrFlowable(Flowable):
     """A QR code drawn as vector squares (crisp at any printer resolution), with its caption."""
 
     def __init__(self, payload: str, size: float, caption: list[str], font: str, font_size: float = 9) -> None:
         super().__init__()
         # A fixed mask skips segno's evaluation of all eight (~25 ms); any mask is valid.
-        self.qr = segno.make(payload, error="m", micro=False, mask=0)
+        self.matrix = qr_matrix(payload)
         self.size = size
         self.caption = caption
         self.font = font
@@ -86,7 +133,7 @@ class QrFlowable(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        matrix = self.qr.matrix
+        matrix = self.matrix
         n = len(matrix)
         quiet = 4
         cell = self.size / (n + 2 * quiet)

@@ -95,3 +95,40 @@ def _line_text(line) -> str:
     if isinstance(line, tuple):
         return "".join(line[1])
     return "".join(getattr(w, "text", "") for w in getattr(line, "words", []))
+
+
+def _tokens_one_by_one(text: str) -> list[str]:
+    """The tokenizer as first written (a match tried at every position): the reference."""
+    import re
+
+    unbreakable = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/_:@#&'’]*")
+    out, i = [], 0
+    while i < len(text):
+        m = unbreakable.match(text, i)
+        if m:
+            run = m.group(0)
+            while len(run) > 1 and run[-1] in ",.:'’":
+                run = run[:-1]
+            out.append(run)
+            i += len(run)
+        else:
+            out.append(text[i])
+            i += 1
+    return out
+
+
+@given(st.text(alphabet="ab09.,:%'’-/ 　南洲，。（）“”19738.24", max_size=60))
+def test_tokens_same_as_one_by_one(text):
+    assert tokens(text) == _tokens_one_by_one(text)
+
+
+@given(st.text(alphabet="ab09.,:% 南洲街道，。（）“”", max_size=80), st.floats(min_value=-2, max_value=2))
+def test_char_width_lookup_breaks_the_same(text, spacing):
+    """Passing the measured character widths (a lookup) gives the same lines as calling."""
+    def width_of(t: str) -> float:
+        return sum(7.5 if c.isascii() else 16.0 for c in t)
+
+    known = {c: width_of(c) for c in set(text) if c != "a"}  # one character left to measure
+    limits = lambda i: 100.0 if i else 80.0  # noqa: E731
+    assert (break_lines(text, width_of, limits, spacing=spacing, char_widths=known)
+            == break_lines(text, width_of, limits, spacing=spacing))

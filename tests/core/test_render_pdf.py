@@ -9,6 +9,7 @@ import html
 import re
 import shutil
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -273,6 +274,46 @@ def test_qr_decodes_to_the_fingerprint(rendered, tmp_path: Path):
     out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True).stdout.strip()
     assert out == qr_payload(report) == info.qr_payload
     assert out.endswith(f"指纹={fingerprint(report)}")
+
+
+def test_direct_text_operators_same_as_reportlabs_text_object(tmp_path: Path, monkeypatch):
+    """GridText.draw writes the text operators itself; through reportlab's text object (and
+    reportlab's own font subsetting and compression on one thread) the PDF is byte for byte
+    the same."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from nanzhou_desktop.render import fonts as fonts_mod
+    from nanzhou_desktop.render.fonts import find_fonts
+    from nanzhou_desktop.render.grid import GridText
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no dates or random ids in the file
+    report = example_report()
+    fast = render_pdf(report, tmp_path / "fast.pdf").path.read_bytes()
+    monkeypatch.setattr(GridText, "draw", GridText.draw_textobject)
+    cached = type(fonts_mod.register(find_fonts()["body"]).face)
+    if cached is not TTFontFace:  # the cached face's subsetter and threaded compression
+        monkeypatch.setattr(cached, "makeSubset", TTFontFace.makeSubset)
+        monkeypatch.setattr(cached, "addSubsetObjects", TTFontFace.addSubsetObjects)
+    slow = render_pdf(report, tmp_path / "slow.pdf").path.read_bytes()
+    assert fast == slow
+
+
+def test_qr_matrix_is_segnos():
+    """The QR modules come from segno's encoder loaded on its own (no segno/__init__ and its
+    writers' imports): the same matrix as segno.make, in a process where segno is not loaded."""
+    code = (
+        "import sys\n"
+        "from nanzhou_desktop.render import stamp\n"
+        "payloads = ['NZPJ1;单位=南洲街道办事处;年度=2022;修订=3;指纹=' + 'ab' * 32, 'x', '单位' * 40]\n"
+        "ms = [[bytes(r) for r in stamp.qr_matrix(p)] for p in payloads]\n"
+        "assert 'segno' not in sys.modules and 'urllib.request' not in sys.modules, sorted(sys.modules)\n"
+        "import segno\n"
+        "assert ms == [[bytes(r) for r in segno.make(p, error='m', micro=False, mask=0).matrix] for p in payloads]\n"
+        "print('same', len(ms[0]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("same"), r.stdout + r.stderr
 
 
 def test_annex_holds_the_checked_scores(rendered):
