@@ -221,8 +221,8 @@ def find_fonts(*, dirs: list[Path] | None = None, refresh: bool = False) -> Font
 
 # Bump when the cache layout changes; the key also holds reportlab's version, so a new
 # reportlab never reads an old parse.
-CACHE_FORMAT = 2
-_MAGIC = b"NZFONT2\n"
+CACHE_FORMAT = 3
+_MAGIC = b"NZFONT3\n"
 _U32 = next(t for t in "IL" if array(t).itemsize == 4)
 # The parsed face's five big tables (20-50 thousand entries each for a CJK font).  They are
 # cached as flat arrays, not marshalled dicts and lists: rebuilding those took 15-25 ms per
@@ -265,10 +265,10 @@ class _ArrayMap(Mapping):
 
     __slots__ = ("_keys", "_values", "_as_int", "_dict")
 
-    def __init__(self, keys: array, values: array, as_int: bool) -> None:
-        self._keys = keys
+    def __init__(self, keys, values, as_int: bool) -> None:
+        self._keys = keys  # arrays or memoryviews (indexable, sorted)
         self._values = values
-        self._as_int = as_int  # the values were ints (stored as doubles)
+        self._as_int = as_int  # the values are ints stored as doubles
         self._dict: dict | None = None
 
     def _find(self, key) -> int:
@@ -311,27 +311,26 @@ class _ArrayMap(Mapping):
 
 class _Metrics(Sequence):
     """reportlab's ``hmetrics`` list of (advance, left side bearing) per glyph.  reportlab
-    stores the advance unscaled (an int) for the glyphs with a full entry and the scaled last
-    advance (a float unless units per em is 1000) for the rest; the tuples are rebuilt with
-    the same types."""
+    stores the advance unscaled (an int) for the glyphs with a full entry, and for the rest
+    the last full advance scaled (a float unless units per em is 1000): ``tail``."""
 
-    __slots__ = ("_aw", "_lsb", "_int_upto")
+    __slots__ = ("_aw", "_tail", "_lsb")
 
-    def __init__(self, aw: array, lsb: array, int_upto: int) -> None:
+    def __init__(self, aw, tail, lsb) -> None:
         self._aw = aw
+        self._tail = tail
         self._lsb = lsb
-        self._int_upto = int_upto  # advances before this index are ints
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self._aw)))]
-        aw = self._aw[i]
-        if (i if i >= 0 else i + len(self._aw)) < self._int_upto:
-            aw = int(aw)
-        return aw, self._lsb[i]
+            return [self[j] for j in range(*i.indices(len(self._lsb)))]
+        lsb = self._lsb[i]  # IndexError as a list would
+        if i < 0:
+            i += len(self._lsb)
+        return (self._aw[i] if i < len(self._aw) else self._tail), lsb
 
     def __len__(self) -> int:
-        return len(self._aw)
+        return len(self._lsb)
 
 
 class _Window:
@@ -364,8 +363,14 @@ def _face_class():
         def __getattr__(self, name: str):
             if name == "glyphToChar":
                 import marshal
+                import zlib
 
-                value = self.__dict__["glyphToChar"] = marshal.loads(self.__dict__.pop("_glyph_to_char_data"))
+                data, crc, subfont = self.__dict__.pop("_glyph_to_char_data")
+                if zlib.crc32(data) == crc:
+                    value = marshal.loads(data)
+                else:  # a damaged cache file: parse the font again for it
+                    value = TTFontFace(self.filename, validate=0, subfontIndex=subfont).glyphToChar
+                self.__dict__["glyphToChar"] = value
                 return value
             raise AttributeError(name)
 
@@ -391,29 +396,38 @@ def _face_class():
 
 
 class _Deflating:
-    """reportlab's FlateDecode filter for one embedded font program, compressed on another
-    thread from the moment the subset is made.  Font programs are most of the bytes
+    """reportlab's FlateDecode filter for one embedded font program, compressed on a thread
+    of its own from the moment the subset is made.  Font programs are most of the bytes
     compressed (0.8 of 1 MB for the example: ~20 ms); zlib lets other threads run while it
-    works, so the compression overlaps with writing the pages.  Same bytes as
-    ``zlib.compress`` on the writing thread."""
+    works, so compression overlaps with writing the pages and uses both cores while the
+    writer waits for the last ones.  Same bytes as ``zlib.compress`` on the writing thread."""
 
     pdfname = "FlateDecode"
 
     def __init__(self, data: bytes) -> None:
+        import _thread
+
         self._data = data
         self._result: bytes | None = None
-        self._thread = threading.Thread(target=self._run, name="nanzhou-deflate", daemon=True)
-        self._thread.start()
+        self._done = threading.Lock()
+        self._done.acquire()  # released when compressed
+        _thread.start_new_thread(self._run, ())  # no start-up handshake (threading.Thread waits for one)
 
     def _run(self) -> None:
         import zlib
 
-        self._result = zlib.compress(self._data)
+        try:
+            self._result = zlib.compress(self._data)
+        except Exception:  # noqa: BLE001 - MemoryError …: encode() compresses on its own
+            pass
+        finally:
+            self._done.release()
 
     def encode(self, text) -> bytes:
         import zlib
 
-        self._thread.join()
+        with self._done:
+            pass
         if text is self._data and self._result is not None:
             return self._result
         return zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
@@ -627,9 +641,19 @@ def _first_float(values: list) -> int | None:
     return None
 
 
-def _pack_face(face) -> bytes | None:
+def _int_array(values) -> array:
+    """Unsigned ints in the narrowest array that holds them (ushort or 32 bits)."""
+    values = list(values)
+    return array("H" if not values or 0 <= min(values) and max(values) <= 0xFFFF else _U32, values)
+
+
+def _pack_face(face, subfont: int) -> bytes | None:
     """The cache file for a parsed face; None when its tables do not have the shape the cache
-    format expects (the font is then parsed on every run: slower, still right)."""
+    format expects (the font is then parsed on every run: slower, still right).
+
+    Layout: magic, header length, marshalled header (the small attributes, where each
+    array lies, checksums), then the arrays, each at a multiple of 8 bytes, and last the
+    glyph-to-character table (marshalled; only text shaping uses it)."""
     import marshal
     import zlib
 
@@ -653,31 +677,41 @@ def _pack_face(face) -> bytes | None:
         wcodes = sorted(widths)
         w_values = [widths[c] for c in wcodes]
         w_int = _first_float(w_values)
-        aw_int = _first_float([a for a, _ in hm])
-        if w_int not in (0, len(w_values)) or aw_int is None:
+        aw = [a for a, _ in hm]
+        aw_int = _first_float(aw)
+        # reportlab gives every glyph past the full metrics the same (scaled) advance
+        if w_int not in (0, len(w_values)) or aw_int is None or len(set(aw[aw_int:])) > 1:
             return None
+        widths_int = w_int == len(w_values)
         arrays = {
-            "codes": array(_U32, codes), "glyphs": array(_U32, [c2g[c] for c in codes]),
-            "wcodes": array(_U32, wcodes), "widths": array("d", w_values),
-            "aw": array("d", [a for a, _ in hm]), "lsb": array(_U32, [b for _, b in hm]),
-            "glyphPos": array(_U32, attrs["glyphPos"]),
+            "codes": _int_array(codes), "glyphs": _int_array(c2g[c] for c in codes),
+            "wcodes": _int_array(wcodes) if wcodes != codes else None,
+            "widths": _int_array(w_values) if widths_int else array("d", w_values),
+            "aw": _int_array(aw[:aw_int]), "lsb": _int_array(b for _, b in hm), "glyphPos": _int_array(attrs["glyphPos"]),
         }
-        blobs = [(name, a.typecode, a.tobytes()) for name, a in arrays.items()]
-        blobs.append(("glyphToChar", "marshal", marshal.dumps(attrs["glyphToChar"])))
+        tail = aw[aw_int] if aw_int < len(aw) else None
+        blobs = [(name, a.typecode, a.tobytes()) for name, a in arrays.items() if a is not None]
+        g2c = marshal.dumps(attrs["glyphToChar"])
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
-    sections, offset = {}, 0
+    sections, parts, offset = {}, [], 0
     for name, kind, data in blobs:
+        pad = -offset % 8
+        parts += [b"\0" * pad, data]
+        offset += pad
         sections[name] = (kind, offset, len(data))
         offset += len(data)
-    payload = b"".join(data for _, _, data in blobs)
-    header = marshal.dumps({"state": state, "sections": sections, "widths_int": w_int == len(w_values),
-                            "aw_int_upto": aw_int, "crc": zlib.crc32(payload)})
-    return _MAGIC + len(header).to_bytes(4, "little") + header + payload
+    payload = b"".join(parts)
+    header = marshal.dumps({
+        "state": state, "sections": sections, "subfont": subfont, "aw_tail": tail, "n_glyphs": len(aw),
+        "crc": zlib.crc32(payload), "g2c": (len(payload), len(g2c), zlib.crc32(g2c)),
+    })
+    return _MAGIC + len(header).to_bytes(4, "little") + header + payload + g2c
 
 
-def _unpack_face(data: bytes, path: str):
-    """The face from a cache file; raises ValueError (or KeyError …) when it is not whole."""
+def _unpack_face(data, path: str):
+    """The face from a cache file (bytes or a read-only map of it, which the tables then
+    view without copying); raises ValueError (or KeyError …) when it is not whole."""
     import marshal
     import zlib
 
@@ -689,34 +723,34 @@ def _unpack_face(data: bytes, path: str):
     start = len(_MAGIC) + 4
     hlen = int.from_bytes(data[len(_MAGIC):start], "little")
     header = marshal.loads(data[start:start + hlen])
-    payload = memoryview(data)[start + hlen:]
-    if zlib.crc32(payload) != header["crc"]:
+    view = memoryview(data)[start + hlen:]
+    g2c_at, g2c_len, g2c_crc = header["g2c"]
+    payload = view[:g2c_at]
+    if len(view) != g2c_at + g2c_len or zlib.crc32(payload) != header["crc"]:
         raise ValueError("damaged font cache")
     tables = {}
     for name, (kind, offset, length) in header["sections"].items():
-        chunk = payload[offset:offset + length]
-        if len(chunk) != length:
-            raise ValueError("truncated font cache")
-        if kind == "marshal":
-            tables[name] = bytes(chunk)
-        else:
-            tables[name] = a = array(kind)
-            a.frombytes(chunk)
+        if offset % 8 or offset + length > len(payload):
+            raise ValueError("inconsistent font cache")
+        tables[name] = payload[offset:offset + length].cast(kind)
+    codes = tables["codes"]
+    wcodes = tables.get("wcodes", codes)
+    n = header["n_glyphs"]
+    if not (len(codes) == len(tables["glyphs"]) and len(wcodes) == len(tables["widths"])
+            and len(tables["lsb"]) == n and len(tables["glyphPos"]) == n + 1 and len(tables["aw"]) <= n):
+        raise ValueError("inconsistent font cache")
     state = header["state"]
     for k in state.pop("__name_bytes__"):
         state[k] = TTFNameBytes(state[k])
-    if not (len(tables["codes"]) == len(tables["glyphs"]) and len(tables["wcodes"]) == len(tables["widths"])
-            and len(tables["aw"]) == len(tables["lsb"]) and len(tables["glyphPos"]) == len(tables["aw"]) + 1):
-        raise ValueError("inconsistent font cache")
     if _CachedFace is None:
         _CachedFace = _face_class()
     face = _CachedFace.__new__(_CachedFace)
     face.__dict__.update(state)
-    face.charToGlyph = _ArrayMap(tables["codes"], tables["glyphs"], True)
-    face.charWidths = _ArrayMap(tables["wcodes"], tables["widths"], header["widths_int"])
-    face.hmetrics = _Metrics(tables["aw"], tables["lsb"], header["aw_int_upto"])
+    face.charToGlyph = _ArrayMap(codes, tables["glyphs"], False)
+    face.charWidths = _ArrayMap(wcodes, tables["widths"], False)
+    face.hmetrics = _Metrics(tables["aw"], header["aw_tail"], tables["lsb"])
     face.glyphPos = tables["glyphPos"]
-    face._glyph_to_char_data = tables["glyphToChar"]
+    face._glyph_to_char_data = (view[g2c_at:], g2c_crc, header["subfont"])
     # Mapped, not read: subsetting touches only the glyphs printed, a few hundred KB of a
     # 15 MB font.  reportlab only slices and indexes the data, which a read-only map supports.
     with open(path, "rb") as fh:
@@ -735,20 +769,23 @@ def _cached_face(path: str, subfont: int):
     cache = _cache_file(path, subfont)
     if cache is not None:
         try:
-            return _unpack_face(cache.read_bytes(), path)
+            with open(cache, "rb") as fh:
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            return _unpack_face(data, path)
         except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
             pass
     face = TTFontFace(path, validate=0, subfontIndex=subfont)
     if cache is not None:
         try:
-            data = _pack_face(face)
+            data = _pack_face(face, subfont)
             if data is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 tmp = cache.with_suffix(f".{os.getpid()}.tmp")
                 tmp.write_bytes(data)
                 os.replace(tmp, cache)
-                for old in cache.parent.glob("*.marshal"):  # the first cache format's files
-                    old.unlink(missing_ok=True)
+                for old in cache.parent.iterdir():  # files of earlier cache formats
+                    if old.suffix in (".marshal", ".nzfont") and old.read_bytes()[:len(_MAGIC)] != _MAGIC:
+                        old.unlink(missing_ok=True)
         except (OSError, ValueError):
             pass  # read-only home, full disk: render anyway
     return face

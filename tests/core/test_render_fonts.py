@@ -151,12 +151,21 @@ def test_cached_metrics_equal_a_fresh_parse(tmp_path: Path, monkeypatch):
     # The first write (reportlab adds characters when shaping) makes the table a plain dict.
     again.charToGlyph[0xF0000] = 7
     assert again.charToGlyph[0xF0000] == 7 and len(again.charToGlyph) == len(b["charToGlyph"]) + 1
-    # A corrupt or truncated cache file is ignored, not fatal.
-    files = list((tmp_path / "fonts").glob("*.nzfont"))
+    # A damaged glyph-to-character table (read only when shaping) is parsed again.
+    face = fonts["heading1"]
+    fresh = fonts_mod._load(str(face.path), face.subfont, f"t-fresh-{face.rl_name}", False).face
+    cache = fonts_mod._cache_file(str(face.path), face.subfont)
+    data = cache.read_bytes()
+    cache.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    damaged = fonts_mod._cached_face(str(face.path), face.subfont)
+    assert type(damaged).__name__ == "CachedFace" and damaged.glyphToChar == fresh.glyphToChar
+    # A corrupt, flipped or truncated cache file is ignored, not fatal.
+    files = [fonts_mod._cache_file(str(f.path), f.subfont) for f in (fonts["heading1"], fonts["heading2"], fonts["body"])]
     files[0].write_bytes(b"garbage")
-    for p in files[1:]:
-        data = p.read_bytes()
-        p.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    data = files[1].read_bytes()
+    at = len(fonts_mod._MAGIC) + 4 + int.from_bytes(data[len(fonts_mod._MAGIC):len(fonts_mod._MAGIC) + 4], "little") + 16
+    files[1].write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])  # inside the character table
+    files[2].write_bytes(files[2].read_bytes()[:-100])
     for face in {fonts["heading1"], fonts["heading2"], fonts["body"]}:
         fresh = fonts_mod._load(str(face.path), face.subfont, f"t-fresh-{face.rl_name}", False)
         again = fonts_mod._cached_face(str(face.path), face.subfont)
