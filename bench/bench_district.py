@@ -4,7 +4,7 @@ Target: under 2 s, and within 5 × the bare sqlite3 reads of the same files (ope
 file, SELECT every table) measured in the same run.  Measured twice: the untrusted read and
 re-check alone (size/header checks, in-memory copy, integrity_check, schema comparison,
 typed SELECTs, fingerprint, rules.check), and the whole load into a fresh district
-database (one committed transaction per accepted file).
+database (``load_files``: one durable transaction for the batch, a savepoint per file).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def _check_only(paths: list[Path]) -> None:
 def run() -> list[Row]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-district-"))
     paths = write_many(tmp / "in", N)
-    load_received(paths[0])  # warm the imports and the expected-schema cache, as a running app has them
+    # Warm the imports, the expected-schema cache and this thread's reader connection, as a running app has them.
+    load_received(paths[0])
 
     bare, check, full = [], [], []
     for i in range(5):

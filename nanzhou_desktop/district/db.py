@@ -156,6 +156,12 @@ class DistrictDb:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        self._user = ""  # who loads and reviews: looked up once (getuser reads the password database)
+
+    def _who(self) -> str:
+        if not self._user:
+            self._user = _who()
+        return self._user
 
     # ---------------------------------------------------------------- loading
     def load_file(self, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
@@ -236,7 +242,7 @@ class DistrictDb:
             str(r.status), rec.fingerprint, None if rec.fingerprint_ok is None else int(rec.fingerprint_ok),
             canonical(budget_total), canonical(executed), canonical(rate), canonical(score), grade or "",
             errors, warnings, rec.check_error, rec.file_name, rec.sha256, rec.size, rec.schema_version,
-            _now(), _who(), rec.content_json or canonical_json(to_content(r)),
+            _now(), self._who(), rec.content_json or canonical_json(to_content(r)),
         )
         with self._transaction():
             if replace_revision is not None:
@@ -281,7 +287,7 @@ class DistrictDb:
             raise DistrictDbError("找不到这份报告，可能已被移除")
         with self._transaction():
             self.conn.execute("INSERT INTO reviews (uuid, revision, decision, note, at, who) VALUES (?,?,?,?,?,?)",
-                              (uuid, row["revision"], str(decision), note, _now(), _who()))
+                              (uuid, row["revision"], str(decision), note, _now(), self._who()))
 
     def remove(self, uuid: str) -> None:
         """Remove a report and its history (e.g. a unit sent a second report for the same year)."""

@@ -3,12 +3,16 @@
 The file is never opened by SQLite where it lies.  Its size and its first 100 bytes are
 checked first; then its bytes are read into a private in-memory database
 (``Connection.deserialize``) with ATTACH disabled, ``trusted_schema`` off,
-``cell_size_check`` on and ``mmap_size`` 0.  ``integrity_check`` runs before anything else;
-the schema must equal the schema of its ``user_version`` exactly; then plain ``SELECT``\\ s
-of known columns read the content, every value is type-checked (text bytes decoded as
-strict UTF-8 by us, not by the driver), and every derived figure is recomputed: rates and
-score by :func:`nanzhou_desktop.rules.check`, the content fingerprint by
-:func:`nanzhou_desktop.content.fingerprint`, compared with the one recorded at 定稿.
+``cell_size_check`` on, ``mmap_size`` 0 and ``query_only`` on.  ``integrity_check`` runs
+before anything else; the schema must equal the schema of its ``user_version`` exactly; then
+plain ``SELECT``\\ s of known columns read the content, every value is type-checked (text is
+strict UTF-8, within the length limit, without control characters), and every derived figure
+is recomputed: rates and score by :func:`nanzhou_desktop.rules.check`, the content fingerprint
+by :func:`nanzhou_desktop.content.fingerprint`, compared with the one recorded at 定稿.
+
+Each thread keeps its in-memory connection, set up once, and deserializes file after file
+into it; between files it holds an empty one-page database, and after any error the
+connection is closed and the next file gets a new one (see :class:`_Reader`).
 
 Supported versions: every schema version from 1 up to the current one.  Older versions are
 read in memory with the columns they have (the columns added later read as empty); nothing
@@ -20,11 +24,19 @@ file and the reason.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 import sqlite3
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -128,21 +140,43 @@ def _refuse(name: str, reason: str) -> RefusedFile:
     return RefusedFile(f"文件“{name}”{reason}")
 
 
+# The errors for which ``Path.exists()`` says "no such file" instead of raising (as pathlib does).
+_ABSENT = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """One ``stat`` call; None when the file is absent, as ``Path.exists()`` would say."""
+    try:
+        return os.stat(path)
+    except ValueError:  # e.g. an embedded NUL in the name: no such file can exist
+        return None
+    except OSError as exc:
+        if exc.errno in _ABSENT or getattr(exc, "winerror", None) in (21, 123, 1921):
+            return None
+        raise
+
+
 def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, Header]:
     """Size and header checks, then the whole file's bytes (never opened by SQLite here)."""
     path = Path(path)
     name = path.name or str(path)
     try:
-        if path.is_dir():
+        st = _stat(path)
+        if st is not None and stat.S_ISDIR(st.st_mode):
             raise _refuse(name, "是文件夹，不是报告文件")
-        if not path.exists():
+        if st is None:
             raise _refuse(name, "不存在（可能已被移走或删除）")
-        size = path.stat().st_size
+        size = st.st_size
         if size > max_bytes:
             raise _refuse(name, f"过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），"
                                 "正常的报告文件不到 1 MB，已拒收")
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        with open(path, "rb", buffering=0) as fh:
+            # One read of what stat said (+1 to see growth), not of the limit: a buffer of the
+            # limit's size would be allocated and faulted in for every file.
+            data = fh.read(size + 1)
+            if len(data) != size:  # changed since stat, or a short read: on to the end or past the limit
+                while len(data) <= max_bytes and (more := fh.read(max_bytes + 1 - len(data))):
+                    data += more
     except PermissionError:
         raise _refuse(name, "没有读取权限，无法装入") from None
     except OSError as exc:
@@ -152,8 +186,6 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     try:
         header = parse_header(data[:100], name)
     except ReportFileError as exc:
-        if len(data) >= 100 and data.startswith(b"SQLite format 3\x00"):
-            raise RefusedFile(str(exc)) from None
         # parse_header reports a short file that starts like SQLite as truncated; keep its words.
         raise RefusedFile(str(exc)) from None
     if header.wal_mode:
@@ -165,30 +197,112 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
         raise _refuse(name, "不完整（可能在传送中被截断），请对方重新发送")
     if len(data) % header.page_size:
         raise _refuse(name, "不完整（长度不是整页，可能在传送中被截断），请对方重新发送")
-    journal = Path(str(path) + "-journal")
-    if journal.exists() and journal.is_file() and journal.stat().st_size > 0:
+    try:
+        journal = _stat(Path(str(path) + "-journal"))
+    except OSError as exc:  # it may be there, and we cannot tell: do not load a possibly half-saved file
+        raise _refuse(name, f"旁边的“-journal”文件无法检查（{exc.strerror or exc}），已拒收") from None
+    if journal is not None and stat.S_ISREG(journal.st_mode) and journal.st_size > 0:
         raise _refuse(name, "旁边有未完成保存留下的“-journal”文件，说明发送时对方正在保存，内容可能不完整；"
                             "请对方用“导出上报”生成报送文件后重新发送")
     return data, header
 
 
-def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
+def _new_private_connection() -> sqlite3.Connection:
+    """An in-memory connection with every limit in place before SQLite parses a single byte of
+    a received schema.  All of these are per connection, so they hold for every database
+    later deserialized into it."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    # Every limit is in place before SQLite parses a single byte of the received schema.
-    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024)
-    conn.execute("PRAGMA trusted_schema = OFF")
-    conn.execute("PRAGMA cell_size_check = ON")
-    conn.execute("PRAGMA mmap_size = 0")
+    try:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA cell_size_check = ON")
+        conn.execute("PRAGMA mmap_size = 0")  # also the default for every database opened later
+        # Nothing in a received file is ever written, not even to the private copy.
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _deserialize(conn: sqlite3.Connection, data: bytes, name: str) -> None:
+    """Put a private copy of ``data`` into ``conn`` (closed and refused when SQLite will not)."""
     try:
         conn.deserialize(data)
     except (sqlite3.DatabaseError, OverflowError, ValueError) as exc:
         conn.close()
         raise _refuse(name, f"已损坏，无法读取（{sqlite_reason(exc)}），已拒收") from None
-    # After deserialize the same limits still hold (they are per connection), but the query-only
-    # switch protects the in-memory copy from any statement that would write.
-    conn.execute("PRAGMA query_only = ON")
+
+
+def _connect_private(data: bytes, name: str) -> sqlite3.Connection:
+    """A new private connection holding a copy of ``data`` (the caller closes it)."""
+    conn = _new_private_connection()
+    _deserialize(conn, data, name)
     return conn
+
+
+@cache
+def _empty_image() -> bytes:
+    """The smallest valid database (one 512-byte page): put into an idle reader so that it does not
+    keep the last file's bytes in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA page_size = 512")
+        conn.execute("VACUUM")
+        return conn.serialize()
+    finally:
+        conn.close()
+
+
+class _Reader(threading.local):
+    """Each thread's idle private connection (set up once; a file is deserialized into it).
+
+    Opening and closing a connection per file costs more than reading a small report: the
+    connection and SQLite's page cache are set up afresh each time.  A connection goes back
+    here only after a file was read without error and the empty image put in its place; after
+    anything else it is closed and the next file gets a new one.  Only UTF-8 files share it:
+    a connection's text encoding is fixed by the first database it reads, so a file in another
+    encoding gets a connection of its own and is read exactly as a fresh connection reads it.
+    """
+
+    conn: sqlite3.Connection | None = None
+
+
+_READER = _Reader()
+
+
+def _utf8(data: bytes) -> bool:
+    """The header's text encoding (offset 56) is UTF-8, as SQLite reads it (low two bits)."""
+    return len(data) >= 60 and data[59] & 3 == 1
+
+
+@contextmanager
+def _private_copy(box: list[bytes], name: str) -> Iterator[sqlite3.Connection]:
+    """The file's bytes (taken out of ``box``) in a private in-memory database."""
+    data = box.pop()
+    shared = _utf8(data)
+    conn: sqlite3.Connection | None = None
+    if shared:
+        conn, _READER.conn = _READER.conn, None  # taken: a nested call on this thread would get its own
+    if conn is None:
+        conn = _new_private_connection()
+    _deserialize(conn, data, name)
+    del data  # SQLite has its own copy
+    try:
+        yield conn
+    except BaseException:
+        conn.close()
+        raise
+    if not shared or _READER.conn is not None:
+        conn.close()
+        return
+    try:
+        conn.deserialize(_empty_image())  # drops the file's bytes and page cache, keeps the setup
+    except sqlite3.Error:  # pragma: no cover - SQLite refusing its own empty image
+        conn.close()
+        return
+    _READER.conn = conn
 
 
 def _decode(value: Any, name: str, where: str | tuple[str, str]) -> Any:
@@ -272,24 +386,96 @@ def _fetch(conn: sqlite3.Connection, sql: str) -> list[Any]:
         conn.text_factory = str
 
 
-def _select(conn: sqlite3.Connection, table: str, version: int, name: str, order: str = "") -> list[dict[str, Any]]:
+_ORDER = {"report": "", "explanations": "ORDER BY finding_key"}  # the others: ORDER BY position, id
+
+
+@dataclass(frozen=True)
+class _Table:
+    """How one table is read from a file of one schema version (worked out once)."""
+
+    sql: str
+    present: tuple[str, ...]  # the columns this version has: a prefix of _COLUMNS[table]
+    fill: tuple[Any, ...]  # the values of the later columns it lacks: None for numbers, "" for text
+    ints: tuple[int, ...]  # positions in ``present`` by kind of column
+    decimals: tuple[int, ...]
+    texts: tuple[int, ...]
+
+
+@cache
+def _table_spec(table: str, version: int) -> _Table:
     later = _LATER_COLUMNS.get(table, {})
-    present = [c for c in _COLUMNS[table] if later.get(c, 1) <= version]
-    missing = [c for c in _COLUMNS[table] if c not in present]
+    present = tuple(c for c in _COLUMNS[table] if later.get(c, 1) <= version)
+    missing = _COLUMNS[table][len(present):]
+    if present + missing != _COLUMNS[table]:  # pragma: no cover - guards _LATER_COLUMNS against a mistake
+        raise RuntimeError(f"later columns of {table} must come last in _COLUMNS")
+    order = _ORDER.get(table, "ORDER BY position, id")
     # Table and column names are ours, never taken from the file.
     sql = f"SELECT {', '.join(present)} FROM {table} {order} LIMIT {MAX_ROWS + 1}"
-    rows = _fetch(conn, sql)
+    return _Table(
+        sql=sql, present=present, fill=tuple(None if c in _NULLABLE else "" for c in missing),
+        ints=tuple(i for i, c in enumerate(present) if c in _INTEGER_COLUMNS),
+        decimals=tuple(i for i, c in enumerate(present) if c in _DECIMAL_COLUMNS),
+        texts=tuple(i for i, c in enumerate(present) if c not in _INTEGER_COLUMNS and c not in _DECIMAL_COLUMNS),
+    )
+
+
+def _select(conn: sqlite3.Connection, table: str, version: int, name: str) -> list[Sequence[Any]]:
+    """The table's rows as tuples of every column in ``_COLUMNS[table]`` order, each value
+    type-checked: integers are ints, text is str within the length limit and free of control
+    characters, money and shares are Decimal or None."""
+    spec = _table_spec(table, version)
+    rows = _fetch(conn, spec.sql)
     if len(rows) > MAX_ROWS:
         raise _refuse(name, f"的“{table}”表行数异常（超过 {MAX_ROWS} 行），已拒收")
-    columns = [_column_values(table, c, [raw[i] for raw in rows], name) for i, c in enumerate(present)]
-    fill = {c: (None if c in _NULLABLE else "") for c in missing}
-    return [dict(zip(present, values, strict=True), **fill) for values in zip(*columns, strict=True)] if present \
-        else [dict(fill) for _ in rows]
+    checked = _checked_whole(rows, spec)
+    if checked is None:  # something is wrong: find it column by column, to name it
+        checked = _checked_by_column(rows, spec, table, name)
+    return checked
+
+
+def _checked_whole(rows: list[Any], spec: _Table) -> list[Sequence[Any]] | None:
+    """The common case in a few C-level passes over the whole table: None as soon as anything
+    is not plainly sound (this never refuses; :func:`_checked_by_column` decides and says why)."""
+    if not rows:
+        return rows
+    columns = list(zip(*rows, strict=True))
+    for i in spec.ints:
+        for v in columns[i]:
+            if type(v) is not int:
+                return None
+    try:  # join refuses anything that is not str (None, bytes, numbers)
+        text = "\n".join(chain.from_iterable(columns[i] for i in spec.texts))
+    except TypeError:
+        return None
+    if len(text) > MAX_TEXT_CHARS and max(len(v) for i in spec.texts for v in columns[i]) > MAX_TEXT_CHARS:
+        return None
+    if _CONTROL.search(text):  # "\n", the separator, is allowed text
+        return None
+    if not spec.decimals:
+        return [row + spec.fill for row in rows] if spec.fill else rows
+    out: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for i in spec.decimals:
+            v = values[i]
+            if v is None or v == "":
+                values[i] = None
+            elif type(v) is str and _DECIMAL.match(v):  # digits only: no control character, short
+                values[i] = Decimal(v)
+            else:
+                return None
+        out.append((*values, *spec.fill))
+    return out
+
+
+def _checked_by_column(rows: list[Any], spec: _Table, table: str, name: str) -> list[Sequence[Any]]:
+    columns = [_column_values(table, c, [raw[i] for raw in rows], name) for i, c in enumerate(spec.present)]
+    return [values + spec.fill for values in zip(*columns, strict=True)]
 
 
 def _column_values(table: str, column: str, values: list[Any], name: str) -> list[Any]:
-    """One column's values, checked as a whole when they are all sound (the common case, fast),
-    else value by value so that the refusal names what is wrong."""
+    """One column's values, checked as a whole when they are all sound, else value by value so
+    that the refusal names what is wrong."""
     if column in _INTEGER_COLUMNS:
         if all(type(v) is int for v in values):
             return values
@@ -301,6 +487,9 @@ def _column_values(table: str, column: str, values: list[Any], name: str) -> lis
 
 
 def _enum(cls: Any, value: str, name: str, where: str) -> Any:
+    member = cls._value2member_map_.get(value)  # what cls(value) looks up first, without its overhead
+    if member is not None:
+        return member
     try:
         return cls(value)
     except ValueError:
@@ -308,55 +497,55 @@ def _enum(cls: Any, value: str, name: str, where: str) -> Any:
 
 
 def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
-    """Build the :class:`Report` with plain SELECTs of known columns, every value type-checked."""
+    """Build the :class:`Report` with plain SELECTs of known columns, every value type-checked.
+
+    Rows come as tuples in ``_COLUMNS`` order; the positions below follow that table."""
     rows = _select(conn, "report", version, name)
     if len(rows) != 1:
         raise _refuse(name, "中没有报告内容（报告表为空），已拒收")
-    r = rows[0]
-    if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", r["uuid"]):
-        raise _refuse(name, f"的报告编号“{r['uuid'][:40]}”格式无效，已拒收")
-    if not 1900 <= r["fiscal_year"] <= 2200:
-        raise _refuse(name, f"的年度 {r['fiscal_year']} 无效，已拒收")
-    if r["revision"] < 1:
-        raise _refuse(name, f"的修订号 {r['revision']} 无效，已拒收")
+    (uuid, fiscal_year, title, template_id, full_name, short_name, code, district, head, finance_head, preparer,
+     phone_office, phone_mobile, fill_date, issue_date, status, revision, final_fingerprint) = rows[0]
+    if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", uuid):
+        raise _refuse(name, f"的报告编号“{uuid[:40]}”格式无效，已拒收")
+    if not 1900 <= fiscal_year <= 2200:
+        raise _refuse(name, f"的年度 {fiscal_year} 无效，已拒收")
+    if revision < 1:
+        raise _refuse(name, f"的修订号 {revision} 无效，已拒收")
     report = Report(
-        uuid=r["uuid"].lower(), year=r["fiscal_year"], title=r["title"], template_id=r["template_id"],
-        unit=Unit(r["unit_full_name"], r["unit_short_name"], r["unit_code"], r["district"]),
-        signoff=SignOff(r["head"], r["finance_head"], r["preparer"], r["phone_office"], r["phone_mobile"],
-                        r["fill_date"], r["issue_date"]),
-        status=_enum(Status, r["status"], name, "状态"), revision=r["revision"],
-        final_fingerprint=r["final_fingerprint"],
+        uuid=uuid.lower(), year=fiscal_year, title=title, template_id=template_id,
+        unit=Unit(full_name, short_name, code, district),
+        signoff=SignOff(head, finance_head, preparer, phone_office, phone_mobile, fill_date, issue_date),
+        status=_enum(Status, status, name, "状态"), revision=revision, final_fingerprint=final_fingerprint,
     )
+    # sections: id, key, level, number, heading, body, kind, required
     report.sections = [
-        Section(key=s["key"], level=s["level"], number=s["number"], heading=s["heading"], body=s["body"],
-                kind=_enum(SectionKind, s["kind"], name, "章节类型"), required=bool(s["required"]), id=s["id"])
-        for s in _select(conn, "sections", version, name, "ORDER BY position, id")
+        Section(key=s[1], level=s[2], number=s[3], heading=s[4], body=s[5],
+                kind=_enum(SectionKind, s[6], name, "章节类型"), required=bool(s[7]), id=s[0])
+        for s in _select(conn, "sections", version, name)
     ]
+    # task_items: id, task_id, title, body; tasks: id, title, body
     items: dict[int, list[TaskItem]] = {}
-    for i in _select(conn, "task_items", version, name, "ORDER BY position, id"):
-        items.setdefault(i["task_id"], []).append(TaskItem(i["title"], i["body"], id=i["id"]))
-    report.tasks = [Task(t["title"], t["body"], items.get(t["id"], []), id=t["id"])
-                    for t in _select(conn, "tasks", version, name, "ORDER BY position, id")]
+    for i in _select(conn, "task_items", version, name):
+        items.setdefault(i[1], []).append(TaskItem(i[2], i[3], id=i[0]))
+    report.tasks = [Task(t[1], t[2], items.get(t[0], []), id=t[0]) for t in _select(conn, "tasks", version, name)]
+    # budget_rows: id, kind, label, budget_initial, budget_total, executed, reason, prior_budget_total, prior_executed
     report.budget = [
-        BudgetRow(_enum(BudgetKind, b["kind"], name, "预算行类型"), b["label"], b["budget_initial"], b["budget_total"],
-                  b["executed"], b["reason"], b["prior_budget_total"], b["prior_executed"], id=b["id"])
-        for b in _select(conn, "budget_rows", version, name, "ORDER BY position, id")
+        BudgetRow(_enum(BudgetKind, b[1], name, "预算行类型"), b[2], b[3], b[4], b[5], b[6], b[7], b[8], id=b[0])
+        for b in _select(conn, "budget_rows", version, name)
     ]
-    report.projects = [
-        Project(p["name"], p["budget_total"], p["executed"], p["reason"], p["prior_budget_total"],
-                p["prior_executed"], id=p["id"])
-        for p in _select(conn, "projects", version, name, "ORDER BY position, id")
-    ]
+    # projects: id, name, budget_total, executed, reason, prior_budget_total, prior_executed
+    report.projects = [Project(p[1], p[2], p[3], p[4], p[5], p[6], id=p[0])
+                       for p in _select(conn, "projects", version, name)]
+    # indicators: id, level1, level2, level3, direction, target, unit, actual, points, reason, not_applicable,
+    # qual_share, note, prior_actual
     report.indicators = [
-        Indicator(i["level1"], i["level2"], i["level3"], _enum(Direction, i["direction"], name, "指标性质"),
-                  i["target"], i["unit"], i["actual"], i["points"], i["reason"], bool(i["not_applicable"]),
-                  i["qual_share"], i["note"], i["prior_actual"], id=i["id"])
-        for i in _select(conn, "indicators", version, name, "ORDER BY position, id")
+        Indicator(i[1], i[2], i[3], _enum(Direction, i[4], name, "指标性质"), i[5], i[6], i[7], i[8], i[9],
+                  bool(i[10]), i[11], i[12], i[13], id=i[0])
+        for i in _select(conn, "indicators", version, name)
     ]
-    report.explanations = {
-        e["finding_key"]: Explanation(e["finding_key"], e["text"], e["author"], e["at"])
-        for e in _select(conn, "explanations", version, name, "ORDER BY finding_key")
-    }
+    # explanations: finding_key, text, author, at
+    report.explanations = {e[0]: Explanation(e[0], e[1], e[2], e[3])
+                           for e in _select(conn, "explanations", version, name)}
     return report
 
 
@@ -378,8 +567,13 @@ def load_received(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, with_
     path = Path(path)
     name = path.name or str(path)
     data, header = read_received_bytes(path, max_bytes=max_bytes)
+    size, sha256 = len(data), hashlib.sha256(data).hexdigest()
+    # Handed over in a box so that no reference stays here: the bytes are let go as soon as SQLite
+    # has its copy, and the memory they held serves SQLite's page cache for this file.
+    box = [data]
+    del data
     try:
-        return _load_bytes(path, name, data, header, with_checks=with_checks)
+        return _load_bytes(path, name, box, header, size=size, sha256=sha256, with_checks=with_checks)
     except RefusedFile:
         raise
     except sqlite3.DatabaseError as exc:
@@ -389,26 +583,20 @@ def load_received(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, with_
         raise _refuse(name, f"的内容无法读取（{type(exc).__name__}），已拒收") from None
 
 
-def _load_bytes(path: Path, name: str, data: bytes, header: Header, *, with_checks: bool) -> ReceivedReport:
+def _load_bytes(path: Path, name: str, box: list[bytes], header: Header, *, size: int, sha256: str,
+                with_checks: bool) -> ReceivedReport:
     version = header.user_version
     if not 1 <= version <= SCHEMA_VERSION:  # parse_header refuses these too; belt and braces
         raise _refuse(name, f"的格式版本（第 {version} 版）不受支持")
-    conn = _connect_private(data, name)
-    try:
+    with _private_copy(box, name) as conn:
         check = conn.execute("PRAGMA integrity_check(20)").fetchall()
-        messages = [_decode(m[0], name, "检查结果") for m in check]
-        if messages != ["ok"]:
-            detail = "；".join(str(m) for m in messages[:2])
-            raise _refuse(name, f"已损坏（完整性检查未通过：{detail[:200]}），已拒收")
-        schema = frozenset((_decode(t, name, "结构"), _decode(n, name, "结构"), s)
-                           for t, n, s in _schema_rows(conn, name))
-        expected = expected_schema(version)
-        if schema != expected:
-            raise _refuse(name, f"的结构与报告文件格式（第 {version} 版）不符（{_schema_difference(schema, expected)}），"
-                                "可能已被其他程序改动，已拒收")
+        if check != [("ok",)]:
+            messages = [_decode(m[0], name, "检查结果") for m in check]
+            if messages != ["ok"]:
+                detail = "；".join(str(m) for m in messages[:2])
+                raise _refuse(name, f"已损坏（完整性检查未通过：{detail[:200]}），已拒收")
+        _check_schema(conn, version, name)
         report = read_report(conn, version, name)
-    finally:
-        conn.close()
     content_json = canonical_json(to_content(report))
     fp = hashlib.sha256(content_json.encode("utf-8")).hexdigest()  # = content.fingerprint(report)
     fp_ok: bool | None = None
@@ -420,14 +608,44 @@ def _load_bytes(path: Path, name: str, data: bytes, header: Header, *, with_chec
         fp_ok = True
     result, check_error = run_checks(report) if with_checks else (None, "未检查")
     return ReceivedReport(
-        path=path, file_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        path=path, file_name=name, size=size, sha256=sha256,
         schema_version=version, report=report, fingerprint=fp, fingerprint_ok=fp_ok,
         result=result, check_error=check_error, content_json=content_json,
     )
 
 
-def _schema_rows(conn: sqlite3.Connection, name: str) -> list[tuple[Any, Any, str]]:
-    rows = _fetch(conn, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000")
+_SCHEMA_SQL = "SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000"
+
+
+def _check_schema(conn: sqlite3.Connection, version: int, name: str) -> None:
+    """The schema must be exactly the one of ``version``: no table, column, index, trigger or
+    view more or less, no definition changed (SQL compared with whitespace normalised)."""
+    rows = _fetch(conn, _SCHEMA_SQL)
+    expected = expected_schema(version)
+    # The common case in one pass: every value is text, none too long or holding a control
+    # character (the expected schema has none), and the normalised rows are the expected ones.
+    try:
+        text = "\n".join(chain.from_iterable(rows))
+    except TypeError:
+        pass
+    else:
+        if (len(text) <= MAX_TEXT_CHARS and not _CONTROL.search(text)
+                and frozenset((t, n, _normalised(s)) for t, n, s in rows) == expected):
+            return
+    schema = frozenset((_decode(t, name, "结构"), _decode(n, name, "结构"), s) for t, n, s in _schema_rows(rows, name))
+    if schema != expected:
+        raise _refuse(name, f"的结构与报告文件格式（第 {version} 版）不符（{_schema_difference(schema, expected)}），"
+                            "可能已被其他程序改动，已拒收")
+
+
+@lru_cache(maxsize=256)
+def _normalised(sql: str) -> str:
+    """SQL with its whitespace normalised, remembered: every report file holds the same few
+    statements, and normalising them again for each file costs more than the lookup."""
+    return " ".join(sql.split())
+
+
+def _schema_rows(rows: list[Any], name: str) -> list[tuple[Any, Any, str]]:
     return [(t, n, " ".join(str(_decode(s, name, "结构")).split())) for t, n, s in rows]
 
 
