@@ -77,6 +77,8 @@ class GridText:
         self._main_name = self.main.rl_name
         self._width: dict[str, float] = {}
         self._tf = ""  # "<size> Tf <leading> TL", as reportlab's text object writes it
+        self._names_doc = None
+        self._names: dict[tuple[str, int], str] = {}
 
     def face(self, ch: str) -> FontFace:
         face = self._face_of.get(ch)
@@ -153,6 +155,9 @@ class GridText:
         if not self._tf:
             self._tf = f"{fp_str(self.size)} Tf {fp_str(self.size * 1.2)} TL"
         doc = canv._doc
+        if self._names_doc is not doc:  # "/F1+0 16 Tf 19.2 TL" per font and subset, for this document
+            self._names_doc, self._names = doc, {}
+        names = self._names
         code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm", f"{fp_str(char_space)} Tc"]
         pos = x
         for i, part in enumerate(text.split(" ")):
@@ -167,7 +172,10 @@ class GridText:
                 current = -1
                 for subset, chunk in split_string(font, run, doc):
                     if subset != current:
-                        ops.append(f"{font.getSubsetInternalName(subset, doc)} {self._tf}")
+                        select = names.get((name, subset))
+                        if select is None:
+                            select = names[name, subset] = f"{font.getSubsetInternalName(subset, doc)} {self._tf}"
+                        ops.append(select)
                         current = subset
                     ops.append(f"({escape_pdf(chunk)}) Tj")
                 code.append(" ".join(ops))
