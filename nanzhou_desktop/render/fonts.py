@@ -21,9 +21,9 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from nanzhou_desktop.resources import resource_path
 
@@ -37,8 +37,9 @@ ROLE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Candidate:
+# NamedTuples and a plain class: frozen dataclasses cost ~0.6 ms each to create at import,
+# which every print pays.
+class Candidate(NamedTuple):
     family: str
     files: tuple[str, ...]  # lower-case file names to look for
     subfont: int = 0
@@ -75,8 +76,7 @@ class FontError(RuntimeError):
     """No usable font for a role; ``str(err)`` is a Chinese sentence."""
 
 
-@dataclass(frozen=True)
-class FontFace:
+class FontFace(NamedTuple):
     """One chosen font: its family name (what Qt and fontconfig call it), file and TTC index."""
 
     role: str
@@ -85,18 +85,36 @@ class FontFace:
     subfont: int = 0
     office: bool = False
 
-    @cached_property
+    @property
     def rl_name(self) -> str:
         """The name registered with reportlab (unique per file + index)."""
-        return f"nz-{self.path.stem}-{self.subfont}"
+        name = _RL_NAMES.get((self.path, self.subfont))
+        if name is None:
+            name = _RL_NAMES[self.path, self.subfont] = f"nz-{self.path.stem}-{self.subfont}"
+        return name
 
 
-@dataclass(frozen=True)
+_RL_NAMES: dict[tuple[Path, int], str] = {}
+
+
 class FontSet:
     """The faces for each role plus a fallback chain for characters a face lacks."""
 
-    faces: dict[str, FontFace]
-    fallbacks: tuple[FontFace, ...] = field(default_factory=tuple)
+    __slots__ = ("faces", "fallbacks")
+
+    def __init__(self, faces: dict[str, FontFace], fallbacks: tuple[FontFace, ...] = ()) -> None:
+        self.faces = faces
+        self.fallbacks = fallbacks
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FontSet):
+            return NotImplemented
+        return self.faces == other.faces and self.fallbacks == other.fallbacks
+
+    __hash__ = None  # type: ignore[assignment]  # holds a dict
+
+    def __repr__(self) -> str:
+        return f"FontSet(faces={self.faces!r}, fallbacks={self.fallbacks!r})"
 
     def __getitem__(self, role: str) -> FontFace:
         return self.faces[role]

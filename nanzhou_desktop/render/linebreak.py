@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Marks that may never begin a line (closing punctuation, full stops, pause marks …).
 CANNOT_START = (
@@ -50,8 +50,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a NamedTuple: a frozen dataclass costs ~0.6 ms to create at import
     text: str
     width: float  # natural width (sum of token widths, no extra spacing)
     chars: int  # number of characters (for justification)
