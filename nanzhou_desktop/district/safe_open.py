@@ -260,16 +260,20 @@ class _Reader(threading.local):
 
     Opening and closing a connection per file costs more than reading a small report: the
     connection and SQLite's page cache are set up afresh each time.  A connection goes back
-    here only after a file was read without error and the empty image put in its place; after
-    anything else it is closed and the next file gets a new one.  Only UTF-8 files share it:
-    a connection's text encoding is fixed by the first database it reads, so a file in another
-    encoding gets a connection of its own and is read exactly as a fresh connection reads it.
+    here only after a file was read without error; after anything else it is closed and the
+    next file gets a new one.  The next file replaces the last one's copy, so a report of usual
+    size stays until then; a larger one is dropped at once (the empty image put in its place)
+    so that an idle reader never holds more than ``_KEEP_IDLE_BYTES`` of a received file.
+    Only UTF-8 files share it: a connection's text encoding is fixed by the first database it
+    reads, so a file in another encoding gets a connection of its own and is read exactly as a
+    fresh connection reads it.
     """
 
     conn: sqlite3.Connection | None = None
 
 
 _READER = _Reader()
+_KEEP_IDLE_BYTES = 1024 * 1024  # a real report file is well under 1 MB
 
 
 def _utf8(data: bytes) -> bool:
@@ -281,7 +285,7 @@ def _utf8(data: bytes) -> bool:
 def _private_copy(box: list[bytes], name: str) -> Iterator[sqlite3.Connection]:
     """The file's bytes (taken out of ``box``) in a private in-memory database."""
     data = box.pop()
-    shared = _utf8(data)
+    shared, size = _utf8(data), len(data)
     conn: sqlite3.Connection | None = None
     if shared:
         conn, _READER.conn = _READER.conn, None  # taken: a nested call on this thread would get its own
@@ -297,11 +301,12 @@ def _private_copy(box: list[bytes], name: str) -> Iterator[sqlite3.Connection]:
     if not shared or _READER.conn is not None:
         conn.close()
         return
-    try:
-        conn.deserialize(_empty_image())  # drops the file's bytes and page cache, keeps the setup
-    except sqlite3.Error:  # pragma: no cover - SQLite refusing its own empty image
-        conn.close()
-        return
+    if size > _KEEP_IDLE_BYTES:
+        try:
+            conn.deserialize(_empty_image())  # drops the file's copy and page cache, keeps the setup
+        except sqlite3.Error:  # pragma: no cover - SQLite refusing its own empty image
+            conn.close()
+            return
     _READER.conn = conn
 
 

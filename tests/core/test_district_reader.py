@@ -94,8 +94,11 @@ def test_utf16_file_between_utf8_files_loads_the_same_report(tmp_path: Path) -> 
     assert all(r.fingerprint_ok for r in results)
 
 
-def test_reader_keeps_its_limits_and_no_received_bytes(tmp_path: Path) -> None:
+def test_reader_keeps_its_limits_and_no_large_file(tmp_path: Path) -> None:
     good = crafted._final_file(tmp_path / "good.sqlite")
+    large = create_report_file(tmp_path / "large.sqlite", example_report(fresh_uuid=True))  # a draft
+    crafted._sql(large, "UPDATE sections SET body = replace(hex(zeroblob(400000)), '00', '字') WHERE key = '1.1'")
+    assert large.stat().st_size > safe_open._KEEP_IDLE_BYTES > good.stat().st_size
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()
     load_received(good)
@@ -104,7 +107,10 @@ def test_reader_keeps_its_limits_and_no_received_bytes(tmp_path: Path) -> None:
     load_received(good)
     conn = safe_open._READER.conn
     assert conn is not None  # kept after a good file
-    assert len(conn.serialize()) == 512  # the empty image: the last file's bytes are not kept
+    assert len(conn.serialize()) <= safe_open._KEEP_IDLE_BYTES
+    assert any(s.key == "1.1" and s.body.startswith("字" * 1000) for s in load_received(large).report.sections)
+    assert safe_open._READER.conn is conn
+    assert len(conn.serialize()) == 512  # the empty image: a large file's copy is not kept
     assert conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
     assert conn.execute("PRAGMA cell_size_check").fetchone()[0] == 1
     assert conn.execute("PRAGMA query_only").fetchone()[0] == 1
