@@ -25,3 +25,37 @@ def _reserve_singleton_references() -> None:
 
 
 _reserve_singleton_references()
+
+
+def _cheaper_feature_scan() -> None:
+    """Make PySide6's per-import source scan cheaper (about 12 ms of the window's start-up).
+
+    After ``PySide6.QtCore`` is imported, PySide6 asks of every module imported later whether
+    its source mentions "PySide6" (to support ``from __feature__ import snake_case``), and it
+    reads the source with ``inspect.getsource``: linecache, encoding detection and a list of
+    lines for each of the ~70 modules the window imports.  Reading the file's bytes answers
+    the same question; anything that is not a plain ``.py`` file still goes to PySide6's own
+    function.  If a PySide6 release renames the hook, nothing is patched and nothing breaks.
+    """
+    import PySide6.QtCore  # noqa: F401 - installs the hook this replaces
+
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if original is None or getattr(original, "nanzhou_fast", False):
+        return
+
+    def mod_uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            try:
+                with open(path, "rb") as fh:
+                    return b"PySide6" in fh.read()
+            except OSError:
+                pass
+        return bool(original(module))
+
+    mod_uses_pyside.nanzhou_fast = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+
+
+_cheaper_feature_scan()
