@@ -405,56 +405,14 @@ def _face_class():
             ref = super().addSubsetObjects(doc, fontname, subset)
             from reportlab.pdfbase import pdfdoc
 
+            from nanzhou_desktop.render.rlfast import Deflating
+
             stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
             if stream is not None and stream.filters == [pdfdoc.PDFZCompress] and isinstance(stream.content, bytes):
-                stream.filters = [_Deflating(stream.content)]
+                stream.filters = [Deflating(stream.content)]
             return ref
 
     return CachedFace
-
-
-class _Deflating:
-    """reportlab's FlateDecode filter for one embedded font program, compressed on a thread
-    of its own from the moment the subset is made.  Font programs are most of the bytes
-    compressed (0.8 of 1 MB for the example: ~20 ms); zlib lets other threads run while it
-    works, so compression overlaps with writing the pages and uses both cores while the
-    writer waits for the last ones.  Same bytes as ``zlib.compress`` on the writing thread."""
-
-    pdfname = "FlateDecode"
-
-    def __init__(self, data: bytes) -> None:
-        import _thread
-
-        self._data = data
-        self._result: bytes | None = None
-        self._done = threading.Lock()
-        self._done.acquire()  # released when compressed
-        _thread.start_new_thread(self._run, ())  # no start-up handshake (threading.Thread waits for one)
-
-    def _run(self) -> None:
-        import zlib
-
-        try:
-            self._result = zlib.compress(self._data)
-        except Exception:  # noqa: BLE001 - MemoryError …: encode() compresses on its own
-            pass
-        finally:
-            self._done.release()
-
-    def encode(self, text) -> bytes:
-        import zlib
-
-        with self._done:
-            pass
-        if text is self._data and self._result is not None:
-            return self._result
-        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
-
-    @staticmethod
-    def decode(encoded: bytes) -> bytes:
-        import zlib
-
-        return zlib.decompress(encoded)
 
 
 def _checksum(data: bytes) -> int:
@@ -539,12 +497,12 @@ def _make_subset(face, subset) -> bytes:
     if _FontMaker is None:
         _FontMaker = _font_maker()
     output = _FontMaker()
-    char_to_glyph = face.charToGlyph
+    char_to_glyph = face.charToGlyph.get
     glyph_map = [0]  # new glyph index -> old glyph index
     glyph_set = {0: 0}  # old glyph index -> new glyph index
     code_to_glyph = {}
     for code in subset:
-        old = char_to_glyph.get(code, 0)
+        old = char_to_glyph(code, 0)
         if old not in glyph_set:
             glyph_set[old] = len(glyph_map)
             glyph_map.append(old)
@@ -589,10 +547,16 @@ def _make_subset(face, subset) -> bytes:
     num_glyphs = len(glyph_map)
     metrics = face.hmetrics
     hmtx = []
-    for old in glyph_map:
-        aw, lsb = metrics[old]
-        hmtx.append(int(aw))
-        hmtx.append(int(lsb))
+    if isinstance(metrics, _Metrics):  # the cache's arrays, read directly
+        aw_of, lsb_of, full, tail = metrics._aw, metrics._lsb, len(metrics._aw), metrics._tail
+        for old in glyph_map:
+            hmtx.append(int(aw_of[old] if old < full else tail))
+            hmtx.append(int(lsb_of[old]))
+    else:
+        for old in glyph_map:
+            aw, lsb = metrics[old]
+            hmtx.append(int(aw))
+            hmtx.append(int(lsb))
     n = len(hmtx) - 2
     while n and hmtx[n] == hmtx[n - 2]:
         n -= 2

@@ -277,9 +277,9 @@ def test_qr_decodes_to_the_fingerprint(rendered, tmp_path: Path):
 
 
 def test_direct_text_operators_same_as_reportlabs_text_object(tmp_path: Path, monkeypatch):
-    """GridText.draw writes the text operators itself; through reportlab's text object (and
-    reportlab's own font subsetting and compression on one thread) the PDF is byte for byte
-    the same."""
+    """GridText.draw writes the text operators itself, fonts are subset by our own code and
+    compressed on other threads; through reportlab's text object, subsetter and compression
+    on one thread the PDF is byte for byte the same."""
     from reportlab import rl_config
     from reportlab.pdfbase.ttfonts import TTFontFace
 
