@@ -232,6 +232,7 @@ class _Renderer:
         bl = blocks(self.report)
         # A heading (or a run of headings) must have at least two lines of text under it on
         # the same page; CondPageBreak before the run moves it to the next page otherwise.
+        made: dict[int, GridPara] = {}  # paragraphs already laid out to measure a heading's need
         i = 0
         while i < len(bl):
             b = bl[i]
@@ -246,12 +247,12 @@ class _Renderer:
                     i += 1
                 need = sum(len(h.lines()) for h in run) * GRID.pitch
                 if i < len(bl):
-                    nxt = self._paragraph(bl[i])
+                    nxt = made[i] = self._paragraph(bl[i])
                     need += min(len(nxt.lines()), 2) * GRID.pitch
                 story.append(CondPageBreak(need + 0.5))
                 story += run
                 continue
-            story.append(self._paragraph(b))
+            story.append(made.pop(i, None) or self._paragraph(b))
             i += 1
         return story
 
