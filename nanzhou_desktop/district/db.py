@@ -14,11 +14,14 @@ database byte for byte as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import getpass
 import json
+import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -408,31 +411,52 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise DistrictDbError(f"找不到汇总库“{path}”")
-    if exists:
-        with open(path, "rb") as fh:
-            head = fh.read(100)
-        if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
-            raise DistrictDbError(f"“{path.name}”不是区级汇总库（不是 SQLite 数据库）")
-        app_id = int.from_bytes(head[68:72], "big")
-        version = int.from_bytes(head[60:64], "big")
-        if app_id != DISTRICT_APPLICATION_ID:
-            from nanzhou_desktop.store.schema import APPLICATION_ID
+    if not exists:
+        if not path.parent.exists():
+            raise DistrictDbError(f"文件夹“{path.parent}”不存在")
+        _create_district_db(path)
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        raise DistrictDbError(f"“{path.name}”不是区级汇总库（不是 SQLite 数据库）")
+    app_id = int.from_bytes(head[68:72], "big")
+    version = int.from_bytes(head[60:64], "big")
+    if app_id != DISTRICT_APPLICATION_ID:
+        from nanzhou_desktop.store.schema import APPLICATION_ID
 
-            if app_id == APPLICATION_ID:
-                raise DistrictDbError(f"“{path.name}”是单位的报告文件，不是区级汇总库；请用“装入”把它加入汇总库")
-            raise DistrictDbError(f"“{path.name}”不是区级汇总库（是其他软件的数据库）")
-        if version > DISTRICT_SCHEMA_VERSION:
-            raise DistrictDbError(f"汇总库“{path.name}”由更新版本的软件创建（第 {version} 版），请升级软件")
-    elif not path.parent.exists():
-        raise DistrictDbError(f"文件夹“{path.parent}”不存在")
+        if app_id == APPLICATION_ID:
+            raise DistrictDbError(f"“{path.name}”是单位的报告文件，不是区级汇总库；请用“装入”把它加入汇总库")
+        raise DistrictDbError(f"“{path.name}”不是区级汇总库（是其他软件的数据库）")
+    if version > DISTRICT_SCHEMA_VERSION:
+        raise DistrictDbError(f"汇总库“{path.name}”由更新版本的软件创建（第 {version} 版），请升级软件")
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA synchronous = FULL")
-        if not exists:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            conn.close()
+            raise DistrictDbError(f"汇总库“{path.name}”已损坏（{check}），请使用备份")
+    except sqlite3.Error as exc:
+        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
+    return DistrictDb(path, conn)
+
+
+def _create_district_db(path: Path) -> None:
+    """A new, empty district database appears under its name whole (schema committed) or not at
+    all: it is made under a temporary name beside it and then linked into place, so that a
+    kill during creation never leaves an empty or half-made file under the name."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    leftovers = (tmp, Path(f"{tmp}-journal"))
+    try:
+        for p in leftovers:  # from a killed creation by an earlier process with the same id
+            p.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
             conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
             conn.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA_V1.split(";"):
                 if statement.strip():
@@ -440,11 +464,33 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
             conn.execute(f"PRAGMA application_id = {DISTRICT_APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {DISTRICT_SCHEMA_VERSION}")
             conn.execute("COMMIT")
-        else:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                conn.close()
-                raise DistrictDbError(f"汇总库“{path.name}”已损坏（{check}），请使用备份")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)  # fails rather than replace a database another process made meanwhile
+        except FileExistsError:
+            if path.stat().st_size > 0:
+                return  # made by another process first: that one is opened
+            os.replace(tmp, path)  # an empty file: nothing was ever committed to it
+        except OSError:  # no hard links on this file system (FAT, some network drives)
+            os.replace(tmp, path)
+        _fsync_directory(path.parent)
     except sqlite3.Error as exc:
-        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
-    return DistrictDb(path, conn)
+        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
+    except OSError as exc:
+        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{exc.strerror or exc}）") from exc
+    finally:
+        for p in leftovers:
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a new name in ``directory`` durable (POSIX; Windows cannot open a directory)."""
+    if sys.platform == "win32":  # pragma: no cover
+        return
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

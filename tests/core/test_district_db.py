@@ -217,3 +217,43 @@ def test_bad_file_among_good_ones_does_not_stop_the_others(db, tmp_path: Path) -
     results = db.load_files(paths[:3] + [bad] + paths[3:6])
     assert [r.outcome for r in results].count(Outcome.REFUSED) == 1
     assert len(db.units()) == 6
+
+
+def test_database_appears_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    """Creation happens under a temporary name: a failure (as a kill would) leaves nothing under
+    the database's name, and nothing beside it."""
+    import nanzhou_desktop.district.db as district_db
+
+    path = tmp_path / "新汇总.sqlite"
+    monkeypatch.setattr(district_db, "_SCHEMA_V1", district_db._SCHEMA_V1 + ";CREATE TABLE reports (x)")
+    with pytest.raises(DistrictDbError, match="无法创建汇总库"):
+        open_district_db(path)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    db = open_district_db(path)
+    db.close()
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_creation_never_replaces_a_database_made_meanwhile(tmp_path: Path) -> None:
+    import nanzhou_desktop.district.db as district_db
+
+    path = tmp_path / "d.sqlite"
+    db = open_district_db(path)
+    assert db.load_file(write_street_files(tmp_path / "in")[0]).outcome == Outcome.LOADED
+    db.close()
+    before = _sha(path)
+    district_db._create_district_db(path)  # as a second process that looked a moment earlier would
+    assert _sha(path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [path.name]
+
+
+def test_empty_file_under_the_name_becomes_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "left_empty.sqlite"
+    path.write_bytes(b"")  # what a kill before the first commit left in older versions
+    with pytest.raises(DistrictDbError, match="找不到"):
+        open_district_db(path, create=False)
+    db = open_district_db(path)
+    assert db.units() == []
+    db.close()
+    assert int.from_bytes(path.read_bytes()[68:72], "big") == DISTRICT_APPLICATION_ID
