@@ -289,31 +289,32 @@ class _ArrayMap(Mapping):
         self._as_int = as_int  # the values are ints stored as doubles
         self._dict: dict | None = None
 
-    def _find(self, key) -> int:
-        keys = self._keys
-        i = bisect_left(keys, key)
-        return i if i < len(keys) and keys[i] == key else -1
-
     def __getitem__(self, key):
         if self._dict is not None:
             return self._dict[key]
-        i = self._find(key)
-        if i < 0:
-            raise KeyError(key)
-        v = self._values[i]
-        return int(v) if self._as_int else v
+        keys = self._keys
+        i = bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            v = self._values[i]
+            return int(v) if self._as_int else v
+        raise KeyError(key)
 
     def get(self, key, default=None):
         if self._dict is not None:
             return self._dict.get(key, default)
-        i = self._find(key)
-        if i < 0:
-            return default
-        v = self._values[i]
-        return int(v) if self._as_int else v
+        keys = self._keys
+        i = bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            v = self._values[i]
+            return int(v) if self._as_int else v
+        return default
 
     def __contains__(self, key) -> bool:
-        return key in self._dict if self._dict is not None else self._find(key) >= 0
+        if self._dict is not None:
+            return key in self._dict
+        keys = self._keys
+        i = bisect_left(keys, key)
+        return i < len(keys) and keys[i] == key
 
     def __iter__(self):
         return iter(self._dict if self._dict is not None else self._keys)

@@ -22,6 +22,7 @@ from nanzhou_desktop.render.platypus import Flowable
 # Per process: which face prints a character for a role, and glyph advances (1/1000 em).
 _FACE_OF: dict[tuple, dict[str, FontFace]] = {}
 _ADVANCE: dict[str, dict[str, float]] = {}
+_FACES: dict[tuple, object] = {}  # (font file, TTC index) → reportlab's TTFontFace
 # Characters that no font has, per role and faces (reported in every render that prints them).
 _ABSENT: dict[tuple, set[str]] = {}
 # Characters the role's own face prints (the usual case: a line of them is one run).
@@ -107,10 +108,15 @@ class GridText:
 
     def _advance(self, ch: str) -> float:
         face = self.face(ch)
-        adv = _ADVANCE.setdefault(face.rl_name, {})
+        name = face.rl_name
+        adv = _ADVANCE.get(name)
+        if adv is None:
+            adv = _ADVANCE[name] = {}
         w = adv.get(ch)
         if w is None:
-            tt = register(face).face
+            tt = _FACES.get((face.path, face.subfont))
+            if tt is None:
+                tt = _FACES[face.path, face.subfont] = register(face).face
             w = adv[ch] = tt.charWidths.get(ord(ch), tt.defaultWidth)
         return w
 
