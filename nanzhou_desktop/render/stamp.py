@@ -70,8 +70,12 @@ def page_stamp(report: Report, fp: str) -> str:
 
 def qr_matrix(payload: str) -> tuple[bytearray, ...]:
     """The QR code's modules (bit 0 set = dark): ``segno.make(payload, error="m",
-    micro=False, mask=0).matrix``, computed by segno's encoder."""
-    return _segno_encoder().encode(payload, "m", None, None, 0, None, False, False, True).matrix
+    micro=False, mask=0, encoding="utf-8").matrix``, computed by segno's encoder.
+
+    UTF-8 is asked for: left to choose, segno tries ISO-8859-1 and then Shift_JIS, and a
+    Chinese name made only of characters Japanese shares would go in as Shift_JIS, which a
+    phone shows garbled.  (Our payload's "单位" already rules Shift_JIS out; this says so.)"""
+    return _segno_encoder().encode(payload, "m", None, None, 0, "utf-8", False, False, True).matrix
 
 
 _encoder = None

@@ -305,11 +305,11 @@ def test_qr_matrix_is_segnos():
     code = (
         "import sys\n"
         "from nanzhou_desktop.render import stamp\n"
-        "payloads = ['NZPJ1;单位=南洲街道办事处;年度=2022;修订=3;指纹=' + 'ab' * 32, 'x', '单位' * 40]\n"
+        "payloads = ['NZPJ1;单位=南洲街道办事处;年度=2022;修订=3;指纹=' + 'ab' * 32, 'x', '单位' * 40, '海珠区人民政府']\n"
         "ms = [[bytes(r) for r in stamp.qr_matrix(p)] for p in payloads]\n"
         "assert 'segno' not in sys.modules and 'urllib.request' not in sys.modules, sorted(sys.modules)\n"
         "import segno\n"
-        "assert ms == [[bytes(r) for r in segno.make(p, error='m', micro=False, mask=0).matrix] for p in payloads]\n"
+        "assert ms == [[bytes(r) for r in segno.make(p, error='m', micro=False, mask=0, encoding='utf-8').matrix] for p in payloads]\n"
         "print('same', len(ms[0]))\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
