@@ -556,10 +556,8 @@ def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
 
 def run_checks(report: Report) -> tuple[Any, str]:
     """Rates, score and findings recomputed by the rules engine (never read from the file)."""
-    try:
-        from nanzhou_desktop.rules import check
-    except ImportError:
-        return None, "检查规则尚不可用"
+    from nanzhou_desktop.rules import check
+
     try:
         return check(report), ""
     except Exception as exc:  # noqa: BLE001 - a rules bug must not make a received file crash the district

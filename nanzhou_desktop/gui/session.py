@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 
 from nanzhou_desktop.gui.undo import FieldEdit, RowChange, as_input
 from nanzhou_desktop.model import Report
+from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult
 from nanzhou_desktop.store.errors import EditError, SaveError
 from nanzhou_desktop.store.fields import FIELDS
@@ -200,7 +201,7 @@ class ReportSession(QObject):
     # ------------------------------------------------------------------ checks
     def recheck(self) -> CheckResult:
         t = time.perf_counter()
-        self.result = _check()(self.report, self.rules_settings)
+        self.result = check(self.report, self.rules_settings)
         self.last_check_ms = (time.perf_counter() - t) * 1000
         self.checked.emit(self.result)
         return self.result
@@ -211,14 +212,6 @@ class ReportSession(QObject):
         self.undo_stack.clear()
         self.rf.close()
 
-
-def _check() -> Callable[..., CheckResult]:
-    from nanzhou_desktop import rules
-
-    check = getattr(rules, "check", None)
-    if check is None:  # the package may not re-export it yet; the engine is where it lives
-        from nanzhou_desktop.rules.engine import check
-    return check
 
 
 # (row object, its parent task's id for a 小项, its index among its siblings)
