@@ -67,7 +67,6 @@ FIGURE = re.compile(
     rf"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:(?P<pct>%)|(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS}))")
 NUM_FULL = re.compile(rf"(?:{NUM})\Z")
 SENTENCE_END = re.compile(r"[。；;！？!?]")
-CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,10}$")
 CONNECTORS = re.compile(r"(?:达到|达|为|是|约|了|的|分别|仅|共|\s)+$")
 BUDGET = re.compile(
     rf"(?P<init>年初)?(?:全年|调整后)?预算(?:数|金额|资金)?\s*(?:为|是|共)?\s*(?P<b>{NUM})\s*(?P<bu>万元|亿元|元)"
@@ -78,7 +77,6 @@ RATE_WORD = re.compile(r"率|比例|占|完成")
 CLAUSE_SPLIT = re.compile(r"[，,]")
 # 其中 parts of the budget a sentence may name instead of the total
 BUDGET_PART = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|上年结转|其他资金")
-PROJECT_NAME = re.compile(r"([\u4e00-\u9fff]{2,20}项目)$")
 
 SCALE = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
 TO_WANYUAN = {"万元": Decimal(1), "亿元": Decimal(10_000), "元": Decimal("0.0001")}
@@ -416,10 +414,23 @@ def _text_claims(c: Recorder, block: Span, parsed: Parsed, place: Place, names: 
         _check_cutoff(c, block, m, place, names)
 
 
+def cjk_tail(text: str, longest: int) -> str:
+    """The run of CJK ideographs (U+4E00–U+9FFF) that ends ``text``, its last ``longest`` at most.
+
+    What ``re.search(r"[\u4e00-\u9fff]{1,longest}$")`` finds, as a loop: compiling a class
+    over that range fills a 64 K table in Python, ~1.5 ms of every start of the window and of
+    every print for each such pattern (tests/core/test_rules.py compares the two)."""
+    if text.endswith("\n"):  # as "$" does, a final line break is looked behind
+        text = text[:-1]
+    i = n = len(text)
+    while i > 0 and n - i < longest and "\u4e00" <= text[i - 1] <= "\u9fff":
+        i -= 1
+    return text[i:]
+
+
 def label_before(text: str, pos: int) -> str:
     """The words just before ``pos`` naming what a figure is (办结率, 全年拆违任务量)."""
-    tail = CJK_TAIL.search(CONNECTORS.sub("", text[max(0, pos - 16):pos]))
-    return tail.group(0) if tail else ""
+    return cjk_tail(CONNECTORS.sub("", text[max(0, pos - 16):pos]), 10)
 
 
 def _claim(text: str, m: re.Match[str]) -> Claim:
@@ -582,12 +593,14 @@ def _check_budget_sentence(c: Collector | Recorder, block: Span, text: str, m: r
         return
     where_text = describe(place, names)
     named = [cand for cand in candidates if cand.rule == "narrative.project_mismatch"]
-    unknown = PROJECT_NAME.search(CLAUSE_SPLIT.split(prefix)[-1].rstrip("的全年 "))
+    # A project named just before the figures: 2–20 ideographs and 项目 ending the clause.
+    tail = cjk_tail(CLAUSE_SPLIT.split(prefix)[-1].rstrip("的全年 "), 22)
+    unknown = tail if len(tail) >= 4 and tail.endswith("项目") else None
     if not named and unknown is not None:
         c.add("narrative.project_unknown", WARNING,
-              f"{where_text}写到“{unknown.group(1)}”的预算和执行数，但重点项目表中没有这个项目，无法核对",
-              _ref(block, m.start(), m.end()), f"{place.target()}/{unknown.group(1)}",
-              seen=unknown.group(1), expected="重点项目表中的项目名称",
+              f"{where_text}写到“{unknown}”的预算和执行数，但重点项目表中没有这个项目，无法核对",
+              _ref(block, m.start(), m.end()), f"{place.target()}/{unknown}",
+              seen=unknown, expected="重点项目表中的项目名称",
               suggestion="在重点项目表中添加该项目，或改正正文中的项目名称")
         return
     cand, bad = results[0]

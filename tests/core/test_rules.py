@@ -481,3 +481,19 @@ def test_check_never_raises_on_odd_content(parts: list[str], amounts: list, date
     assert result.score.grade in ("优", "良", "中", "差")
     for f in result.findings:
         assert f.message and f.key.startswith(f.rule + "@")
+
+
+@given(st.text(alphabet=st.sampled_from("项目办结率拆违任务量全年的，,a1 \n\u4e00\u9fff\u4dff\ua000"), max_size=40),
+       st.sampled_from([1, 10, 22]))
+def test_cjk_tail_is_the_regex_it_replaces(text, longest):
+    """narrative.cjk_tail finds what re.search(r"[\\u4e00-\\u9fff]{1,n}$") found (and the project
+    name rule what r"([\\u4e00-\\u9fff]{2,20}项目)$" found)."""
+    import re
+
+    from nanzhou_desktop.rules.narrative import cjk_tail
+
+    m = re.search(rf"[\u4e00-\u9fff]{{1,{longest}}}$", text)
+    assert cjk_tail(text, longest) == (m.group(0) if m else "")
+    project = re.search(r"([\u4e00-\u9fff]{2,20}项目)$", text)
+    tail = cjk_tail(text, 22)
+    assert (tail if len(tail) >= 4 and tail.endswith("项目") else None) == (project.group(1) if project else None)
