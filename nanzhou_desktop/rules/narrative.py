@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind, Task, TaskItem
 from nanzhou_desktop.money import HUNDRED, format_money
@@ -86,8 +87,10 @@ def to_decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-@dataclass(frozen=True)
-class Quantity:
+# Quantity, Claim and Parsed are NamedTuples, not frozen dataclasses: a cold check builds some
+# 150 of them for the example, and a frozen dataclass's __init__ (object.__setattr__ per field)
+# made that a quarter of the time the district spends re-checking a received report.
+class Quantity(NamedTuple):
     start: int
     end: int
     value: Decimal  # as written, without the scale
@@ -101,8 +104,7 @@ class Quantity:
         return self.value * SCALE[self.scale]
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     start: int
     end: int
     value: Decimal
@@ -110,6 +112,11 @@ class Claim:
     approx: bool
     label: str
     respective: bool  # 分别为 32%和 40%: shares of a whole that is not stated
+
+
+def _quantity(m: re.Match[str]) -> Quantity:
+    return Quantity(m.start(), m.end(), to_decimal(m["num"]), m["scale"] or "", m["unit"], m["approx"] is not None,
+                    m.group(0))
 
 
 def decimals_of(text: str) -> int:
@@ -246,8 +253,7 @@ def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | 
 
 
 # -- parsing a paragraph (cached: a keystroke re-parses only the paragraph it changed) ------------
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """What the patterns found in one paragraph; depends on its text only, never on the tables."""
 
     text: str  # folded
@@ -276,7 +282,7 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
             if m["r"] is not None:
                 consumed.add(m.start("r"))
 
-    quantities: list[Quantity] = []
+    figures: list[re.Match[str]] = []  # amounts with a unit; a Quantity is made only for those a claim may use
     percents: list[re.Match[str]] = []
     with_sep: list[tuple[int, int, str]] = []
     without_sep: list[tuple[int, int, str]] = []
@@ -290,29 +296,28 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
         if m["pct"]:
             percents.append(m)
             continue
-        unit, scale = m["unit"], m["scale"] or ""
-        quantities.append(Quantity(start, m.end(), to_decimal(num), scale, unit, m["approx"] is not None,
-                                   m.group(0)))
-        if unit == "元" and scale in ("", "万", "亿"):
+        figures.append(m)
+        if m["unit"] == "元" and m["scale"] in (None, "万", "亿"):
             digits = num.split(".", 1)[0]
             if "," in digits:
                 with_sep.append((start, m.end(), m.group(0)))
             elif len(digits) >= 4:
                 without_sep.append((start, m.end(), m.group(0)))
 
-    q_starts = [q.start for q in quantities]
+    q_starts = [f.start() for f in figures]
     claims: list[tuple[Claim, tuple[Quantity, Quantity, str] | None]] = []
     previous_end = 0
     for m in percents:
-        floor = max(previous_end, sentence_start(m.start()))
+        at = m.start()
+        floor = max(previous_end, sentence_start(at))
         previous_end = m.end()
-        if m.start() in consumed:
+        if at in consumed:
             continue
         claim = _claim(text, m)
         # the quantities standing in this sentence, after the previous claim, before this one
         lo = bisect.bisect_left(q_starts, floor)
-        hi = bisect.bisect_left(q_starts, m.start())
-        before = [q for q in quantities[lo:hi] if q.end <= m.start() and m.start() - q.start <= claim_window]
+        hi = bisect.bisect_left(q_starts, at)
+        before = [_quantity(f) for f in figures[lo:hi] if f.end() <= at and at - f.start() <= claim_window]
         claims.append((claim, _pair(text, claim, before)))
     cutoffs = tuple(CUTOFF.finditer(text)) if "截" in text else ()
     return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep))
