@@ -286,6 +286,14 @@ class ReportTableModel(QAbstractTableModel):
     def extra_tooltip(self, obj: Any, col: Column) -> str:
         return ""
 
+    def refused_cells(self) -> list[tuple[int, int, str]]:
+        """(row, column, reason) of every cell whose last entry was refused and is still not
+        saved, in table order."""
+        rows = {obj.id: r for r, obj in enumerate(self.rows())}
+        cols = {c.key: i for i, c in enumerate(self.columns)}
+        return sorted((rows[rid], cols[key], reason) for (rid, key), reason in self._errors.items()
+                      if rid in rows and key in cols)
+
     def last_error(self, row: int, column: int) -> str:
         obj = self.rows()[row]
         return self._errors.get((obj.id, self.columns[column].key), "")

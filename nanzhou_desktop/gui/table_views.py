@@ -249,7 +249,9 @@ class TableEditor(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
 
+        self._showing_refusal = False
         model.editRejected.connect(self._on_rejected)
+        model.edited.connect(self._refresh_refusal)  # a corrected cell takes its message away
         self.view.pasteFinished.connect(self._on_pasted)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         model.rowsInserted.connect(lambda *_: self._update_buttons())
@@ -324,6 +326,7 @@ class TableEditor(QWidget):
 
     # -- messages ------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
+        self._showing_refusal = False
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.messageChanged.emit(text)
@@ -331,6 +334,17 @@ class TableEditor(QWidget):
     def _on_rejected(self, row: int, column: int, reason: str) -> None:
         header = self.model.columns[column].header
         self.show_message(f"第 {row + 1} 行“{header}”未保存：{reason}")
+        self._showing_refusal = True
+
+    def _refresh_refusal(self) -> None:
+        """After an accepted edit: the message names a cell still refused, or goes."""
+        if not self._showing_refusal:
+            return  # no refusal shown (a paste summary or a row message stays as it is)
+        refused = self.model.refused_cells()
+        if refused:
+            self._on_rejected(*refused[0])
+        else:
+            self.show_message("")
 
     def _on_pasted(self, accepted: int, refused: list) -> None:
         if not refused:

@@ -90,6 +90,23 @@ def test_letters_refused_at_the_cell_with_the_reason_and_cursor_stays(qtbot, tab
     press_enter(qtbot, editor)
     assert example_file.report.budget[0].executed == Decimal("19700.00")
     assert m.index(0, col).data(ErrorRole) == ""
+    # The message under the table goes with the refusal it named.
+    assert not tab.budget_editor.message.isVisible() and tab.budget_editor.message.text() == ""
+
+
+def test_refusal_message_follows_the_cells_still_refused(qtbot, tab, example_file):
+    m = tab.budget_model
+    view = tab.budget_editor.view
+    budget, executed = m.column_index("budget_total"), m.column_index("executed")
+    type_into_cell(qtbot, view, m.index(0, budget), "abc")
+    type_into_cell(qtbot, view, m.index(0, executed), "x1")
+    assert "全年执行数" in tab.budget_editor.message.text()
+    type_into_cell(qtbot, view, m.index(0, executed), "19,000.50")
+    assert example_file.report.budget[0].executed == Decimal("19000.50")
+    text = tab.budget_editor.message.text()
+    assert "全年预算数" in text and "abc" in text  # the other refusal is still unsaved: it is named
+    type_into_cell(qtbot, view, m.index(0, budget), "20,000")
+    assert tab.budget_editor.message.text() == ""
 
 
 def test_chinese_text_typed_through_input_method(qtbot, tab, example_file):
