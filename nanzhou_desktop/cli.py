@@ -36,6 +36,13 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         # argparse passes prefix="" when it builds a sub-command's prog from this usage
         return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
+    def _format_action(self, action):  # type: ignore[no-untyped-def]
+        # Under the "子命令" heading, list the subcommands themselves, without argparse's extra
+        # line repeating the placeholder ("子命令") above them.
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(super(ChineseHelpFormatter, self)._format_action(a) for a in action._get_subactions())
+        return super()._format_action(action)
+
 
 # Placeholders shown in usage lines, by argument name, so help reads in Chinese throughout.
 METAVARS = {
@@ -123,7 +130,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in names:
         module = importlib.import_module(f"nanzhou_desktop.commands.{name}")
         module.register(sub)
+    # --help lists them in the order of the year's work, not of the modules.
+    sub._choices_actions.sort(key=lambda a: HELP_ORDER.index(a.dest) if a.dest in HELP_ORDER else len(HELP_ORDER))
     return parser
+
+
+HELP_ORDER = ("new", "demo", "import", "show", "set", "check", "explain", "finalize", "unlock", "print", "verify",
+              "export", "next-year", "district", "dump", "undump")
 
 
 def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -173,8 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消。\n")
         return 130
+    except BrokenPipeError:
+        # Whoever read our output stopped (``… | head -1``): the command itself has run.  Say
+        # nothing more, as a Unix tool killed by SIGPIPE would, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one sentence, no traceback
-        sys.stderr.write(f"出现了意外错误（{type(exc).__name__}：{exc}）；文件未被改动。请把这句话告诉技术支持。\n")
+        sys.stderr.write(f"出现了意外错误（{type(exc).__name__}：{exc}）。报告文件不会因此损坏：每处修改要么完整保存，"
+                         "要么完全没有保存。请把这句话告诉技术支持。\n")
         return EXIT_FAILED
 
 

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -71,6 +73,21 @@ def test_command_table_matches_what_the_modules_register():
     assert set(COMMANDS) == _subcommand_names(build_parser())
     for name, module in COMMANDS.items():
         assert name in _subcommand_names(build_parser(name)), (name, module)
+
+
+def test_help_lists_every_subcommand_once_in_work_order(capsys):
+    """--help: one "子命令" heading, then every subcommand in the order of the year's work."""
+    from nanzhou_desktop.cli import COMMANDS, HELP_ORDER, main
+
+    assert sorted(HELP_ORDER) == sorted(COMMANDS)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in out.splitlines()]
+    assert lines.count("子命令:") == 1 and "子命令" not in lines  # no second line repeating the heading
+    listed = [line.split()[0] for line in out.split("子命令:")[1].splitlines()
+              if line.startswith("  ") and not line.startswith("   ")]
+    assert listed == list(HELP_ORDER)
 
 
 def test_print_does_not_import_the_other_commands(tmp_path, example_path):
