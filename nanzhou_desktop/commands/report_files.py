@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("set", help="填写单位信息或签章信息的一项（如 单位负责人、成文日期）",
                        description=f"可填写的项：{labels}（也可用英文列名，见 docs/file-format.md）")
     p.add_argument("file", metavar="报告文件")
-    p.add_argument("field", metavar="项目", help="例如 单位负责人、财务负责人、填报人、联系电话（办公）、填报日期、成文日期")
+    p.add_argument("field", metavar="项目", help="例如 单位负责人、财务负责人、填报人、联系电话（即办公电话）、联系电话（手机）、填报日期、成文日期")
     p.add_argument("value", metavar="内容")
     p.set_defaults(handler=cmd_set)
 
@@ -106,16 +106,42 @@ def cmd_set(args: argparse.Namespace) -> int:
     from nanzhou_desktop.store.fields import FIELDS
 
     specs = FIELDS["report"]
-    column = args.field if args.field in specs else next(
-        (c for c, spec in specs.items() if spec.label == args.field), None)
+    column = _report_column(args.field, specs)
     if column is None:
         raise CliError(f"没有名为“{args.field}”的项；可填写：{'、'.join(s.label for s in specs.values())}", 2)
     with open_report_file(args.file) as rf:
         if rf.read_only:
             raise CliError(f"文件“{Path(args.file).name}”只能以只读方式打开（{rf.notice.read_only_reason}），未作修改")
         stored = rf.set_field("report", None, column, args.value)
-    print(f"已保存：{specs[column].label} = {stored}")
+    spec = specs[column]
+    if spec.kind == "date" and stored:  # shown as typed and printed (2023年3月15日), not ISO
+        y, m, d = str(stored).split("-")
+        stored = f"{int(y)}年{int(m)}月{int(d)}日"
+    print(f"已保存：{spec.label} = {stored}")
     return 0
+
+
+# What people call a field when they do not copy its label exactly: the findings and the
+# printed 附注 say just 联系电话 for the office number.
+_FIELD_ALIASES = {"联系电话": "phone_office", "电话": "phone_office", "办公电话": "phone_office",
+                  "手机": "phone_mobile", "手机号码": "phone_mobile"}
+
+
+def _report_column(name: str, specs: dict) -> str | None:
+    """The report column a user means by ``name``: its column name, its label (brackets
+    full- or half-width, spaces ignored) or a common alias."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+    if name in specs:
+        return name
+    wanted = norm(name)
+    for column, spec in specs.items():
+        if norm(spec.label) == wanted:
+            return column
+    return _FIELD_ALIASES.get(wanted)
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

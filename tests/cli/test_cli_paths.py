@@ -37,11 +37,14 @@ def test_no_display_is_said_in_chinese(example_path):
 
 def test_set_signoff_fields_then_finalise_export_verify(tmp_path, example_path):
     f = str(example_path)
+    # 联系电话 is what the findings call the office number; brackets may be half-width.
     for field, value in [("单位负责人", "张三"), ("财务负责人", "李四"), ("填报人", "王五"),
-                         ("联系电话（办公）", "020-84441234"), ("填报日期", "2023年3月10日"), ("成文日期", "2023年3月15日")]:
+                         ("联系电话", "020-84441234"), ("联系电话(手机)", "13800000000"),
+                         ("填报日期", "2023年3月10日"), ("成文日期", "2023-03-15")]:
         r = cli("set", f, field, value)
         assert r.returncode == 0, r.stderr
-    assert "成文日期 = 2023-03-15" in r.stdout
+    assert "成文日期 = 2023年3月15日" in r.stdout  # as it prints, whatever way it was typed
+    assert "联系电话（办公） = 020-84441234" in cli("set", f, "办公电话", "020-84441234").stdout
     bad = cli("set", f, "联系电话（手机）", "138abc")
     assert bad.returncode == 3 and "电话号码只能包含数字" in bad.stderr
     check = cli("check", f, "--json")
