@@ -4,6 +4,7 @@
 ``nanzhou-desktop district`` or ``district DB``       opens the 区级汇总 window
 ``nanzhou-desktop district load DB FILES…``           loads received files (folders: their *.sqlite)
 ``nanzhou-desktop district summary DB [--xlsx OUT] [--csv OUT]``
+``nanzhou-desktop district remove DB ID``                  takes one report (and its history) out
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(
-        "district", help="区级汇总：district [汇总库] 打开窗口；district load 汇总库 文件…；district summary 汇总库",
+        "district", help="区级汇总：district [汇总库] 打开窗口；district load 汇总库 文件…；district summary 汇总库；"
+                         "district remove 汇总库 报告编号",
         description="区级汇总。不带参数或只给汇总库时打开“区级汇总”窗口；"
                     "“district load 汇总库 文件…”装入收到的报告文件；"
-                    "“district summary 汇总库 [--xlsx 输出] [--csv 输出]”显示并导出汇总表。")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / 汇总库文件")
+                    "“district summary 汇总库 [--xlsx 输出] [--csv 输出]”显示并导出汇总表；"
+                    "“district remove 汇总库 报告编号”从汇总库中移除一份报告。")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / remove … / 汇总库文件")
     p.set_defaults(handler=cmd_district)
 
 
@@ -77,9 +80,14 @@ def cmd_district(args: argparse.Namespace) -> int:
         p.add_argument("--xlsx", help="导出为 Excel 文件")
         p.add_argument("--csv", help="导出为 CSV 文件")
         return _summary(p.parse_args(rest[1:]))
+    if rest and rest[0] == "remove":
+        p = _sub_parser("remove")
+        p.add_argument("db", help="区级汇总库文件")
+        p.add_argument("which", metavar="报告编号", help="报告编号（汇总表或拒收说明中的编号，前 8 位即可）")
+        return _remove(p.parse_args(rest[1:]))
     if len(rest) > 1:
         raise CliError("用法：nanzhou-desktop district [汇总库]，或 district load 汇总库 文件…，"
-                       "或 district summary 汇总库", 2)
+                       "或 district summary 汇总库，或 district remove 汇总库 报告编号", 2)
     return _window(rest[0] if rest else None)
 
 
@@ -132,6 +140,11 @@ def _summary(args: argparse.Namespace) -> int:
         db.close()  # type: ignore[attr-defined]
     for line in summary_table(rows):
         print("\t".join(line))
+    for out in (args.xlsx, args.csv):
+        if out and not Path(out).parent.exists():
+            raise CliError(f"文件夹“{Path(out).parent}”不存在，汇总表未导出")
+        if out and Path(out).is_dir():
+            raise CliError(f"“{out}”是一个文件夹，请给出汇总表的文件名")
     try:
         if args.xlsx:
             print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx)}")
@@ -139,6 +152,30 @@ def _summary(args: argparse.Namespace) -> int:
             print(f"已导出 CSV 汇总表：{write_csv(rows, args.csv)}")
     except OSError as exc:
         raise CliError(f"无法写入汇总表（{exc.strerror or exc}）", EXIT_FAILED) from None
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    """Take one report (and its history) out of the district database: for a unit that sent a
+    second report for the same year, once it is clear which one counts."""
+    if not Path(args.db).exists():
+        raise CliError(f"找不到汇总库“{args.db}”")
+    db = _open(args.db, create=False)
+    try:
+        wanted = args.which.strip().lower()
+        matches = [u for u in db.units() if u.uuid.lower().startswith(wanted)] if len(wanted) >= 4 else []  # type: ignore[attr-defined]
+        if not matches:
+            raise CliError(f"汇总库中没有编号以“{args.which}”开头的报告（编号至少写 4 位；district summary 可查看）")
+        if len(matches) > 1:
+            raise CliError(f"编号以“{args.which}”开头的报告有 {len(matches)} 份，请多写几位")
+        (unit,) = matches
+        db.remove(unit.uuid)  # type: ignore[attr-defined]
+    except DistrictDbError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.close()  # type: ignore[attr-defined]
+    print(f"已从汇总库移除 {unit.unit} {unit.year} 年度的报告（编号 {unit.uuid[:8]}…，修订号 {unit.revision}），"
+          "连同其历史修订和审核记录；收到的原文件不受影响。")
     return 0
 
 

@@ -219,10 +219,13 @@ class DistrictDb:
         if clash is not None:
             return LoadResult(outcome=Outcome.REFUSED, message=(
                 f"文件“{name}”：{unit} {r.year} 年度已装入另一份报告（编号 {clash['uuid'][:8]}…），"
-                "同一单位同一年度只能有一份报告，已拒收；如需以此文件为准，请先在汇总中移除原报告"), **base)
+                "同一单位同一年度只能有一份报告，已拒收。请与该单位核实：报告需要更正时，应在原报告上解除定稿、"
+                "修改后重新报送（修订号随之增加）；确需以此文件为准，先移除原报告（区级汇总窗口的“移除…”，"
+                f"或 district remove 汇总库 {clash['uuid'][:8]}），再装入此文件"), **base)
         self._write(rec)
-        return LoadResult(outcome=Outcome.LOADED, message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision} 已装入",
-                          **base)
+        draft = "（草稿，尚未定稿）" if r.status == Status.DRAFT else ""
+        return LoadResult(outcome=Outcome.LOADED,
+                          message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision}{draft} 已装入", **base)
 
     def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None) -> None:
         r = rec.report

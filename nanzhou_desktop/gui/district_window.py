@@ -372,6 +372,7 @@ class DistrictWindow(QMainWindow):
         self.table, self.chart, self.results, self.summary_label = f.table, f.chart, f.results, f.summary_label
         self.progress, self.cancel_button = f.progress, f.cancel_button
         self.open_button, self.approve_button, self.return_button = f.open_button, f.approve_button, f.return_button
+        self.remove_button = f.remove_button
         self.setWindowTitle(f"区级汇总 — {db.path.name}")
 
         self.model = UnitTableModel(self)
@@ -394,6 +395,7 @@ class DistrictWindow(QMainWindow):
         self.open_button.clicked.connect(self.open_selected)
         self.approve_button.clicked.connect(lambda: self.review_dialog(Review.APPROVED))
         self.return_button.clicked.connect(lambda: self.review_dialog(Review.RETURNED))
+        self.remove_button.clicked.connect(self.remove_dialog)
         f.export_xlsx_button.clicked.connect(self.export_xlsx_dialog)
         f.export_csv_button.clicked.connect(self.export_csv_dialog)
         f.action_add_files.triggered.connect(self.add_files_dialog)
@@ -415,7 +417,7 @@ class DistrictWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = self.selected_row() is not None
-        for b in (self.open_button, self.approve_button, self.return_button):
+        for b in (self.open_button, self.approve_button, self.return_button, self.remove_button):
             b.setEnabled(has and self.worker is None)
 
     def selected_row(self) -> UnitRow | None:
@@ -546,6 +548,35 @@ class DistrictWindow(QMainWindow):
         error = self.review_selected(decision, note)
         if error:
             QMessageBox.warning(self, str(decision), error)
+
+    def remove_selected(self) -> str:
+        """Take the selected unit's report (and its history) out of the district database;
+        returns "" or why not.  For a unit that sent a second report for the same year."""
+        row = self.selected_row()
+        if row is None:
+            return "请先在表中选中一个单位"
+        try:
+            self.db.remove(row.uuid)
+        except DistrictDbError as exc:
+            return str(exc)
+        self.refresh()
+        self.show_status(f"已从汇总库移除 {row.unit} {row.year} 年度的报告（修订号 {row.revision}）")
+        return ""
+
+    def remove_dialog(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self, "移除报告",
+            f"把 {row.unit} {row.year} 年度的报告（修订号 {row.revision}，连同历史修订和审核记录）从汇总库中移除？\n"
+            "收到的原文件不受影响，需要时可以重新装入。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        error = self.remove_selected()
+        if error:
+            QMessageBox.warning(self, "移除报告", error)
 
     # -- viewing ------------------------------------------------------------------
     def report_dialog(self, row: UnitRow) -> ReportDialog:

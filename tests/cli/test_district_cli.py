@@ -87,6 +87,27 @@ def test_district_errors_are_one_chinese_sentence(tmp_path: Path) -> None:
     assert r.returncode != 0 and "missing.sqlite" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_second_report_of_a_unit_refused_with_a_way_out_that_works(tmp_path: Path) -> None:
+    """The refusal names the report already loaded; district remove takes it out, the new one loads."""
+    from nanzhou_desktop.example import example_report
+    from nanzhou_desktop.store.reportfile import create_report_file
+
+    first = create_report_file(tmp_path / "a.sqlite", example_report(fresh_uuid=True))
+    second = create_report_file(tmp_path / "b.sqlite", example_report(fresh_uuid=True))
+    r = run("district", "load", "汇总.sqlite", str(first), cwd=tmp_path)
+    assert r.returncode == 0 and "（草稿，尚未定稿）" in r.stdout  # a draft is said to be one
+    r = run("district", "load", "汇总.sqlite", str(second), cwd=tmp_path)
+    assert r.returncode == 4 and "同一单位同一年度" in r.stdout
+    first_id = r.stdout.split("district remove 汇总库 ")[1][:8]
+    bad = run("district", "remove", "汇总.sqlite", "zzzzzzzz", cwd=tmp_path)
+    assert bad.returncode != 0 and "没有编号以" in bad.stderr
+    gone = run("district", "remove", "汇总.sqlite", first_id, cwd=tmp_path)
+    assert gone.returncode == 0 and "已从汇总库移除" in gone.stdout, gone.stderr
+    assert run("district", "load", "汇总.sqlite", str(second), cwd=tmp_path).returncode == 0
+    s = run("district", "summary", "汇总.sqlite", "--xlsx", "没有的文件夹/汇总.xlsx", cwd=tmp_path)
+    assert s.returncode != 0 and "文件夹“没有的文件夹”不存在" in s.stderr
+
+
 def test_district_db_opens_the_window(tmp_path: Path, received: Path) -> None:
     assert run("district", "load", "汇总.sqlite", str(received), cwd=tmp_path).returncode == 0
     env_shots = tmp_path / "shots"

@@ -170,3 +170,28 @@ def test_screenshot(qtbot, window: DistrictWindow, street_files: list[Path], tmp
     assert img.width() > 0
     img.save(str(tmp_path / "district.png"))
     assert (tmp_path / "district.png").stat().st_size > 10_000
+
+
+def test_remove_one_unit_after_asking(qtbot, window: DistrictWindow, street_files: list[Path], monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from nanzhou_desktop.gui import district_window as dw
+
+    _load(qtbot, window, street_files[:3])
+    target = window.model.rows[0]
+    assert window.select_unit(target.uuid) and window.remove_button.isEnabled()
+    asked: list[str] = []
+
+    def answer(reply):  # noqa: ANN001, ANN202
+        def question(parent, title, text, *a):  # noqa: ANN001, ANN002, ANN202
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(dw.QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    window.remove_button.click()
+    assert window.model.rowCount() == 3 and target.unit in asked[0]  # 否: nothing removed
+    monkeypatch.setattr(dw.QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    window.remove_button.click()
+    assert window.model.rowCount() == 2 and target.uuid not in {r.uuid for r in window.model.rows}
+    assert "已从汇总库移除" in window.statusBar().currentMessage()

@@ -68,6 +68,11 @@ class Ui_DistrictWindow(object):
 
         self.top.addWidget(self.return_button)
 
+        self.remove_button = QPushButton(self.central)
+        self.remove_button.setObjectName(u"remove_button")
+
+        self.top.addWidget(self.remove_button)
+
         self.top_spacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
         self.top.addItem(self.top_spacer)
@@ -179,6 +184,10 @@ class Ui_DistrictWindow(object):
         self.open_button.setText(QCoreApplication.translate("DistrictWindow", u"\u67e5\u770b\u62a5\u544a", None))
         self.approve_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5df2\u5ba1\u6838", None))
         self.return_button.setText(QCoreApplication.translate("DistrictWindow", u"\u9000\u56de\u4fee\u6539\u2026", None))
+        self.remove_button.setText(QCoreApplication.translate("DistrictWindow", u"\u79fb\u9664\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.remove_button.setToolTip(QCoreApplication.translate("DistrictWindow", u"\u628a\u9009\u4e2d\u5355\u4f4d\u7684\u8fd9\u4efd\u62a5\u544a\uff08\u8fde\u540c\u5386\u53f2\u4fee\u8ba2\uff09\u4ece\u6c47\u603b\u5e93\u4e2d\u79fb\u9664", None))
+#endif // QT_CONFIG(tooltip)
         self.export_xlsx_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa Excel\u2026", None))
         self.export_csv_button.setText(QCoreApplication.translate("DistrictWindow", u"\u5bfc\u51fa CSV\u2026", None))
         self.cancel_button.setText(QCoreApplication.translate("DistrictWindow", u"\u53d6\u6d88", None))
