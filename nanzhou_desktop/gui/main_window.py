@@ -566,8 +566,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, result: CheckResult) -> None:
         c, s = result.completion, result.score
-        share = round_half_up(c.share * 100, 0)
-        self.completion_label.setText(f"填报完成度 {share}%（{c.filled}/{c.required}）")
+        # The same figure as `check` prints (two decimals, as every rate in the app).
+        self.completion_label.setText(f"填报完成度 {format_rate(c.share * 100)}（{c.filled}/{c.required}）")
         e, w, i = (result.count(x) for x in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}")
         set_text_colour(self.counts_label, "#c62828" if e else ("#a65f00" if w else "#2e7d32"))

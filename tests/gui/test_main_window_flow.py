@@ -258,3 +258,20 @@ def test_keyboard_moves_between_tabs_and_fields(qtbot, settings, example):
     rect = tab.outline.visualItemRect(tab.outline.item(2))
     qtbot.mouseClick(tab.outline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert QApplication.focusWidget() is tab.forms[2].editor
+
+
+def test_status_bar_completion_is_the_figure_check_prints(qtbot, settings, example):
+    """填报完成度 reads the same in the window as in `nanzhou-desktop check` (94.87%, not 95%)."""
+    import subprocess
+    import sys
+
+    w = open_window(qtbot, settings, example)
+    c = w.session.result.completion
+    shown = w.completion_label.text()
+    assert f"（{c.filled}/{c.required}）" in shown
+    w.close()
+    out = subprocess.run([sys.executable, "-m", "nanzhou_desktop", "check", str(example)], capture_output=True,
+                         text=True, timeout=120).stdout
+    line = next(x for x in out.splitlines() if "填报完成度" in x)
+    figure = shown.split()[1].split("（")[0]
+    assert figure.endswith("%") and "." in figure and f"填报完成度 {figure}（" in line
