@@ -26,10 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _check_output(path: str, suffix: str, what: str) -> Path:
     out = Path(path)
+    if out.is_dir():  # said first: "print -o 文件夹" is a folder, not a name missing .pdf
+        raise CliError(f"“{path}”是一个文件夹，请给出{what}文件名")
     if out.suffix.lower() != suffix:
         raise CliError(f"{what}文件名应以 {suffix} 结尾：{path}")
-    if out.is_dir():
-        raise CliError(f"“{path}”是一个文件夹，请给出{what}文件名")
     if not out.parent.exists():
         raise CliError(f"文件夹“{out.parent}”不存在")
     return out
