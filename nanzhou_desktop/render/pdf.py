@@ -39,6 +39,7 @@ from nanzhou_desktop.render.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -309,11 +310,11 @@ class _Renderer:
                     tallest = max(tallest, cell.wrap(w - 6, ANNEX_FRAME_H)[1] + 6)
         t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT",
                   splitInRow=1 if tallest > ANNEX_FRAME_H * 0.6 else 0)
-        style = [
+        style = [("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92))] if header_rows else []
+        style += [
             ("FONTNAME", (0, 0), (-1, -1), self.body_font),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92)),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -387,10 +388,15 @@ class _Renderer:
         extra.append(("SPAN", (0, n), (6, n)))
         story.append(self._table(rows, w, extra=extra))
         story.append(Spacer(width, 4))
+        # The signature row and the QR never stand alone on a page: the last 其他出错说明 (or the
+        # whole block when it has one) goes over with them when they do not fit.
+        with_footer: list[Flowable] = []
         if data.other_explanations:
             rows = [[hc("其他出错说明")]] + [[c(t)] for t in data.other_explanations]
-            story.append(self._table(rows, [width]))
-            story.append(Spacer(width, 6))
+            if len(rows) > 2:
+                story.append(self._table(rows[:-1], [width]))
+                rows = rows[-1:]
+            with_footer += [self._table(rows, [width], header_rows=len(rows) - 1), Spacer(width, 6)]
 
         # Signature row: blank lines to sign on when a name is not filled, never invented.
         s = r.signoff
@@ -421,7 +427,7 @@ class _Renderer:
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                               ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
-        story.append(footer)
+        story.append(KeepTogether([*with_footer, footer]))
         return story
 
     def _chart(self, width: float) -> Flowable | None:

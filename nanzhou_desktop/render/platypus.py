@@ -77,6 +77,7 @@ from reportlab.platypus import (  # noqa: E402
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -86,5 +87,5 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
-__all__ = ["BaseDocTemplate", "CondPageBreak", "Flowable", "Frame", "NextPageTemplate", "PageBreak", "PageTemplate",
-           "Paragraph", "Spacer", "Table", "TableStyle"]
+__all__ = ["BaseDocTemplate", "CondPageBreak", "Flowable", "Frame", "KeepTogether", "NextPageTemplate", "PageBreak",
+           "PageTemplate", "Paragraph", "Spacer", "Table", "TableStyle"]

@@ -93,3 +93,23 @@ def test_table_cells_obey_line_breaking_rules(tmp_path: Path):
     cell_lines = [w.text for w in words if "偏" in w.text or "差" in w.text]
     assert len(cell_lines) > 10
     assert not [t for t in cell_lines if t[0] in FORBIDDEN_START or t[-1] in FORBIDDEN_END], cell_lines
+
+
+def test_signature_row_never_stands_alone_after_long_explanations(tmp_path: Path):
+    """With every 警告 explained at length, the annex's signature row and QR code share their
+    page with the last 其他出错说明 (it used to be pushed onto a page of its own)."""
+    from nanzhou_desktop.model import Explanation
+    from nanzhou_desktop.rules import check
+
+    r = example_report()
+    text = "经核实，该项偏差系年度中期任务调整所致，已在下一年度计划中安排整改，相关说明材料已报区财政局备案。"
+    for f in check(r).findings:
+        if f.severity == "警告":
+            # A long one for the narrative warning: the length that used to leave the
+            # signature row alone on the last page.
+            long = f.where.table not in ("indicators", "budget_rows", "projects")
+            r.explanations[f.key] = Explanation(f.key, text * (7 if long else 1), "王五", "2023-03-15T10:00:00+08:00")
+    info = render_pdf(r, tmp_path / "r.pdf")
+    last = subprocess.run(["pdftotext", "-f", str(info.pages), "-l", str(info.pages), str(info.path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "单位负责人" in last and "其他出错说明" in last
