@@ -12,7 +12,7 @@ from nanzhou_desktop.importing.mending import Paragraph, paragraphs
 from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, similarity
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, RawDocument, read_bytes, read_document
 from nanzhou_desktop.importing.result import ImportResult, Place, SectionSpec, SourceBlock, parse_cn_date
-from nanzhou_desktop.importing.tables import indicators_from_tables
+from nanzhou_desktop.importing.tables import read_indicator_table
 from nanzhou_desktop.model import SectionKind, SignOff, Unit
 from nanzhou_desktop.template import Template, default_template
 
@@ -49,7 +49,11 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
             "请确认这是部门整体支出绩效自评报告")
     title = "".join(b.text for b in blocks if b.role == "title")
     found_year, found_unit = _identity_from_title(title)
+    indicators, indicator_rows = read_indicator_table(paras)
+    for i in indicator_rows:  # blocks are made one per paragraph, in order
+        blocks[i].read_into = "绩效指标"
     signoff = _signoff(blocks)
+    _annex_signature(blocks, signoff)
     if unit is None:
         unit = found_unit
     elif not unit.full_name:
@@ -57,7 +61,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
     result = ImportResult(
         source_name=name, source_kind=raw.kind, source_text=raw.text, blocks=blocks, outline=outline,
         template_id=template.id, unit=unit, year=year or found_year, title=title, signoff=signoff,
-        drops=drops, notes=list(raw.notes), table_indicators=indicators_from_tables(paras))
+        drops=drops, notes=list(raw.notes), table_indicators=indicators)
     return result
 
 
@@ -75,6 +79,37 @@ def _identity_from_title(title: str) -> tuple[int | None, Unit]:
     if short_name and not short_name.endswith("街道"):
         short_name = short_name.rstrip("街") + "街道"
     return year, Unit(full_name=full, short_name=short_name, district=district.group(1) if district else "")
+
+
+# The annex's signature row, as this app prints it and as the usual forms have it:
+# 单位负责人：张三  财务负责人：李四  填报人：王五  联系电话：…  填报日期：2023年3月10日
+_SIGNATURE_FIELDS = (("单位负责人", "head"), ("财务负责人", "finance_head"), ("填报人", "preparer"),
+                     ("联系电话", "phone_office"), ("填报日期", "fill_date"))
+_SIGNATURE_LABEL = re.compile("(" + "|".join(label for label, _ in _SIGNATURE_FIELDS) + r")\s*[:：]")
+
+
+def _annex_signature(blocks: list[SourceBlock], signoff: SignOff) -> None:
+    """Fill empty sign-off fields from the annex's signature row (待确认, like every value
+    read from a document); the row then counts as read, not as left out."""
+    for b in blocks:
+        if b.role not in ("annex", "table") or b.read_into or "单位负责人" not in b.text:
+            continue
+        found = 0
+        marks = list(_SIGNATURE_LABEL.finditer(b.text))
+        for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+            value = b.text[m.end():nxt.start() if nxt else len(b.text)]
+            value = re.sub(r"单位[（(]盖章[）)]", "", value).strip(_BLANKS + "\t")
+            attr = dict(_SIGNATURE_FIELDS)[m.group(1)]
+            if attr == "phone_office":
+                value = value.split()[0] if value.split() else ""
+            if attr == "fill_date":
+                value = parse_cn_date(value) or ""
+            if value and not getattr(signoff, attr):
+                setattr(signoff, attr, value)
+                found += 1
+        if found:
+            b.read_into = "签章信息"
+        return
 
 
 def _signoff(blocks: list[SourceBlock]) -> SignOff:

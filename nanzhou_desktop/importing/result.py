@@ -77,10 +77,12 @@ class SourceBlock:
     place: Place | None = None
     matched: str = ""  # for a heading: the template heading it was matched to ("" = its own section)
     how: str = ""  # how it was matched: 措辞 (wording) / 下级标题 (its sub-headings) / 位置 (position)
+    read_into: str = ""  # an annex row whose content was read into the tables: 绩效指标 / 签章信息
 
     @property
     def placed(self) -> bool:
-        return self.role in ("title", "heading", "task", "item", "signoff") or self.place is not None
+        return (self.role in ("title", "heading", "task", "item", "signoff") or self.place is not None
+                or bool(self.read_into))
 
     @property
     def movable(self) -> bool:
@@ -226,10 +228,10 @@ class ImportResult:
     # ------------------------------------------------------------------ accounting
     def accounted_text(self) -> str:
         """Everything the import keeps or lists: the report's narrative, the sign-off lines,
-        the not-placed blocks, the dropped page numbers and headers, replaced numbering and
-        the full stops that separated a heading from its text."""
+        the annex rows read into the tables, the not-placed blocks, the dropped page numbers
+        and headers, replaced numbering and the full stops that separated a heading from its text."""
         parts = [plain_text(self.report)]
-        parts += [b.text for b in self.blocks if b.role == "signoff" or not b.placed]
+        parts += [b.text for b in self.blocks if b.role == "signoff" or b.read_into or not b.placed]
         parts += [b.stop for b in self.blocks if b.role in ("heading", "task")]
         parts += [d.text for d in self.drops]
         parts += [src for src, _gen in self.renumbered]
@@ -270,7 +272,11 @@ class ImportResult:
             if s.kind == SectionKind.TASKS and r.tasks:
                 lines.append(f"    工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个")
         if self.table_indicators:
-            lines.append(f"从附表读入绩效指标 {len(self.table_indicators)} 个（来自附表，待确认）")
+            rows = sum(b.read_into == "绩效指标" for b in self.blocks)
+            lines.append(f"从附表读入绩效指标 {len(self.table_indicators)} 个（附表的 {rows} 行，来自附表，待确认）")
+        signed = [b for b in self.blocks if b.read_into == "签章信息"]
+        if signed:
+            lines.append(f"从附表的签字栏读入签章信息（第 {signed[0].index + 1} 段，待确认）")
         elif not r.indicators:
             lines.append("注意：没有读到绩效指标表（PDF 和文本中的表格无法可靠读取）；请在“自评表 → 绩效指标”中填写，"
                          "或改用 Word 版本导入")

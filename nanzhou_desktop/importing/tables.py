@@ -30,18 +30,22 @@ def _header(cells: tuple[str, ...]) -> dict[str, int] | None:
     return found if {"level3", "actual"} <= found.keys() else None
 
 
-def indicators_from_tables(paras: list[Paragraph]) -> list[Indicator]:
+def read_indicator_table(paras: list[Paragraph]) -> tuple[list[Indicator], set[int]]:
+    """The 绩效指标 rows of the annex's table, and the indices of the paragraphs (table rows,
+    its header included) they were read from."""
     out: list[Indicator] = []
+    used: set[int] = set()
     header: dict[str, int] | None = None
     width = 0
     level1 = level2 = ""
-    for p in paras:
+    for index, p in enumerate(paras):
         if not p.table:
             header = None
             continue
         h = _header(p.cells)
         if h is not None:
             header, width, level1, level2 = h, len(p.cells), "", ""
+            used.add(index)
             continue
         if header is None or len(p.cells) != width:
             continue
@@ -57,7 +61,8 @@ def indicators_from_tables(paras: list[Paragraph]) -> list[Indicator]:
         direction = _DIRECTIONS.get(cell("direction").replace(" ", ""), Direction.AT_LEAST)
         out.append(Indicator(level1, level2, name, direction, cell("target"), cell("unit"), cell("actual"),
                              _points(cell("points")), cell("reason"), note="来自导入文档的附表，待确认"))
-    return out
+        used.add(index)
+    return out, used
 
 
 def _points(text: str) -> Decimal | None:

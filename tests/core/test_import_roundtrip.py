@@ -37,9 +37,13 @@ def test_example_docx_imports_back(tmp_path: Path):
     write_docx(example_report(), path)
     result = import_document(path)
     _check_same_as_example(result)
-    # The annexed self-evaluation table is listed as not placed, never mixed into 四（四）.
+    # The annexed self-evaluation table is never mixed into 四（四）: its 绩效指标 rows are read
+    # into the indicator table, the rest is listed as not placed.
     assert result.not_placed and all(b.role == "annex" for b in result.not_placed)
     assert result.not_placed[0].text == "附件"
+    read = [b for b in result.blocks if b.read_into == "绩效指标"]
+    assert len(read) == len(example_report().indicators) + 1  # and the header row
+    assert not any(b in result.not_placed for b in read)
 
 
 def test_example_pdf_imports_back(tmp_path: Path):
@@ -155,4 +159,23 @@ def test_a_flush_left_pdf_is_joined_by_sentence_ends(tmp_path: Path):
     r = result.report
     assert r.section("1.1").body == "本街道负责辖区的行政管理工作，组织协调落实辖区内社会管理工作。\n第二段从这里开始。"
     assert (r.budget_total_row.budget_total, r.budget_total_row.executed) == (1000, 900)
+    assert result.lost_characters() == {}
+
+
+def test_annex_signature_row_is_read_back_into_the_signoff(tmp_path: Path):
+    """The printed annex's signature row (单位负责人 … 填报日期) comes back as sign-off data,
+    待确认 like every value read from a document, and is not listed as left out."""
+    from nanzhou_desktop.model import SignOff
+
+    r = example_report()
+    r.signoff = SignOff(head="张三", finance_head="李四", preparer="王五", phone_office="020-84441234",
+                        fill_date="2023-03-10", issue_date="2023-03-15")
+    path = tmp_path / "签字.docx"
+    write_docx(r, path)
+    result = import_document(path)
+    s = result.report.signoff
+    assert (s.head, s.finance_head, s.preparer, s.phone_office, s.fill_date) == (
+        "张三", "李四", "王五", "020-84441234", "2023-03-10")
+    assert not any("单位负责人" in b.text for b in result.not_placed)
+    assert any("签字栏" in line for line in result.summary_lines())
     assert result.lost_characters() == {}
