@@ -175,3 +175,7 @@ def show_refused(parent: QWidget | None, blocking: list[Finding]) -> None:
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)

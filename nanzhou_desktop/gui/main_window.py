@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         f.actionExplain.triggered.connect(lambda: self.explain_finding(self.findings.selected()))
         f.actionFinalise.triggered.connect(self.finalise)
         f.actionUnlock.triggered.connect(self.unlock)
+        f.actionExportForSending.triggered.connect(self.export_for_sending)
         f.actionNextTab.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
         f.actionPrevTab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         for a in (f.actionNextTab, f.actionPrevTab, f.actionUndo, f.actionRedo, f.actionSave):
@@ -533,6 +534,34 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.show_status(f"已导出 PDF：{path}", 10000)
 
+    def export_for_sending(self) -> None:
+        """导出上报: the file to email to the district (and the PDF to sign), into a chosen folder."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QFileDialog
+
+        from nanzhou_desktop.gui import dialogs
+
+        if self.session is None:
+            return
+        self.flush()
+        if not self.session.report.locked:
+            dialogs.show_error(self, "导出上报", "报告尚未定稿，不能导出上报；请先检查，再点“报告 → 定稿”。")
+            return
+        folder = QFileDialog.getExistingDirectory(self, "导出上报：选择保存位置", self._documents_dir())
+        if not folder:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the PDF takes a moment
+        try:
+            result = self.session.export_for_sending(folder)
+        except (EditError, ReportFileError, SaveError) as exc:  # ExportError is a ReportFileError
+            QApplication.restoreOverrideCursor()
+            dialogs.show_error(self, "未能导出上报", str(exc))
+            return
+        QApplication.restoreOverrideCursor()
+        self.show_status(result.message, 15000)
+        dialogs.show_info(self, "导出上报", f"{result.message}。\n\n文件夹：{folder}\n\n"
+                          "请把 .sqlite 文件通过电子邮件发送给区财政局；PDF 打印后签字盖章。")
+
     def open_district(self) -> None:
         """区财政局: open (or create) a district database in its own window."""
         from PySide6.QtWidgets import QFileDialog
@@ -672,6 +701,7 @@ class MainWindow(QMainWindow):
         writable = not s.rf.read_only
         self.form.actionFinalise.setEnabled(writable and not s.report.locked)
         self.form.actionUnlock.setEnabled(writable and s.report.locked)
+        self.form.actionExportForSending.setEnabled(writable)  # a draft is told why it cannot be sent
         self.form.actionExplain.setEnabled(editable)
         self.form.actionUndo.setEnabled(editable and s.undo_stack.canUndo())
         self.form.actionRedo.setEnabled(editable and s.undo_stack.canRedo())

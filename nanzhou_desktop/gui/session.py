@@ -190,6 +190,18 @@ class ReportSession(QObject):
         self.committed.emit()
         self.recheck()
 
+    def export_for_sending(self, out_dir: str) -> Any:
+        """导出上报 into ``out_dir`` (store.export.export_report: only a 定稿 report; raises
+        EditError / ExportError with one Chinese sentence).  Returns its ExportResult."""
+        from nanzhou_desktop.store.export import export_report
+
+        self.flush()
+        result = export_report(self.rf, out_dir)
+        self.status_changed.emit()
+        self.committed.emit()
+        self.recheck()
+        return result
+
     def unlock(self, reason: str) -> None:
         from nanzhou_desktop import workflow  # type: ignore[attr-defined]
 

@@ -275,3 +275,41 @@ def test_status_bar_completion_is_the_figure_check_prints(qtbot, settings, examp
     line = next(x for x in out.splitlines() if "填报完成度" in x)
     figure = shown.split()[1].split("（")[0]
     assert figure.endswith("%") and "." in figure and f"填报完成度 {figure}（" in line
+
+
+def test_export_for_sending_from_the_report_menu(qtbot, settings, example, tmp_path, monkeypatch):
+    """报告 → 导出上报: a draft is told to finalise first; a 定稿 report is written to the chosen
+    folder (the file for the district and the PDF to sign) and shows 已导出."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from nanzhou_desktop import workflow
+    from nanzhou_desktop.rules import check
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    w = open_window(qtbot, settings, example)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append(text))
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: errors.append("INFO " + text))
+    out = tmp_path / "上报"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    w.form.actionExportForSending.trigger()
+    assert errors and "尚未定稿" in errors[-1] and list(out.iterdir()) == []
+    w.close()
+
+    with open_report_file(example) as rf:  # fill the sign-off, explain the warnings, finalise
+        for column, value in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳"),
+                              ("phone_office", "020-84201234"), ("fill_date", "2023-03-15"),
+                              ("issue_date", "2023-03-15")):
+            rf.set_field("report", None, column, value)
+        for f in check(rf.report).findings:
+            if f.severity == Severity.WARNING:
+                rf.explain(f.key, "已核实。")
+        workflow.finalise(rf)
+    w2 = open_window(qtbot, settings, example)
+    w2.form.actionExportForSending.trigger()
+    assert errors[-1].startswith("INFO 已导出上报文件"), errors
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["2022_南洲街道_部门整体支出绩效自评_r1.pdf", "2022_南洲街道_部门整体支出绩效自评_r1.sqlite"]
+    assert w2.session.report.status == Status.EXPORTED and "已导出" in w2.windowTitle()
+    assert on_disk(example, "SELECT status FROM report") == "已导出"
