@@ -43,6 +43,7 @@ from nanzhou_desktop.rules.findings import Finding
 _FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _FW_SEP = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # a full-width comma between digit groups is a separator
 _NEEDS_FOLD = re.compile(r"[０-９．％]|\d，\d")
+_ANY_DIGIT = re.compile(r"[0-9０-９]")  # what every figure the rules read starts with (after folding)
 
 
 def fold(text: str) -> str:
@@ -214,6 +215,8 @@ def _item_title(item: TaskItem) -> str:
 def field_parts(text: str, claim_window: int) -> tuple[bool, tuple[tuple[int, Parsed], ...]]:
     """The paragraphs of a field holding anything the rules look at (most hold nothing), and
     whether one of them holds a budget sentence (whose findings depend on the tables)."""
+    if not _ANY_DIGIT.search(text):  # every rule here reads a number: a field without one holds nothing
+        return False, ()
     parts = tuple((start, p) for start, p in parse_field(text, claim_window)
                   if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep)
     return any(p.budget for _, p in parts), parts
@@ -264,13 +267,20 @@ class Parsed(NamedTuple):
     money_without_sep: tuple[tuple[int, int, str], ...]  # amounts of 4+ digits written without
 
 
+_NOTHING = Parsed("", (), (), (), (), ())  # a paragraph without a digit
+
+
 @lru_cache(maxsize=8192)
 def parse_paragraph(raw: str, claim_window: int) -> Parsed:
+    if not _ANY_DIGIT.search(raw):  # no figure, rate, amount or date without a digit
+        return _NOTHING._replace(text=raw)
     text = fold(raw)
-    ends = [m.end() for m in SENTENCE_END.finditer(text)]
-    ends.append(len(text) + 1)
+    ends: list[int] = []  # sentence ends, found when a budget sentence or a rate first needs them
 
     def sentence_start(pos: int) -> int:
+        if not ends:
+            ends.extend(m.end() for m in SENTENCE_END.finditer(text))
+            ends.append(len(text) + 1)
         i = bisect.bisect_right(ends, pos)
         return ends[i - 1] if i > 0 else 0
 
@@ -290,14 +300,14 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
         start = m.start()
         if start and text[start - 1] in "0123456789.,":
             continue  # the tail of a longer number that did not parse
-        num = m["num"]
+        num, pct, _approx, scale, unit = m.groups()  # one call: this loop runs for every figure
         if "," in num and not NUM_FULL.match(num):
             continue
-        if m["pct"]:
+        if pct:
             percents.append(m)
             continue
         figures.append(m)
-        if m["unit"] == "元" and m["scale"] in (None, "万", "亿"):
+        if unit == "元" and scale in (None, "万", "亿"):
             digits = num.split(".", 1)[0]
             if "," in digits:
                 with_sep.append((start, m.end(), m.group(0)))
@@ -317,8 +327,9 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
         # the quantities standing in this sentence, after the previous claim, before this one
         lo = bisect.bisect_left(q_starts, floor)
         hi = bisect.bisect_left(q_starts, at)
-        before = [_quantity(f) for f in figures[lo:hi] if f.end() <= at and at - f.start() <= claim_window]
-        claims.append((claim, _pair(text, claim, before)))
+        before = [f for f in figures[lo:hi] if f.end() <= at and at - f.start() <= claim_window]
+        # _pair reads the last two figures before the rate: only they become Quantities
+        claims.append((claim, _pair(text, claim, [_quantity(f) for f in before[-2:]])))
     cutoffs = tuple(CUTOFF.finditer(text)) if "截" in text else ()
     return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep))
 
