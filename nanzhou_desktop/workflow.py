@@ -11,7 +11,7 @@ the report file (which audits every change).
 
 from __future__ import annotations
 
-from nanzhou_desktop.model import Explanation, Status
+from nanzhou_desktop.model import Explanation, Report, SectionKind, Status
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
 from nanzhou_desktop.rules.settings import Settings
@@ -86,3 +86,53 @@ def unexplain(rf: ReportFile, key: str) -> None:
     if key not in rf.report.explanations:
         raise ExplainRefused(f"编号为“{key}”的问题没有出错说明")
     rf.remove_explanation(key)
+
+
+# -- renamed rows: their 出错说明 follow ------------------------------------------------------------
+# Finding keys name rows by what the user calls them (rule@indicator:政务服务事项办结率, …@project:…,
+# …@sections:2.2/任务/小项/…), so that an explanation survives moves and file → dump → file.  When
+# the name itself is edited, the explanations about that row move to the new name with it.
+def renamed_keys(report: Report, table: str, row: int | None, column: str, old: str, new: str) -> dict[str, str]:
+    """``old key → new key`` for the explanations about row ``row`` of ``table`` whose
+    ``column`` changed from ``old`` to ``new`` (empty when that column names nothing in a key)."""
+    old, new = (old or "").strip(), (new or "").strip()
+    if not old or not new or old == new:
+        return {}
+    out: dict[str, str] = {}
+    if (table, column) in (("indicators", "level3"), ("projects", "name")):
+        a = ("indicator:" if table == "indicators" else "project:") + old
+        b = ("indicator:" if table == "indicators" else "project:") + new
+        for key in report.explanations:
+            rule, _, target = key.partition("@")
+            if target == a or target.startswith((a + "/", a + "#")):
+                out[key] = f"{rule}@{b}{target[len(a):]}"
+        return out
+    if (table, column) not in (("tasks", "title"), ("task_items", "title")):
+        return {}
+    # …@sections:2.2/任务标题/小项标题/…: the task is segment 1, the sub-item segment 2 (keyed
+    # without its closing full stop) under that same task.
+    task_title = None
+    if table == "task_items":
+        old, new = old.rstrip("。．. "), new.rstrip("。．. ")
+        task_title = next((t.title.strip() for t in report.tasks if any(i.id == row for i in t.items)), None)
+        if task_title is None:
+            return {}
+    seg = 1 if table == "tasks" else 2
+    sections = {s.key for s in report.sections if s.kind == SectionKind.TASKS}
+    for key in report.explanations:
+        rule, _, target = key.partition("@")
+        path, hash_, number = target.partition("#")
+        parts = path.split("/")
+        if (len(parts) > seg and parts[0].startswith("sections:") and parts[0][9:] in sections
+                and parts[seg] == old and (task_title is None or parts[1] == task_title)):
+            parts[seg] = new
+            out[key] = f"{rule}@{'/'.join(parts)}{hash_}{number}"
+    return out
+
+
+def follow_rename(rf: ReportFile, table: str, row: int | None, column: str, old: str, new: str) -> int:
+    """Move the explanations about a renamed row to its new name; returns how many moved."""
+    moves = renamed_keys(rf.report, table, row, column, old, new)
+    if moves:
+        rf.rekey_explanations(moves)
+    return len(moves)

@@ -98,6 +98,8 @@ class ReportSession(QObject):
         old = as_input(model_value(self.report, table, row_id, column))
         new_value = self.rf.set_field(table, row_id, column, value)
         new = as_input(new_value)
+        if new != old:
+            self._follow_rename(table, row_id, column, old, new)
         if new != old and not self._applying:
             self.undo_stack.push(FieldEdit(self._apply, table, row_id, column, old, new))
         if new != old:
@@ -110,7 +112,9 @@ class ReportSession(QObject):
         """Undo/redo write path: through set_field, then tell the widget showing the field."""
         self._applying = True
         try:
+            before = as_input(model_value(self.report, table, row_id, column))
             self.rf.set_field(table, row_id, column, text)
+            self._follow_rename(table, row_id, column, before, text)
         except (EditError, SaveError) as exc:
             self.problem.emit(f"无法撤销或重做：{exc}")
             return
@@ -119,6 +123,16 @@ class ReportSession(QObject):
         self.field_reloaded.emit(table, row_id, column)
         self.committed.emit()
         self.recheck()
+
+    def _follow_rename(self, table: str, row_id: int | None, column: str, old: str, new: str) -> None:
+        """A renamed indicator, project, task or sub-item keeps its 出错说明 (see workflow)."""
+        from nanzhou_desktop import workflow
+
+        try:
+            if workflow.follow_rename(self.rf, table, row_id, column, old, new):
+                self.status_changed.emit()
+        except (EditError, SaveError) as exc:  # the rename itself is saved; say what did not follow
+            self.problem.emit(f"名称已修改，但出错说明未能随之保存：{exc}")
 
     def undo(self) -> None:
         self.flush()

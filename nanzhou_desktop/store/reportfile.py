@@ -14,7 +14,7 @@ import getpass
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -428,6 +428,24 @@ class ReportFile:
             self.conn.execute("DELETE FROM explanations WHERE finding_key = ?", (finding_key,))
             self._audit("unexplain", finding_key, old.text, None)
         del self.report.explanations[finding_key]
+
+    def rekey_explanations(self, moves: dict[str, str]) -> None:
+        """Store existing 出错说明 under new finding keys (``old key → new key``), as when the row
+        they are about was renamed; text, author and time stay.  One transaction, audited."""
+        self._check_editable()
+        moves = {a: b for a, b in moves.items() if a in self.report.explanations and a != b}
+        if not moves:
+            return
+        taken = set(self.report.explanations) - set(moves)
+        if taken & set(moves.values()):
+            raise EditError("出错说明的编号与已有的出错说明重复，未作改动")
+        with self._transaction():
+            for a, b in moves.items():
+                self.conn.execute("UPDATE explanations SET finding_key = ? WHERE finding_key = ?", (b, a))
+                self._audit("rekey", "explanations", a, b)
+        exps = self.report.explanations
+        moved = {b: replace(exps.pop(a), finding_key=b) for a, b in moves.items()}
+        exps.update(moved)
 
     def set_status(self, status: Status, *, reason: str = "", action: str = "status") -> None:
         """Change 状态.  Callers (finalise / unlock / export) check the conditions first."""

@@ -140,3 +140,55 @@ def test_editing_after_unlock_brings_findings_back(example_file) -> None:
         finalise(example_file)
     assert "narrative.budget_mismatch@sections:1.3/全年预算数" in str(err.value)
     assert "narrative.budget_mismatch@sections:2.1/全年预算数" in str(err.value)
+
+
+def test_explanations_follow_a_renamed_indicator_and_sub_item(example_file) -> None:
+    """Renaming the row an 出错说明 is about keeps it explained (keys name rows by their name)."""
+    from nanzhou_desktop.workflow import follow_rename
+
+    rf = example_file
+    ind_key = "indicator.shortfall@indicator:政务服务事项办结率"
+    text_key = "narrative.unit_mismatch@sections:2.2/城区治理水平不断提升/整治管理稳步加强/完成全年拆违任务量"
+    explain(rf, ind_key, "年末集中受理，次年初办结。")
+    explain(rf, text_key, "单位写法已核对。")
+    ind = next(i for i in rf.report.indicators if i.level3 == "政务服务事项办结率")
+    rf.set_field("indicators", ind.id, "level3", "政务服务事项按时办结率")
+    assert follow_rename(rf, "indicators", ind.id, "level3", "政务服务事项办结率", "政务服务事项按时办结率") == 1
+    task = next(t for t in rf.report.tasks if t.title == "城区治理水平不断提升")
+    item = next(i for i in task.items if i.title.startswith("整治管理稳步加强"))
+    old_title = item.title
+    rf.set_field("task_items", item.id, "title", "整治管理持续加强")
+    assert follow_rename(rf, "task_items", item.id, "title", old_title, "整治管理持续加强") == 1
+    # Both warnings are still there, under the new names, and still explained.
+    explained = {f.key: f.explanation for f in check(rf.report).findings if f.severity == Severity.WARNING}
+    assert explained["indicator.shortfall@indicator:政务服务事项按时办结率"].text == "年末集中受理，次年初办结。"
+    assert explained[text_key.replace("整治管理稳步加强", "整治管理持续加强")].text == "单位写法已核对。"
+    assert ind_key not in rf.report.explanations
+    # In the file too, and audited.
+    path = rf.path
+    rf.close()
+    with open_report_file(path, read_only=True) as again:
+        assert "indicator.shortfall@indicator:政务服务事项按时办结率" in again.report.explanations
+        assert any(e["action"] == "rekey" for e in again.audit_log())
+
+
+def test_a_rename_moves_only_the_renamed_rows_explanations(example_file) -> None:
+    from nanzhou_desktop.workflow import renamed_keys
+
+    r = example_file.report
+    explain(example_file, "indicator.shortfall@indicator:城中村改造私宅签约率", "说明。")
+    text_key = "narrative.unit_mismatch@sections:2.2/城区治理水平不断提升/整治管理稳步加强/完成全年拆违任务量"
+    explain(example_file, text_key, "说明。")
+    other = next(i for i in r.indicators if i.level3 == "政务服务事项办结率")
+    assert renamed_keys(r, "indicators", other.id, "level3", "政务服务事项办结率", "新名称") == {}
+    assert renamed_keys(r, "indicators", other.id, "unit", "%", "％") == {}  # not part of any key
+    # A sub-item of the same title under another task is another row.
+    task = r.tasks[0]
+    assert task.title != "城区治理水平不断提升"
+    assert renamed_keys(r, "task_items", task.items[0].id, "title", "整治管理稳步加强", "新") == {}
+    # The right row moves only its own key, whole segments only.
+    owner = next(t for t in r.tasks if t.title == "城区治理水平不断提升")
+    item = next(i for i in owner.items if i.title.startswith("整治管理稳步加强"))
+    assert renamed_keys(r, "task_items", item.id, "title", "整治管理稳步", "新") == {}
+    assert renamed_keys(r, "task_items", item.id, "title", "整治管理稳步加强。", "新") == {
+        text_key: text_key.replace("/整治管理稳步加强/", "/新/")}

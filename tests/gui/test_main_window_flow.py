@@ -313,3 +313,20 @@ def test_export_for_sending_from_the_report_menu(qtbot, settings, example, tmp_p
     assert names == ["2022_南洲街道_部门整体支出绩效自评_r1.pdf", "2022_南洲街道_部门整体支出绩效自评_r1.sqlite"]
     assert w2.session.report.status == Status.EXPORTED and "已导出" in w2.windowTitle()
     assert on_disk(example, "SELECT status FROM report") == "已导出"
+
+
+def test_renaming_an_indicator_keeps_its_explanation_and_undo_takes_both_back(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    key = "indicator.shortfall@indicator:政务服务事项办结率"
+    w.session.explain(key, "年末集中受理，次年初办结。")
+    model = w.table_model("indicators")
+    row = next(r for r, ind in enumerate(model.rows()) if ind.level3 == "政务服务事项办结率")
+    assert model.setData(model.index(row, model.column_index("level3")), "政务服务事项按时办结率")
+    new_key = "indicator.shortfall@indicator:政务服务事项按时办结率"
+    found = w.session.result.by_key(new_key)
+    assert found is not None and found.explanation is not None
+    assert found not in w.session.result.blocking  # still explained: 定稿 is not blocked by it
+    assert on_disk(example, "SELECT count(*) FROM explanations WHERE finding_key = ?", new_key) == 1
+    w.form.actionUndo.trigger()
+    assert w.session.result.by_key(key).explanation is not None
+    assert on_disk(example, "SELECT count(*) FROM explanations WHERE finding_key = ?", key) == 1
