@@ -478,6 +478,22 @@ def _font_maker():
 _FontMaker = None
 
 
+
+# Composite-glyph component flags of the TrueType 'glyf' table (OpenType specification).
+_ARG_1_AND_2_ARE_WORDS, _WE_HAVE_A_SCALE, _WE_HAVE_AN_X_AND_Y_SCALE, _WE_HAVE_A_TWO_BY_TWO = 0x01, 0x08, 0x40, 0x80
+
+
+def _component_args_size(flags: int) -> int:
+    """Bytes of a composite glyph component's arguments and transform, after its flags and index."""
+    size = 4 if flags & _ARG_1_AND_2_ARE_WORDS else 2
+    if flags & _WE_HAVE_A_SCALE:
+        return size + 2
+    if flags & _WE_HAVE_AN_X_AND_Y_SCALE:
+        return size + 4
+    if flags & _WE_HAVE_A_TWO_BY_TWO:
+        return size + 8
+    return size
+
 def _make_subset(face, subset) -> bytes:
     """reportlab's TTFontFile.makeSubset (5.1.0) for a cached face: the same font file,
     reading glyph headers straight from the mapped file and the metrics from the cache's
@@ -486,11 +502,7 @@ def _make_subset(face, subset) -> bytes:
     from struct import pack, unpack_from
 
     from reportlab.pdfbase.ttfonts import (
-        GF_ARG_1_AND_2_ARE_WORDS,
         GF_MORE_COMPONENTS,
-        GF_WE_HAVE_A_SCALE,
-        GF_WE_HAVE_A_TWO_BY_TWO,
-        GF_WE_HAVE_AN_X_AND_Y_SCALE,
         _set_ushort,
     )
 
@@ -530,13 +542,7 @@ def _make_subset(face, subset) -> bytes:
                 if index not in glyph_set:
                     glyph_set[index] = len(glyph_map)
                     glyph_map.append(index)
-                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
-                if flags & GF_WE_HAVE_A_SCALE:
-                    at += 2
-                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
-                    at += 4
-                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
-                    at += 8
+                at += _component_args_size(flags)
 
     for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):  # copied as they are
         try:
@@ -587,14 +593,7 @@ def _make_subset(face, subset) -> bytes:
             while flags & GF_MORE_COMPONENTS:
                 flags, index = unpack_from(">HH", glyph, at)
                 glyph = _set_ushort(glyph, at + 2, glyph_set[index])
-                at += 4
-                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
-                if flags & GF_WE_HAVE_A_SCALE:
-                    at += 2
-                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
-                    at += 4
-                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
-                    at += 8
+                at += 4 + _component_args_size(flags)
         glyf.append(glyph)
         pos += length
         if pos % 4:
