@@ -97,6 +97,8 @@ class FindingsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._status = ""
+        self._last_result: CheckResult | None = None
         self.setObjectName("findings-panel")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -189,11 +191,21 @@ class FindingsPanel(QWidget):
         self._summarise(result)
 
     def _summarise(self, result: CheckResult) -> None:
+        self._last_result = result
         e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         blocking = len(result.blocking)
-        self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" +
-                             ("　可以定稿" if blocking == 0 else f"　定稿前还需处理 {blocking} 项"))
+        if self._status:  # 已定稿 / 已导出: "可以定稿" would be out of place
+            state = f"　报告{self._status}"
+        else:
+            state = "　可以定稿" if blocking == 0 else f"　定稿前还需处理 {blocking} 项"
+        self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + state)
         self._update_buttons()
+
+    def set_status(self, status: str) -> None:
+        """The report's state when it is past 草稿 ("已定稿", "已导出"); "" for a draft."""
+        self._status = status
+        if self._last_result is not None:
+            self._summarise(self._last_result)
 
     @staticmethod
     def _text(f: Finding) -> str:

@@ -698,6 +698,7 @@ class MainWindow(QMainWindow):
         if table is not None:
             table.refresh_lock_state()  # type: ignore[attr-defined]
         self.findings.set_editable(editable)
+        self.findings.set_status(str(s.report.status) if s.report.locked else "")
         writable = not s.rf.read_only
         self.form.actionFinalise.setEnabled(writable and not s.report.locked)
         self.form.actionUnlock.setEnabled(writable and s.report.locked)
@@ -714,7 +715,7 @@ class MainWindow(QMainWindow):
         lines = list(self._notices)
         locked = r.locked and not self.session.rf.read_only
         if r.locked:
-            lines.insert(0, f"报告已{r.status}（第 {r.revision} 版），各项内容已锁定，不能修改。"
+            lines.insert(0, f"报告{r.status}（第 {r.revision} 版），各项内容已锁定，不能修改。"
                             + ("如需修改，请点“解除定稿”。" if locked else ""))
         self.form.bannerButton.setVisible(locked)
         if not lines:

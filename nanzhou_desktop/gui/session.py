@@ -66,6 +66,7 @@ class ReportSession(QObject):
         self.result: CheckResult | None = None
         self.last_check_ms = 0.0
         self._flushers: list[Callable[[], None]] = []
+        self._cleared_names: dict[tuple[str, int | None, str], str] = {}  # see _follow_rename
         self._applying = False
 
     # ------------------------------------------------------------------ state
@@ -125,9 +126,19 @@ class ReportSession(QObject):
         self.recheck()
 
     def _follow_rename(self, table: str, row_id: int | None, column: str, old: str, new: str) -> None:
-        """A renamed indicator, project, task or sub-item keeps its 出错说明 (see workflow)."""
+        """A renamed indicator, project, task or sub-item keeps its 出错说明 (see workflow).
+
+        A name is often cleared and then typed anew, with a save in between (old → "" → new):
+        the last name before it was cleared stands for "old" when the new one arrives."""
         from nanzhou_desktop import workflow
 
+        key = (table, row_id, column)
+        if not new.strip():
+            if old.strip():
+                self._cleared_names[key] = old
+            return
+        if not old.strip():
+            old = self._cleared_names.pop(key, "")
         try:
             if workflow.follow_rename(self.rf, table, row_id, column, old, new):
                 self.status_changed.emit()

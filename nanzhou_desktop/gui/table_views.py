@@ -251,7 +251,8 @@ class TableEditor(QWidget):
 
         self._showing_refusal = False
         model.editRejected.connect(self._on_rejected)
-        model.edited.connect(self._refresh_refusal)  # a corrected cell takes its message away
+        model.edited.connect(self._refresh_refusal)  # a corrected cell takes its message away,
+        model.dataChanged.connect(self._refresh_refusal)  # and so does an undone one
         self.view.pasteFinished.connect(self._on_pasted)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         model.rowsInserted.connect(lambda *_: self._update_buttons())

@@ -679,7 +679,18 @@ def _restore_notice(rf: ReportFile, had_journal: bool) -> str:
     ).fetchone()
     if edits[0] == 0:
         return "上次程序没有正常退出；文件完整，没有丢失已保存的内容。"
-    return f"上次程序没有正常退出；已恢复截至 {edits[1]} 保存的全部内容（该次共 {edits[0]} 处修改），没有丢失已保存的修改。"
+    return (f"上次程序没有正常退出；已恢复截至 {_local_time(edits[1])} 保存的全部内容（该次共 {edits[0]} 处修改），"
+            "没有丢失已保存的修改。")
+
+
+def _local_time(iso: str) -> str:
+    """An audit time (ISO, with zone) as people read it, in this computer's time zone:
+    2026年11月26日 17:06:04."""
+    try:
+        t = dt.datetime.fromisoformat(iso).astimezone()
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M:%S}"
 
 
 def _row_values(table: str, obj: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -211,6 +212,7 @@ def test_crash_then_reopen_says_what_was_restored(example_path):
     with open_report_file(example_path) as rf:
         assert rf.report.budget_total_row.executed == Decimal("18888.00")
         assert "没有正常退出" in rf.notice.restored and "1 处修改" in rf.notice.restored
+        assert re.search(r"截至 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d 保存", rf.notice.restored)  # not ISO
     with open_report_file(example_path) as rf:
         assert rf.notice.restored == ""
 

@@ -126,7 +126,8 @@ def test_user_flow_edit_check_explain_finalise_reopen(qtbot, settings, example, 
     w.form.actionFinalise.trigger()
     assert w.session.report.status == Status.FINAL
     assert "已定稿" in w.windowTitle()
-    assert w.form.banner.isVisible() and "已定稿" in w.form.bannerText.text()
+    assert w.form.banner.isVisible() and w.form.bannerText.text().startswith("报告已定稿（第 1 版）")
+    assert w.findings.summary.text().endswith("报告已定稿")  # not "可以定稿" any more
     assert tab.form_for("1.1").editor.isReadOnly()
     assert so["head"].isReadOnly()
     assert not model.flags(model.index(0, executed)) & Qt.ItemFlag.ItemIsEditable
@@ -330,3 +331,17 @@ def test_renaming_an_indicator_keeps_its_explanation_and_undo_takes_both_back(qt
     w.form.actionUndo.trigger()
     assert w.session.result.by_key(key).explanation is not None
     assert on_disk(example, "SELECT count(*) FROM explanations WHERE finding_key = ?", key) == 1
+
+
+def test_a_name_cleared_then_retyped_keeps_its_explanation(qtbot, settings, example):
+    """Backspace over a 小项 title, a pause (the empty title is saved), then the new title: the
+    出错说明 about that 小项 follows as if renamed in one step."""
+    w = open_window(qtbot, settings, example)
+    key = "narrative.unit_mismatch@sections:2.2/城区治理水平不断提升/整治管理稳步加强/完成全年拆违任务量"
+    w.session.explain(key, "单位写法已核对。")
+    task = next(t for t in w.session.report.tasks if t.title == "城区治理水平不断提升")
+    item = next(i for i in task.items if i.title.startswith("整治管理稳步加强"))
+    w.session.set_field("task_items", item.id, "title", "")
+    w.session.set_field("task_items", item.id, "title", "整治管理持续加强")
+    moved = w.session.result.by_key(key.replace("整治管理稳步加强", "整治管理持续加强"))
+    assert moved is not None and moved.explanation is not None and moved not in w.session.result.blocking

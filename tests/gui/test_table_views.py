@@ -242,9 +242,12 @@ def test_with_session_edits_are_undoable_and_rechecked(qtbot, example_file):
     type_into_cell(qtbot, tab.budget_editor.view, m.index(0, col), "15000")
     assert m.index(0, m.column_index("score")).data() == "7.53"  # via session.checked
     assert session.undo_stack.count() == 1
+    type_into_cell(qtbot, tab.budget_editor.view, m.index(0, col), "abc")  # refused, shown under the table
+    assert "abc" in tab.budget_editor.message.text()
     session.undo()
     assert example_file.report.budget[0].executed == Decimal("19738.24")
     assert m.index(0, col).data() == "19,738.24"
+    assert tab.budget_editor.message.text() == ""  # the undone cell holds a saved value: no refusal left
     assert m.index(0, m.column_index("score")).data() == "9.91"
     # Row operations go through the session too, and the view stays consistent.
     tab.project_editor.add_row()
