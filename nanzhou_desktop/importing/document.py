@@ -88,6 +88,15 @@ _SIGNATURE_FIELDS = (("单位负责人", "head"), ("财务负责人", "finance_h
 _SIGNATURE_LABEL = re.compile("(" + "|".join(label for label, _ in _SIGNATURE_FIELDS) + r")\s*[:：]")
 
 
+def _set_phones(signoff: SignOff, text: str) -> None:
+    """联系电话 as printed: the office number, then the mobile one after a space (or 、，/)."""
+    numbers = [n for n in re.split(r"[\s\u3000、，,/；;]+", text.strip(_BLANKS)) if n]
+    if numbers:
+        signoff.phone_office = numbers[0]
+    if len(numbers) > 1 and not signoff.phone_mobile:
+        signoff.phone_mobile = numbers[1]
+
+
 def _annex_signature(blocks: list[SourceBlock], signoff: SignOff) -> None:
     """Fill empty sign-off fields from the annex's signature row (待确认, like every value
     read from a document); the row then counts as read, not as left out."""
@@ -101,7 +110,10 @@ def _annex_signature(blocks: list[SourceBlock], signoff: SignOff) -> None:
             value = re.sub(r"单位[（(]盖章[）)]", "", value).strip(_BLANKS + "\t")
             attr = dict(_SIGNATURE_FIELDS)[m.group(1)]
             if attr == "phone_office":
-                value = value.split()[0] if value.split() else ""
+                if not signoff.phone_office:
+                    _set_phones(signoff, value)
+                    found += bool(signoff.phone_office)
+                continue
             if attr == "fill_date":
                 value = parse_cn_date(value) or ""
             if value and not getattr(signoff, attr):
@@ -128,7 +140,7 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
             signoff.issue_date = date
         elif contact:
             signoff.preparer = contact.group(1).strip(_BLANKS)
-            signoff.phone_office = contact.group(2).strip(_BLANKS)
+            _set_phones(signoff, contact.group(2))
         elif _BLANK_DATE.match(text) or (_UNIT_LINE.match(text) and "。" not in text):
             pass
         else:

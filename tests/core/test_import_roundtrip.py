@@ -169,13 +169,13 @@ def test_annex_signature_row_is_read_back_into_the_signoff(tmp_path: Path):
 
     r = example_report()
     r.signoff = SignOff(head="张三", finance_head="李四", preparer="王五", phone_office="020-84441234",
-                        fill_date="2023-03-10", issue_date="2023-03-15")
+                        phone_mobile="13800000000", fill_date="2023-03-10", issue_date="2023-03-15")
     path = tmp_path / "签字.docx"
     write_docx(r, path)
     result = import_document(path)
     s = result.report.signoff
-    assert (s.head, s.finance_head, s.preparer, s.phone_office, s.fill_date) == (
-        "张三", "李四", "王五", "020-84441234", "2023-03-10")
+    assert (s.head, s.finance_head, s.preparer, s.phone_office, s.phone_mobile, s.fill_date) == (
+        "张三", "李四", "王五", "020-84441234", "13800000000", "2023-03-10")  # two numbers, two fields
     assert not any("单位负责人" in b.text for b in result.not_placed)
     assert any("签字栏" in line for line in result.summary_lines())
     assert result.lost_characters() == {}
