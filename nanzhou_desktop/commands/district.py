@@ -4,7 +4,7 @@
 ``nanzhou-desktop district`` or ``district DB``       opens the 区级汇总 window
 ``nanzhou-desktop district load DB FILES…``           loads received files (folders: their *.sqlite)
 ``nanzhou-desktop district summary DB [--xlsx OUT] [--csv OUT]``
-``nanzhou-desktop district remove DB ID``                  takes one report (and its history) out
+``nanzhou-desktop district remove DB UNIT|ID [--year Y]``  takes one report (and its history) out
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from nanzhou_desktop.cli import EXIT_FAILED, ChineseArgumentParser, CliError
+from nanzhou_desktop.cli import EXIT_FAILED, ChineseArgumentParser, CliError, year_argument
 from nanzhou_desktop.district.db import DistrictDbError, Outcome, open_district_db
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES
+from nanzhou_desktop.store.errors import os_reason
 
 EXIT_SOME_REFUSED = 4
 
@@ -30,11 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "district", help="区级汇总：district [汇总库] 打开窗口；district load 汇总库 文件…；district summary 汇总库；"
-                         "district remove 汇总库 报告编号",
+                         "district remove 汇总库 单位或编号",
         description="区级汇总。不带参数或只给汇总库时打开“区级汇总”窗口；"
                     "“district load 汇总库 文件…”装入收到的报告文件；"
                     "“district summary 汇总库 [--xlsx 输出] [--csv 输出]”显示并导出汇总表；"
-                    "“district remove 汇总库 报告编号”从汇总库中移除一份报告。")
+                    "“district remove 汇总库 单位或编号 [--year 年度]”从汇总库中移除一份报告。")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / remove … / 汇总库文件")
     p.set_defaults(handler=cmd_district)
 
@@ -51,7 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CliError(f"无法创建文件夹“{out}”：{exc.strerror or exc}") from None
+            raise CliError(f"无法创建文件夹“{out}”：{os_reason(exc)}") from None
         if rf.read_only:
             raise CliError(f"文件“{Path(args.file).name}”只能以只读方式打开（{rf.notice.read_only_reason}），无法导出上报")
         result = export_report(rf, args.output, with_pdf=not args.no_pdf)
@@ -83,11 +84,13 @@ def cmd_district(args: argparse.Namespace) -> int:
     if rest and rest[0] == "remove":
         p = _sub_parser("remove")
         p.add_argument("db", help="区级汇总库文件")
-        p.add_argument("which", metavar="报告编号", help="报告编号（汇总表或拒收说明中的编号，前 8 位即可）")
+        p.add_argument("which", metavar="单位或编号",
+                       help="单位名称（全称或简称，如 南洲街道）或报告编号（拒收说明中的编号，前 8 位即可）")
+        p.add_argument("--year", type=year_argument, help="年度（同一单位有几个年度的报告时）")
         return _remove(p.parse_args(rest[1:]))
     if len(rest) > 1:
         raise CliError("用法：nanzhou-desktop district [汇总库]，或 district load 汇总库 文件…，"
-                       "或 district summary 汇总库，或 district remove 汇总库 报告编号", 2)
+                       "或 district summary 汇总库，或 district remove 汇总库 单位或编号", 2)
     return _window(rest[0] if rest else None)
 
 
@@ -133,6 +136,11 @@ def _summary(args: argparse.Namespace) -> int:
 
     if not Path(args.db).exists():
         raise CliError(f"找不到汇总库“{args.db}”")
+    for out in (args.xlsx, args.csv):  # said before anything is printed
+        if out and not Path(out).parent.exists():
+            raise CliError(f"文件夹“{Path(out).parent}”不存在，汇总表未导出")
+        if out and Path(out).is_dir():
+            raise CliError(f"“{out}”是一个文件夹，请给出汇总表的文件名")
     db = _open(args.db, create=False)
     try:
         rows = db.units()  # type: ignore[attr-defined]
@@ -140,18 +148,13 @@ def _summary(args: argparse.Namespace) -> int:
         db.close()  # type: ignore[attr-defined]
     for line in summary_table(rows):
         print("\t".join(line))
-    for out in (args.xlsx, args.csv):
-        if out and not Path(out).parent.exists():
-            raise CliError(f"文件夹“{Path(out).parent}”不存在，汇总表未导出")
-        if out and Path(out).is_dir():
-            raise CliError(f"“{out}”是一个文件夹，请给出汇总表的文件名")
     try:
         if args.xlsx:
             print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx)}")
         if args.csv:
             print(f"已导出 CSV 汇总表：{write_csv(rows, args.csv)}")
     except OSError as exc:
-        raise CliError(f"无法写入汇总表（{exc.strerror or exc}）", EXIT_FAILED) from None
+        raise CliError(f"无法写入汇总表（{os_reason(exc)}）", EXIT_FAILED) from None
     return 0
 
 
@@ -162,12 +165,17 @@ def _remove(args: argparse.Namespace) -> int:
         raise CliError(f"找不到汇总库“{args.db}”")
     db = _open(args.db, create=False)
     try:
-        wanted = args.which.strip().lower()
-        matches = [u for u in db.units() if u.uuid.lower().startswith(wanted)] if len(wanted) >= 4 else []  # type: ignore[attr-defined]
+        wanted = args.which.strip()
+        units = [u for u in db.units() if args.year is None or u.year == args.year]  # type: ignore[attr-defined]
+        matches = [u for u in units if wanted in (u.unit, u.short_name)]
+        if not matches and len(wanted) >= 4:
+            matches = [u for u in units if u.uuid.lower().startswith(wanted.lower())]
         if not matches:
-            raise CliError(f"汇总库中没有编号以“{args.which}”开头的报告（编号至少写 4 位；district summary 可查看）")
+            raise CliError(f"汇总库中没有“{args.which}”的报告（写单位全称或简称，或拒收说明中的报告编号；"
+                           "district summary 列出已装入的单位）")
         if len(matches) > 1:
-            raise CliError(f"编号以“{args.which}”开头的报告有 {len(matches)} 份，请多写几位")
+            listed = "；".join(f"{u.unit} {u.year} 年度（编号 {u.uuid[:8]}）" for u in matches)
+            raise CliError(f"“{args.which}”对应 {len(matches)} 份报告：{listed}。请加 --year 年度，或写报告编号")
         (unit,) = matches
         db.remove(unit.uuid)  # type: ignore[attr-defined]
     except DistrictDbError as exc:

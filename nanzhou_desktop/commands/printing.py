@@ -12,7 +12,7 @@ from nanzhou_desktop.cli import CliError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="按 GB/T 9704 版式生成报告 PDF（附自评表），可同时生成 Word、Excel 副本")
     p.add_argument("file", help="报告文件（.sqlite）")
-    p.add_argument("-o", "--output", required=True, help="要写入的 PDF 文件")
+    p.add_argument("-o", "--output", required=True, help="要写入的 PDF 文件（给出文件夹时，以报告文件名命名）")
     p.add_argument("--docx", help="同时写入 Word 副本（.docx）")
     p.add_argument("--xlsx", help="同时写入自评表 Excel 副本（.xlsx）")
     p.add_argument("--fonts", action="store_true", help="列出所用字体")
@@ -24,10 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_verify)
 
 
-def _check_output(path: str, suffix: str, what: str) -> Path:
+def _check_output(path: str, suffix: str, what: str, report: str) -> Path:
     out = Path(path)
-    if out.is_dir():  # said first: "print -o 文件夹" is a folder, not a name missing .pdf
-        raise CliError(f"“{path}”是一个文件夹，请给出{what}文件名")
+    if out.is_dir():  # a folder: the file goes in it, named after the report file
+        out = out / (Path(report).stem + suffix)
     if out.suffix.lower() != suffix:
         raise CliError(f"{what}文件名应以 {suffix} 结尾：{path}")
     if not out.parent.exists():
@@ -40,9 +40,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     from nanzhou_desktop.render.pdf import RenderError, render_pdf
     from nanzhou_desktop.store.reportfile import open_report_file
 
-    pdf_out = _check_output(args.output, ".pdf", "PDF ")
-    docx_out = _check_output(args.docx, ".docx", "Word ") if args.docx else None
-    xlsx_out = _check_output(args.xlsx, ".xlsx", "Excel ") if args.xlsx else None
+    pdf_out = _check_output(args.output, ".pdf", "PDF ", args.file)
+    docx_out = _check_output(args.docx, ".docx", "Word ", args.file) if args.docx else None
+    xlsx_out = _check_output(args.xlsx, ".xlsx", "Excel ", args.file) if args.xlsx else None
     with open_report_file(args.file, read_only=True) as rf:
         report = rf.report
     from nanzhou_desktop.rules import check

@@ -38,6 +38,7 @@ from nanzhou_desktop.district.safe_open import (
 )
 from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import canonical, percent
+from nanzhou_desktop.store.errors import os_reason
 
 # "NZDS" (NanZhou District Summary); never change it.
 DISTRICT_APPLICATION_ID = 0x4E5A4453
@@ -223,9 +224,9 @@ class DistrictDb:
                 "修改后重新报送（修订号随之增加）；确需以此文件为准，先移除原报告（区级汇总窗口的“移除…”，"
                 f"或 district remove 汇总库 {clash['uuid'][:8]}），再装入此文件"), **base)
         self._write(rec)
-        draft = "（草稿，尚未定稿）" if r.status == Status.DRAFT else ""
+        draft = "（草稿，尚未定稿）" if r.status == Status.DRAFT else " "
         return LoadResult(outcome=Outcome.LOADED,
-                          message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision}{draft} 已装入", **base)
+                          message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision}{draft}已装入", **base)
 
     def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None) -> None:
         r = rec.report
@@ -481,7 +482,7 @@ def _create_district_db(path: Path) -> None:
     except sqlite3.Error as exc:
         raise DistrictDbError(f"无法创建汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
     except OSError as exc:
-        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{exc.strerror or exc}）") from exc
+        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{os_reason(exc)}）") from exc
     finally:
         for p in leftovers:
             with contextlib.suppress(OSError):

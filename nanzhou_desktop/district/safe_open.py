@@ -57,7 +57,7 @@ from nanzhou_desktop.model import (
     TaskItem,
     Unit,
 )
-from nanzhou_desktop.store.errors import ReportFileError
+from nanzhou_desktop.store.errors import ReportFileError, os_reason
 from nanzhou_desktop.store.header import Header, parse_header
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, expected_schema, read_schema
 
@@ -180,7 +180,7 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     except PermissionError:
         raise _refuse(name, "没有读取权限，无法装入") from None
     except OSError as exc:
-        raise _refuse(name, f"无法读取（{exc.strerror or exc}）") from None
+        raise _refuse(name, f"无法读取（{os_reason(exc)}）") from None
     if len(data) > max_bytes:  # the file grew while we looked at it
         raise _refuse(name, f"过大（上限 {max_bytes / 1048576:.0f} MB），已拒收")
     try:
@@ -200,7 +200,7 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     try:
         journal = _stat(Path(str(path) + "-journal"))
     except OSError as exc:  # it may be there, and we cannot tell: do not load a possibly half-saved file
-        raise _refuse(name, f"旁边的“-journal”文件无法检查（{exc.strerror or exc}），已拒收") from None
+        raise _refuse(name, f"旁边的“-journal”文件无法检查（{os_reason(exc)}），已拒收") from None
     if journal is not None and stat.S_ISREG(journal.st_mode) and journal.st_size > 0:
         raise _refuse(name, "旁边有未完成保存留下的“-journal”文件，说明发送时对方正在保存，内容可能不完整；"
                             "请对方用“导出上报”生成报送文件后重新发送")

@@ -59,6 +59,7 @@ from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport
 from nanzhou_desktop.district.summary import COLUMNS, write_csv, write_xlsx
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.money import format_money, format_rate, percent
+from nanzhou_desktop.store.errors import os_reason
 
 OUTCOME_COLOURS = {
     Outcome.LOADED: QColor("#1b7f3b"),
@@ -601,7 +602,7 @@ class DistrictWindow(QMainWindow):
         try:
             out = writer(self.model.rows, path)
         except OSError as exc:
-            QMessageBox.warning(self, "导出汇总表", f"无法写入“{path.name}”：{exc.strerror or exc}")
+            QMessageBox.warning(self, "导出汇总表", f"无法写入“{path.name}”：{os_reason(exc)}")
             return None
         self.show_status(f"已导出汇总表：{out}")
         return out

@@ -34,7 +34,7 @@ from nanzhou_desktop.gui.signoff_form import SignOffForm
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
 from nanzhou_desktop.money import format_rate, round_half_up
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
-from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
+from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
 from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             from nanzhou_desktop.gui import dialogs
 
-            dialogs.show_error(self, "无法打开", f"无法打开文件“{path.name}”：{exc.strerror or exc}")
+            dialogs.show_error(self, "无法打开", f"无法打开文件“{path.name}”：{os_reason(exc)}")
             return False
         self._close_session()
         session = ReportSession(rf, self)
@@ -213,6 +213,11 @@ class MainWindow(QMainWindow):
         stack = session.undo_stack
         stack.canUndoChanged.connect(self.form.actionUndo.setEnabled)
         stack.canRedoChanged.connect(self.form.actionRedo.setEnabled)
+        # The 编辑 menu names the step (撤销：修改“全年执行数”); the history lasts while the file is open.
+        stack.undoTextChanged.connect(lambda t: self.form.actionUndo.setText(f"撤销：{t}(&U)" if t else "撤销(&U)"))
+        stack.redoTextChanged.connect(lambda t: self.form.actionRedo.setText(f"重做：{t}(&R)" if t else "重做(&R)"))
+        self.form.actionUndo.setText("撤销(&U)")
+        self.form.actionRedo.setText("重做(&R)")
         self.form.actionUndo.setEnabled(False)
         self.form.actionRedo.setEnabled(False)
         self._build_tabs()

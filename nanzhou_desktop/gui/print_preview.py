@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.rules.findings import CheckResult
+from nanzhou_desktop.store.errors import os_reason
 from nanzhou_desktop.store.reportfile import ReportFile
 
 BAND_ROWS = 512  # rows of device pixels rendered at a time when printing
@@ -104,7 +105,7 @@ def _render_message(exc: BaseException) -> str:
     if isinstance(exc, RenderError | FontError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"无法写入 PDF 文件：{exc.strerror or exc}"
+        return f"无法写入 PDF 文件：{os_reason(exc)}"
     return f"生成 PDF 时出错：{exc}"
 
 
@@ -447,7 +448,7 @@ class PrintPreviewDialog(QDialog):
             shutil.copyfile(self.info.path, tmp)
             tmp.replace(target)  # never a half-copied file under the chosen name
         except OSError as exc:
-            return f"无法保存到“{target}”：{exc.strerror or exc}"
+            return f"无法保存到“{target}”：{os_reason(exc)}"
         self.exported_to = target
         return ""
 

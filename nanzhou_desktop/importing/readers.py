@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nanzhou_desktop.importing.errors import DocumentImportError
+from nanzhou_desktop.store.errors import os_reason
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # a report is ~100 KB of text; Word files with photos stay far below
 KIND_NAMES = {"txt": "文本文件", "docx": "Word 文档（.docx）", "pdf": "PDF 文件"}
@@ -73,7 +74,7 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> R
     except FileNotFoundError:
         raise DocumentImportError(f"找不到文件“{path}”") from None
     except OSError as exc:
-        raise DocumentImportError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+        raise DocumentImportError(f"无法读取文件“{path.name}”：{os_reason(exc)}") from None
     if path.is_dir():
         raise DocumentImportError(f"“{path.name}”是文件夹，请选择一份报告文档")
     if size > max_bytes:
@@ -83,7 +84,7 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> R
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentImportError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from None
+        raise DocumentImportError(f"无法读取文件“{path.name}”：{os_reason(exc)}") from None
     return read_bytes(data, path.name)
 
 

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from nanzhou_desktop.store.errors import os_reason
+
 
 class OutputError(RuntimeError):
     """The file could not be written; ``str(err)`` is a Chinese sentence."""
@@ -29,14 +31,14 @@ def atomic_write(out: str | os.PathLike[str], write: Callable[[str], object], *,
         fd, tmp = tempfile.mkstemp(prefix=".nz-", suffix=out.suffix, dir=out.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"无法写入{what}文件“{out}”：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法写入{what}文件“{out}”：{os_reason(exc)}") from exc
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the copy is meant to be shared
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入{what}文件“{out}”：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法写入{what}文件“{out}”：{os_reason(exc)}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -11,3 +11,19 @@ class EditError(ValueError):
 
 class SaveError(ReportFileError):
     """The file could not be written (disk full, read-only); nothing already saved is lost."""
+
+
+_OS_REASONS = {
+    "ENOENT": "找不到该文件或文件夹", "ENOTDIR": "路径中有一段不是文件夹", "EISDIR": "这是一个文件夹，不是文件",
+    "EACCES": "没有访问权限", "EPERM": "没有访问权限", "EROFS": "磁盘或文件夹只读", "ENOSPC": "磁盘空间不足",
+    "EEXIST": "同名文件已存在", "ENAMETOOLONG": "文件名或路径过长", "EBUSY": "文件正被其他程序使用",
+    "EINVAL": "文件名中有不允许的字符", "EIO": "磁盘读写错误", "EMFILE": "打开的文件过多",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Chinese (the system's own words are English)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name) or str(exc.strerror or exc)

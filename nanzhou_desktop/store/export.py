@@ -24,7 +24,7 @@ from typing import Any
 
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import Report, Status
-from nanzhou_desktop.store.errors import EditError, ReportFileError
+from nanzhou_desktop.store.errors import EditError, ReportFileError, os_reason
 from nanzhou_desktop.store.header import parse_header
 
 # Characters Windows refuses in file names, plus the control characters.
@@ -178,7 +178,7 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         raise ExportError(f"未能导出到“{out_dir}”（数据库写入错误）；工作文件不受影响") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExportError(f"未能写入文件夹“{out_dir}”（{exc.strerror or exc}）；工作文件不受影响") from exc
+        raise ExportError(f"未能写入文件夹“{out_dir}”（{os_reason(exc)}）；工作文件不受影响") from exc
     digest = _sha256(final)
     pdf_path, pdf_error = (None, "未要求生成") if not with_pdf else _render_pdf(report, final.with_suffix(".pdf"))
     rf.record_export(name, digest)

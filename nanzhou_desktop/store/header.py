@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nanzhou_desktop.store.errors import ReportFileError
+from nanzhou_desktop.store.errors import ReportFileError, os_reason
 from nanzhou_desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -57,5 +57,5 @@ def read_header(path: Path) -> Header:
     except PermissionError as exc:
         raise ReportFileError(f"没有权限读取文件“{path.name}”") from exc
     except OSError as exc:
-        raise ReportFileError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from exc
+        raise ReportFileError(f"无法读取文件“{path.name}”：{os_reason(exc)}") from exc
     return parse_header(data, path.name)

@@ -38,7 +38,7 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.money import canonical
-from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
+from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
 from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, to_db
 from nanzhou_desktop.store.header import read_header
 from nanzhou_desktop.store.lock import FileInUse, ReportLock
@@ -790,7 +790,7 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         raise _save_error(path, exc) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ReportFileError(f"无法写入文件“{path.name}”：{exc.strerror or exc}") from exc
+        raise ReportFileError(f"无法写入文件“{path.name}”：{os_reason(exc)}") from exc
     return path
 
 

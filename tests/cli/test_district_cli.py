@@ -100,10 +100,13 @@ def test_second_report_of_a_unit_refused_with_a_way_out_that_works(tmp_path: Pat
     assert r.returncode == 4 and "同一单位同一年度" in r.stdout
     first_id = r.stdout.split("district remove 汇总库 ")[1][:8]
     bad = run("district", "remove", "汇总.sqlite", "zzzzzzzz", cwd=tmp_path)
-    assert bad.returncode != 0 and "没有编号以" in bad.stderr
+    assert bad.returncode != 0 and "没有“zzzzzzzz”的报告" in bad.stderr
     gone = run("district", "remove", "汇总.sqlite", first_id, cwd=tmp_path)
     assert gone.returncode == 0 and "已从汇总库移除" in gone.stdout, gone.stderr
     assert run("district", "load", "汇总.sqlite", str(second), cwd=tmp_path).returncode == 0
+    # By the unit's short name too, as the summary lists it.
+    by_name = run("district", "remove", "汇总.sqlite", "南洲街道", "--year", "2022", cwd=tmp_path)
+    assert by_name.returncode == 0 and "南洲街道办事处 2022 年度" in by_name.stdout, by_name.stderr
     s = run("district", "summary", "汇总.sqlite", "--xlsx", "没有的文件夹/汇总.xlsx", cwd=tmp_path)
     assert s.returncode != 0 and "文件夹“没有的文件夹”不存在" in s.stderr
 

@@ -47,8 +47,9 @@ def test_print_user_errors_are_one_chinese_sentence(example_path: Path, tmp_path
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and any("\u4e00" <= c <= "\u9fff" for c in lines[0]), (args, proc.stderr)
     assert not (tmp_path / "a.pdf").exists()
-    folder = cli("print", str(example_path), "-o", str(tmp_path))
-    assert folder.returncode != 0 and "是一个文件夹" in folder.stderr
+    folder = cli("print", str(example_path), "-o", str(tmp_path))  # a folder: named after the report
+    assert folder.returncode == 0, folder.stderr
+    assert (tmp_path / (example_path.stem + ".pdf")).exists()
 
 
 def test_verify_prints_fingerprint_and_payload(example_path: Path):

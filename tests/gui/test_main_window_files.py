@@ -176,7 +176,9 @@ def test_row_changes_undo_and_redo_with_the_field_edits(qtbot, settings, example
     # Delete task 1 and take it back: same id, 小项 and place, in the file too.
     te.delete("tasks", first.id)
     assert report.tasks[0] is not first and on_disk(example, "SELECT count(*) FROM tasks WHERE id=?", first.id) == 0
+    assert w.form.actionUndo.text() == "撤销：删除工作任务(&U)"  # the menu names the step
     undo()
+    assert w.form.actionRedo.text() == "重做：删除工作任务(&R)"
     assert report.tasks[0].id == first.id and [t.title for t in report.tasks] == titles
     assert len(report.tasks[0].items) == n_items and te.numbering()[0] == "1."
     assert on_disk(example, "SELECT count(*) FROM task_items WHERE task_id=?", first.id) == n_items

@@ -87,7 +87,7 @@ class Ui_DistrictWindow(object):
 
         self.top.addWidget(self.export_csv_button)
 
-        self.top.setStretch(5, 1)
+        self.top.setStretch(6, 1)
 
         self.central_layout.addLayout(self.top)
 
