@@ -108,7 +108,10 @@ def test_second_report_of_a_unit_refused_with_a_way_out_that_works(tmp_path: Pat
     by_name = run("district", "remove", "汇总.sqlite", "南洲街道", "--year", "2022", cwd=tmp_path)
     assert by_name.returncode == 0 and "南洲街道办事处 2022 年度" in by_name.stdout, by_name.stderr
     s = run("district", "summary", "汇总.sqlite", "--xlsx", "没有的文件夹/汇总.xlsx", cwd=tmp_path)
-    assert s.returncode != 0 and "文件夹“没有的文件夹”不存在" in s.stderr
+    assert s.returncode != 0 and "文件夹“没有的文件夹”不存在" in s.stderr and s.stdout == ""  # said first
+    (tmp_path / "一个文件").write_text("x")
+    s = run("district", "summary", "汇总.sqlite", "--csv", "一个文件/汇总.csv", cwd=tmp_path)
+    assert s.returncode != 0 and "Not a directory" not in s.stderr and "不是文件夹" in s.stderr, s.stderr
 
 
 def test_district_db_opens_the_window(tmp_path: Path, received: Path) -> None:
