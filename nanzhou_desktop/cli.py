@@ -71,6 +71,12 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
+    def format_help(self) -> str:
+        # Section headings end with a full-width colon, like 用法： (argparse adds an ASCII one).
+        import re
+
+        return re.sub(r"^(参数|选项|子命令):$", r"\1：", super().format_help(), flags=re.MULTILINE)
+
     def error(self, message: str) -> NoReturn:
         translated = (message.replace("the following arguments are required", "缺少参数")
                       .replace("unrecognized arguments", "无法识别的参数")

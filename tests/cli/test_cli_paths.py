@@ -87,8 +87,9 @@ def test_help_lists_every_subcommand_once_in_work_order(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     lines = [line.strip() for line in out.splitlines()]
-    assert lines.count("子命令:") == 1 and "子命令" not in lines  # no second line repeating the heading
-    listed = [line.split()[0] for line in out.split("子命令:")[1].splitlines()
+    assert lines.count("子命令：") == 1 and "子命令" not in lines  # no second line repeating the heading
+    assert "选项：" in lines and "选项:" not in lines  # full-width colons, as in 用法：
+    listed = [line.split()[0] for line in out.split("子命令：")[1].splitlines()
               if line.startswith("  ") and not line.startswith("   ")]
     assert listed == list(HELP_ORDER)
 
