@@ -738,7 +738,16 @@ class MainWindow(QMainWindow):
         self.form.banner.show()
 
     def show_status(self, text: str, ms: int = 5000) -> None:
-        self.form.statusbar.showMessage(text, ms)
+        """A message in the status bar.  The bar shares its width with 完成度, counts and score,
+        so a long message is shown up to its first clause there, and whole as its tooltip."""
+        bar = self.form.statusbar
+        room = max(20, bar.width() // 2 // max(1, bar.fontMetrics().horizontalAdvance("中")))
+        short = text
+        if len(text) > room:
+            cut = max(text.rfind(mark, 0, room) for mark in "：；，。")
+            short = (text[:cut] if cut > 8 else text[:room - 1]) + "…"
+        bar.setToolTip(text if short != text else "")
+        bar.showMessage(short, ms)
 
     # ================================================================== navigation
     def step_tab(self, delta: int) -> None:

@@ -164,7 +164,8 @@ def test_non_numeric_input_is_refused_at_the_cell(qtbot, settings, example):
     assert reason and "全年执行数" in reason
     assert idx.data(PendingRole) == "abc"  # what was typed stays, to be corrected
     assert executed_on_disk(example) == Decimal("19738.24")
-    assert "未接受" in w.form.statusbar.currentMessage() or reason in w.form.statusbar.currentMessage()
+    bar = w.form.statusbar  # the status bar names the cell; the whole reason is its tooltip
+    assert "全年执行数" in bar.currentMessage() and reason in bar.currentMessage() + bar.toolTip()
     # Full-width digits and separators are accepted.
     edit_cell(qtbot, view, 0, executed, "19,000.5")
     assert executed_on_disk(example) == Decimal("19000.5")
@@ -345,3 +346,14 @@ def test_a_name_cleared_then_retyped_keeps_its_explanation(qtbot, settings, exam
     w.session.set_field("task_items", item.id, "title", "整治管理持续加强")
     moved = w.session.result.by_key(key.replace("整治管理稳步加强", "整治管理持续加强"))
     assert moved is not None and moved.explanation is not None and moved not in w.session.result.blocking
+
+
+def test_a_long_status_message_is_shortened_with_the_whole_as_tooltip(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    long = "第 1 行“全年执行数（B）”未保存：全年执行数“abc”不是有效的数字，请只输入数字、小数点和千分位逗号，例如 19,910.75 或 19910.75"
+    w.show_status(long, 5000)
+    shown = w.form.statusbar.currentMessage()
+    assert shown.endswith("…") and len(shown) < len(long) and long.startswith(shown[:-1])
+    assert w.form.statusbar.toolTip() == long
+    w.show_status("已全部保存", 5000)
+    assert w.form.statusbar.currentMessage() == "已全部保存" and w.form.statusbar.toolTip() == ""
