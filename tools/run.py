@@ -25,10 +25,11 @@ def headless_run(out_dir: Path) -> int:
     print("No display found: running offscreen; writing a screenshot of each tab and the example's PDF to out/.")
     out_dir.mkdir(parents=True, exist_ok=True)
     from nanzhou_desktop.example import write_example
-    from nanzhou_desktop.gui.app import AppSettings, make_app
+    from nanzhou_desktop.gui.app import AppSettings, make_app, quiet_offscreen
     from nanzhou_desktop.gui.main_window import MainWindow
 
     app = make_app()
+    quiet_offscreen()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("NANZHOU_HOME", str(Path(tmp) / "home"))  # leave the user's settings alone
         example = write_example(Path(tmp) / "南洲街道2022年度（示例）.sqlite")

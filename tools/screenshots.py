@@ -18,10 +18,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["NANZHOU_HOME"] = str(Path(tmp) / "home")
         from nanzhou_desktop.example import write_example
-        from nanzhou_desktop.gui.app import AppSettings, make_app
+        from nanzhou_desktop.gui.app import AppSettings, make_app, quiet_offscreen
         from nanzhou_desktop.gui.main_window import MainWindow
 
         app = make_app()
+        quiet_offscreen()
         example = write_example(Path(tmp) / "南洲街道2022年度（示例）.sqlite")
         window = MainWindow(AppSettings())
         if not window.open_file(example):

@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QtMsgType, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -215,6 +215,22 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def quiet_offscreen() -> None:
+    """Without a display, drop Qt's offscreen noise (see below).  Called by the programs (run,
+    tools/run.py, tools/screenshots.py), not by make_app: the tests capture Qt's messages."""
+    if QGuiApplication.platformName() == "offscreen":
+        qInstallMessageHandler(_quiet_offscreen_messages)
+
+
+def _quiet_offscreen_messages(kind: QtMsgType, context: object, message: str) -> None:
+    """Without a display (make run, tests) Qt's offscreen platform says "This plugin does not
+    support propagateSizeHints()" for every window shown: noise, dropped.  Anything else is
+    written as Qt itself would."""
+    if "propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
+
+
 def first_report_path(settings: AppSettings, path: str | None) -> tuple[Path, str]:
     """Which file to open at start and what to tell the user about that choice."""
     if path:
@@ -240,6 +256,7 @@ def screenshot_dir() -> Path | None:
 def run(path: str | None = None) -> int:
     """Open the main window on ``path`` (or the last file, or a fresh example copy)."""
     app = make_app()
+    quiet_offscreen()
     settings = AppSettings()
     install_excepthook(settings)
     from nanzhou_desktop.gui.main_window import MainWindow
