@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 class Status(enum.StrEnum):
@@ -202,6 +203,15 @@ class Report:
 
     def top_sections(self) -> list[Section]:
         return [s for s in self.sections if s.level == 1]
+
+    def rows(self, table: str) -> list[Any]:
+        """The rows of a report-file table in order: the report's own list for ``sections``,
+        ``tasks``, ``budget_rows``, ``projects`` and ``indicators``; for ``task_items``, a new
+        list of every task's 小项.  KeyError for any other name."""
+        if table == "task_items":
+            return [i for t in self.tasks for i in t.items]
+        return {"sections": self.sections, "tasks": self.tasks, "budget_rows": self.budget,
+                "projects": self.projects, "indicators": self.indicators}[table]
 
     @property
     def budget_total_row(self) -> BudgetRow | None:

@@ -113,7 +113,9 @@ def renamed_keys(report: Report, table: str, row: int | None, column: str, old: 
     # without its closing full stop) under that same task.
     task_title = None
     if table == "task_items":
-        old, new = old.rstrip("。．. "), new.rstrip("。．. ")
+        from nanzhou_desktop.rules.narrative import item_key_title
+
+        old, new = item_key_title(old), item_key_title(new)
         task_title = next((t.title.strip() for t in report.tasks if any(i.id == row for i in t.items)), None)
         if task_title is None:
             return {}

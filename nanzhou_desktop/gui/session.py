@@ -28,15 +28,11 @@ def find_row(report: Report, table: str, row_id: int | None) -> Any:
     """The model object behind ``table`` row ``row_id`` (the report itself for ``report``)."""
     if table == "report":
         return report
-    pools: dict[str, list[Any]] = {
-        "sections": report.sections, "tasks": report.tasks, "budget_rows": report.budget,
-        "projects": report.projects, "indicators": report.indicators,
-        "task_items": [i for t in report.tasks for i in t.items],
-    }
-    for obj in pools.get(table, []):
-        if obj.id == row_id:
-            return obj
-    return None
+    try:
+        rows = report.rows(table)
+    except KeyError:
+        return None
+    return next((obj for obj in rows if obj.id == row_id), None)
 
 
 def model_value(report: Report, table: str, row_id: int | None, column: str) -> Any:
@@ -259,9 +255,7 @@ def _rows(report: Report, table: str) -> dict[int, _RowPlace]:
     """The rows of ``table`` by id, with where each stands."""
     if table == "task_items":
         return {i.id: (i, t.id, n) for t in report.tasks for n, i in enumerate(t.items)}
-    seq = {"tasks": report.tasks, "budget_rows": report.budget, "projects": report.projects,
-           "indicators": report.indicators, "sections": report.sections}.get(table, [])
-    return {o.id: (o, None, n) for n, o in enumerate(seq)}
+    return {o.id: (o, None, n) for n, o in enumerate(report.rows(table))}
 
 
 def _row_change(before: dict[int, _RowPlace], after: dict[int, _RowPlace]

@@ -42,21 +42,18 @@ def clear_caches() -> None:
     each text field and of each indicator, indicator scores, numbers read from indicator values):
     the next check is a cold one, as right after opening a file.  Results never depend on it
     (``tests/core/test_rules_cache.py``)."""
+    from nanzhou_desktop.rules.narrative import clear_caches as clear_narrative
+
     clear_scoring_caches()
     clear_indicator_caches()
-    try:
-        from nanzhou_desktop.rules.narrative import clear_caches as clear_narrative
-    except ImportError:  # pragma: no cover - as in _run_optional
-        return
     clear_narrative()
 
 
 def _run_optional(c: Collector) -> None:
-    """Rules on the narrative text, dates and lengths (imported lazily to keep import order simple)."""
-    try:
-        from nanzhou_desktop.rules.narrative import check_narrative
-    except ImportError:  # pragma: no cover - present in every build; guards a partial checkout
-        return
+    """Rules on the narrative text, dates and lengths (imported on the first check: its patterns
+    are compiled then, not when the rules package is imported)."""
+    from nanzhou_desktop.rules.narrative import check_narrative
+
     check_narrative(c)
 
 

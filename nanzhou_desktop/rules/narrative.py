@@ -208,7 +208,12 @@ def paragraph_fields(report: Report) -> list[tuple[FieldRef, str, Place]]:
 
 
 def _item_title(item: TaskItem) -> str:
-    return item.title.strip().rstrip("。．. ")
+    return item_key_title(item.title)
+
+
+def item_key_title(title: str) -> str:
+    """A sub-item's title as finding keys name it: without its closing full stop."""
+    return title.strip().rstrip("。．. ")
 
 
 @lru_cache(maxsize=4096)

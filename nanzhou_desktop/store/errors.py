@@ -1,5 +1,7 @@
 """Errors raised by the report file.  ``str(err)`` is always one Chinese sentence."""
 
+import errno
+
 
 class ReportFileError(Exception):
     """The file cannot be opened or written as a report file."""
@@ -23,7 +25,5 @@ _OS_REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """Why an operating-system call failed, in Chinese (the system's own words are English)."""
-    import errno
-
     name = errno.errorcode.get(exc.errno or 0, "")
     return _OS_REASONS.get(name) or str(exc.strerror or exc)

@@ -205,12 +205,7 @@ class ReportFile:
         r = self.report
         if table == "report":
             return r
-        pools: dict[str, list[Any]] = {
-            "sections": r.sections, "tasks": r.tasks, "budget_rows": r.budget,
-            "projects": r.projects, "indicators": r.indicators,
-            "task_items": [i for t in r.tasks for i in t.items],
-        }
-        for obj in pools[table]:
+        for obj in r.rows(table):
             if obj.id == row_id:
                 return obj
         raise EditError(f"要修改的行已不存在（{table} #{row_id}）")
@@ -348,10 +343,7 @@ class ReportFile:
         self._check_editable()
         if table == "sections" or obj.id is None:
             raise EditError("这一行不能恢复")
-        r = self.report
-        seq: list[Any] = (self._find("tasks", parent_id).items if table == "task_items" else
-                          {"tasks": r.tasks, "budget_rows": r.budget, "projects": r.projects,
-                           "indicators": r.indicators}[table])
+        seq: list[Any] = self._find("tasks", parent_id).items if table == "task_items" else self.report.rows(table)
         if any(o.id == obj.id for o in seq):
             raise EditError("要恢复的行已经存在")
         index = max(0, min(index, len(seq)))
@@ -390,8 +382,7 @@ class ReportFile:
                 if any(i.id == row_id for i in t.items):
                     return t.items
             raise EditError(f"要修改的小项已不存在（#{row_id}）")
-        return {"sections": r.sections, "tasks": r.tasks, "budget_rows": r.budget,
-                "projects": r.projects, "indicators": r.indicators}[table]
+        return r.rows(table)
 
     def _renumber(self, table: str, seq: list[Any]) -> None:
         self.conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?",
