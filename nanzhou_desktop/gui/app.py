@@ -16,13 +16,17 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QtMsgType, QTranslator, qInstallMessageHandler
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from nanzhou_desktop.gui import gc_guard
 from nanzhou_desktop.resources import resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QtMsgType
 
 APP_NAME = "nanzhou-desktop"
 ORG_NAME = "nanzhou"

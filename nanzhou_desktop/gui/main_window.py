@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -38,6 +38,7 @@ from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, 
 from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QTableView
 
     from nanzhou_desktop.gui.table_views import SelfEvaluationTab
@@ -927,9 +928,6 @@ class MainWindow(QMainWindow):
             return
         self._close_session()
         event.accept()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
 
 
 def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:

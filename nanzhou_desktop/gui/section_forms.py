@@ -11,10 +11,10 @@ tooltip, inline message) in place, touching only editors whose state changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFocusEvent, QFont, QKeyEvent, QKeySequence, QPalette, QTextCursor
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -39,6 +39,9 @@ from nanzhou_desktop.money import format_money, format_rate
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
 from nanzhou_desktop.store.errors import EditError, SaveError
 from nanzhou_desktop.store.fields import FIELDS
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent, QKeyEvent
 
 DEBOUNCE_MS = 400
 
