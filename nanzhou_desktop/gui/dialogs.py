@@ -173,6 +173,17 @@ def show_refused(parent: QWidget | None, blocking: list[Finding]) -> None:
                         + "\n\n在右侧“检查结果”中单击某一项即可定位到该处。")
 
 
+def show_refused_inputs(parent: QWidget | None, inputs: list[str]) -> None:
+    """定稿 refused while typed entries are refused and unsaved: the file holds other values."""
+    lines = [f"· {what}" for what in inputs[:12]]
+    if len(inputs) > 12:
+        lines.append(f"…… 另有 {len(inputs) - 12} 处")
+    QMessageBox.warning(parent, "还不能定稿",
+                        "以下输入未被接受，没有保存（屏幕上红色提示处）；报告文件里仍是原来的内容：\n\n"
+                        + "\n".join(lines)
+                        + "\n\n请改正这些输入（或清除后重新填写），再定稿。光标已移到第一处。")
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 

@@ -87,6 +87,12 @@ class _SectionTabs:
             return None
 
 
+def _clip(text: str, n: int = 24) -> str:
+    """One line of what was typed, cut for a message box."""
+    line = " ".join(text.split())
+    return line if len(line) <= n else line[: n - 1] + "…"
+
+
 def _num(value: Any) -> str:
     if value is None:
         return "—"
@@ -445,13 +451,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.flush()
-        refused = [b for b in self.registry.bindings.values() if b.local_error]
-        table = self._built("table")
-        pending = sum(1 for e in table.editors.values() if e.model.has_pending()) if table else 0  # type: ignore[attr-defined]
+        refused = self.refused_inputs()
         if self.session.rf.read_only:
             self.show_status("文件以只读方式打开，没有保存任何修改。", 8000)
-        elif refused or pending:
-            self.show_status(f"已保存；另有 {len(refused) + pending} 处输入未被接受（见该处的红色提示），改正后会自动保存。",
+        elif refused:
+            self.show_status(f"已保存；另有 {len(refused)} 处输入未被接受（见该处的红色提示），改正后会自动保存。",
                              10000)
         else:
             self.show_status(f"已全部保存到“{Path(self.session.rf.path).name}”（{dt.datetime.now():%H:%M:%S}）。"
@@ -460,6 +464,22 @@ class MainWindow(QMainWindow):
     def flush(self) -> None:
         if self.session is not None:
             self.session.flush()
+
+    def refused_inputs(self) -> list[tuple[str, FieldRef]]:
+        """Entries typed but refused, still shown in red and not saved: (what and where, in
+        Chinese; the field).  The file keeps the value before them, so 定稿 would fingerprint
+        and print something other than what the screen shows, and closing would lose them."""
+        out: list[tuple[str, FieldRef]] = []
+        for b in self.registry.bindings.values():
+            if b.local_error and b.text():
+                out.append((f"“{b.spec.label}”：{_clip(b.text())}", b.ref))
+        table = self._built("table")
+        if table is not None:
+            for editor in table.editors.values():  # type: ignore[attr-defined]
+                for row, row_id, col, text in editor.model.refused_entries():
+                    out.append((f"{editor.title}第 {row + 1} 行“{col.header}”：{_clip(text)}",
+                                FieldRef(editor.model.table, row_id, col.key)))
+        return out
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_report(event) is not None:
@@ -835,6 +855,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.flush()
+        refused = self.refused_inputs()
+        if refused:
+            dialogs.show_refused_inputs(self, [what for what, _ in refused])
+            self.focus_ref(refused[0][1])
+            return
         result = self.session.recheck()
         blocking = list(result.blocking)
         if blocking:
@@ -922,8 +947,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
-        refused = [b for b in self.registry.bindings.values() if b.local_error and b.text()]
-        if refused and not dialogs_confirm_discard(self, [b.spec.label for b in refused]):
+        refused = self.refused_inputs()
+        if refused and not dialogs_confirm_discard(self, [what for what, _ in refused]):
             event.ignore()
             return
         self._close_session()
@@ -934,8 +959,12 @@ def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:
     """Refused entries cannot be saved; ask before closing over them."""
     from PySide6.QtWidgets import QMessageBox
 
+    lines = [f"· {label}" for label in labels[:8]]
+    if len(labels) > 8:
+        lines.append(f"…… 另有 {len(labels) - 8} 处")
     answer = QMessageBox.question(
         parent, "有未被接受的输入",
-        f"以下 {len(labels)} 处输入未被接受，关闭后将丢失：{'、'.join(labels[:6])}。\n其余内容均已保存。仍要关闭吗？",
+        f"以下 {len(labels)} 处输入未被接受（红色提示处），关闭后将丢失：\n\n" + "\n".join(lines)
+        + "\n\n其余内容均已保存。仍要关闭吗？",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes

@@ -305,6 +305,14 @@ class ReportTableModel(QAbstractTableModel):
     def has_pending(self) -> bool:
         return bool(self._pending)
 
+    def refused_entries(self) -> list[tuple[int, int, Column, str]]:
+        """(row number, row id, column, refused text) of every cell whose typed entry was
+        refused and is still shown instead of the stored value, in table order."""
+        cols = {c.key: c for c in self.columns}
+        out = [(r, obj.id, cols[key], self._pending[(obj.id, key)])
+               for r, obj in enumerate(self.rows()) for key in cols if (obj.id, key) in self._pending]
+        return out
+
     # ---------------------------------------------------------------- writing
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():

@@ -194,6 +194,75 @@ def test_refused_signoff_value_keeps_the_typed_text(qtbot, settings, example):
     assert on_disk(example, "SELECT phone_office FROM report") == "020-84201234"
 
 
+def _make_finalisable(w: MainWindow) -> None:
+    """Sign-off filled and every warning explained: only what is on screen could stop 定稿."""
+    for column, text in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳"),
+                         ("phone_office", "020-84201234"), ("fill_date", "2023-03-15"),
+                         ("issue_date", "2023-03-15")):
+        w.session.set_field("report", None, column, text)
+    for f in [f for f in w.session.result.findings if f.severity == Severity.WARNING]:
+        w.session.explain(f.key, "已核实")
+    assert not w.session.recheck().blocking
+
+
+def test_finalise_is_refused_while_a_refused_entry_is_on_screen(qtbot, settings, example, monkeypatch):
+    """The screen shows what was typed; the file still holds the value before it.  定稿 then
+    would fingerprint and print a figure the officer does not see, so it is refused and the
+    cursor goes to the entry."""
+    w = open_window(qtbot, settings, example)
+    _make_finalisable(w)
+    monkeypatch.setattr(dialogs, "confirm_finalise", lambda parent, summary: True)
+    shown: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "show_refused_inputs", lambda parent, inputs: shown.append(inputs))
+
+    w.show_table_page("budget_rows")
+    model, view = w.table_model("budget_rows"), w.table_view("budget_rows")
+    executed = model.column_index("executed")
+    edit_cell(qtbot, view, 0, executed, "19,7OO.00")  # a letter O typed for a zero
+    w.form.tabs.setCurrentWidget(w.pages["signoff"])
+    phone = w.signoff.editors["phone_office"]
+    phone.setFocus()
+    phone.selectAll()
+    qtbot.keyClicks(phone, "020-84201234-ext")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+
+    w.form.actionFinalise.trigger()
+    assert w.session.report.status == Status.DRAFT
+    assert len(shown) == 1 and len(shown[0]) == 2
+    assert "联系电话" in "".join(shown[0]) and "020-84201234-ext" in "".join(shown[0])
+    assert any(line.startswith("预算执行情况第 1 行“全年执行数") and line.endswith("：19,7OO.00")
+               for line in shown[0])
+    assert w.focusWidget() is phone  # the first one listed: the sign-off field
+
+    # Corrected (the cell) and withdrawn (the phone typed again as it was): 定稿 goes through.
+    edit_cell(qtbot, view, 0, executed, "19,738.24")
+    phone.setFocus()
+    phone.selectAll()
+    qtbot.keyClicks(phone, "020-84201234")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    w.form.actionFinalise.trigger()
+    assert w.session.report.status == Status.FINAL
+    assert len(shown) == 1
+
+
+def test_closing_over_a_refused_table_cell_asks_first(qtbot, settings, example, monkeypatch):
+    from nanzhou_desktop.gui import main_window
+
+    w = open_window(qtbot, settings, example)
+    w.show_table_page("budget_rows")
+    model, view = w.table_model("budget_rows"), w.table_view("budget_rows")
+    edit_cell(qtbot, view, 0, model.column_index("executed"), "19,7OO.00")
+    asked: list[list[str]] = []
+    monkeypatch.setattr(main_window, "dialogs_confirm_discard", lambda parent, labels: asked.append(labels) or False)
+    w.close()
+    assert w.isVisible() and w.session is not None  # the user said no: still open, still there
+    assert asked and "全年执行数" in asked[0][0]
+    monkeypatch.setattr(main_window, "dialogs_confirm_discard", lambda parent, labels: True)
+    w.close()
+    assert not w.isVisible()
+    assert executed_on_disk(example) == Decimal("19738.24")
+
+
 def test_chinese_typing_autosaves_within_a_second_and_counts(qtbot, settings, example):
     w = open_window(qtbot, settings, example)
     form = w.section_tabs["3"].form_for("3")
