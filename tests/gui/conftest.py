@@ -25,6 +25,28 @@ def example(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch):
+    """Offscreen, a real modal QMessageBox waits for a click that never comes and the whole
+    suite hangs until CI's time runs out.  One that a test did not replace answers No (or
+    closes) at once and fails the test.  Set up before qtbot, so it also covers the
+    windows qtbot closes after the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    opened: list[tuple[str, str, str]] = []
+
+    def box(kind: str):  # noqa: ANN202
+        def show(parent, title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            opened.append((kind, str(title), str(text)))
+            return QMessageBox.StandardButton.No if kind == "question" else QMessageBox.StandardButton.Ok
+        return show
+
+    for kind in ("question", "warning", "information", "critical", "about"):
+        monkeypatch.setattr(QMessageBox, kind, box(kind))
+    yield
+    assert not opened, f"a message box opened that the test did not expect: {opened}"
+
+
+@pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread():
     gc.disable()
     yield
