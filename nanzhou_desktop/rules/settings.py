@@ -41,6 +41,9 @@ class Settings:
     rate_places: int = 2  # rates shown with this many decimals, rounded half up
     budget_reason_limit: int = 100  # 偏差原因 of the budget block, characters (one printed form's limit)
     prior_swing: Decimal = D(30)  # change against the prior year above this (percent) is noted (issue 7)
+    # 执行数合理性：全年执行数超过全年预算数的这个倍数，多半是多输入了数字（警告，填写偏差原因不能消除）.
+    # Budget rows and key projects; 执行率 above 100 % but within it is only the rate_high reason.
+    executed_ratio_max: Decimal = D(2)
 
     # -- length (表格文字) ---------------------------------------------------------------
     text_limit: int = 200  # 评价结论 / 存在问题 / 改进措施 / 偏差原因 in the table, characters
