@@ -194,6 +194,12 @@ def m_project_typo(r: Report) -> None:
     r.projects[0].executed = D("18022.50")  # 1,802.25 with a digit too many
 
 
+def m_indicator_value(value: str, name: str = "兵役登记率") -> Callable[[Report], None]:
+    def mutate(r: Report) -> None:
+        _ind(r, name).actual = value
+    return mutate
+
+
 def m_without_budget(r: Report) -> None:
     r.budget.append(BudgetRow(BudgetKind.OTHER, "上年结转", budget_total=None, executed=D("5")))
 
@@ -231,6 +237,9 @@ CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
     ("indicator.qualitative_value", Severity.ERROR, m_qualitative("基本达成")),
     ("indicator.qual_share_band", Severity.WARNING, m_qualitative("达成", D("0.5"))),
     ("indicator.not_number", Severity.ERROR, lambda r: setattr(_ind(r, "兵役登记率"), "actual", "全部完成")),
+    ("indicator.percent_implausible", Severity.WARNING, m_indicator_value("-3")),
+    ("indicator.percent_implausible", Severity.WARNING, m_indicator_value("100000000000")),
+    ("indicator.actual_implausible", Severity.WARNING, m_indicator_value("3102970", "违法建设清拆面积")),
     ("indicator.shortfall", Severity.WARNING, lambda r: setattr(_ind(r, "政务服务事项办结率"), "reason", "")),
     ("indicator.shortfall", Severity.WARNING, m_qualitative("部分达成")),
     ("length.indicator_reason", Severity.WARNING,

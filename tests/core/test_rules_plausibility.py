@@ -1,9 +1,9 @@
-"""Plausibility: figures that are almost certainly typing slips (extra digits).
+"""Plausibility: figures that are almost certainly typing slips (extra digits, a stray minus).
 
 Found by a new-user trial: 全年执行数 99999999999999 against 全年预算数 19,910.75 was taken, and
-the only finding (budget.rate_high) went away once anything was typed as 偏差原因.  This 警告
-stays until the figure is corrected or an 出错说明 is written: a 偏差原因 explains a deviation,
-not a typing slip.
+the only finding (budget.rate_high) went away once anything was typed as 偏差原因; an indicator
+in % took 实际完成值 -3 and 100000000000.  These 警告 stay until the figure is corrected or an
+出错说明 is written: a 偏差原因 explains a deviation, not a typing slip.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ from decimal import Decimal
 
 import pytest
 
-from nanzhou_desktop.model import BudgetKind, BudgetRow, Explanation, Report
+from nanzhou_desktop.model import BudgetKind, BudgetRow, Direction, Explanation, Report
 from nanzhou_desktop.rules import Severity, check
 from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS
 from nanzhou_desktop.store.errors import EditError
-from tests.core.test_rules import _total, clean_report
+from tests.core.test_rules import _ind, _total, clean_report
 
 D = Decimal
 BUDGET_KEY = "budget.executed_implausible@budget:total"
 PROJECT_KEY = "project.executed_implausible@project:疫情防控项目"
+PERCENT_KEY = "indicator.percent_implausible@indicator:兵役登记率"
+AREA_KEY = "indicator.actual_implausible@indicator:违法建设清拆面积"
 
 
 def _keys(report: Report, settings=None) -> set[str]:
@@ -133,6 +135,143 @@ def test_project_execution_many_times_its_budget() -> None:
     assert not _plausibility(r)
 
 
+# -- 绩效指标 in % --------------------------------------------------------------------------------
+def test_negative_percent_is_a_warning_a_reason_does_not_clear() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")  # ≥ 100 %
+    ind.actual = "-3"
+    result = check(r)
+    f = result.by_key(PERCENT_KEY)
+    assert f is not None and f.severity == Severity.WARNING
+    assert f.message == ("绩效指标“兵役登记率”的实际完成值 -3% 低于 0%，请核对是否输错了数字"
+                         "（完成率、覆盖率等比率不会是负数；增长率、下降率等变化类指标除外）")
+    assert (f.seen, f.expected) == ("-3%", "0%–200%")
+    assert (f.where.table, f.where.row, f.where.column) == ("indicators", ind.id, "actual")
+    assert result.by_key("indicator.shortfall@indicator:兵役登记率") is not None
+    ind.reason = "登记系统故障"
+    keys = _keys(r)
+    assert "indicator.shortfall@indicator:兵役登记率" not in keys and PERCENT_KEY in keys
+    r.explanations[PERCENT_KEY] = Explanation(PERCENT_KEY, "已核对")
+    f = check(r).by_key(PERCENT_KEY)
+    assert f.explained and not f.blocks_finalising
+
+
+def test_huge_percent_is_a_warning_though_the_score_is_capped() -> None:
+    r = clean_report()
+    before = check(r).score
+    _ind(r, "兵役登记率").actual = "100000000000"
+    result = check(r)
+    f = result.by_key(PERCENT_KEY)
+    assert f is not None
+    assert f.message == "绩效指标“兵役登记率”的实际完成值 100000000000% 超过 200%，请核对是否多输入了数字"
+    assert result.score.total == before.total
+    _ind(r, "兵役登记率").reason = "超额完成"
+    assert check(r).by_key(PERCENT_KEY) is not None
+
+
+@pytest.mark.parametrize("actual", ["0", "100", "104", "150", "200"])
+def test_plausible_percent_has_no_such_warning(actual: str) -> None:
+    r = clean_report()
+    _ind(r, "兵役登记率").actual = actual
+    assert not _plausibility(r)
+
+
+@pytest.mark.parametrize("name", ["兵役登记人数同比增长率", "违法建设发案下降率", "辖区能耗降低率", "投诉量变化率"])
+def test_a_change_indicator_may_be_negative(name: str) -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.level3, ind.actual = name, "-3"
+    keys = _keys(r)
+    assert not _plausibility(r)
+    assert f"indicator.shortfall@indicator:{name}" in keys  # the miss itself still needs its reason
+    ind.actual = "100000000000"  # the upper bound still holds
+    assert f"indicator.percent_implausible@indicator:{name}" in _keys(r)
+
+
+def test_a_negative_target_allows_a_negative_actual() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.direction, ind.target, ind.actual = Direction.AT_MOST, "-5", "-6"  # 下降 at least 5 %
+    assert not _plausibility(r)
+
+
+def test_an_at_most_rate_is_not_negative() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.level3, ind.direction, ind.target, ind.actual = "安全事故发生率", Direction.AT_MOST, "1", "-1"
+    assert "indicator.percent_implausible@indicator:安全事故发生率" in _keys(r)
+    ind.actual = "0.5"
+    assert not _plausibility(r)
+
+
+def test_a_target_above_the_range_uses_the_ratio() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.target, ind.actual = "300", "2500"  # a growth target of 300 %
+    assert not _plausibility(r)
+    ind.actual = "3001"
+    f = check(r).by_key("indicator.actual_implausible@indicator:兵役登记率")
+    assert f is not None
+    assert f.message == ("绩效指标“兵役登记率”的实际完成值 3001%，是年度指标值 300%的 10.00 倍，"
+                         "超过 10 倍，请核对是否多输入了数字")
+
+
+def test_percent_bounds_and_words_come_from_settings() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.actual = "160"
+    assert PERCENT_KEY not in _keys(r)
+    assert PERCENT_KEY in _keys(r, replace(DEFAULT_SETTINGS, percent_actual_max=D(150)))
+    ind.level3, ind.actual = "兵役登记增长率", "-3"
+    key = "indicator.percent_implausible@indicator:兵役登记增长率"
+    assert key not in _keys(r)
+    assert key in _keys(r, replace(DEFAULT_SETTINGS, change_indicator_words=()))
+    assert key not in _keys(r, replace(DEFAULT_SETTINGS, percent_actual_min=D(-10)))
+
+
+def test_full_width_percent_unit() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.unit, ind.actual = "％", "-3"
+    assert PERCENT_KEY in _keys(r)
+
+
+# -- 绩效指标 in other units ---------------------------------------------------------------------
+def test_value_many_times_the_target_is_a_warning() -> None:
+    r = clean_report()
+    ind = _ind(r, "违法建设清拆面积")  # ≥ 310000 平方米
+    ind.actual = "3102970"
+    f = check(r).by_key(AREA_KEY)
+    assert f is not None and f.severity == Severity.WARNING
+    assert f.message == ("绩效指标“违法建设清拆面积”的实际完成值 3102970平方米，是年度指标值 310000平方米的 "
+                         "10.01 倍，超过 10 倍，请核对是否多输入了数字")
+    assert (f.seen, f.expected) == ("10.01 倍", "≤ 10 倍")
+    ind.reason = "超额完成"
+    f = check(r).by_key(AREA_KEY)
+    assert f is not None and f.blocks_finalising
+    r.explanations[AREA_KEY] = Explanation(AREA_KEY, "已核对")
+    assert check(r).by_key(AREA_KEY).explained
+    assert AREA_KEY not in _keys(r, replace(DEFAULT_SETTINGS, actual_ratio_max=D(20)))
+
+
+@pytest.mark.parametrize(("target", "actual"), [("310000", "310297"), ("310000", "3100000"), ("0", "5"),
+                                                 ("-10", "500")])
+def test_plausible_values_have_no_such_warning(target: str, actual: str) -> None:
+    r = clean_report()
+    ind = _ind(r, "违法建设清拆面积")
+    ind.target, ind.actual = target, actual
+    assert not _plausibility(r)
+
+
+def test_not_applicable_and_qualitative_indicators_are_not_checked() -> None:
+    r = clean_report()
+    ind = _ind(r, "兵役登记率")
+    ind.actual, ind.not_applicable = "-3", True
+    assert not _plausibility(r)
+    ind.not_applicable, ind.direction, ind.target, ind.actual = False, Direction.QUALITATIVE, "全部登记", "达成"
+    assert not _plausibility(r)
+
+
 # -- on a report file, through the workflow ------------------------------------------------------
 def test_typed_slip_on_a_report_file_is_explained_through_the_workflow(example_file) -> None:
     from nanzhou_desktop.workflow import explain
@@ -144,3 +283,8 @@ def test_typed_slip_on_a_report_file_is_explained_through_the_workflow(example_f
     assert check(rf.report).by_key(BUDGET_KEY).blocks_finalising
     explain(rf, BUDGET_KEY, "已核对，执行数无误")
     assert check(rf.report).by_key(BUDGET_KEY).explained
+    ind = next(i for i in rf.report.indicators if i.level3 == "兵役登记率")
+    rf.set_field("indicators", ind.id, "actual", "－３")  # full width, as an input method types it
+    assert check(rf.report).by_key(PERCENT_KEY) is not None
+    explain(rf, PERCENT_KEY, "已核对")
+    assert check(rf.report).by_key(PERCENT_KEY).explained
