@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
-from nanzhou_desktop.money import format_money, format_rate
+from nanzhou_desktop.money import format_money, format_rate, round_half_up
 from nanzhou_desktop.rules.findings import Finding, Severity
 from nanzhou_desktop.rules.settings import Settings
 
@@ -85,3 +85,16 @@ def rate(value: Decimal | None, settings: Settings) -> str:
 def pct(value: Decimal) -> str:
     """A threshold in percent as people write it: 90 → 90%."""
     return f"{value.normalize():f}%"
+
+
+def plain(value: Decimal) -> str:
+    """A setting as people write it: 2 → 2, 2.50 → 2.5, 200 → 200."""
+    return f"{value.normalize():f}"
+
+
+def times(ratio: Decimal) -> str:
+    """A ratio as people write 倍: 2.26 / 37.20 / 5,022,412,516 (no decimals from 100 on; rounded
+    half up, and never raising however large the ratio)."""
+    if ratio < 100:
+        return f"{round_half_up(ratio, 2):,}"
+    return f"{ratio.to_integral_value(rounding=ROUND_HALF_UP):,f}"

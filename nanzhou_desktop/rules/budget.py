@@ -1,4 +1,4 @@
-"""预算执行 and 重点项目: rates, reasons, 其中 rows adding up, impossible amounts."""
+"""预算执行 and 重点项目: rates, reasons, 其中 rows adding up, impossible or implausible amounts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from nanzhou_desktop.model import BudgetKind, BudgetRow, FieldRef, Project, SectionKind
 from nanzhou_desktop.money import format_money
-from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, money, pct, rate, section_key_of
+from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, money, pct, plain, rate, section_key_of, times
 from nanzhou_desktop.rules.scoring import execution_rate
 
 ZERO = Decimal(0)
@@ -47,6 +47,24 @@ def _rate_reason(c: Collector, what: str, rate_value: Decimal, reason: str, wher
               suggestion="在“偏差原因”中说明超支出的原因")
 
 
+def _implausible(c: Collector, what: str, obj: BudgetRow | Project, where: FieldRef, target: str,
+                 rule_prefix: str, labels: tuple[str, str]) -> None:
+    """执行数 many times the 预算数 is almost certainly a typing slip (extra digits), not spending
+    above the budget: a 警告 that a 偏差原因 does not clear (only a corrected figure or an 出错说明)."""
+    limit = c.settings.executed_ratio_max
+    budget, executed = obj.budget_total, obj.executed
+    if budget is None or executed is None or budget <= 0 or executed <= limit * budget:
+        return
+    budget_label, executed_label = labels
+    ratio = times(executed / budget)
+    factor = plain(limit)
+    c.add(f"{rule_prefix}.executed_implausible", WARNING,
+          f"{what}的{executed_label} {money(executed)}，是{budget_label} {money(budget)}的 {ratio} 倍，"
+          f"超过 {factor} 倍，请核对是否多输入了数字",
+          where, target, seen=f"{ratio} 倍", expected=f"≤ {factor} 倍",
+          suggestion=f"核对并改正{executed_label}或{budget_label}；确认无误时请填写出错说明（填写偏差原因不能消除此警告）")
+
+
 def _amounts(c: Collector, what: str, obj: BudgetRow | Project, table: str, skey: str, target: str,
              rule_prefix: str) -> bool:
     """Negative amounts and execution without a budget are errors; returns True when the row is sound."""
@@ -78,6 +96,9 @@ def check_budget(c: Collector) -> None:
         rv = execution_rate(row.budget_total, row.executed)
         if sound and rv is not None and row.kind == BudgetKind.TOTAL:
             _rate_reason(c, what, rv, row.reason, FieldRef("budget_rows", row.id, "reason", skey), target, "budget")
+        if sound:
+            _implausible(c, what, row, FieldRef("budget_rows", row.id, "executed", skey), target, "budget",
+                         ("全年预算数", "全年执行数"))
         if (row.budget_initial is not None and row.budget_total is not None
                 and row.budget_initial != row.budget_total and not row.reason.strip()):
             c.add("budget.adjusted", WARNING,
@@ -126,6 +147,9 @@ def check_projects(c: Collector) -> None:
         rv = execution_rate(p.budget_total, p.executed)
         if sound and rv is not None:
             _rate_reason(c, what, rv, p.reason, FieldRef("projects", p.id, "reason", skey), target, "project")
+        if sound:
+            _implausible(c, what, p, FieldRef("projects", p.id, "executed", skey), target, "project",
+                         ("预算数", "执行数"))
     total = r.budget_total_row
     budgets = [p.budget_total for p in r.projects if p.budget_total is not None]
     if total is None or total.budget_total is None or not budgets:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, FieldRef, Indicator
 from nanzhou_desktop.money import format_number
-from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, Recorder
+from nanzhou_desktop.rules.base import ERROR, WARNING, Collector, Recorder, plain, times
 from nanzhou_desktop.rules.findings import Finding
 from nanzhou_desktop.rules.scoring import bands_key, indicator_name, number
 
@@ -45,10 +45,11 @@ def check_indicators(c: Collector) -> None:
                   f"三级指标“{name}”出现了 {n} 次；同名指标无法区分，请改名或合并",
                   FieldRef("indicators", first.id, "level3"), f"indicator:{name}", seen=f"{n} 次", expected="1 次")
 
-    # Each indicator's own findings depend only on its values and two settings: they are cached
+    # Each indicator's own findings depend only on its values and a few settings: they are cached
     # under those, so a keystroke re-evaluates only the indicator it changed.  Decimals enter
     # the key as text (equal values may print differently).
-    context = (s.text_limit, bands_key(s))
+    context = (s.text_limit, bands_key(s), str(s.percent_actual_min), str(s.percent_actual_max),
+               str(s.actual_ratio_max), s.change_indicator_words)
     for ind, name in named:
         if not name or ind.not_applicable:
             continue
@@ -103,7 +104,7 @@ def clear_caches() -> None:
 
 def _check_indicator(c: Recorder, ind: Indicator, name: str) -> None:
     """The findings of one applicable, named indicator on its own: value types, 定性 wording and
-    band, a shortfall without a reason, the reason's length."""
+    band, an implausible 实际完成值, a shortfall without a reason, the reason's length."""
     s = c.settings
     target_key = f"indicator:{name}"
     unit = ind.unit.strip()
@@ -129,6 +130,7 @@ def _check_indicator(c: Recorder, ind: Indicator, name: str) -> None:
                 c.add("indicator.not_number", ERROR,
                       f"定量指标“{name}”的{label}“{text}”不是数字；请只填数字，单位写在“度量单位”中",
                       FieldRef("indicators", ind.id, col), f"{target_key}/{col}", seen=text, expected="数字")
+        _check_plausible(c, ind, name, unit)
     short = shortfall(ind)
     if short and not ind.reason.strip():
         seen = f"{ind.actual.strip()}{unit if unit != '定性' else ''}"
@@ -143,3 +145,57 @@ def _check_indicator(c: Recorder, ind: Indicator, name: str) -> None:
               f"绩效指标“{name}”的偏差原因分析有 {len(ind.reason)} 字，超过表格限制的 {s.text_limit} 字",
               FieldRef("indicators", ind.id, "reason"), target_key,
               seen=f"{len(ind.reason)} 字", expected=f"≤ {s.text_limit} 字")
+
+
+PERCENT_UNITS = ("%", "％")
+_NOT_CLEARED = "确认无误时请填写出错说明（填写偏差原因不能消除此警告）"
+
+
+def is_change_indicator(name: str, words: tuple[str, ...]) -> bool:
+    """增长率 / 下降率 / 同比变化 …: a change, which may be negative (the other way)."""
+    return any(w in name for w in words)
+
+
+def _check_plausible(c: Recorder, ind: Indicator, name: str, unit: str) -> None:
+    """A quantitative 实际完成值 that is almost certainly a typing slip (extra or missing digits, a
+    stray minus): a 警告 that a 偏差原因 does not clear, only a corrected value or an 出错说明.
+
+    - 度量单位 %: the value lies within [percent_actual_min, percent_actual_max] (0–200 %).  Below
+      the minimum is allowed for a change indicator (its name has one of change_indicator_words,
+      or its 年度指标值 is itself below the minimum: ≤ -5 % for 下降 5 %).  When the 年度指标值 is
+      above the maximum (a growth target of 300 %), the maximum gives way to the ratio below.
+    - other units (and % above): the value at most actual_ratio_max (10) times a positive 年度指标值.
+    """
+    s = c.settings
+    actual = number(ind.actual)
+    if actual is None:
+        return
+    target = number(ind.target)
+    shown = ind.actual.strip()
+    where = FieldRef("indicators", ind.id, "actual")
+    target_key = f"indicator:{name}"
+    if unit in PERCENT_UNITS:
+        low, high = s.percent_actual_min, s.percent_actual_max
+        if actual < low and not (target is not None and target < low) and not is_change_indicator(
+                name, s.change_indicator_words):
+            c.add("indicator.percent_implausible", WARNING,
+                  f"绩效指标“{name}”的实际完成值 {shown}% 低于 {plain(low)}%，请核对是否输错了数字"
+                  "（完成率、覆盖率等比率不会是负数；增长率、下降率等变化类指标除外）",
+                  where, target_key, seen=f"{shown}%", expected=f"{plain(low)}%–{plain(high)}%",
+                  suggestion=f"核对并改正实际完成值；{_NOT_CLEARED}")
+            return
+        if target is None or target <= high:
+            if actual > high:
+                c.add("indicator.percent_implausible", WARNING,
+                      f"绩效指标“{name}”的实际完成值 {shown}% 超过 {plain(high)}%，请核对是否多输入了数字",
+                      where, target_key, seen=f"{shown}%", expected=f"{plain(low)}%–{plain(high)}%",
+                      suggestion=f"核对并改正实际完成值；{_NOT_CLEARED}")
+            return
+    if target is None or target <= 0 or actual <= s.actual_ratio_max * target:
+        return
+    ratio = times(actual / target)
+    c.add("indicator.actual_implausible", WARNING,
+          f"绩效指标“{name}”的实际完成值 {shown}{unit}，是年度指标值 {ind.target.strip()}{unit}的 {ratio} 倍，"
+          f"超过 {plain(s.actual_ratio_max)} 倍，请核对是否多输入了数字",
+          where, target_key, seen=f"{ratio} 倍", expected=f"≤ {plain(s.actual_ratio_max)} 倍",
+          suggestion=f"核对并改正实际完成值或年度指标值；{_NOT_CLEARED}")

@@ -41,6 +41,21 @@ class Settings:
     rate_places: int = 2  # rates shown with this many decimals, rounded half up
     budget_reason_limit: int = 100  # 偏差原因 of the budget block, characters (one printed form's limit)
     prior_swing: Decimal = D(30)  # change against the prior year above this (percent) is noted (issue 7)
+    # 执行数合理性：全年执行数超过全年预算数的这个倍数，多半是多输入了数字（警告，填写偏差原因不能消除）.
+    # Budget rows and key projects; 执行率 above 100 % but within it is only the rate_high reason.
+    executed_ratio_max: Decimal = D(2)
+
+    # -- plausibility of indicator values (指标值合理性) ---------------------------------------
+    # 度量单位为“%”的指标：实际完成值应在此范围内（百分数），超出即警告“请核对”.  Not applied below
+    # the minimum for a change indicator (name with one of change_indicator_words, or a negative
+    # 年度指标值); the range does not apply when the 年度指标值 itself lies outside it.
+    percent_actual_min: Decimal = D(0)
+    percent_actual_max: Decimal = D(200)
+    # 变化类指标的名称用词：增长率、下降率等可以为负数（表示反向变化），不按“低于 0%”提醒.
+    change_indicator_words: tuple[str, ...] = ("增长", "增幅", "增速", "增加", "下降", "降幅", "降低", "减少",
+                                               "变化", "变动", "同比", "环比", "提高", "提升")
+    # 非百分数指标：实际完成值超过年度指标值的这个倍数，多半是多输入了数字（警告）.
+    actual_ratio_max: Decimal = D(10)
 
     # -- length (表格文字) ---------------------------------------------------------------
     text_limit: int = 200  # 评价结论 / 存在问题 / 改进措施 / 偏差原因 in the table, characters

@@ -186,6 +186,20 @@ def m_negative(r: Report) -> None:
     _total(r).budget_initial = D("-1")
 
 
+def m_executed_typo(r: Report) -> None:
+    _total(r).executed = D("99999999999999")  # the new-user trial: extra digits, not overspending
+
+
+def m_project_typo(r: Report) -> None:
+    r.projects[0].executed = D("18022.50")  # 1,802.25 with a digit too many
+
+
+def m_indicator_value(value: str, name: str = "兵役登记率") -> Callable[[Report], None]:
+    def mutate(r: Report) -> None:
+        _ind(r, name).actual = value
+    return mutate
+
+
 def m_without_budget(r: Report) -> None:
     r.budget.append(BudgetRow(BudgetKind.OTHER, "上年结转", budget_total=None, executed=D("5")))
 
@@ -206,6 +220,7 @@ CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
     ("budget.executed_without_budget", Severity.ERROR, m_without_budget),
     ("budget.rate_low", Severity.WARNING, m_rate_low),
     ("budget.rate_high", Severity.WARNING, m_rate_high),
+    ("budget.executed_implausible", Severity.WARNING, m_executed_typo),
     ("budget.adjusted", Severity.WARNING, lambda r: setattr(_total(r), "budget_initial", D("18000"))),
     ("budget.sum_mismatch", Severity.ERROR, m_sum),
     ("prior_year.swing", Severity.INFO, lambda r: setattr(_total(r), "prior_budget_total", D("12000"))),
@@ -216,11 +231,15 @@ CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
      lambda r: r.projects.append(Project("应急项目", D(0), D("3")))),
     ("project.rate_low", Severity.WARNING, m_project_low),
     ("project.rate_high", Severity.WARNING, m_project_high),
+    ("project.executed_implausible", Severity.WARNING, m_project_typo),
     ("project.exceeds_total", Severity.ERROR, m_project_exceeds),
     ("indicator.duplicate", Severity.ERROR, m_duplicate),
     ("indicator.qualitative_value", Severity.ERROR, m_qualitative("基本达成")),
     ("indicator.qual_share_band", Severity.WARNING, m_qualitative("达成", D("0.5"))),
     ("indicator.not_number", Severity.ERROR, lambda r: setattr(_ind(r, "兵役登记率"), "actual", "全部完成")),
+    ("indicator.percent_implausible", Severity.WARNING, m_indicator_value("-3")),
+    ("indicator.percent_implausible", Severity.WARNING, m_indicator_value("100000000000")),
+    ("indicator.actual_implausible", Severity.WARNING, m_indicator_value("3102970", "违法建设清拆面积")),
     ("indicator.shortfall", Severity.WARNING, lambda r: setattr(_ind(r, "政务服务事项办结率"), "reason", "")),
     ("indicator.shortfall", Severity.WARNING, m_qualitative("部分达成")),
     ("length.indicator_reason", Severity.WARNING,

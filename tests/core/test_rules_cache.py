@@ -39,6 +39,10 @@ ALT_SETTINGS = (
     DEFAULT_SETTINGS,
     Settings(claim_window=30, rate_claim_tolerance=D(2), text_rate_note_above=D(104), text_limit=100,
              amount_tolerance=D(1000), require_unit_code=True, prior_swing=D(5)),
+    # only the plausibility settings: a cache that left one of them out of its key would hand a
+    # check under these settings the findings computed under the defaults
+    Settings(executed_ratio_max=D("1.2"), percent_actual_min=D(-5), percent_actual_max=D(101),
+             actual_ratio_max=D(2), change_indicator_words=("登记", "完成")),
 )
 
 
@@ -88,7 +92,7 @@ def _edit_tables(r: Report, rng: random.Random) -> None:
     k = rng.randrange(7)
     # equal amounts written differently (0 / -0, 1802.25 / 1802.250) must not share a cached result
     amounts = (None, D(0), D("-0"), D("1802.25"), D("1802.250"), D("1900"), D("19910.75"), D("19738.24"),
-               D("-1"), D("25000"))
+               D("-1"), D("25000"), D("45000"), D("99999999999999"))
     if k == 0 and r.projects:
         p = rng.choice(r.projects)
         col = rng.choice(("budget_total", "executed", "prior_budget_total", "prior_executed"))
@@ -104,7 +108,8 @@ def _edit_tables(r: Report, rng: random.Random) -> None:
         ind = rng.choice(r.indicators)
         col = rng.choice(("actual", "target", "reason", "level3", "level1", "prior_actual", "unit"))
         setattr(ind, col, rng.choice(("", "100", "95.5", "达成", "部分达成", "abc", "产出指标", ind.level3,
-                                      "原因" * rng.choice((1, 120)))))
+                                      "原因" * rng.choice((1, 120)), "%", "平方米", "-3", "-10", "101.5",
+                                      "100000000000", "3102970", "兵役登记增长率")))
     elif k == 4 and r.indicators:
         ind = rng.choice(r.indicators)
         ind.points = rng.choice((None, D(0), D(5), D("7.5"), D("7.50"), ind.points))
@@ -221,3 +226,39 @@ def test_equal_values_written_differently_do_not_share_a_cached_result(
         warm = check(report, settings)
         _clear_all()
         assert repr(warm) == repr(check(report, settings))
+
+
+def _set_indicator(name: str, **values: str) -> Callable[[Report], None]:
+    def edit(r: Report) -> None:
+        ind = next(i for i in r.indicators if i.level3 == name)
+        for col, value in values.items():
+            setattr(ind, col, value)
+    return edit
+
+
+def _set_total_executed(r: Report) -> None:
+    r.budget_total_row.executed = D("45000")  # 2.26 × 全年预算数
+
+
+@pytest.mark.parametrize(("edit", "changed"), [
+    (_set_indicator("兵役登记率", actual="160"), Settings(percent_actual_max=D(150))),
+    (_set_indicator("兵役登记率", actual="-3"), Settings(percent_actual_min=D(-5))),
+    (_set_indicator("兵役登记率", level3="兵役登记增长率", actual="-3"), Settings(change_indicator_words=())),
+    (_set_indicator("违法建设清拆面积", actual="3102970"), Settings(actual_ratio_max=D(20))),
+    (_set_total_executed, Settings(executed_ratio_max=D(3))),
+], ids=["percent_actual_max", "percent_actual_min", "change_indicator_words", "actual_ratio_max",
+        "executed_ratio_max"])
+def test_each_plausibility_setting_reaches_a_cached_result(edit: Callable[[Report], None],
+                                                           changed: Settings) -> None:
+    """The plausibility rules read settings that the random walk above only switches together:
+    each one alone must change the result, and a check right after one under the defaults
+    (caches filled) must equal a cold one."""
+    report = example_report()
+    edit(report)
+    _clear_all()
+    default = check(report, DEFAULT_SETTINGS)
+    warm = check(report, changed)
+    _clear_all()
+    cold = check(report, changed)
+    assert warm.findings != default.findings  # the setting matters for this case
+    assert repr(warm) == repr(cold)
