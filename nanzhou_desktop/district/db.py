@@ -3,8 +3,12 @@
 A separate SQLite file with its own ``application_id`` and schema.  Each loaded report is
 stored by report UUID + revision, as its canonical content (the same JSON the fingerprint
 is computed over) plus the figures recomputed at loading.  Loading the same file twice
-changes nothing; a higher revision becomes current and the older one stays as history; a
-lower revision, or a UUID already used by another unit, is refused.  Per report the district
+changes nothing, and so does a copy of a loaded revision with the same content in another
+status (the draft a final version was made from, the unit's 已导出 working file); a draft of
+the current revision is replaced by a newer copy or its final version; a higher revision
+becomes current and the older one stays as history; a lower revision, a second content for a
+final revision, or a UUID already used by another unit, is refused.  A refusal's advice
+depends on whether the reports involved are drafts (a draft has no 定稿 to lift).  Per report the district
 records 已审核 or 退回修改 with a note; a returned unit's next revision shows as new
 (待审核).
 
