@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nanzhou_desktop.model import FieldRef, Report, SectionKind
+from nanzhou_desktop.model import FieldRef, Report, Section, SectionKind
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -87,3 +87,22 @@ def blocks(report: Report) -> list[Block]:
 def plain_text(report: Report) -> str:
     """The whole narrative as plain text, one block per line (for search, tests and export)."""
     return "\n".join(b.full_text for b in blocks(report))
+
+
+def count_chars(text: str) -> int:
+    """字数 as offices count it (and the window shows per paragraph): every character except
+    spaces and line breaks."""
+    return sum(1 for c in text if not c.isspace())
+
+
+def section_chars(report: Report, section: Section) -> int:
+    """字数 of the text a section holds, as printed under its heading: its own body and, for the
+    work-task section, every task's title and body and every item's title and body (stored as
+    tasks and items, not in the body).  The numbering the print adds (1. / （1）) is not text
+    anyone wrote and is not counted."""
+    n = count_chars(section.body)
+    if section.kind == SectionKind.TASKS:
+        for task in report.tasks:
+            n += count_chars(task.title) + count_chars(task.body)
+            n += sum(count_chars(item.title) + count_chars(item.body) for item in task.items)
+    return n

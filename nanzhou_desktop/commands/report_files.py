@@ -10,8 +10,9 @@ from pathlib import Path
 from nanzhou_desktop.cli import CliError, year_argument
 from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
 from nanzhou_desktop.example import write_example
-from nanzhou_desktop.model import Unit
+from nanzhou_desktop.model import SectionKind, Unit
 from nanzhou_desktop.money import format_money, format_rate, percent
+from nanzhou_desktop.narrative import section_chars
 from nanzhou_desktop.store.reportfile import create_report_file, new_report, open_report_file
 
 
@@ -93,9 +94,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         lines.append("章节：")
         for s in r.sections:
             indent = "  " * (s.level - 1)
-            # the window's count: characters without spaces and line breaks
-            chars = sum(1 for ch in s.body if not ch.isspace())
-            lines.append(f"  {indent}{s.number}{s.heading}（{chars} 字）")
+            # the window's count (characters without spaces and line breaks) of all the text
+            # printed under the heading: the work-task section's tasks and items included
+            chars = section_chars(r, s)
+            tasks = (f"，含工作任务 {len(r.tasks)} 项、小项 {sum(len(t.items) for t in r.tasks)} 个"
+                     if s.kind == SectionKind.TASKS and r.tasks else "")
+            lines.append(f"  {indent}{s.number}{s.heading}（{chars} 字{tasks}）")
         lines.append(f"工作任务 {len(r.tasks)} 项，小项 {sum(len(t.items) for t in r.tasks)} 个；"
                      f"绩效指标 {len(r.indicators)} 个；出错说明 {len(r.explanations)} 条")
     print("\n".join(lines))

@@ -3,8 +3,12 @@
 A separate SQLite file with its own ``application_id`` and schema.  Each loaded report is
 stored by report UUID + revision, as its canonical content (the same JSON the fingerprint
 is computed over) plus the figures recomputed at loading.  Loading the same file twice
-changes nothing; a higher revision becomes current and the older one stays as history; a
-lower revision, or a UUID already used by another unit, is refused.  Per report the district
+changes nothing, and so does a copy of a loaded revision with the same content in another
+status (the draft a final version was made from, the unit's 已导出 working file); a draft of
+the current revision is replaced by a newer copy or its final version; a higher revision
+becomes current and the older one stays as history; a lower revision, a second content for a
+final revision, or a UUID already used by another unit, is refused.  A refusal's advice
+depends on whether the reports involved are drafts (a draft has no 定稿 to lift).  Per report the district
 records 已审核 or 退回修改 with a note; a returned unit's next revision shows as new
 (待审核).
 
@@ -200,33 +204,65 @@ class DistrictDb:
                     "旧版本不会覆盖新版本，已拒收"), **base)
             same = next((x for x in rows if x["revision"] == r.revision), None)
             if same is not None:
-                if same["fingerprint"] == rec.fingerprint and same["status"] == str(r.status):
-                    return LoadResult(outcome=Outcome.PRESENT, message=(
-                        f"文件“{name}”（{unit} 修订号 {r.revision}）已装入过，内容相同，未作改动"), **base)
-                if same["status"] == str(Status.DRAFT) and same["revision"] == current["revision"]:
-                    self._write(rec, replace_revision=r.revision)
-                    return LoadResult(outcome=Outcome.REPLACED, message=(
-                        f"文件“{name}”：{unit} 修订号 {r.revision} 的草稿已由新收到的{r.status}文件替换"), **base)
-                return LoadResult(outcome=Outcome.REFUSED, message=(
-                    f"文件“{name}”与已装入的 {unit} 修订号 {r.revision} 内容不同，同一修订号不能有两种内容，已拒收；"
-                    "请报送单位解除定稿后以新的修订号重新报送"), **base)
+                return self._same_revision(rec, same, current, base)
             self._write(rec, supersede=True)
             return LoadResult(outcome=Outcome.REPLACED, message=(
                 f"文件“{name}”：{unit} 修订号 {r.revision} 已装入，替换修订号 {current['revision']}"
                 "（旧修订号保留在历史中）"), **base)
         clash = self.conn.execute(
-            "SELECT uuid FROM reports WHERE is_current = 1 AND unit_full_name = ? AND fiscal_year = ?",
+            "SELECT uuid, status FROM reports WHERE is_current = 1 AND unit_full_name = ? AND fiscal_year = ?",
             (r.unit.full_name, r.year)).fetchone()
         if clash is not None:
+            old_id = clash["uuid"][:8]
+            remove = (f"先移除原报告（区级汇总窗口的“移除…”，或 district remove 汇总库 {old_id}），再装入此文件")
+            if clash["status"] == str(Status.DRAFT):
+                # The report loaded first is a draft: it has no 定稿 to lift; the unit finishes one
+                # of the two and sends that.
+                advice = ("请与该单位核实以哪一份为准：以原报告为准时，请单位在原报告上填好、定稿后导出上报"
+                          f"（同一编号的定稿会替换已装入的草稿），此文件不必装入；以此文件为准时，{remove}")
+            else:
+                advice = ("请与该单位核实：报告需要更正时，应在原报告上解除定稿、修改后重新报送（修订号随之增加）；"
+                          f"确需以此文件为准，{remove}")
             return LoadResult(outcome=Outcome.REFUSED, message=(
-                f"文件“{name}”：{unit} {r.year} 年度已装入另一份报告（编号 {clash['uuid'][:8]}…），"
-                "同一单位同一年度只能有一份报告，已拒收。请与该单位核实：报告需要更正时，应在原报告上解除定稿、"
-                "修改后重新报送（修订号随之增加）；确需以此文件为准，先移除原报告（区级汇总窗口的“移除…”，"
-                f"或 district remove 汇总库 {clash['uuid'][:8]}），再装入此文件"), **base)
+                f"文件“{name}”：{unit} {r.year} 年度已装入另一份报告（编号 {old_id}…，{clash['status']}），"
+                f"同一单位同一年度只能有一份报告，已拒收。{advice}"), **base)
         self._write(rec)
         draft = "（草稿，尚未定稿）" if r.status == Status.DRAFT else " "
         return LoadResult(outcome=Outcome.LOADED,
                           message=f"文件“{name}”：{unit} {r.year} 年度修订号 {r.revision}{draft}已装入", **base)
+
+    def _same_revision(self, rec: ReceivedReport, same: sqlite3.Row, current: sqlite3.Row,
+                       base: dict[str, str]) -> LoadResult:
+        """A file whose report and revision are already loaded: the same content, a draft replaced
+        by its newer copy or final version, or a refusal whose advice fits the two statuses."""
+        r = rec.report
+        name, unit = base["file_name"], base["unit"]
+        stored_draft = same["status"] == str(Status.DRAFT)
+        if same["fingerprint"] == rec.fingerprint and (same["status"] == str(r.status) or not stored_draft):
+            # The same content; 已定稿 and 已导出 differ only in the unit's own file, and a draft
+            # copy of a loaded final version adds nothing to it.
+            if r.status == Status.DRAFT and not stored_draft:
+                return LoadResult(outcome=Outcome.PRESENT, message=(
+                    f"文件“{name}”是 {unit} 修订号 {r.revision} 的草稿，内容与已装入的定稿报告相同，未作改动"), **base)
+            return LoadResult(outcome=Outcome.PRESENT, message=(
+                f"文件“{name}”（{unit} 修订号 {r.revision}）已装入过，内容相同，未作改动"), **base)
+        if stored_draft and same["revision"] == current["revision"]:
+            self._write(rec, replace_revision=r.revision)
+            return LoadResult(outcome=Outcome.REPLACED, message=(
+                f"文件“{name}”：{unit} 修订号 {r.revision} 的草稿已由新收到的{r.status}文件替换"), **base)
+        remove = (f"先移除已装入的报告（区级汇总窗口的“移除…”，或 district remove 汇总库 {r.uuid[:8]}），"
+                  "再装入此文件")
+        if r.status == Status.DRAFT:
+            # A copy made before 定稿 (or beside it): the draft has nothing to lift, and finalising
+            # it would only give a second final version of the same revision.
+            return LoadResult(outcome=Outcome.REFUSED, message=(
+                f"文件“{name}”是 {unit} 修订号 {r.revision} 的草稿（尚未定稿），与已装入的同一修订号的定稿报告"
+                "内容不同，草稿不会替换定稿，已拒收；汇总以已装入的定稿报告为准。请与该单位核实：报告需要更正时，"
+                "应在已定稿的报告上解除定稿（修订号加一）、修改后重新定稿并导出上报；"
+                f"确需以这份草稿为准，{remove}"), **base)
+        return LoadResult(outcome=Outcome.REFUSED, message=(
+            f"文件“{name}”与已装入的 {unit} 修订号 {r.revision} 内容不同，同一修订号不能有两种内容，已拒收；"
+            f"请报送单位解除定稿后以新的修订号重新报送，或确需以此文件为准时，{remove}"), **base)
 
     def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None) -> None:
         r = rec.report

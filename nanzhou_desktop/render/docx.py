@@ -226,6 +226,11 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     doc.add_paragraph("")
     sig = doc.add_table(rows=1, cols=6)
     sig.style = doc.styles["Table Grid"]
+    # Label and value share a line here: 填报日期 gets the room for "填报日期：　　年　　月　　日"
+    # (in six equal cells its "日" wrapped onto a line of its own).
+    sig.autofit = False
+    for col, cell, share in zip(sig.columns, sig.rows[0].cells, (0.16, 0.16, 0.13, 0.18, 0.24, 0.13), strict=True):
+        col.width = cell.width = Mm(ANNEX_WIDTH_MM * share)
     labels = [f"单位负责人：{s.head}", f"财务负责人：{s.finance_head}", f"填报人：{s.preparer}",
               f"联系电话：{'　'.join(x for x in (s.phone_office, s.phone_mobile) if x)}",
               f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}", "单位（盖章）"]

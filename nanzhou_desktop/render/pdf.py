@@ -409,7 +409,10 @@ class _Renderer:
             ("联系电话：", phone), ("填报日期：", chinese_date(s.fill_date) or "　　年　　月　　日"),
             ("单位（盖章）", ""))]]
         sig_w = width * 0.62
-        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.17, 0.17, 0.14, 0.17, 0.19, 0.16)],
+        # 填报日期 is the widest value: the blank "　　年　　月　　日" is nine characters, and in
+        # a narrower cell its "日" wrapped onto a line of its own.  The names' cells keep room
+        # for a six-character label (单位负责人：) and 填报人 for a four-character name.
+        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.16, 0.16, 0.12, 0.17, 0.23, 0.16)],
                           rowHeights=[24 * mm], hAlign="LEFT",
                           style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 2),

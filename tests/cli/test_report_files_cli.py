@@ -62,3 +62,35 @@ def test_demo_refuses_to_overwrite(tmp_path):
     cli("demo", str(a))
     r = cli("demo", str(a), check_rc=None)
     assert r.returncode == 3 and "已存在" in r.stderr
+
+
+def test_show_counts_the_work_tasks_under_their_section(tmp_path):
+    """二（二） keeps its text as tasks and items, not as a body: show counts that text (as the
+    window counts a paragraph: no spaces, no line breaks, no printed numbering), not "0 字"."""
+    from nanzhou_desktop.example import example_report
+    from nanzhou_desktop.model import SectionKind, Task, TaskItem
+    from nanzhou_desktop.narrative import blocks
+    from nanzhou_desktop.store.reportfile import create_report_file
+
+    r = example_report(fresh_uuid=True)
+    sec = r.section_of_kind(SectionKind.TASKS)
+    sec.body = "总述 一句"
+    r.tasks = [Task("任务一", "正文\n续", [TaskItem("小项", "内容 甲"), TaskItem("另一项", "")])]
+    path = create_report_file(tmp_path / "t.sqlite", r)
+    heading = f"{sec.number}{sec.heading}"
+    line = next(x for x in cli("show", str(path)).stdout.splitlines() if heading in x)
+    assert line.strip() == f"{heading}（18 字，含工作任务 1 项、小项 2 个）"  # 4 + 3+3 + 2+3 + 3+0
+    # The same characters the print puts under the heading, less its numbering and the 。 after an item title.
+    under = [b for b in blocks(r) if b.ref is not None and b.ref.section_key == sec.key
+             and not (b.ref.table == "sections" and b.ref.column == "heading")]
+    assert sum(len((b.lead + b.text).replace(" ", "")) - len(b.lead[-1:]) for b in under) == 18
+
+
+def test_show_on_the_example_counts_its_tasks(tmp_path):
+    a = tmp_path / "南洲2022.sqlite"
+    cli("demo", str(a))
+    show = cli("show", str(a)).stdout
+    line = next(x for x in show.splitlines() if "各项工作任务绩效目标完成情况分析" in x)
+    assert "（0 字" not in line and "含工作任务 7 项、小项 21 个" in line
+    chars = int(line.split("（")[2].split(" 字")[0])
+    assert chars > 3000

@@ -109,6 +109,67 @@ def test_draft_then_final_of_same_revision_replaces_the_draft(db, tmp_path: Path
     assert unit.status == "已定稿" and unit.fingerprint_ok is True and unit.history == 0
 
 
+def test_draft_copy_of_a_loaded_final_revision_gets_advice_for_a_draft(db, tmp_path: Path) -> None:
+    """A never-finalised copy of a report whose final version is loaded: the draft has nothing to
+    lift (解除定稿), so the refusal says the loaded final counts, how the unit corrects it, and
+    how the district takes it out if the draft is to count; that way out works."""
+    import copy
+
+    base = example_report(fresh_uuid=True)
+    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    draft = copy.deepcopy(base)
+    draft.budget_total_row.executed = Decimal("1.00")
+    draft_path = create_report_file(tmp_path / "draft.sqlite", draft)
+    assert db.load_file(final).outcome == Outcome.LOADED
+    before = _sha(db.path)
+    res = db.load_file(draft_path)
+    assert res.outcome == Outcome.REFUSED and _sha(db.path) == before
+    msg = res.message
+    assert "草稿" in msg and "解除定稿后以新的修订号" not in msg
+    assert "已定稿的报告上解除定稿" in msg and f"district remove 汇总库 {base.uuid[:8]}" in msg
+    db.remove(base.uuid)
+    assert db.load_file(draft_path).outcome == Outcome.LOADED
+
+
+def test_same_content_in_another_status_is_present_not_refused(db, tmp_path: Path) -> None:
+    """The draft copy a final version was made from, or the unit's 已导出 working file, holds the
+    same content as the loaded final: nothing to load, and not "different content"."""
+    base = example_report(fresh_uuid=True)
+    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    draft = create_report_file(tmp_path / "draft.sqlite", base)
+    exported = _revision(base, 1)
+    exported.status = Status.EXPORTED
+    exported_path = create_report_file(tmp_path / "exported.sqlite", exported)
+    assert db.load_file(final).outcome == Outcome.LOADED
+    before = _sha(db.path)
+    res = db.load_file(draft)
+    assert res.outcome == Outcome.PRESENT and "草稿" in res.message and "内容与已装入的定稿报告相同" in res.message
+    res = db.load_file(exported_path)
+    assert res.outcome == Outcome.PRESENT and "内容相同" in res.message
+    assert _sha(db.path) == before
+    (unit,) = db.units()
+    assert unit.status == "已定稿"
+
+
+def test_second_report_beside_a_loaded_draft_gets_advice_for_a_draft(db, tmp_path: Path) -> None:
+    """The report loaded first is a draft: nothing to 解除定稿; the unit finishes one of the two.
+    Both ways out the message gives work."""
+    first = example_report(fresh_uuid=True)
+    a = create_report_file(tmp_path / "a.sqlite", first)
+    b = create_report_file(tmp_path / "b.sqlite", example_report(fresh_uuid=True))
+    assert db.load_file(a).outcome == Outcome.LOADED
+    res = db.load_file(b)
+    assert res.outcome == Outcome.REFUSED and "同一单位同一年度" in res.message
+    assert "解除定稿" not in res.message
+    assert "定稿后导出上报" in res.message and f"district remove 汇总库 {first.uuid[:8]}" in res.message
+    # 以原报告为准: its final version replaces the loaded draft.
+    final = create_report_file(tmp_path / "a-final.sqlite", _revision(first, 1))
+    assert db.load_file(final).outcome == Outcome.REPLACED
+    # A final report loaded first keeps the advice to lift its 定稿.
+    res = db.load_file(b)
+    assert res.outcome == Outcome.REFUSED and "在原报告上解除定稿" in res.message
+
+
 def test_second_report_of_same_unit_and_year_is_refused(db, tmp_path: Path) -> None:
     a = create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
     b = create_report_file(tmp_path / "b.sqlite", _final(example_report(fresh_uuid=True)))

@@ -3,6 +3,7 @@ numbering and figures as the PDF; LibreOffice opens them (skipped when it is abs
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -119,3 +120,9 @@ def test_libreoffice_opens_the_copy(copies, tmp_path: Path, kind: str):
                           capture_output=True, text=True, timeout=180, env=env)
     out = tmp_path / (src.stem + ".pdf")
     assert proc.returncode == 0 and out.exists() and out.stat().st_size > 1000, proc.stdout + proc.stderr
+    if kind == "docx" and shutil.which("pdftotext"):
+        # The blank 填报日期 of the signature row stays on one line ("日" used to wrap under it).
+        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        line = next(x for x in text.splitlines() if "填报日期" in x)
+        assert re.search(r"填报日期：\s*年\s*月\s*日", line), line

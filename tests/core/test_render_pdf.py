@@ -333,3 +333,36 @@ def test_annex_holds_the_checked_scores(rendered):
     for ind in data.indicators:
         assert squash(ind.level3) in annex, ind.level3
         assert table_data.score_text(ind.score) in annex
+
+
+def _signature_cells(pages: list[Page]) -> dict[str, list[str]]:
+    """The annex's signature row, cell by cell: each label and the lines of text under it."""
+    labels = ("单位负责人：", "财务负责人：", "填报人：", "联系电话：", "填报日期：", "单位（盖章）")
+    page = next(p for p in pages if not p.portrait and any(w.text == "填报日期：" for w in p.words))
+    heads = [next(w for w in page.words if w.text == label) for label in labels]
+    cells: dict[str, list[str]] = {}
+    for i, head in enumerate(heads):
+        right = heads[i + 1].x0 if i + 1 < len(heads) else head.x0 + 40 * MM
+        rows: dict[int, list[Word]] = defaultdict(list)
+        for w in page.words:
+            if head.x0 - 1 <= w.x0 < right - 1 and head.y1 - 1 < w.y0 < head.y0 + 24 * MM:
+                rows[round(w.y0)].append(w)
+        cells[head.text] = ["".join(w.text for w in sorted(rows[y], key=lambda w: w.x0)) for y in sorted(rows)]
+    return cells
+
+
+def test_signature_row_keeps_the_date_on_one_line(rendered, tmp_path: Path):
+    """The blank 填报日期 is one line to write on ("日" used to wrap onto a line of its own); a
+    filled date, names and a phone number fit their cells too."""
+    _, _, pages, _ = rendered
+    cells = _signature_cells(pages)
+    assert cells["填报日期："] == ["年月日"], cells
+    assert all(v == [] for k, v in cells.items() if k != "填报日期："), cells
+
+    report = example_report()
+    s = report.signoff
+    s.head, s.finance_head, s.preparer = "欧阳建国", "司马晓燕", "诸葛明"
+    s.phone_office, s.fill_date = "020-84201234", "2023-12-31"
+    cells = _signature_cells(read_pages(render_pdf(report, tmp_path / "signed.pdf").path))
+    assert cells == {"单位负责人：": ["欧阳建国"], "财务负责人：": ["司马晓燕"], "填报人：": ["诸葛明"],
+                     "联系电话：": ["020-84201234"], "填报日期：": ["2023年12月31日"], "单位（盖章）": []}, cells
