@@ -462,6 +462,13 @@ class ReportTableModel(QAbstractTableModel):
                 del store[key]
         self.edited.emit()
 
+    def can_delete_row(self, row: int) -> bool:
+        """False for a row the report cannot do without (the button is greyed out)."""
+        return True
+
+    def can_move_row(self, row: int, delta: int) -> bool:
+        return True
+
     def move_row(self, row: int, delta: int) -> int:
         """Move a row up (-1) or down (+1); returns its new row."""
         target = row + delta
@@ -586,6 +593,15 @@ class BudgetTableModel(ReportTableModel):
 
     def can_append_rows(self) -> bool:
         return False  # a pasted block must not invent budget rows of an unknown kind
+
+    # 年度资金总额 stays, first: the store refuses otherwise (see ReportFile.delete_row/move_row).
+    def can_delete_row(self, row: int) -> bool:
+        return self.rows()[row].kind != BudgetKind.TOTAL
+
+    def can_move_row(self, row: int, delta: int) -> bool:
+        rows = self.rows()
+        target = row + delta
+        return 0 <= target < len(rows) and BudgetKind.TOTAL not in (rows[row].kind, rows[target].kind)
 
 
 # ====================================================================== 重点项目

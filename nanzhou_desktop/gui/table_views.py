@@ -234,7 +234,9 @@ class TableEditor(QWidget):
         self.up_button = self._button("上移", lambda: self.move_current(-1), "把当前行上移一行")
         self.down_button = self._button("下移", lambda: self.move_current(+1), "把当前行下移一行")
         self.buttons.addStretch(1)
-        self.hint = QLabel("回车确认并移到下一行 · Ctrl+V 粘贴表格区域 · 灰底列自动计算")
+        self.hint = QLabel("回车确认 · Ctrl+V 粘贴 · 灰底列自动计算")
+        self.hint.setToolTip("回车确认输入并移到下一行；Ctrl+V 把从 Excel 复制的一块表格粘贴到选中处；"
+                             "灰底的列（执行率、得分等）由程序计算，不能输入")
         self.hint.setStyleSheet("color: #6b7280;")
         # Let the hint wrap and shrink: unwrapped it forced the window past 1280 px.
         self.hint.setWordWrap(True)
@@ -322,9 +324,11 @@ class TableEditor(QWidget):
         row = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
         for b in self.add_buttons:
             b.setEnabled(editable)
-        self.delete_button.setEnabled(editable and row >= 0)
-        self.up_button.setEnabled(editable and row > 0)
-        self.down_button.setEnabled(editable and 0 <= row < self.model.rowCount() - 1)
+        m = self.model
+        self.delete_button.setEnabled(editable and row >= 0 and m.can_delete_row(row))
+        self.up_button.setEnabled(editable and row > 0 and m.can_move_row(row, -1))
+        self.down_button.setEnabled(editable and 0 <= row < m.rowCount() - 1 and m.can_move_row(row, +1))
+        self.hint.setVisible(editable)  # how to type: nothing to type in a finalised report
         tip = "" if editable else self.model.locked_reason()
         for b in (*self.add_buttons, self.delete_button, self.up_button, self.down_button):
             b.setToolTip(tip or b.toolTip())

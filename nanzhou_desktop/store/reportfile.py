@@ -327,6 +327,9 @@ class ReportFile:
         obj = self._find(table, row_id)
         if table == "sections" and obj.required:
             raise EditError(f"“{obj.number}{obj.heading}”是报告提纲规定的章节，不能删除")
+        if table == "budget_rows" and obj.kind == BudgetKind.TOTAL:
+            raise EditError("“年度资金总额”是预算执行情况的必有行（执行率和预算执行得分由它计算），不能删除；"
+                            "数字不对请直接改正")
         owner = self._owner_list(table, row_id)
         with self._transaction():
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
@@ -368,6 +371,9 @@ class ReportFile:
         j = i + delta
         if not 0 <= j < len(seq) or j == i:
             return
+        if table == "budget_rows" and BudgetKind.TOTAL in (obj.kind, seq[j].kind):
+            # The 其中 rows are parts of the total: printed and read under it.
+            raise EditError("“年度资金总额”固定在预算执行情况的第一行，“其中”各行排在它下面")
         new_order = list(seq)
         new_order.insert(j, new_order.pop(i))
         with self._transaction():

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
 from nanzhou_desktop.example import example_report, write_example
-from nanzhou_desktop.model import Status
+from nanzhou_desktop.model import BudgetKind, Status
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError
 from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
 from nanzhou_desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
@@ -129,12 +129,14 @@ def test_deleted_row_restored_whole_under_its_id(example_file, table):
     """What 撤销 of a deletion relies on: the row comes back with its id, content and place
     (a task with its 小项), in the file as in the model, and the restore is audited."""
     rf = example_file
+    if table == "budget_rows":  # the example has only 年度资金总额, which cannot be deleted
+        rf.add_budget_row(BudgetKind.BASIC, "其中：基本支出")
     before = canonical_json(to_content(rf.report))
     r = rf.report
     seq, parent_id = {"tasks": (r.tasks, None), "task_items": (r.tasks[1].items, r.tasks[1].id),
                       "budget_rows": (r.budget, None), "projects": (r.projects, None),
                       "indicators": (r.indicators, None)}[table]
-    at = min(1, len(seq) - 1)  # the example has one budget row, several of the others
+    at = min(1, len(seq) - 1)
     obj = seq[at]
     rf.delete_row(table, obj.id)
     assert obj not in seq and canonical_json(to_content(rf.report)) != before
@@ -154,6 +156,28 @@ def test_deleted_row_restored_whole_under_its_id(example_file, table):
                               "budget_rows": again.report.budget, "projects": again.report.projects,
                               "indicators": again.report.indicators}[table]]
         assert ids[at] == obj.id
+
+
+def test_the_total_budget_row_cannot_be_deleted_or_moved(example_file):
+    """年度资金总额 carries the 执行率 and the 预算执行 score: without it the report can never
+    be finalised again, and the window has no button to add it back.  The 其中 rows stay
+    under it."""
+    rf = example_file
+    total = rf.report.budget[0]
+    basic = rf.add_budget_row(BudgetKind.BASIC, "其中：基本支出")
+    project = rf.add_budget_row(BudgetKind.PROJECT, "其中：项目支出")
+    audit_before = len(rf.audit_log(limit=1000))
+    with pytest.raises(EditError, match="年度资金总额.*不能删除"):
+        rf.delete_row("budget_rows", total.id)
+    with pytest.raises(EditError, match="第一行"):
+        rf.move_row("budget_rows", total.id, +1)
+    with pytest.raises(EditError, match="第一行"):
+        rf.move_row("budget_rows", basic.id, -1)
+    assert [b.id for b in rf.report.budget] == [total.id, basic.id, project.id]
+    assert len(rf.audit_log(limit=1000)) == audit_before  # nothing happened
+    rf.move_row("budget_rows", project.id, -1)  # among the 其中 rows: fine
+    rf.delete_row("budget_rows", basic.id)
+    assert [b.id for b in rf.report.budget] == [total.id, project.id]
 
 
 def test_locked_report_refuses_edits(example_file):

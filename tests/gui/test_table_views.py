@@ -174,6 +174,26 @@ def test_buttons_add_move_delete_rows(qtbot, tab, example_file):
     assert example_file.report.budget[-1].label == "其中：项目支出"
 
 
+def test_the_total_budget_row_has_no_delete_or_move(qtbot, tab, example_file):
+    """年度资金总额 can be neither deleted nor moved (a 其中 row cannot go above it either):
+    the buttons are greyed out, and the model refuses with the reason if asked anyway."""
+    b = tab.budget_editor
+    tab.tabs.setCurrentWidget(b)
+    for button in b.add_buttons[:2]:  # 添加基本支出行, 添加项目支出行
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # leave the new row's label
+    kinds = [r.kind for r in example_file.report.budget]
+    assert kinds == [BudgetKind.TOTAL, BudgetKind.BASIC, BudgetKind.PROJECT]
+    b.view.setCurrentIndex(b.model.index(0, 1))
+    assert not b.delete_button.isEnabled() and not b.up_button.isEnabled() and not b.down_button.isEnabled()
+    b.view.setCurrentIndex(b.model.index(1, 1))
+    assert b.delete_button.isEnabled() and not b.up_button.isEnabled() and b.down_button.isEnabled()
+    b.view.setCurrentIndex(b.model.index(0, 1))
+    b.delete_current()  # e.g. the Delete key's path: refused with the reason, nothing lost
+    assert b.message.isVisible() and "不能删除" in b.message.text()
+    assert [r.kind for r in example_file.report.budget] == kinds
+
+
 def test_focus_field_selects_the_cell_a_finding_points_at(qtbot, tab, example_file):
     result = check(example_file.report)
     ind_findings = [f for f in result.findings if f.where.table == "indicators" and f.where.row is not None]
