@@ -277,7 +277,9 @@ class FieldBinding(QObject):
             return False
         text = self.text()
         try:
-            self.session.set_field(self.table, self.row, self.column, text)
+            # Paragraphs are saved at each pause in typing: those saves merge into one undo
+            # step.  A line field's commit (Enter, Tab) is a value the user chose: its own step.
+            self.session.set_field(self.table, self.row, self.column, text, merge=self._debounce)
         except EditError as exc:
             self._dirty = False  # nothing more to write until the user types again
             self.local_error = str(exc)

@@ -88,17 +88,19 @@ class ReportSession(QObject):
             f()
 
     # ------------------------------------------------------------------ edits
-    def set_field(self, table: str, row_id: int | None, column: str, value: Any, *, check: bool = True) -> Any:
+    def set_field(self, table: str, row_id: int | None, column: str, value: Any, *, check: bool = True,
+                  merge: bool = False) -> Any:
         """Commit one field (raises EditError / SaveError with a Chinese message; nothing
         changes then), record it for undo and re-run the checks (``check=False`` when the
-        caller re-checks itself, as the table models do through their ``edited`` signal)."""
+        caller re-checks itself, as the table models do through their ``edited`` signal).
+        ``merge``: a save made while typing, one undo step with the field's saves just before."""
         old = as_input(model_value(self.report, table, row_id, column))
         new_value = self.rf.set_field(table, row_id, column, value)
         new = as_input(new_value)
         if new != old:
             self._follow_rename(table, row_id, column, old, new)
         if new != old and not self._applying:
-            self.undo_stack.push(FieldEdit(self._apply, table, row_id, column, old, new))
+            self.undo_stack.push(FieldEdit(self._apply, table, row_id, column, old, new, mergeable=merge))
         if new != old:
             self.committed.emit()
             if check:

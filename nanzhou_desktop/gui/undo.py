@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from nanzhou_desktop.store.fields import FIELDS
 
-MERGE_SECONDS = 2.0  # commits of one field closer together than this are one undo step
+MERGE_SECONDS = 2.0  # saves made while typing in one field, this close together, are one undo step
 _FIELD_EDIT_ID = 4242
 
 
@@ -38,13 +38,14 @@ class FieldEdit(QUndoCommand):
     """
 
     def __init__(self, apply: Callable[[str, int | None, str, str], None], table: str, row: int | None,
-                 column: str, old: str, new: str) -> None:
+                 column: str, old: str, new: str, *, mergeable: bool = False) -> None:
         label = FIELDS.get(table, {}).get(column)
         super().__init__(f"修改“{label.label if label else column}”")
         self.apply = apply
         self.table, self.row, self.column = table, row, column
         self.old, self.new = old, new
         self.at = time.monotonic()
+        self.mergeable = mergeable  # a save while typing (see ReportSession.set_field)
         self._pushed = False
 
     def id(self) -> int:
@@ -64,6 +65,8 @@ class FieldEdit(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, FieldEdit) or other.target() != self.target():
+            return False
+        if not (self.mergeable and other.mergeable):  # values entered one by one undo one by one
             return False
         if other.at - self.at > MERGE_SECONDS:
             return False

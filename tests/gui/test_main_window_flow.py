@@ -307,6 +307,32 @@ def test_undo_redo_across_fields(qtbot, settings, example):
     assert on_disk(example, "SELECT body FROM sections WHERE key='1.2'") == b_text + "乙"
 
 
+def test_values_entered_one_after_another_undo_one_by_one(qtbot, settings, example):
+    """Three figures committed in one cell within a second are three choices: Ctrl+Z steps
+    back through them.  Saves made while typing a paragraph (at each pause) stay one step."""
+    w = open_window(qtbot, settings, example)
+    w.show_table_page("budget_rows")
+    model, view = w.table_model("budget_rows"), w.table_view("budget_rows")
+    executed = model.column_index("executed")
+    for value in ("18000", "18500", "19000"):
+        edit_cell(qtbot, view, 0, executed, value)
+    assert executed_on_disk(example) == Decimal("19000")
+    for expected in ("18500", "18000", "19738.24"):
+        w.form.actionUndo.trigger()
+        assert executed_on_disk(example) == Decimal(expected)
+
+    form = w.section_tabs["3"].form_for("3")
+    before = form.editor.toPlainText()
+    binding = w.registry.get("sections", w.session.report.section("3").id, "body")
+    for piece in ("另外，", "档案管理", "仍需规范。"):  # three pauses, three saves
+        form.editor.moveCursor(form.editor.textCursor().MoveOperation.End)
+        type_chinese(form.editor, piece)
+        binding.commit()
+    assert form.editor.toPlainText() == before + "另外，档案管理仍需规范。"
+    w.form.actionUndo.trigger()
+    assert form.editor.toPlainText() == before
+
+
 def test_keyboard_moves_between_tabs_and_fields(qtbot, settings, example):
     w = open_window(qtbot, settings, example)
     tabs = w.form.tabs
