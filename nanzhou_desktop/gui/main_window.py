@@ -216,13 +216,16 @@ class MainWindow(QMainWindow):
         session.status_changed.connect(self._on_status_changed)
         session.structure_changed.connect(self._on_structure_changed)
         session.committed.connect(self._on_committed)
-        session.problem.connect(lambda text: self.show_status(text, 10000))
+        # Methods, not lambdas, for signals of objects that may outlive the window (the
+        # session, its undo stack): PySide6 disconnects a method when its window is deleted;
+        # a lambda would still run, on deleted actions, as the program ends.
+        session.problem.connect(self._show_problem)
         stack = session.undo_stack
         stack.canUndoChanged.connect(self.form.actionUndo.setEnabled)
         stack.canRedoChanged.connect(self.form.actionRedo.setEnabled)
         # The 编辑 menu names the step (撤销：修改“全年执行数”); the history lasts while the file is open.
-        stack.undoTextChanged.connect(lambda t: self.form.actionUndo.setText(f"撤销：{t}(&U)" if t else "撤销(&U)"))
-        stack.redoTextChanged.connect(lambda t: self.form.actionRedo.setText(f"重做：{t}(&R)" if t else "重做(&R)"))
+        stack.undoTextChanged.connect(self._undo_text_changed)
+        stack.redoTextChanged.connect(self._redo_text_changed)
         self.form.actionUndo.setText("撤销(&U)")
         self.form.actionRedo.setText("重做(&R)")
         self.form.actionUndo.setEnabled(False)
@@ -234,6 +237,15 @@ class MainWindow(QMainWindow):
         self._apply_editability()
         self.show_status(f"已打开“{path.name}”", 5000)
         return True
+
+    def _show_problem(self, text: str) -> None:
+        self.show_status(text, 10000)
+
+    def _undo_text_changed(self, text: str) -> None:
+        self.form.actionUndo.setText(f"撤销：{text}(&U)" if text else "撤销(&U)")
+
+    def _redo_text_changed(self, text: str) -> None:
+        self.form.actionRedo.setText(f"重做：{text}(&R)" if text else "重做(&R)")
 
     def _open_notices(self) -> list[str]:
         assert self.session is not None
