@@ -122,9 +122,13 @@ class SheetView(QTableView):
         """Widths that show each Chinese header in full and the usual content."""
         model = self.sheet_model()
         fm = self.horizontalHeader().fontMetrics()
+        last = len(model.columns) - 1
         for c, col in enumerate(model.columns):
             header = fm.horizontalAdvance(col.header) + 28
-            self.setColumnWidth(c, max(header, col.width))
+            # The last column (偏差原因 and the like: free text) takes the width that is left
+            # (at least its header's): a table that fits is not cut at the right edge.
+            self.setColumnWidth(c, header if c == last else max(header, col.width))
+        self.horizontalHeader().setStretchLastSection(True)
 
     # -- Enter moves down -------------------------------------------------------
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -234,14 +238,12 @@ class TableEditor(QWidget):
         self.up_button = self._button("上移", lambda: self.move_current(-1), "把当前行上移一行")
         self.down_button = self._button("下移", lambda: self.move_current(+1), "把当前行下移一行")
         self.buttons.addStretch(1)
-        self.hint = QLabel("回车确认 · Ctrl+V 粘贴 · 灰底列自动计算")
+        # Under the table, one line: beside the row buttons it was squeezed into four.
+        self.hint = QLabel("回车确认并移到下一行 · Ctrl+V 粘贴从 Excel 复制的表格区域 · 灰底的列自动计算")
         self.hint.setToolTip("回车确认输入并移到下一行；Ctrl+V 把从 Excel 复制的一块表格粘贴到选中处；"
                              "灰底的列（执行率、得分等）由程序计算，不能输入")
         self.hint.setStyleSheet("color: #6b7280;")
-        # Let the hint wrap and shrink: unwrapped it forced the window past 1280 px.
-        self.hint.setWordWrap(True)
-        self.hint.setMinimumWidth(120)
-        self.buttons.addWidget(self.hint)
+        self.hint.setMinimumWidth(120)  # may be cut in a narrow window, never widen it
 
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -254,6 +256,7 @@ class TableEditor(QWidget):
         layout.addLayout(self.buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.hint)
 
         self._showing_refusal = False
         model.editRejected.connect(self._on_rejected)
