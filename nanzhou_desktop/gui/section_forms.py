@@ -270,7 +270,7 @@ class FieldBinding(QObject):
         """Write what is typed now.  False (and the reason beside the field) when refused."""
         self._timer.stop()
         if not self._dirty:
-            if reformat and not self.local_error and self.spec.kind == "date":
+            if reformat and not self.local_error and self.spec.kind in ("date", "phone"):
                 self.load()  # show the stored date the way it prints (2023年3月15日)
             return not self.local_error
         if not self.session.editable:
@@ -294,7 +294,9 @@ class FieldBinding(QObject):
         if self.local_error:
             self.local_error = ""
             self._show_state()
-        if reformat and self.spec.kind == "date":
+        # A line field shows what was stored: 2023年3月15日 for 2023-03-15, ASCII digits for
+        # full-width ones, so the screen never shows a form the file and the print do not have.
+        if reformat and self.spec.kind in ("date", "phone"):
             self.load()
         self.committed.emit()
         return True

@@ -56,6 +56,17 @@ def parse_phone(value: Any, label: str) -> str:
     return text
 
 
+def parse_mobile(value: Any, label: str) -> str:
+    """A mainland mobile number: 11 digits starting with 1 (spaces, “-” and a +86 prefix
+    allowed).  Seven digits typed here was a number cut short, not a landline."""
+    text = parse_phone(value, label)
+    digits = re.sub(r"[\s\-]", "", text)
+    digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+    if text and not re.fullmatch(r"1\d{10}", digits):
+        raise EditError(f"{label}“{value}”不是 11 位手机号码（如 13800000000）；办公电话请填在“联系电话（办公）”")
+    return text
+
+
 def _money(value: Any, label: str) -> Decimal | None:
     try:
         return parse_money(value, field=label)
@@ -124,7 +135,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "finance_head": _t("财务负责人", "signoff.finance_head"),
         "preparer": _t("填报人", "signoff.preparer"),
         "phone_office": FieldSpec("联系电话（办公）", parse_phone, "signoff.phone_office", "phone"),
-        "phone_mobile": FieldSpec("联系电话（手机）", parse_phone, "signoff.phone_mobile", "phone"),
+        "phone_mobile": FieldSpec("联系电话（手机）", parse_mobile, "signoff.phone_mobile", "phone"),
         "fill_date": FieldSpec("填报日期", parse_date, "signoff.fill_date", "date"),
         "issue_date": FieldSpec("成文日期", parse_date, "signoff.issue_date", "date"),
     },

@@ -92,10 +92,21 @@ def test_refused_value_writes_nothing(example_file):
     ("issue_date", "2023-02-30", "不是真实存在的日期"),
     ("issue_date", "下周", "不是日期"),
     ("head", "张三\x00", "控制字符"),
+    ("phone_mobile", "1380000", "不是 11 位手机号码"),
+    ("phone_mobile", "23800000000", "不是 11 位手机号码"),
+    ("phone_mobile", "020-84201234", "办公电话请填在"),
 ])
 def test_signoff_bad_input_refused(example_file, column, value, message):
     with pytest.raises(EditError, match=message):
         example_file.set_field("report", None, column, value)
+
+
+@pytest.mark.parametrize("value,stored", [
+    ("13800000000", "13800000000"), ("138 0000 0000", "138 0000 0000"), ("+86 138-0000-0000", "+86 138-0000-0000"),
+    ("１３８００００００００", "13800000000"), ("", ""),
+])
+def test_mobile_numbers_accepted(example_file, value, stored):
+    assert example_file.set_field("report", None, "phone_mobile", value) == stored
 
 
 def test_dates_are_stored_iso(example_file):

@@ -194,6 +194,18 @@ def test_refused_signoff_value_keeps_the_typed_text(qtbot, settings, example):
     assert on_disk(example, "SELECT phone_office FROM report") == "020-84201234"
 
 
+def test_a_phone_typed_in_full_width_shows_as_stored(qtbot, settings, example):
+    """The file and the print have ASCII digits: the field shows them too once committed."""
+    w = open_window(qtbot, settings, example)
+    w.form.tabs.setCurrentWidget(w.pages["signoff"])
+    phone = w.signoff.editors["phone_office"]
+    phone.setFocus()
+    type_chinese(phone, "０２０－８４２０１２３４")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    assert on_disk(example, "SELECT phone_office FROM report") == "020-84201234"
+    assert phone.text() == "020-84201234"
+
+
 def _make_finalisable(w: MainWindow) -> None:
     """Sign-off filled and every warning explained: only what is on screen could stop 定稿."""
     for column, text in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳"),
