@@ -164,24 +164,43 @@ def confirm_finalise(parent: QWidget | None, summary: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def list_box(parent: QWidget | None, title: str, text: str, *, question: bool = False) -> QMessageBox:
+    """A message box for a list of items, one per line: wide enough that an item is one or
+    two lines, not a narrow column where each wraps three times."""
+    icon = QMessageBox.Icon.Question if question else QMessageBox.Icon.Warning
+    buttons = (QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No if question
+               else QMessageBox.StandardButton.Ok)
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 36em; }")
+    if question:
+        box.button(QMessageBox.StandardButton.Yes).setText("是")
+        box.button(QMessageBox.StandardButton.No).setText("否")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+    else:
+        box.button(QMessageBox.StandardButton.Ok).setText("确定")
+    return box
+
+
+def _items(lines: list[str], unit: str, limit: int = 12) -> str:
+    shown = [f"· {line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"…… 另有 {len(lines) - limit} {unit}")
+    return "\n".join(shown)
+
+
 def show_refused(parent: QWidget | None, blocking: list[Finding]) -> None:
-    lines = [f"· {f.severity.value}：{f.message}" for f in blocking[:12]]
-    if len(blocking) > 12:
-        lines.append(f"…… 另有 {len(blocking) - 12} 项")
-    QMessageBox.warning(parent, "还不能定稿",
-                        "定稿前须改正全部错误，并为每条警告写出错说明：\n\n" + "\n".join(lines)
-                        + "\n\n在右侧“检查结果”中单击某一项即可定位到该处。")
+    text = ("定稿前须改正全部错误，并为每条警告写出错说明（或按警告的建议改正）：\n\n"
+            + _items([f"{f.severity.value}：{f.message}" for f in blocking], "项")
+            + "\n\n在右侧“检查结果”中单击某一项即可定位到该处。")
+    list_box(parent, "还不能定稿", text).exec()
 
 
 def show_refused_inputs(parent: QWidget | None, inputs: list[str]) -> None:
     """定稿 refused while typed entries are refused and unsaved: the file holds other values."""
-    lines = [f"· {what}" for what in inputs[:12]]
-    if len(inputs) > 12:
-        lines.append(f"…… 另有 {len(inputs) - 12} 处")
-    QMessageBox.warning(parent, "还不能定稿",
-                        "以下输入未被接受，没有保存（屏幕上红色提示处）；报告文件里仍是原来的内容：\n\n"
-                        + "\n".join(lines)
-                        + "\n\n请改正这些输入（或清除后重新填写），再定稿。光标已移到第一处。")
+    text = ("以下输入未被接受，没有保存（屏幕上红色提示处）；报告文件里仍是原来的内容：\n\n"
+            + _items(inputs, "处")
+            + "\n\n请改正这些输入（或清除后重新填写），再定稿。光标已移到第一处。")
+    list_box(parent, "还不能定稿", text).exec()
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -195,9 +195,9 @@ class FindingsPanel(QWidget):
         e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         blocking = len(result.blocking)
         if self._status:  # 已定稿 / 已导出: "可以定稿" would be out of place
-            state = f"　报告{self._status}"
-        else:
-            state = "　可以定稿" if blocking == 0 else f"　定稿前还需处理 {blocking} 项"
+            state = f"\n报告{self._status}"
+        else:  # on a line of its own: beside the counts it wrapped with "项" alone
+            state = "\n可以定稿" if blocking == 0 else f"\n定稿前还需处理 {blocking} 项"
         self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + state)
         self._update_buttons()
 

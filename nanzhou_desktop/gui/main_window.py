@@ -971,12 +971,12 @@ def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:
     """Refused entries cannot be saved; ask before closing over them."""
     from PySide6.QtWidgets import QMessageBox
 
+    from nanzhou_desktop.gui import dialogs
+
     lines = [f"· {label}" for label in labels[:8]]
     if len(labels) > 8:
         lines.append(f"…… 另有 {len(labels) - 8} 处")
-    answer = QMessageBox.question(
-        parent, "有未被接受的输入",
-        f"以下 {len(labels)} 处输入未被接受（红色提示处），关闭后将丢失：\n\n" + "\n".join(lines)
-        + "\n\n其余内容均已保存。仍要关闭吗？",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    box = dialogs.list_box(parent, "有未被接受的输入",
+                           f"以下 {len(labels)} 处输入未被接受（红色提示处），关闭后将丢失：\n\n"
+                           + "\n".join(lines) + "\n\n其余内容均已保存。仍要关闭吗？", question=True)
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -42,6 +42,12 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch):
 
     for kind in ("question", "warning", "information", "critical", "about"):
         monkeypatch.setattr(QMessageBox, kind, box(kind))
+
+    def exec_box(self):  # noqa: ANN001, ANN202 - a QMessageBox built and shown with exec()
+        opened.append(("exec", self.windowTitle(), self.text()))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
     yield
     assert not opened, f"a message box opened that the test did not expect: {opened}"
 

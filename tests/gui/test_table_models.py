@@ -66,7 +66,11 @@ def test_models_pass_qt_model_tester_through_edits_and_row_operations(cls, examp
     assert model.rowCount() >= 1
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert all(h and all("\u4e00" <= ch <= "\u9fff" or ch in "（）/AB" for ch in h) for h in headers), headers
-    row = model.add_row() if cls is not BudgetTableModel else model.add_row_of_kind(BudgetKind.BASIC, "其中：基本支出")
+    if cls is BudgetTableModel:  # 其中 rows move among themselves, under 年度资金总额
+        model.add_row_of_kind(BudgetKind.BASIC, "其中：基本支出")
+        row = model.add_row_of_kind(BudgetKind.PROJECT, "其中：项目支出")
+    else:
+        row = model.add_row()
     assert row == model.rowCount() - 1
     new = model.move_row(row, -1)
     assert new == row - 1
