@@ -532,6 +532,12 @@ class SectionTab(QWidget):
             self.outline.addItem(item)
         self.forms_layout.addStretch(1)
         self.scroll.setWidget(body)
+        # Wide enough for the longest heading on one line (a lone "务" on the next was the
+        # result at 230 px), within bounds; a longer custom heading still wraps.
+        fm = self.outline.fontMetrics()
+        longest = max((fm.horizontalAdvance(self.outline.item(i).text()) for i in range(self.outline.count())),
+                      default=0)
+        self.outline.setMaximumWidth(max(230, min(320, longest + 32)))
         lay.addWidget(self.outline)
         lay.addWidget(self.scroll, 1)
         self.outline.setVisible(len(self.forms) > 1)
