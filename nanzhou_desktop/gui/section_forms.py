@@ -406,7 +406,9 @@ class FieldRegistry:
 
 
 def count_chars(text: str) -> int:
-    """字数 as offices count it: every character except spaces and line breaks."""
+    """字数 as offices count it: every character except spaces and line breaks.  The same rule
+    as ``nanzhou_desktop.narrative.count_chars`` (``show`` and the print use that one; a test
+    keeps the two equal): importing that module here would add ~2 ms to the window's start."""
     return sum(1 for c in text if not c.isspace())
 
 

@@ -376,3 +376,11 @@ def test_qt_dialogs_speak_chinese_and_the_font_draws_it(settings):
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "").startswith("取消")
     family = QApplication.font().family()
     assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+
+
+def test_the_window_counts_characters_as_show_and_print_do():
+    from nanzhou_desktop import narrative
+    from nanzhou_desktop.gui import section_forms
+
+    for text in ("", "南洲街道 2022 年\n执行率 99.13%。", "\u3000全角空格\t制表", "a b\r\nc"):
+        assert section_forms.count_chars(text) == narrative.count_chars(text)
