@@ -7,8 +7,9 @@ block counts under the section holding it, tasks and key projects under theirs),
 
 from __future__ import annotations
 
-from nanzhou_desktop.model import FieldRef, Report, SectionKind
+from nanzhou_desktop.model import BudgetKind, FieldRef, Report, SectionKind
 from nanzhou_desktop.rules.base import ERROR, Collector
+from nanzhou_desktop.rules.budget import budget_target, row_label
 from nanzhou_desktop.rules.findings import Completion
 from nanzhou_desktop.rules.scoring import indicator_name
 
@@ -86,6 +87,16 @@ def check_completeness(c: Collector) -> Completion:
             c.add("completeness.budget", ERROR, f"预算执行情况“年度资金总额”的{label}未填写",
                   FieldRef("budget_rows", total.id if total else None, col, bkey), f"budget:total/{col}",
                   seen="（空）", expected=f"填写{label}（万元）")
+    # A 其中 row once added is part of the printed table: a blank one prints as an empty line.
+    for row in r.budget:
+        if row.kind == BudgetKind.TOTAL:
+            continue
+        for col, label in (("budget_total", "全年预算数"), ("executed", "全年执行数")):
+            if not tally.item(bgroup, getattr(row, col) is not None):
+                c.add("completeness.budget", ERROR,
+                      f"预算执行情况“{row_label(row)}”的{label}未填写（不需要这一行请删除）",
+                      FieldRef("budget_rows", row.id, col, bkey), f"{budget_target(row)}/{col}",
+                      seen="（空）", expected=f"填写{label}（万元）")
 
     if r.projects:  # the group exists only once a project is counted into it
         proj_sec = r.section_of_kind(SectionKind.PROJECTS)

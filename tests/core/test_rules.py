@@ -211,6 +211,7 @@ CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
     ("completeness.task", Severity.ERROR, m_task_no_body),
     ("completeness.task_item", Severity.ERROR, _replace_in_item(0, 0, _item(example_report(), 0, 0).body, "")),
     ("completeness.budget", Severity.ERROR, lambda r: setattr(_total(r), "budget_total", None)),
+    ("completeness.budget", Severity.ERROR, lambda r: r.budget.append(BudgetRow(BudgetKind.BASIC, "其中：基本支出"))),
     ("completeness.project", Severity.ERROR, lambda r: setattr(r.projects[0], "executed", None)),
     ("completeness.indicators", Severity.ERROR, lambda r: r.indicators.clear()),
     ("completeness.indicator", Severity.ERROR, m_missing_indicator),
