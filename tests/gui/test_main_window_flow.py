@@ -206,6 +206,14 @@ def test_a_phone_typed_in_full_width_shows_as_stored(qtbot, settings, example):
     assert phone.text() == "020-84201234"
 
 
+def retype(qtbot, field, text: str) -> None:
+    """Replace a line field's text as typed (ASCII) and leave it with Tab, which commits."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
 def _make_finalisable(w: MainWindow) -> None:
     """Sign-off filled and every warning explained: only what is on screen could stop 定稿."""
     for column, text in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳"),
@@ -233,10 +241,7 @@ def test_finalise_is_refused_while_a_refused_entry_is_on_screen(qtbot, settings,
     edit_cell(qtbot, view, 0, executed, "19,7OO.00")  # a letter O typed for a zero
     w.form.tabs.setCurrentWidget(w.pages["signoff"])
     phone = w.signoff.editors["phone_office"]
-    phone.setFocus()
-    phone.selectAll()
-    qtbot.keyClicks(phone, "020-84201234-ext")
-    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    retype(qtbot, phone, "020-84201234-ext")
 
     w.form.actionFinalise.trigger()
     assert w.session.report.status == Status.DRAFT
@@ -248,10 +253,7 @@ def test_finalise_is_refused_while_a_refused_entry_is_on_screen(qtbot, settings,
 
     # Corrected (the cell) and withdrawn (the phone typed again as it was): 定稿 goes through.
     edit_cell(qtbot, view, 0, executed, "19,738.24")
-    phone.setFocus()
-    phone.selectAll()
-    qtbot.keyClicks(phone, "020-84201234")
-    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    retype(qtbot, phone, "020-84201234")
     w.form.actionFinalise.trigger()
     assert w.session.report.status == Status.FINAL
     assert len(shown) == 1
