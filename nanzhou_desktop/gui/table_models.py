@@ -594,6 +594,16 @@ class BudgetTableModel(ReportTableModel):
     def can_append_rows(self) -> bool:
         return False  # a pasted block must not invent budget rows of an unknown kind
 
+    def is_cell_editable(self, obj: BudgetRow, col: Column) -> bool:  # type: ignore[override]
+        if col.key == "label" and obj.kind == BudgetKind.TOTAL:
+            return False  # the table's fixed row name (the store refuses a change too)
+        return col.editable
+
+    def not_editable_reason(self, obj: BudgetRow, col: Column) -> str:  # type: ignore[override]
+        if col.key == "label" and obj.kind == BudgetKind.TOTAL:
+            return "“年度资金总额”是自评表规定的行名，不能修改"
+        return super().not_editable_reason(obj, col)
+
     # 年度资金总额 stays, first: the store refuses otherwise (see ReportFile.delete_row/move_row).
     def can_delete_row(self, row: int) -> bool:
         return self.rows()[row].kind != BudgetKind.TOTAL

@@ -56,6 +56,27 @@ def parse_phone(value: Any, label: str) -> str:
     return text
 
 
+def parse_landline(value: Any, label: str) -> str:
+    """An office number: 7–8 digits, with a 3–4 digit area code 10–12, or a mobile (11
+    digits from 1); two numbers may be given (separated by 、 , / or a space).  "123" or
+    a digit too many is refused here rather than printed in the 落款."""
+    text = parse_phone(value, label)
+
+    def digits_of(number: str) -> str:
+        return re.sub(r"^\+?86(?=\d{9,})", "", re.sub(r"[^0-9+]", "", number)).lstrip("+")
+
+    numbers: list[str] = []
+    for part in re.split(r"[、,/]", text):
+        # "020 8420 1234" is one number; "020-84201234 13800000000" two, split at the space.
+        numbers.extend(part.split() if len(digits_of(part)) > 12 else [part])
+    for number in numbers:
+        digits = digits_of(number)
+        if digits and not (7 <= len(digits) <= 12):
+            raise EditError(f"{label}“{value}”的号码位数不对（{len(digits)} 位）：办公电话是区号加 7–8 位号码，"
+                            "如 020-84201234")
+    return text
+
+
 def parse_mobile(value: Any, label: str) -> str:
     """A mainland mobile number: 11 digits starting with 1 (spaces, “-” and a +86 prefix
     allowed).  Seven digits typed here was a number cut short, not a landline."""
@@ -134,7 +155,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "head": _t("单位负责人", "signoff.head"),
         "finance_head": _t("财务负责人", "signoff.finance_head"),
         "preparer": _t("填报人", "signoff.preparer"),
-        "phone_office": FieldSpec("联系电话（办公）", parse_phone, "signoff.phone_office", "phone"),
+        "phone_office": FieldSpec("联系电话（办公）", parse_landline, "signoff.phone_office", "phone"),
         "phone_mobile": FieldSpec("联系电话（手机）", parse_mobile, "signoff.phone_mobile", "phone"),
         "fill_date": FieldSpec("填报日期", parse_date, "signoff.fill_date", "date"),
         "issue_date": FieldSpec("成文日期", parse_date, "signoff.issue_date", "date"),

@@ -223,6 +223,11 @@ class ReportFile:
             raise EditError(f"不能修改的字段：{table}.{column}") from exc
         obj = self._find(table, row_id)
         new = spec.read(value)
+        if table == "budget_rows" and column == "label":
+            if obj.kind == BudgetKind.TOTAL and new != obj.label:
+                raise EditError("“年度资金总额”是自评表规定的行名，不能修改")
+            if not new.strip():
+                raise EditError("预算执行情况的项目名称不能为空（不需要这一行请删除）")
         if table == "indicators" and column in ("target", "actual"):
             new = check_indicator_value(obj.direction, new, spec.label)
         old = _attr_get(obj, spec.attr)

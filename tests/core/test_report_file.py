@@ -92,6 +92,9 @@ def test_refused_value_writes_nothing(example_file):
     ("issue_date", "2023-02-30", "不是真实存在的日期"),
     ("issue_date", "下周", "不是日期"),
     ("head", "张三\x00", "控制字符"),
+    ("phone_office", "123", "位数不对（3 位）"),
+    ("phone_office", "020-844112345678", "位数不对（15 位）"),
+    ("phone_office", "020-84201234、123", "位数不对（3 位）"),
     ("phone_mobile", "1380000", "不是 11 位手机号码"),
     ("phone_mobile", "23800000000", "不是 11 位手机号码"),
     ("phone_mobile", "020-84201234", "办公电话请填在"),
@@ -107,6 +110,28 @@ def test_signoff_bad_input_refused(example_file, column, value, message):
 ])
 def test_mobile_numbers_accepted(example_file, value, stored):
     assert example_file.set_field("report", None, "phone_mobile", value) == stored
+
+
+@pytest.mark.parametrize("value", ["020-84201234", "84201234", "(020)84201234", "020 8420 1234", "+86 20 84201234",
+                                   "13800000000", "020-84201234 13800000000", "020-84201234、020-84201235", ""])
+def test_office_numbers_accepted(example_file, value):
+    assert example_file.set_field("report", None, "phone_office", value) == value
+
+
+def test_budget_row_names(example_file):
+    """年度资金总额 is the table's fixed name; a 其中 row's name cannot be blank (it would print
+    as a nameless row): delete the row instead."""
+    rf = example_file
+    total = rf.report.budget[0]
+    with pytest.raises(EditError, match="不能修改"):
+        rf.set_field("budget_rows", total.id, "label", "资金总额")
+    with pytest.raises(EditError, match="不能修改"):
+        rf.set_field("budget_rows", total.id, "label", "")
+    assert rf.set_field("budget_rows", total.id, "label", "年度资金总额") == "年度资金总额"  # unchanged: fine
+    basic = rf.add_budget_row(BudgetKind.BASIC, "其中：基本支出")
+    with pytest.raises(EditError, match="不能为空"):
+        rf.set_field("budget_rows", basic.id, "label", "  ")
+    assert rf.set_field("budget_rows", basic.id, "label", "其中：人员经费") == "其中：人员经费"
 
 
 def test_dates_are_stored_iso(example_file):

@@ -192,6 +192,10 @@ def test_the_total_budget_row_has_no_delete_or_move(qtbot, tab, example_file):
     b.delete_current()  # e.g. the Delete key's path: refused with the reason, nothing lost
     assert b.message.isVisible() and "不能删除" in b.message.text()
     assert [r.kind for r in example_file.report.budget] == kinds
+    label = b.model.index(0, b.model.column_index("label"))
+    assert not b.model.flags(label) & Qt.ItemFlag.ItemIsEditable  # its name is fixed too
+    assert not b.model.setData(label, "资金总额")
+    assert example_file.report.budget[0].label == "年度资金总额"
 
 
 def test_focus_field_selects_the_cell_a_finding_points_at(qtbot, tab, example_file):
