@@ -98,6 +98,7 @@ class FindingsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._status = ""
+        self._refused = 0
         self._last_result: CheckResult | None = None
         self.setObjectName("findings-panel")
         lay = QVBoxLayout(self)
@@ -193,13 +194,21 @@ class FindingsPanel(QWidget):
     def _summarise(self, result: CheckResult) -> None:
         self._last_result = result
         e, w, i = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-        blocking = len(result.blocking)
+        blocking = len(result.blocking) + self._refused
         if self._status:  # 已定稿 / 已导出: "可以定稿" would be out of place
             state = f"\n报告{self._status}"
         else:  # on a line of its own: beside the counts it wrapped with "项" alone
             state = "\n可以定稿" if blocking == 0 else f"\n定稿前还需处理 {blocking} 项"
-        self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + state)
+        refused = f"\n另有 {self._refused} 处输入未被接受，没有保存（红色提示处）" if self._refused else ""
+        self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + state + refused)
         self._update_buttons()
+
+    def set_refused(self, count: int) -> None:
+        """How many typed entries are refused and unsaved (they block 定稿 too)."""
+        if count != self._refused:
+            self._refused = count
+            if self._last_result is not None:
+                self._summarise(self._last_result)
 
     def set_status(self, status: str) -> None:
         """The report's state when it is past 草稿 ("已定稿", "已导出"); "" for a draft."""

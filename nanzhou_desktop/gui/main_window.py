@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.form = Ui_MainWindow()
         self.form.setupUi(self)
         self.session: ReportSession | None = None
-        self.registry = FieldRegistry()
+        self.registry = self._new_registry()
         self.pages: dict[str, LazyPage] = {}  # "1".."4" (outline parts), "table", "signoff"
         self._tab_state: dict[int, str] = {}
         self._notices: list[str] = []
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             tabs.removeTab(0)
             w.deleteLater()
         tabs.blockSignals(False)
-        self.registry = FieldRegistry()
+        self.registry = self._new_registry()
         self.pages.clear()
         self._tab_state.clear()
 
@@ -365,7 +365,22 @@ class MainWindow(QMainWindow):
         tab = SelfEvaluationTab(session.rf, session=session)
         tab.setObjectName("self-evaluation-table")
         tab.messageChanged.connect(lambda text: self.show_status(text, 10000))
+        for editor in tab.editors.values():  # a refused cell, and one corrected, undone or dropped
+            editor.model.editRejected.connect(self._refusals_changed)
+            editor.model.dataChanged.connect(self._refusals_changed)
         return tab
+
+    def _new_registry(self) -> FieldRegistry:
+        registry = FieldRegistry()
+        registry.on_refusals_changed = self._refusals_changed
+        return registry
+
+    def _refusals_changed(self, *_: Any) -> None:
+        """A refused entry is not saved, so no check runs: count it with the findings now, in
+        the tab icons, the status bar and the findings summary."""
+        if self.session is not None and self.session.result is not None:
+            self._update_tab_states(self.session.result)
+            self._update_status(self.session.result)
 
     def table_model(self, table: str) -> Any:
         """The 自评表 model of a report-file table (budget_rows / projects / indicators)."""
@@ -636,8 +651,10 @@ class MainWindow(QMainWindow):
         # The same figure as `check` prints (two decimals, as every rate in the app).
         self.completion_label.setText(f"填报完成度 {format_rate(c.share * 100)}（{c.filled}/{c.required}）")
         e, w, i = (result.count(x) for x in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-        self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}")
-        set_text_colour(self.counts_label, "#c62828" if e else ("#a65f00" if w else "#2e7d32"))
+        refused = len(self.refused_inputs())
+        self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + (f" · 未保存的输入 {refused}" if refused else ""))
+        set_text_colour(self.counts_label, "#c62828" if e or refused else ("#a65f00" if w else "#2e7d32"))
+        self.findings.set_refused(refused)
         rate = f"执行率 {format_rate(s.budget_rate)} · " if s.budget_rate is not None else ""
         self.score_label.setText(f"{rate}自评得分 {_num(s.total)} · 等级 {s.grade or '—'}")
 
@@ -672,6 +689,9 @@ class MainWindow(QMainWindow):
             state = "error" if f.severity == Severity.ERROR else "warning"
             if idx >= 0 and order[state] < order[worst.get(idx, "ok")]:
                 worst[idx] = state
+        refused_tabs = {self._tab_of(ref) for _, ref in self.refused_inputs()}
+        for idx in refused_tabs:
+            worst[idx] = "error"
         for key, (filled, required) in result.completion.per_section.items():
             page = self.pages.get(key.split(".")[0])
             idx = tabs.indexOf(page) if page is not None else -1
@@ -680,10 +700,14 @@ class MainWindow(QMainWindow):
         words = {"error": "有错误", "warning": "有未说明的警告", "incomplete": "尚未填完", "ok": "已填完，未发现问题"}
         for idx in range(tabs.count()):
             state = worst.get(idx, "ok")
+            tip = f"{tabs.tabText(idx)}：{words[state]}"
+            if idx in refused_tabs:
+                tip += "（含未被接受、未保存的输入）"
             if self._tab_state.get(idx) != state:
                 self._tab_state[idx] = state
                 tabs.setTabIcon(idx, state_icon(state))
-                tabs.setTabToolTip(idx, f"{tabs.tabText(idx)}：{words[state]}")
+            if tabs.tabToolTip(idx) != tip:
+                tabs.setTabToolTip(idx, tip)
 
     def tab_states(self) -> dict[str, str]:
         """Tab title → state (ok / incomplete / warning / error), for tests and screenshots."""

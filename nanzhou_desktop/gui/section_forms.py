@@ -10,7 +10,7 @@ tooltip, inline message) in place, touching only editors whose state changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -199,7 +199,7 @@ class FieldBinding(QObject):
         self.table, self.row, self.column = table, row, column
         self.message = message
         self.spec = FIELDS[table][column]
-        self.local_error = ""
+        self._local_error = ""
         self.findings: tuple[Finding, ...] = ()
         self._shown: tuple[str, str] = ("", "")
         self._dirty = False
@@ -221,6 +221,17 @@ class FieldBinding(QObject):
         session.add_flusher(self.commit)
         registry.add(self)
         self.load()
+
+    @property
+    def local_error(self) -> str:
+        """Why the text shown was refused ("" when what is shown is saved)."""
+        return self._local_error
+
+    @local_error.setter
+    def local_error(self, reason: str) -> None:
+        if reason != self._local_error:
+            self._local_error = reason
+            self.registry.refusals_changed()  # the window counts them with the findings
 
     @property
     def key(self) -> tuple[str, int | None, str]:
@@ -364,6 +375,12 @@ class FieldRegistry:
     def __init__(self) -> None:
         self.bindings: dict[tuple[str, int | None, str], FieldBinding] = {}
         self.read_only = False
+        self.on_refusals_changed: Callable[[], None] | None = None
+
+    def refusals_changed(self) -> None:
+        """A field's entry was refused, or a refused one corrected or replaced."""
+        if self.on_refusals_changed is not None:
+            self.on_refusals_changed()
 
     def add(self, b: FieldBinding) -> None:
         self.bindings[b.key] = b

@@ -242,6 +242,10 @@ def test_finalise_is_refused_while_a_refused_entry_is_on_screen(qtbot, settings,
     w.form.tabs.setCurrentWidget(w.pages["signoff"])
     phone = w.signoff.editors["phone_office"]
     retype(qtbot, phone, "020-84201234-ext")
+    # Nothing was saved, so no check ran: the refused entries are counted all the same.
+    assert "未保存的输入 2" in w.counts_label.text()
+    assert "另有 2 处输入未被接受" in w.findings.summary.text()
+    assert w.tab_states()["单位信息与签章"] == "error" and w.tab_states()["自评表"] == "error"
 
     w.form.actionFinalise.trigger()
     assert w.session.report.status == Status.DRAFT
@@ -254,6 +258,9 @@ def test_finalise_is_refused_while_a_refused_entry_is_on_screen(qtbot, settings,
     # Corrected (the cell) and withdrawn (the phone typed again as it was): 定稿 goes through.
     edit_cell(qtbot, view, 0, executed, "19,738.24")
     retype(qtbot, phone, "020-84201234")
+    assert "未保存" not in w.counts_label.text() and "未被接受" not in w.findings.summary.text()
+    assert "可以定稿" in w.findings.summary.text()
+    assert w.tab_states()["单位信息与签章"] == "ok"
     w.form.actionFinalise.trigger()
     assert w.session.report.status == Status.FINAL
     assert len(shown) == 1
