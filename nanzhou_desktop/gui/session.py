@@ -102,10 +102,16 @@ class ReportSession(QObject):
         if new != old and not self._applying:
             self.undo_stack.push(FieldEdit(self._apply, table, row_id, column, old, new, mergeable=merge))
         if new != old:
+            self._reload_dependents(table, column)
             self.committed.emit()
             if check:
                 self.recheck()
         return new_value
+
+    def _reload_dependents(self, table: str, column: str) -> None:
+        """Fields the store changed along with this one (the title names the unit)."""
+        if table == "report" and column == "unit_full_name":
+            self.field_reloaded.emit("report", None, "title")
 
     def _apply(self, table: str, row_id: int | None, column: str, text: str) -> None:
         """Undo/redo write path: through set_field, then tell the widget showing the field."""
@@ -120,6 +126,7 @@ class ReportSession(QObject):
         finally:
             self._applying = False
         self.field_reloaded.emit(table, row_id, column)
+        self._reload_dependents(table, column)
         self.committed.emit()
         self.recheck()
 

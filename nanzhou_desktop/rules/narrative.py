@@ -374,6 +374,7 @@ def check_narrative(c: Collector) -> None:
         amounts_without.extend(without_sep)
     _check_separators(c, amounts_with, amounts_without)
     _check_signoff_dates(c)
+    _check_title(c)
     _check_table_lengths(c, names)
 
 
@@ -652,6 +653,26 @@ def _check_cutoff(c: Collector | Recorder, block: Span, m: re.Match[str], place:
         c.add("date.cutoff_outside_year", WARNING,
               f"{describe(place, names)}中的“{m.group(0)}”不在 {c.report.year} 年度之内；自评报告的数据应截至本年度",
               where, target, seen=m.group(0), expected=f"{c.report.year}年内的日期")
+
+
+def _check_title(c: Collector) -> None:
+    """The printed title names the unit and the year: a report copied from another street's, or
+    from last year's, keeps the old ones in a title typed out in full."""
+    r = c.report
+    title = r.title.strip()
+    if not title:  # the default title is made from the unit and the year
+        return
+    names = [n for n in (r.unit.full_name.strip(), r.unit.short_name.strip()) if n]
+    where = FieldRef("report", None, "title")
+    if names and not any(n in title for n in names):
+        c.add("report.title_unit", WARNING,
+              f"报告标题“{title}”中没有本单位的名称（{'或'.join(f'“{n}”' for n in names)}），请核对标题",
+              where, "report:title/unit", seen=title, expected=f"标题含“{names[-1]}”",
+              suggestion="改正“单位信息与签章”中的报告标题")
+    if str(r.year) not in title:
+        c.add("report.title_year", WARNING, f"报告标题“{title}”中没有本报告的年度“{r.year}年度”，请核对标题",
+              where, "report:title/year", seen=title, expected=f"标题含“{r.year}年度”",
+              suggestion="改正“单位信息与签章”中的报告标题")
 
 
 def _check_signoff_dates(c: Collector) -> None:

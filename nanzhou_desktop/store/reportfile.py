@@ -233,6 +233,11 @@ class ReportFile:
         old = _attr_get(obj, spec.attr)
         if old == new:
             return new
+        # The title names the unit ("2022年度广州市…南洲街道办事处部门整体支出绩效自评报告"): renaming
+        # the unit renames it there too, or the copy made for another street prints the old name.
+        title = self.report.title
+        new_title = (title.replace(old, new) if table == "report" and column == "unit_full_name"
+                     and old and new and old in title else None)
         with self._transaction():
             if table == "report":
                 self.conn.execute(f"UPDATE report SET {column} = ? WHERE id = 1", (to_db(spec, new),))
@@ -241,7 +246,12 @@ class ReportFile:
             self._audit("edit", f"{table}.{column}" + ("" if row_id is None else f"#{row_id}"),
                         canonical(old) if not isinstance(old, str) and old is not None else old,
                         to_db(spec, new) if new is not None else None, reason)
+            if new_title is not None:
+                self.conn.execute("UPDATE report SET title = ? WHERE id = 1", (new_title,))
+                self._audit("edit", "report.title", title, new_title, "随单位全称修改")
         _attr_set(obj, spec.attr, new)
+        if new_title is not None:
+            self.report.title = new_title
         return new
 
     # -- rows -----------------------------------------------------------------------

@@ -118,6 +118,23 @@ def test_office_numbers_accepted(example_file, value):
     assert example_file.set_field("report", None, "phone_office", value) == value
 
 
+def test_renaming_the_unit_renames_it_in_the_title(example_file):
+    """A copy of the example made for 江海: the printed title must not keep 南洲's name."""
+    rf = example_file
+    old = rf.report.unit.full_name
+    assert old in rf.report.title
+    rf.set_field("report", None, "unit_full_name", "广州市海珠区人民政府江海街道办事处")
+    assert rf.report.title == "2022年度广州市海珠区人民政府江海街道办事处部门整体支出绩效自评报告"
+    assert rf.audit_log(limit=1)[0]["target"] == "report.title"
+    rf.set_field("report", None, "title", "关于2022年度部门整体支出绩效的自评报告")  # a title of its own
+    rf.set_field("report", None, "unit_full_name", old)
+    assert rf.report.title == "关于2022年度部门整体支出绩效的自评报告"  # left as written
+    path = rf.path
+    rf.close()
+    with open_report_file(path, read_only=True) as again:
+        assert again.report.title == "关于2022年度部门整体支出绩效的自评报告"
+
+
 def test_budget_row_names(example_file):
     """年度资金总额 is the table's fixed name; a 其中 row's name cannot be blank (it would print
     as a nameless row): delete the row instead."""

@@ -258,6 +258,9 @@ CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
     ("date.cutoff_invalid", Severity.WARNING, m_cutoff_invalid),
     ("date.issue_date", Severity.ERROR, lambda r: setattr(r.signoff, "issue_date", "2022-12-31")),
     ("date.fill_date", Severity.ERROR, lambda r: setattr(r.signoff, "fill_date", "2022-11-30")),
+    ("report.title_unit", Severity.WARNING, lambda r: setattr(r.unit, "full_name", "广州市海珠区人民政府江海街道办事处")
+     or setattr(r.unit, "short_name", "江海街道")),
+    ("report.title_year", Severity.WARNING, lambda r: setattr(r, "year", 2023)),
     ("date.issue_date_late", Severity.INFO, lambda r: setattr(r.signoff, "issue_date", "2025-03-15")),
     ("date.fill_date_late", Severity.INFO, lambda r: setattr(r.signoff, "fill_date", "2024-06-01")),
     ("format.separators", Severity.INFO, m_sep),

@@ -214,6 +214,21 @@ def retype(qtbot, field, text: str) -> None:
     qtbot.keyClick(field, Qt.Key.Key_Tab)
 
 
+def test_renaming_the_unit_updates_the_title_shown_and_undo_restores_both(qtbot, settings, example):
+    w = open_window(qtbot, settings, example)
+    w.form.tabs.setCurrentWidget(w.pages["signoff"])
+    title, unit = w.signoff.editors["title"], w.signoff.editors["unit_full_name"]
+    unit.setFocus()
+    unit.selectAll()
+    type_chinese(unit, "广州市海珠区人民政府江海街道办事处")
+    qtbot.keyClick(unit, Qt.Key.Key_Tab)
+    assert title.text() == "2022年度广州市海珠区人民政府江海街道办事处部门整体支出绩效自评报告"
+    assert "江海" in on_disk(example, "SELECT title FROM report")
+    w.form.actionUndo.trigger()
+    assert "南洲" in title.text() and "南洲" in unit.text()
+    assert "南洲" in on_disk(example, "SELECT title FROM report")
+
+
 def _make_finalisable(w: MainWindow) -> None:
     """Sign-off filled and every warning explained: only what is on screen could stop 定稿."""
     for column, text in (("head", "张伟"), ("finance_head", "李娜"), ("preparer", "王芳"),
