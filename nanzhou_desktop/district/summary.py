@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nanzhou_desktop.district.db import Review, UnitRow
+from nanzhou_desktop.model import Status
 from nanzhou_desktop.money import format_money, format_rate, round_half_up
 
 
@@ -47,6 +48,24 @@ def _score(value: Decimal | None) -> str:
     return "—" if value is None else f"{round_half_up(value, 2)}"
 
 
+def is_draft(row: UnitRow) -> bool:
+    return row.status == str(Status.DRAFT)
+
+
+def _grade(row: UnitRow) -> str:
+    # A draft's grade is provisional: its errors and unexplained warnings are still open.
+    grade = row.grade or "—"
+    return f"{grade}（草稿）" if is_draft(row) else grade
+
+
+def _warnings(row: UnitRow) -> str:
+    # A finalised report has every warning explained (定稿 requires it): say so, so that
+    # its count is not read as open problems next to a draft's.
+    if row.warnings and not is_draft(row):
+        return f"{row.warnings}（均已说明）"
+    return _count(row.warnings)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位", lambda r: r.unit, lambda r: r.unit),
     Column("year", "年度", lambda r: r.year, lambda r: str(r.year), True),
@@ -57,9 +76,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("executed", "全年执行数（万元）", lambda r: r.executed, lambda r: format_money(r.executed), True),
     Column("rate", "执行率", lambda r: r.execution_rate, lambda r: format_rate(r.execution_rate), True),
     Column("score", "自评得分", lambda r: r.score, lambda r: _score(r.score), True),
-    Column("grade", "等级", lambda r: r.grade, lambda r: r.grade or "—"),
+    Column("grade", "等级", lambda r: r.grade, _grade),
     Column("errors", "错误", lambda r: r.errors, lambda r: _count(r.errors), True),
-    Column("warnings", "警告", lambda r: r.warnings, lambda r: _count(r.warnings), True),
+    Column("warnings", "警告", lambda r: r.warnings, _warnings, True),
     Column("fingerprint", "内容指纹", lambda r: _fp(r), _fp),
     Column("note", "审核意见", lambda r: r.review_note, lambda r: r.review_note),
 )

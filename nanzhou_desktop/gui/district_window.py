@@ -56,7 +56,7 @@ from nanzhou_desktop.district.db import (
     open_district_db,
 )
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
-from nanzhou_desktop.district.summary import COLUMNS, write_csv, write_xlsx
+from nanzhou_desktop.district.summary import COLUMNS, is_draft, write_csv, write_xlsx
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.money import format_money, format_rate, percent
 from nanzhou_desktop.store.errors import os_reason
@@ -114,7 +114,7 @@ class UnitTableModel(QAbstractTableModel):
             if col.key == "errors" and row.errors:
                 return QBrush(QColor("#b3261e"))
             if col.key == "warnings" and row.warnings:
-                return QBrush(QColor("#a15c00"))
+                return QBrush(QColor("#a15c00" if is_draft(row) else "#666666"))  # explained when final
             if col.key == "fingerprint" and row.fingerprint_ok is False:
                 return QBrush(QColor("#b3261e"))
             if col.key == "review" and row.review == Review.RETURNED:
@@ -129,6 +129,15 @@ class UnitTableModel(QAbstractTableModel):
         return self.rows[source_row]
 
 
+class RowNumberProxy(QSortFilterProxyModel):
+    """Sorting keeps the row numbers 1, 2, 3 … down the table (not each unit's load order)."""
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return super().headerData(section, orientation, role)
+
+
 # ------------------------------------------------------------------------ chart
 class RateChart(QWidget):
     """A bar per unit: 执行率 (percent), with the 100% line; drawn with QPainter."""
@@ -136,11 +145,17 @@ class RateChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[UnitRow] = []
+        self.year: int | None = None
+        self.other_years = 0
         self.setMinimumHeight(200)
         self.setToolTip("各单位预算执行率（全年执行数 ÷ 全年预算数）")
 
     def set_rows(self, rows: Sequence[UnitRow]) -> None:
-        self.rows = [r for r in rows if r.execution_rate is not None]
+        # One year: rates of different years side by side would read as one comparison.
+        years = sorted({r.year for r in rows if r.execution_rate is not None})
+        self.year = years[-1] if years else None
+        self.other_years = len(years) - 1 if years else 0
+        self.rows = [r for r in rows if r.execution_rate is not None and r.year == self.year]
         self.rows.sort(key=lambda r: r.execution_rate or Decimal(0), reverse=True)
         self.update()
 
@@ -152,7 +167,10 @@ class RateChart(QWidget):
         left, top, right, bottom = fm.horizontalAdvance("100%") + 12, fm.height() + 8, 10, fm.height() * 3 + 6
         w, h = self.width() - left - right, self.height() - top - bottom
         p.setPen(QColor("#222222"))
-        p.drawText(left, fm.ascent() + 2, "各单位预算执行率")
+        title = "各单位预算执行率" + (f"（{self.year} 年度）" if self.year is not None else "")
+        if self.other_years:
+            title += f"，另有 {self.other_years} 个其他年度未画出"
+        p.drawText(left, fm.ascent() + 2, title)
         if not self.rows or w <= 0 or h <= 0:
             p.setPen(QColor("#666666"))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "尚未装入报告")
@@ -377,7 +395,7 @@ class DistrictWindow(QMainWindow):
         self.setWindowTitle(f"区级汇总 — {db.path.name}")
 
         self.model = UnitTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RowNumberProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table.setModel(self.proxy)

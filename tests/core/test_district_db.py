@@ -109,6 +109,23 @@ def test_draft_then_final_of_same_revision_replaces_the_draft(db, tmp_path: Path
     assert unit.status == "已定稿" and unit.fingerprint_ok is True and unit.history == 0
 
 
+def test_summary_marks_a_drafts_grade_and_a_final_reports_explained_warnings(db, tmp_path: Path) -> None:
+    """Beside a draft's open warnings, a final report's (all explained, or it could not be
+    final) must not read as problems; a draft's grade is provisional."""
+    base = example_report(fresh_uuid=True)
+    draft = create_report_file(tmp_path / "draft.sqlite", base)
+    assert db.load_file(draft).outcome == Outcome.LOADED
+    text = {c.key: c.text for c in COLUMNS}
+    (unit,) = db.units()
+    assert unit.warnings and text["warnings"](unit) == str(unit.warnings)
+    assert text["grade"](unit) == f"{unit.grade}（草稿）"
+    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    assert db.load_file(final).outcome == Outcome.REPLACED
+    (unit,) = db.units()
+    assert text["warnings"](unit) == f"{unit.warnings}（均已说明）"
+    assert text["grade"](unit) == unit.grade == "优"
+
+
 def test_draft_copy_of_a_loaded_final_revision_gets_advice_for_a_draft(db, tmp_path: Path) -> None:
     """A never-finalised copy of a report whose final version is loaded: the draft has nothing to
     lift (解除定稿), so the refusal says the loaded final counts, how the unit corrects it, and

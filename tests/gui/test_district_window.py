@@ -195,3 +195,18 @@ def test_remove_one_unit_after_asking(qtbot, window: DistrictWindow, street_file
     window.remove_button.click()
     assert window.model.rowCount() == 2 and target.uuid not in {r.uuid for r in window.model.rows}
     assert "已从汇总库移除" in window.statusBar().currentMessage()
+
+
+def test_chart_shows_one_year(qtbot, window: DistrictWindow, tmp_path: Path) -> None:
+    """Rates of different years side by side would read as one comparison: the chart draws
+    the latest year and says how many other years it left out."""
+    older = write_street_files(tmp_path / "2022", seed=2022)[:3]
+    newer = write_street_files(tmp_path / "2023", seed=2023, year=2023)[:2]
+    _load(qtbot, window, [*older, *newer])
+    chart = window.chart
+    assert chart.year == 2023 and chart.other_years == 1
+    assert len(chart.rows) == 2 and {r.year for r in chart.rows} == {2023}
+    assert len(window.db.units()) == 5  # the table still lists every report
+    window.table.sortByColumn(COL["rate"], Qt.SortOrder.DescendingOrder)
+    numbers = [window.proxy.headerData(i, Qt.Orientation.Vertical) for i in range(window.proxy.rowCount())]
+    assert numbers == ["1", "2", "3", "4", "5"]  # down the table, whatever the sort
