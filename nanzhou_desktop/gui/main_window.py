@@ -653,7 +653,9 @@ class MainWindow(QMainWindow):
         e, w, i = (result.count(x) for x in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         refused = len(self.refused_inputs())
         self.counts_label.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + (f" · 未保存的输入 {refused}" if refused else ""))
-        set_text_colour(self.counts_label, "#c62828" if e or refused else ("#a65f00" if w else "#2e7d32"))
+        # Orange only for warnings still open: explained ones no longer stand in the way.
+        open_warnings = any(f.severity == Severity.WARNING and not f.explained for f in result.findings)
+        set_text_colour(self.counts_label, "#c62828" if e or refused else ("#a65f00" if open_warnings else "#2e7d32"))
         self.findings.set_refused(refused)
         rate = f"执行率 {format_rate(s.budget_rate)} · " if s.budget_rate is not None else ""
         self.score_label.setText(f"{rate}自评得分 {_num(s.total)} · 等级 {s.grade or '—'}")

@@ -180,7 +180,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     p = doc.add_paragraph(date)
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.paragraph_format.right_indent = Pt(64)
-    phone = "　".join(x for x in (s.phone_office, s.phone_mobile) if x) or "＿＿＿＿＿＿＿＿"
+    phone = "、".join(x for x in (s.phone_office, s.phone_mobile) if x) or "＿＿＿＿＿＿＿＿"
     p = doc.add_paragraph(f"（联系人：{s.preparer or '＿＿＿＿＿＿'}，联系电话：{phone}）")
     p.paragraph_format.first_line_indent = Pt(32)
 
@@ -232,7 +232,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     for col, cell, share in zip(sig.columns, sig.rows[0].cells, (0.16, 0.16, 0.13, 0.18, 0.24, 0.13), strict=True):
         col.width = cell.width = Mm(ANNEX_WIDTH_MM * share)
     labels = [f"单位负责人：{s.head}", f"财务负责人：{s.finance_head}", f"填报人：{s.preparer}",
-              f"联系电话：{'　'.join(x for x in (s.phone_office, s.phone_mobile) if x)}",
+              f"联系电话：{'、'.join(x for x in (s.phone_office, s.phone_mobile) if x)}",
               f"填报日期：{chinese_date(s.fill_date) or '　　年　　月　　日'}", "单位（盖章）"]
     for i, text in enumerate(labels):
         _cell(sig.cell(0, i), text)

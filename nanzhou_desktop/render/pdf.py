@@ -401,7 +401,7 @@ class _Renderer:
         # Signature row: blank lines to sign on when a name is not filled, never invented.
         s = r.signoff
         # An empty name leaves the cell empty: the box is where the person signs.
-        phone = " ".join(p for p in (s.phone_office, s.phone_mobile) if p)
+        phone = "、".join(p for p in (s.phone_office, s.phone_mobile) if p)
         # Label on one line, the value under it: side by side the narrow cells broke names
         # and dates in two ("王/五", "2023/年3月10日").
         sig = [[[c(label), c(value)] if value else [c(label)] for label, value in (
@@ -580,7 +580,7 @@ class _SignOff(Flowable):
         s = r.report.signoff
         self.date = chinese_date(s.issue_date)
         contact = s.preparer or "＿＿＿＿＿＿"
-        phone = " ".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
+        phone = "、".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
         self.note = f"（联系人：{contact}，联系电话：{phone}）"
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803

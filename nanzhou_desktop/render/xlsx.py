@@ -166,7 +166,7 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
 
     s = report.signoff
     r += 2
-    phone = "　".join(x for x in (s.phone_office, s.phone_mobile) if x)
+    phone = "、".join(x for x in (s.phone_office, s.phone_mobile) if x)
     sig = [("单位负责人", s.head), ("财务负责人", s.finance_head), ("填报人", s.preparer), ("联系电话", phone),
            ("填报日期", s.fill_date)]
     col = 1

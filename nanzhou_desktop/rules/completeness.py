@@ -151,12 +151,15 @@ def _tasks(c: Collector, g: list[int], skey: str, heading: str) -> None:
                       FieldRef("tasks", task.id, "body", skey), f"task:{task.title}/body",
                       seen="（空）", expected="填写正文或小项")
             continue
-        empty = [item for item in items if not item.body.strip()]
         required += len(items)
-        filled += len(items) - len(empty)
-        for item in empty:
-            c.add("completeness.task_item", ERROR, f"工作任务“{task.title}”的小项“{item.title}”正文未填写",
-                  FieldRef("task_items", item.id, "body", skey), f"task:{task.title}/{item.title}",
+        for n, item in enumerate(items, 1):
+            if item.body.strip():
+                filled += 1
+                continue
+            # An item without a title yet is named by its number (not “”), and keyed by it too.
+            name, key = (f"小项“{item.title}”", item.title) if item.title.strip() else (f"第 {n} 个小项", f"#{n}")
+            c.add("completeness.task_item", ERROR, f"工作任务“{task.title}”的{name}正文未填写",
+                  FieldRef("task_items", item.id, "body", skey), f"task:{task.title}/{key}",
                   seen="（空）", expected="填写正文")
     g[0] += filled
     g[1] += required

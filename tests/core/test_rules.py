@@ -520,3 +520,16 @@ def test_cjk_tail_is_the_regex_it_replaces(text, longest):
     project = re.search(r"([\u4e00-\u9fff]{2,20}项目)$", text)
     tail = cjk_tail(text, 22)
     assert (tail if len(tail) >= 4 and tail.endswith("项目") else None) == (project.group(1) if project else None)
+
+
+def test_untitled_empty_sub_items_are_named_by_number() -> None:
+    """A 小项 just added has no title yet: "第 2 个小项", not “”, and two of them are two findings."""
+    r = clean_report()
+    task = r.tasks[0]
+    task.items.append(TaskItem("", ""))
+    task.items.append(TaskItem("", ""))
+    found = [f for f in rules_of(r).get("completeness.task_item", [])]
+    n = len(task.items)
+    assert sorted(f.message for f in found) == sorted(
+        f"工作任务“{task.title}”的第 {i} 个小项正文未填写" for i in (n - 1, n))
+    assert len({f.key for f in found}) == 2
