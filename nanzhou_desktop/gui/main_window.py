@@ -366,8 +366,7 @@ class MainWindow(QMainWindow):
         tab.setObjectName("self-evaluation-table")
         tab.messageChanged.connect(lambda text: self.show_status(text, 10000))
         for editor in tab.editors.values():  # a refused cell, and one corrected, undone or dropped
-            editor.model.editRejected.connect(self._refusals_changed)
-            editor.model.dataChanged.connect(self._refusals_changed)
+            editor.model.refusalsChanged.connect(self._refusals_changed)
         return tab
 
     def _new_registry(self) -> FieldRegistry:

@@ -86,9 +86,22 @@ def _route_undo_key(editor: QWidget, event: QKeyEvent) -> bool:
     return True
 
 
-class PlainEditor(QPlainTextEdit):
-    """Paragraph editor: Tab moves to the next field; Ctrl+Z/Ctrl+Y go to the window's undo
-    stack (one history across all fields) rather than the editor's own."""
+class _FieldKeys:
+    """What both field editors do with keys and focus: Ctrl+Z/Ctrl+Y go to the window's undo
+    stack (one history across all fields) rather than the editor's own; leaving the field
+    emits ``focus_left`` (declared by each editor class: a signal belongs to a QObject class)."""
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if not _route_undo_key(self, e):  # type: ignore[arg-type]
+            super().keyPressEvent(e)  # type: ignore[misc]
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:
+        super().focusOutEvent(e)  # type: ignore[misc]
+        self.focus_left.emit()  # type: ignore[attr-defined]
+
+
+class PlainEditor(_FieldKeys, QPlainTextEdit):
+    """Paragraph editor: Tab moves to the next field; keys and focus as :class:`_FieldKeys`."""
 
     focus_left = Signal()  # the field lost the keyboard focus: commit what was typed
 
@@ -120,14 +133,6 @@ class PlainEditor(QPlainTextEdit):
         # or adds, which moves the wrap by a character or two.
         self._set_lines(lines + 1 if lines >= self._min_lines else lines)
 
-    def keyPressEvent(self, e: QKeyEvent) -> None:
-        if not _route_undo_key(self, e):
-            super().keyPressEvent(e)
-
-    def focusOutEvent(self, e: QFocusEvent) -> None:
-        super().focusOutEvent(e)
-        self.focus_left.emit()
-
     def fit_to_text(self, text: str) -> None:
         """A height that shows about the whole text when it is loaded (within bounds).
 
@@ -151,16 +156,8 @@ class PlainEditor(QPlainTextEdit):
         self.setFixedHeight(h)
 
 
-class LineEditor(QLineEdit):
+class LineEditor(_FieldKeys, QLineEdit):
     focus_left = Signal()  # the field lost the keyboard focus: commit what was typed
-
-    def keyPressEvent(self, e: QKeyEvent) -> None:
-        if not _route_undo_key(self, e):
-            super().keyPressEvent(e)
-
-    def focusOutEvent(self, e: QFocusEvent) -> None:
-        super().focusOutEvent(e)
-        self.focus_left.emit()
 
 
 def set_text_colour(widget: QWidget, colour: str) -> None:

@@ -102,6 +102,7 @@ class ReportTableModel(QAbstractTableModel):
 
     edited = Signal()
     editRejected = Signal(int, int, str)  # row, column, the Chinese reason
+    refusalsChanged = Signal()  # the set of refused, unsaved entries (refused_entries) changed
 
     table: str = ""
     columns: tuple[Column, ...] = ()
@@ -343,7 +344,8 @@ class ReportTableModel(QAbstractTableModel):
             self._reject(index, obj, col, None if isinstance(text, bool) else text, str(exc))
             return False
         self._errors.pop((obj.id, col.key), None)
-        self._pending.pop((obj.id, col.key), None)
+        if self._pending.pop((obj.id, col.key), None) is not None:
+            self.refusalsChanged.emit()
         # The whole row may change: 执行率 follows 执行数, 定性 columns follow 指标性质.
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1))
         if not self._quiet:
@@ -359,14 +361,19 @@ class ReportTableModel(QAbstractTableModel):
             self._pending[(obj.id, col.key)] = text
         self.dataChanged.emit(index, index)
         self.editRejected.emit(index.row(), index.column(), reason)
+        if text is not None:
+            self.refusalsChanged.emit()
 
     def discard_pending(self, row: int, column: int) -> None:
         """Drop a refused entry: the cell shows the stored value again."""
         obj = self.rows()[row]
         key = (obj.id, self.columns[column].key)
-        if self._pending.pop(key, None) is not None or self._errors.pop(key, None) is not None:
+        pending = self._pending.pop(key, None) is not None
+        if self._errors.pop(key, None) is not None or pending:
             idx = self.index(row, column)
             self.dataChanged.emit(idx, idx)
+        if pending:
+            self.refusalsChanged.emit()
 
     def paste_text(self, row: int, column: int, text: str) -> list[tuple[int, int, str]]:
         """Fill cells from a spreadsheet range (tab-separated columns, one line per row)
@@ -457,9 +464,7 @@ class ReportTableModel(QAbstractTableModel):
             self.reload()  # the row is still there: show it again
             raise
         self.endRemoveRows()
-        for store in (self._errors, self._pending, self._cell_findings):
-            for key in [k for k in store if k[0] == obj.id]:
-                del store[key]
+        self._forget(lambda k: k[0] == obj.id, with_findings=True)
         self.edited.emit()
 
     def can_delete_row(self, row: int) -> bool:
@@ -508,19 +513,25 @@ class ReportTableModel(QAbstractTableModel):
         row = self.row_of_id(row_id)
         if row < 0:
             return
-        for store in (self._errors, self._pending):
-            for key in [k for k in store if k[0] == row_id and (not column or k[1] == column)]:
-                del store[key]
+        self._forget(lambda k: k[0] == row_id and (not column or k[1] == column))
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def reload(self) -> None:
         """The report changed outside this model (undo, reopen, 定稿): show it afresh."""
         self.beginResetModel()
         ids = {o.id for o in self.rows()}
-        for store in (self._errors, self._pending, self._cell_findings):
-            for key in [k for k in store if k[0] not in ids]:
-                del store[key]
+        self._forget(lambda k: k[0] not in ids, with_findings=True)
         self.endResetModel()
+
+    def _forget(self, which: Callable[[tuple[int, str]], bool], *, with_findings: bool = False) -> None:
+        """Drop the refusals (and, on request, the findings) of the cells ``which`` selects."""
+        stores = (self._errors, self._pending, self._cell_findings) if with_findings else (self._errors, self._pending)
+        pending_before = len(self._pending)
+        for store in stores:
+            for key in [k for k in store if which(k)]:
+                del store[key]
+        if len(self._pending) != pending_before:
+            self.refusalsChanged.emit()
 
     # ---------------------------------------------------------------- check results
     def set_result(self, result: CheckResult | None) -> None:

@@ -237,26 +237,21 @@ def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | 
     nearly all of them hold nothing to check, and this runs on every keystroke.
     """
     out = []
-    for sec in report.sections:
-        key, body = sec.key, sec.body
+
+    def add(table: str, row_id: int | None, key: str, body: str, task: Task | None, item: TaskItem | None) -> None:
         if body:
             budget, parts = field_parts(body, claim_window)
             if parts:
-                out.append(("sections", sec.id, key, body, None, None, budget, parts))
+                out.append((table, row_id, key, body, task, item, budget, parts))
+
+    for sec in report.sections:
+        add("sections", sec.id, sec.key, sec.body, None, None)
         if sec.kind != SectionKind.TASKS:
             continue
         for task in report.tasks:
-            body = task.body
-            if body:
-                budget, parts = field_parts(body, claim_window)
-                if parts:
-                    out.append(("tasks", task.id, key, body, task, None, budget, parts))
+            add("tasks", task.id, sec.key, task.body, task, None)
             for item in task.items:
-                body = item.body
-                if body:
-                    budget, parts = field_parts(body, claim_window)
-                    if parts:
-                        out.append(("task_items", item.id, key, body, task, item, budget, parts))
+                add("task_items", item.id, sec.key, item.body, task, item)
     return out
 
 
