@@ -232,7 +232,7 @@ def _open_window(path: str | None) -> int:
         sys.stderr.write(message + "\n")
         return EXIT_FAILED
     try:
-        from nanzhou_desktop.gui.app import run
+        from nanzhou_desktop.gui.main_window import run
     except ImportError as exc:
         sys.stderr.write(f"无法启动窗口界面（{exc}）；请确认已安装 PySide6。\n")
         return EXIT_FAILED

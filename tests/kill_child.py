@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from nanzhou_desktop.district.db import open_district_db
-from nanzhou_desktop.store.export import export_report
+from nanzhou_desktop.exchange.export import export_report
 from nanzhou_desktop.store.reportfile import open_report_file
 
 

@@ -58,7 +58,7 @@ def headless_run(out_dir: Path) -> int:
 def main() -> int:
     if offscreen():
         return headless_run(ROOT / "out")
-    from nanzhou_desktop.gui.app import run
+    from nanzhou_desktop.gui.main_window import run
 
     return run(sys.argv[1] if len(sys.argv) > 1 else None)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from nanzhou_desktop.cli import EXIT_FAILED, ChineseArgumentParser, CliError, year_argument
+from nanzhou_desktop.district import expand_paths
 from nanzhou_desktop.district.db import DistrictDbError, Outcome, open_district_db
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES
 from nanzhou_desktop.store.errors import os_reason
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from nanzhou_desktop.store.export import export_report
+    from nanzhou_desktop.exchange.export import export_report
     from nanzhou_desktop.store.reportfile import open_report_file
 
     out = Path(args.output)
@@ -92,19 +92,6 @@ def cmd_district(args: argparse.Namespace) -> int:
         raise CliError("用法：nanzhou-desktop district [汇总库]，或 district load 汇总库 文件…，"
                        "或 district summary 汇总库，或 district remove 汇总库 单位或编号", 2)
     return _window(rest[0] if rest else None)
-
-
-def expand_paths(items: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the report files directly inside it."""
-    out: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix.lower() == ".sqlite" and not x.name.startswith("."))
-            out.extend(found if found else [p])  # an empty folder is reported, not silently skipped
-        else:
-            out.append(p)
-    return out
 
 
 def _open(db: str, *, create: bool) -> object:

@@ -191,7 +191,7 @@ def street_reports(seed: int = 2022, *, year: int | None = None) -> list[Report]
 
 def write_street_files(out_dir: str | Path, seed: int = 2022, *, year: int | None = None) -> list[Path]:
     """Write the 18 files as the district receives them (export names), return their paths."""
-    from nanzhou_desktop.store.export import export_file_name
+    from nanzhou_desktop.exchange.export import export_file_name
     from nanzhou_desktop.store.reportfile import create_report_file
 
     out = Path(out_dir)
@@ -201,7 +201,7 @@ def write_street_files(out_dir: str | Path, seed: int = 2022, *, year: int | Non
 
 def write_many(out_dir: str | Path, count: int, seed: int = 2022) -> list[Path]:
     """``count`` distinct report files (the 18 streets over successive years), for benchmarks."""
-    from nanzhou_desktop.store.export import export_file_name
+    from nanzhou_desktop.exchange.export import export_file_name
     from nanzhou_desktop.store.reportfile import create_report_file
 
     out = Path(out_dir)

@@ -2,14 +2,13 @@
 an exception hook that shows one Chinese sentence instead of a traceback, per-user
 settings (recent files) and the first report to show.
 
-``run(path)`` is what ``nanzhou-desktop`` with no subcommand calls.  With
-``QT_QPA_PLATFORM=offscreen`` and ``NANZHOU_SCREENSHOT_DIR`` set it renders every tab to a
-PNG in that folder and quits (used by ``make run`` without a display and by tests).
+The windows build on this module and it imports none of them: the main window's
+``run(path)`` is in :mod:`~nanzhou_desktop.gui.main_window`, the district window's
+``run_district`` in :mod:`~nanzhou_desktop.gui.district_window`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator, qInstallMessageHandler
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -255,35 +254,3 @@ def screenshot_dir() -> Path | None:
     if d and QGuiApplication.platformName() == "offscreen":
         return Path(d)
     return None
-
-
-def run(path: str | None = None) -> int:
-    """Open the main window on ``path`` (or the last file, or a fresh example copy)."""
-    app = make_app()
-    quiet_offscreen()
-    settings = AppSettings()
-    install_excepthook(settings)
-    from nanzhou_desktop.gui.main_window import MainWindow
-
-    window = MainWindow(settings)
-    target, hello = first_report_path(settings, path)
-    if not window.open_file(target):
-        if path:  # the file asked for cannot be opened: say so and show the example instead
-            target, _ = first_report_path(settings, None)
-            window.open_file(target)
-    if hello:
-        window.show_status(hello, 15000)
-    window.show()
-    shots = screenshot_dir()
-    if shots is not None:
-        def grab() -> None:
-            for p in window.screenshot_all(shots):
-                print(p)
-            window.close()
-            app.quit()
-
-        QTimer.singleShot(0, grab)
-    started = dt.datetime.now()
-    code = app.exec()
-    log.info("window closed after %s", dt.datetime.now() - started)
-    return int(code)

@@ -7,7 +7,8 @@ window never freezes, a cancel stops before the next file, and a bad file never 
 others.  The table, the chart and the exports all read :meth:`DistrictDb.units`; the window
 holds no rule and writes no SQL.
 
-The window (widgets, menu, actions; the chart is a promoted :class:`RateChart`) comes from
+The window (widgets, menu, actions; the chart is a promoted
+:class:`~nanzhou_desktop.gui.rate_chart.RateChart`) comes from
 ``ui/district_window.ui``, the report viewer's frame from ``ui/district_report.ui``; each
 is held as ``self.form``.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nanzhou_desktop.district import expand_paths
 from nanzhou_desktop.district.db import (
     DistrictDb,
     DistrictDbError,
@@ -57,6 +58,7 @@ from nanzhou_desktop.district.db import (
 )
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
 from nanzhou_desktop.district.summary import COLUMNS, is_draft, write_csv, write_xlsx
+from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.money import format_money, format_rate, percent
 from nanzhou_desktop.store.errors import os_reason
@@ -138,80 +140,6 @@ class RowNumberProxy(QSortFilterProxyModel):
         return super().headerData(section, orientation, role)
 
 
-# ------------------------------------------------------------------------ chart
-class RateChart(QWidget):
-    """A bar per unit: 执行率 (percent), with the 100% line; drawn with QPainter."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[UnitRow] = []
-        self.year: int | None = None
-        self.other_years = 0
-        self.setMinimumHeight(200)
-        self.setToolTip("各单位预算执行率（全年执行数 ÷ 全年预算数）")
-
-    def set_rows(self, rows: Sequence[UnitRow]) -> None:
-        # One year: rates of different years side by side would read as one comparison.
-        years = sorted({r.year for r in rows if r.execution_rate is not None})
-        self.year = years[-1] if years else None
-        self.other_years = len(years) - 1 if years else 0
-        self.rows = [r for r in rows if r.execution_rate is not None and r.year == self.year]
-        self.rows.sort(key=lambda r: r.execution_rate or Decimal(0), reverse=True)
-        self.update()
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        fm = p.fontMetrics()
-        left, top, right, bottom = fm.horizontalAdvance("100%") + 12, fm.height() + 8, 10, fm.height() * 3 + 6
-        w, h = self.width() - left - right, self.height() - top - bottom
-        p.setPen(QColor("#222222"))
-        title = "各单位预算执行率" + (f"（{self.year} 年度）" if self.year is not None else "")
-        if self.other_years:
-            title += f"，另有 {self.other_years} 个其他年度未画出"
-        p.drawText(left, fm.ascent() + 2, title)
-        if not self.rows or w <= 0 or h <= 0:
-            p.setPen(QColor("#666666"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "尚未装入报告")
-            p.end()
-            return
-        top_rate = max(Decimal(110), max(r.execution_rate or Decimal(0) for r in self.rows))
-        low_rate = Decimal(0)
-
-        def y_of(rate: Decimal) -> float:
-            return top + h - float((rate - low_rate) / (top_rate - low_rate)) * h
-
-        grid = QPen(QColor("#dddddd"))
-        for tick in (0, 25, 50, 75, 100):
-            y = y_of(Decimal(tick))
-            p.setPen(grid if tick != 100 else QPen(QColor("#b3261e"), 1, Qt.PenStyle.DashLine))
-            p.drawLine(left, int(y), left + w, int(y))
-            p.setPen(QColor("#444444"))
-            p.drawText(2, int(y + fm.ascent() / 2 - 1), f"{tick}%")
-        n = len(self.rows)
-        slot = w / n
-        bar = max(2.0, slot * 0.7)
-        for i, r in enumerate(self.rows):
-            rate = r.execution_rate or Decimal(0)
-            x = left + i * slot + (slot - bar) / 2
-            y = y_of(min(rate, top_rate))
-            colour = QColor("#2e7d32") if Decimal(90) <= rate <= Decimal(100) else QColor("#c77700")
-            if rate > 100:
-                colour = QColor("#b3261e")
-            p.fillRect(int(x), int(y), max(1, int(bar)), int(top + h - y), colour)
-            label = (r.short_name or r.unit).removesuffix("街道")[:4]
-            p.setPen(QColor("#222222"))
-            p.save()
-            p.translate(x + bar / 2, top + h + 4)
-            p.drawText(int(-fm.horizontalAdvance(label) / 2), fm.ascent(), label)
-            if slot > fm.horizontalAdvance("100.0%"):
-                text = format_rate(rate, 1)
-                p.drawText(int(-fm.horizontalAdvance(text) / 2), fm.ascent() + fm.height(), text)
-            p.restore()
-        p.end()
-
-
 # ------------------------------------------------------------------------ worker
 class LoadWorker(QThread):
     """Reads and checks received files off the window's thread; never touches the database."""
@@ -244,12 +172,6 @@ class LoadWorker(QThread):
                 item = LoadResult(p.name or str(p), Outcome.REFUSED,
                                   f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收")
             self.checked.emit(i, item)
-
-
-def expand_paths(items: Sequence[str | Path]) -> list[Path]:
-    from nanzhou_desktop.commands.district import expand_paths as expand
-
-    return expand(items)
 
 
 # ------------------------------------------------------------------------ report viewer
@@ -382,9 +304,6 @@ class DistrictWindow(QMainWindow):
         self.max_bytes = max_bytes
         self.worker: LoadWorker | None = None
         self._batch: list[LoadResult] = []
-        # The circular import (the form places RateChart from this module) is why this is loaded here.
-        from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
-
         # Widgets, menu and actions come from ui/district_window.ui; the names below are the window's API.
         self.form = f = Ui_DistrictWindow()
         f.setupUi(self)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,10 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui.app import APP_TITLE, AppSettings
+from nanzhou_desktop.gui.app import (
+    APP_TITLE,
+    AppSettings,
+    first_report_path,
+    install_excepthook,
+    make_app,
+    quiet_offscreen,
+    screenshot_dir,
+)
+from nanzhou_desktop.gui.field_widgets import FieldRegistry, set_text_colour
 from nanzhou_desktop.gui.findings_panel import FindingsPanel, state_icon
 from nanzhou_desktop.gui.forms.ui_main_window import Ui_MainWindow
-from nanzhou_desktop.gui.section_forms import FieldRegistry, SectionTab, set_text_colour
+from nanzhou_desktop.gui.section_forms import SectionTab
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.gui.signoff_form import SignOffForm
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
@@ -1005,3 +1014,36 @@ def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:
                            f"以下 {len(labels)} 处输入未被接受（红色提示处），关闭后将丢失：\n\n"
                            + "\n".join(lines) + "\n\n其余内容均已保存。仍要关闭吗？", question=True)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def run(path: str | None = None) -> int:
+    """Open the main window on ``path`` (or the last file, or a fresh example copy): what
+    ``nanzhou-desktop`` with no subcommand calls.  With ``QT_QPA_PLATFORM=offscreen`` and
+    ``NANZHOU_SCREENSHOT_DIR`` set it renders every tab to a PNG in that folder and quits
+    (used by ``make run`` without a display and by tests)."""
+    app = make_app()
+    quiet_offscreen()
+    settings = AppSettings()
+    install_excepthook(settings)
+    window = MainWindow(settings)
+    target, hello = first_report_path(settings, path)
+    if not window.open_file(target):
+        if path:  # the file asked for cannot be opened: say so and show the example instead
+            target, _ = first_report_path(settings, None)
+            window.open_file(target)
+    if hello:
+        window.show_status(hello, 15000)
+    window.show()
+    shots = screenshot_dir()
+    if shots is not None:
+        def grab() -> None:
+            for p in window.screenshot_all(shots):
+                print(p)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, grab)
+    started = dt.datetime.now()
+    code = app.exec()
+    log.info("window closed after %s", dt.datetime.now() - started)
+    return int(code)

@@ -221,9 +221,9 @@ class ReportSession(QObject):
         self.recheck()
 
     def export_for_sending(self, out_dir: str) -> Any:
-        """导出上报 into ``out_dir`` (store.export.export_report: only a 定稿 report; raises
+        """导出上报 into ``out_dir`` (exchange.export.export_report: only a 定稿 report; raises
         EditError / ExportError with one Chinese sentence).  Returns its ExportResult."""
-        from nanzhou_desktop.store.export import export_report
+        from nanzhou_desktop.exchange.export import export_report
 
         self.flush()
         result = export_report(self.rf, out_dir)

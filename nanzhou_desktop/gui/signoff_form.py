@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui.section_forms import FieldBinding, FieldRegistry, LineEditor, message_label, set_text_colour
+from nanzhou_desktop.gui.field_widgets import FieldBinding, FieldRegistry, LineEditor, message_label, set_text_colour
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.store.fields import FIELDS
 

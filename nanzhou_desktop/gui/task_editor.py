@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui.section_forms import (
+from nanzhou_desktop.gui.field_widgets import (
     FieldBinding,
     FieldRegistry,
     LineEditor,

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
+from nanzhou_desktop.exchange.export import export_report
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.render.pdf import render_pdf
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.store.errors import EditError
-from nanzhou_desktop.store.export import export_report
 from nanzhou_desktop.store.reportfile import open_report_file
 from nanzhou_desktop.workflow import explain, finalise
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from nanzhou_desktop.district.safe_open import load_received
+from nanzhou_desktop.exchange.export import ExportError, export_file_name, export_report, safe_file_part
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.store.errors import EditError
-from nanzhou_desktop.store.export import ExportError, export_file_name, export_report, safe_file_part
 from nanzhou_desktop.store.header import read_header
 from nanzhou_desktop.store.reportfile import open_report_file
 
@@ -155,7 +155,7 @@ def test_windows_safe_names(example_file) -> None:
 
 
 def test_failed_check_leaves_nothing_under_the_final_name(example_file, tmp_path: Path, monkeypatch) -> None:
-    import nanzhou_desktop.store.export as export_module
+    import nanzhou_desktop.exchange.export as export_module
 
     def broken(tmp: Path, report) -> None:
         assert tmp.exists() and tmp.name.endswith(".tmp")  # the copy exists only under its temporary name

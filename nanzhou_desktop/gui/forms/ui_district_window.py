@@ -13,7 +13,7 @@ from PySide6.QtCore import (QCoreApplication, QMetaObject, Qt)
 from PySide6.QtGui import (QAction)
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QMenu, QMenuBar, QProgressBar, QPushButton, QSizePolicy, QSpacerItem, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from nanzhou_desktop.gui.district_window import RateChart
+from nanzhou_desktop.gui.rate_chart import RateChart
 
 class Ui_DistrictWindow(object):
     def setupUi(self, DistrictWindow):

@@ -104,10 +104,8 @@ def _verify_copy(tmp: Path, report: Report) -> None:
 
 def _render_pdf(report: Report, out: Path) -> tuple[Path | None, str]:
     """The signed-copy PDF beside the export, written under a temporary name first."""
-    try:
-        from nanzhou_desktop.render.pdf import render_pdf
-    except ImportError:
-        return None, "本版本尚未包含 PDF 打印模块"
+    from nanzhou_desktop.render.pdf import render_pdf  # here: an export without the PDF needs no reportlab
+
     result: Any = None
     try:
         from nanzhou_desktop.rules import check
