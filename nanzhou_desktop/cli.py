@@ -99,6 +99,35 @@ def year_argument(text: str) -> int:
     return year
 
 
+FORCE_HELP = "替换已存在的文件（先在旁边备份原文件；已定稿、已导出的报告从不替换）"
+
+
+def replace_target(path: str | Path, force: bool, *, backup: bool = True) -> Path | None:
+    """Before a command writes a new report file at ``path``: refuse an existing file unless
+    ``force``, and even then a 已定稿/已导出 one or one in use; back up any other.  Returns the
+    backup's path (None when nothing was backed up) and prints where it is.  ``backup=False``
+    only checks: a command that may still fail checks first and backs up just before writing."""
+    from nanzhou_desktop.store import replace
+
+    path = Path(path)
+    try:
+        existing = replace.existing_file(path)
+        if existing is None:
+            return None
+        if not force:
+            raise CliError(f"文件“{path.name}”已存在（{existing.describe()}），没有替换；请换一个文件名"
+                           f"（例如“{replace.free_name(path).name}”），或加 --force 替换（原文件会先备份）")
+        if not backup:
+            replace.check_replaceable(path)
+            return None
+        copy = replace.prepare_replace(path)
+    except replace.ReplaceRefused as exc:
+        raise CliError(f"{exc}；没有写入任何文件") from None
+    if copy is not None:
+        print(f"原文件已备份为 {copy}")
+    return copy
+
+
 def _command_modules() -> list[str]:
     import pkgutil
 

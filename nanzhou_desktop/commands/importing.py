@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nanzhou_desktop.cli import CliError, year_argument
+from nanzhou_desktop.cli import FORCE_HELP, CliError, replace_target, year_argument
 from nanzhou_desktop.importing import DocumentImportError, import_document, write_import
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.next_year import next_year
@@ -19,19 +19,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="要创建的报告文件（.sqlite）")
     p.add_argument("--unit", default=None, help="单位全称（文档标题中识别不到或需要更正时指定）")
     p.add_argument("--year", default=None, type=year_argument, help="年度（文档标题中识别不到或需要更正时指定）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("next-year", help="由本年度报告新建下一年度报告（沿用提纲、工作任务和绩效指标，本年数字转为上年数）")
     p.add_argument("file", help="本年度报告文件")
     p.add_argument("-o", "--output", required=True, help="要创建的下一年度报告文件")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_next_year)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.exists() and not args.force:
-        raise CliError(f"文件“{out.name}”已存在；请换一个文件名，或加 --force 覆盖")
+    replace_target(out, args.force, backup=False)  # refuse before the document is read
     unit = Unit(full_name=args.unit.strip()) if args.unit and args.unit.strip() else None
     try:
         result = import_document(args.document, unit=unit, year=args.year)
@@ -39,6 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             # Keep the short name and district the title gave only when they belong to this unit.
             result.set_identity(unit=_with_title_details(unit, result.unit))
         print("\n".join(result.summary_lines()))
+        replace_target(out, args.force)
         path = write_import(result, out, overwrite=args.force)
     except DocumentImportError as exc:
         raise CliError(f"{exc}") from None
@@ -57,7 +58,8 @@ def cmd_next_year(args: argparse.Namespace) -> int:
     out = Path(args.output)
     with open_report_file(args.file, read_only=True) as rf:
         new = next_year(rf.report)
-    path = create_report_file(out, new)
+    replace_target(out, args.force)
+    path = create_report_file(out, new, overwrite=args.force)
     print(f"已创建 {path}：{new.year}年度 {new.unit.full_name}（由 {new.year - 1} 年度报告新建）；"
           f"沿用 {len(new.sections)} 个章节、{len(new.tasks)} 项工作任务、{len(new.indicators)} 个绩效指标，"
           "本年数字已转为上年数，正文待填写")

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from nanzhou_desktop.cli import CliError, year_argument
+from nanzhou_desktop.cli import FORCE_HELP, CliError, replace_target, year_argument
 from nanzhou_desktop.content import canonical_json, fingerprint, from_content, to_content
 from nanzhou_desktop.example import write_example
 from nanzhou_desktop.model import SectionKind, Unit
@@ -24,11 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--code", default="", help="单位编码")
     p.add_argument("--year", required=True, type=year_argument, help="年度，例如 2023")
     p.add_argument("file", help="要创建的报告文件（.sqlite）")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("demo", help="生成 2022 年度南洲街道示例报告的新副本")
     p.add_argument("file")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("show", help="显示报告摘要")
@@ -53,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("undump", help="由 dump 输出的 JSON 重新生成报告文件")
     p.add_argument("json_file")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_undump)
 
 
@@ -60,12 +62,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     unit = Unit(args.unit.strip(), args.short.strip(), args.code.strip(), args.district.strip())
     if not unit.full_name:
         raise CliError("单位全称不能为空")
-    path = create_report_file(args.file, new_report(unit, args.year))
+    replace_target(args.file, args.force)
+    path = create_report_file(args.file, new_report(unit, args.year), overwrite=args.force)
     print(f"已创建 {path}：{args.year}年度 {unit.full_name}")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    replace_target(args.file, args.force)
     path = write_example(args.file, overwrite=args.force)
     print(f"已生成示例报告 {path}（2022年度 广州市海珠区人民政府南洲街道办事处）")
     return 0
@@ -166,6 +170,7 @@ def cmd_undump(args: argparse.Namespace) -> int:
         raise CliError(f"找不到文件“{args.json_file}”") from None
     except (ValueError, KeyError, TypeError):
         raise CliError(f"“{args.json_file}”不是有效的报告内容 JSON（应为 nanzhou-desktop dump 的输出）") from None
-    path = create_report_file(args.file, report)
+    replace_target(args.file, args.force)
+    path = create_report_file(args.file, report, overwrite=args.force)
     print(f"已由 {args.json_file} 生成 {path}（内容指纹 {fingerprint(report)[:16]}…）")
     return 0

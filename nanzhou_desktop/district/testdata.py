@@ -196,7 +196,14 @@ def write_street_files(out_dir: str | Path, seed: int = 2022, *, year: int | Non
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return [create_report_file(out / export_file_name(r), r, overwrite=True) for r in street_reports(seed, year=year)]
+    return [_write(create_report_file, out / export_file_name(r), r) for r in street_reports(seed, year=year)]
+
+
+def _write(create, path: Path, report: Report) -> Path:  # noqa: ANN001 - store.reportfile.create_report_file
+    """Generated test data replaces its own earlier output (final reports, which the store
+    never overwrites: they are removed first)."""
+    path.unlink(missing_ok=True)
+    return create(path, report)
 
 
 def write_many(out_dir: str | Path, count: int, seed: int = 2022) -> list[Path]:
@@ -212,6 +219,6 @@ def write_many(out_dir: str | Path, count: int, seed: int = 2022) -> list[Path]:
         for r in street_reports(seed + year, year=year):
             if len(paths) == count:
                 break
-            paths.append(create_report_file(out / export_file_name(r), r, overwrite=True))
+            paths.append(_write(create_report_file, out / export_file_name(r), r))
         year -= 1
     return paths

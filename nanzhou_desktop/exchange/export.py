@@ -42,10 +42,13 @@ class ExportResult:
     sha256: str
     pdf_path: Path | None  # the signed-copy PDF, when it could be produced
     pdf_error: str  # why there is no PDF ("" when there is one)
+    backup: Path | None = None  # where a different file that stood under the export's name went
 
     @property
     def message(self) -> str:
         text = f"已导出上报文件“{self.path.name}”"
+        if self.backup is not None:
+            text += f"（文件夹中原有的同名文件已备份为“{self.backup.name}”）"
         if self.pdf_path:
             return text + f"，签字盖章用的 PDF“{self.pdf_path.name}”在同一文件夹中"
         return text + f"；签字盖章用的 PDF 未能生成（{self.pdf_error}），请在窗口中另行打印"
@@ -147,6 +150,7 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
     final = out_dir / name
     if final.exists() and final.is_dir():
         raise ExportError(f"目标位置已有同名文件夹“{name}”")
+    backup = _make_room(rf, report, final)
     tmp = out_dir / f".{name}.{uuidlib.uuid4().hex[:8]}.tmp"
     try:
         # VACUUM INTO attaches its target internally; the working connection forbids ATTACH
@@ -182,4 +186,28 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
     rf.record_export(name, digest)
     if report.status == Status.FINAL:
         rf.set_status(Status.EXPORTED, action="export")
-    return ExportResult(final, digest, pdf_path, pdf_error)
+    return ExportResult(final, digest, pdf_path, pdf_error, backup)
+
+
+def _make_room(rf: Any, report: Report, final: Path) -> Path | None:
+    """An earlier export of this very revision is simply written again (same content).  Any
+    other 已定稿/已导出 report under the export's name is never replaced (another copy of the
+    report, an example copy of the same unit and year); anything else is backed up first.
+    Returns the backup's path, if one was made."""
+    from nanzhou_desktop.store import replace
+
+    if final.exists() and final.resolve() == Path(rf.path).resolve():
+        raise ExportError(f"导出的文件“{final.name}”会替换正在编辑的报告本身；请选择另一个文件夹")
+    try:
+        existing = replace.existing_file(final)
+        if existing is None:
+            return None
+        if (existing.is_report and existing.uuid == report.uuid and existing.revision == report.revision
+                and existing.final_fingerprint == report.final_fingerprint):
+            return None
+        reason = replace.refusal(existing)
+        if reason:
+            raise ExportError(f"文件夹中已有另一份同名的报告：{reason}；没有导出")
+        return replace.backup_copy(final)
+    except replace.ReplaceRefused as exc:
+        raise ExportError(str(exc)) from exc

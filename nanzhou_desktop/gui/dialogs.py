@@ -209,3 +209,33 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def confirm_replace(parent: QWidget | None, title: str, existing: object, backup_name: str) -> bool:
+    """An existing (draft or other) file stands under the chosen name: replace it, after a backup?"""
+    path = getattr(existing, "path", None)
+    describe = getattr(existing, "describe", lambda: "")()
+    box = QMessageBox(QMessageBox.Icon.Question, title,
+                      f"文件“{getattr(path, 'name', path)}”已存在（{describe}）。\n\n"
+                      f"替换前会把原文件备份为“{backup_name}”，放在同一文件夹中。要替换它吗？",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText("备份后替换")
+    box.button(QMessageBox.StandardButton.No).setText("换一个文件名")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> None:
+    """A file was written: say where, and offer 打开所在文件夹 (the officer must find it to
+    email or print it)."""
+    from pathlib import Path
+
+    from nanzhou_desktop.gui import files
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("确定")
+    reveal = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+    if box.clickedButton() is reveal:
+        files.reveal(Path(str(path)))

@@ -22,7 +22,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLayout,
     QMessageBox,
@@ -286,22 +285,31 @@ def run_import_dialog(parent: QWidget | None, path: str | Path) -> ImportResult 
         dialog.deleteLater()
 
 
-def import_to_file(parent: QWidget | None, path: str | Path) -> Path | None:
+def import_to_file(parent: QWidget | None, path: str | Path, *, folder: Path | None = None,
+                   current: Path | None = None, backups: list[Path] | None = None) -> Path | None:
     """The whole 导入 flow for the window: preview, ask where to save, write.  Returns the new
-    report file, or None (cancelled, or the user was told why nothing was written)."""
+    report file, or None (cancelled, or the user was told why nothing was written).
+
+    The name is asked as for every new report (``gui.files``): suggested free in ``folder``
+    (default 文档/部门整体支出绩效自评), never a 已定稿/已导出 report, and any other existing
+    file backed up first; its backup's path is appended to ``backups``."""
+    from nanzhou_desktop.gui import files
+    from nanzhou_desktop.store.replace import prepare_replace
+
     result = run_import_dialog(parent, path)
     if result is None:
         return None
     r = result.report
-    suggested = Path(path).with_name(f"{r.unit.short_name or r.unit.full_name}{r.year}年度自评报告.sqlite")
-    target, _ = QFileDialog.getSaveFileName(parent, "导入的报告保存为", str(suggested), "报告文件 (*.sqlite)")
-    if not target:
+    suggested = (folder or files.documents_folder()) / f"{r.unit.short_name or r.unit.full_name}{r.year}年度自评报告.sqlite"
+    out = files.ask_new_report_path(parent, "导入的报告保存为", suggested, current=current)
+    if out is None:
         return None
-    out = Path(target)
-    if out.suffix.lower() != ".sqlite":
-        out = out.with_name(out.name + ".sqlite")
     try:
-        return write_import(result, out, overwrite=out.exists())  # the save dialog asked before replacing
+        backup = prepare_replace(out)
+        written = write_import(result, out, overwrite=backup is not None)
     except (DocumentImportError, ReportFileError) as exc:
         _show_error(parent, str(exc))
         return None
+    if backup is not None and backups is not None:
+        backups.append(backup)
+    return written

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from nanzhou_desktop.gui import files
 from nanzhou_desktop.gui.app import (
     APP_TITLE,
     AppSettings,
@@ -56,7 +58,7 @@ log = logging.getLogger(__name__)
 
 TABLE_TABLES = ("budget_rows", "projects", "indicators")  # report-file tables shown in the 自评表
 TABLE_PAGES = ("budget", "projects", "indicators", "score")  # screenshot names of its pages
-REPORT_FILTER = "报告文件 (*.sqlite);;所有文件 (*)"
+REPORT_FILTER = files.REPORT_FILTER
 
 
 class LazyPage(QWidget):
@@ -118,7 +120,9 @@ class MainWindow(QMainWindow):
         self.registry = self._new_registry()
         self.pages: dict[str, LazyPage] = {}  # "1".."4" (outline parts), "table", "signoff"
         self._tab_state: dict[int, str] = {}
-        self._notices: list[str] = []
+        self._notices: list[str] = []  # about the open file (read-only, restored after a crash …)
+        self._saved_at: Path | None = None  # a file just written: the banner says where, 打开所在文件夹
+        self._saved_text = ""
         self.findings = FindingsPanel()
         self.form.findingsLayout.addWidget(self.findings)
         self.form.findingsDock.setMinimumWidth(260)
@@ -129,7 +133,12 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect_actions()
         self.form.banner.hide()
-        self.form.bannerClose.clicked.connect(self.form.banner.hide)
+        self.revealButton = QPushButton("打开所在文件夹", self.form.banner)
+        self.revealButton.setObjectName("revealButton")
+        self.form.bannerLayout.insertWidget(self.form.bannerLayout.indexOf(self.form.bannerButton), self.revealButton)
+        self.revealButton.clicked.connect(self._reveal_saved)
+        self.revealButton.hide()
+        self.form.bannerClose.clicked.connect(self.dismiss_banner)
         self.form.bannerButton.clicked.connect(self.unlock)
         self.form.tabs.currentChanged.connect(self._page_shown)
         self.setAcceptDrops(True)
@@ -179,6 +188,10 @@ class MainWindow(QMainWindow):
         """文件 menu entries for import, next year, printing and the district window."""
         f = self.form
         before = f.actionQuit
+        a = QAction("打开所在文件夹", self)
+        a.setToolTip("在文件管理器中打开当前报告文件所在的文件夹（发送邮件时要找到这个 .sqlite 文件）")
+        a.triggered.connect(self.reveal_current)
+        f.menuFile.insertAction(before, a)
         a = QAction("导入报告文档（Word / PDF / 文本）…", self)
         a.triggered.connect(self.import_document)
         f.menuFile.insertAction(before, a)
@@ -241,6 +254,8 @@ class MainWindow(QMainWindow):
         self.form.actionRedo.setEnabled(False)
         self._build_tabs()
         self._notices = self._open_notices()
+        if self._saved_at is not None and self._saved_at.resolve() != path.resolve():
+            self._saved_at, self._saved_text = None, ""
         self.settings.add_recent(path)
         session.recheck()
         self._apply_editability()
@@ -256,13 +271,21 @@ class MainWindow(QMainWindow):
     def _redo_text_changed(self, text: str) -> None:
         self.form.actionRedo.setText(f"重做：{text}(&R)" if text else "重做(&R)")
 
+    def _read_only_line(self) -> str:
+        """Shown as long as the file is open read-only (it cannot be dismissed: it stays true)."""
+        assert self.session is not None
+        reason = self.session.rf.notice.read_only_reason
+        if not reason:
+            return ""
+        return (f"只读：{reason}。可以查看和打印，不能修改；"
+                "要修改，请先关闭正在编辑它的窗口或程序，再重新打开。")
+
     def _open_notices(self) -> list[str]:
+        """Notices about how the file was opened (restored after a crash, upgraded), shown until
+        dismissed, 定稿 or 导出上报."""
         assert self.session is not None
         n = self.session.rf.notice
         out = []
-        if n.read_only_reason:
-            out.append(f"只读：{n.read_only_reason}。可以查看和打印，不能修改；"
-                       "要修改，请先关闭正在编辑它的窗口或程序，再重新打开。")
         if n.restored:
             out.append(n.restored)
         if n.migrated_backup:
@@ -411,9 +434,13 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _=False, p=f: self.open_file(p))
 
     def _documents_dir(self) -> str:
-        if self.session is not None:
-            return str(Path(self.session.rf.path).parent)
-        return str(Path.home())
+        """Where file dialogs open: the current report's folder, unless it is the app's hidden
+        data folder (example copies); else the visible 文档/部门整体支出绩效自评."""
+        current = self.session.rf.path if self.session is not None else None
+        return str(files.start_folder(current, self.settings.data_dir))
+
+    def _current_path(self) -> Path | None:
+        return Path(self.session.rf.path) if self.session is not None else None
 
     def open_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -436,7 +463,6 @@ class MainWindow(QMainWindow):
             self.show_status(f"已打开示例报告的新副本“{path.name}”（保存在 {path.parent}）", 10000)
 
     def new_report(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
 
         from nanzhou_desktop.gui import dialogs
 
@@ -444,42 +470,72 @@ class MainWindow(QMainWindow):
         if choice is None:
             return
         name = f"{choice.unit.short_name or choice.unit.full_name}{choice.year}年度自评报告.sqlite"
-        path, _ = QFileDialog.getSaveFileName(self, "新报告保存为", str(Path(self._documents_dir()) / name),
-                                              REPORT_FILTER)
-        if not path:
-            return
-        self.create_and_open(path, new_report(choice.unit, choice.year))
+        path = files.ask_new_report_path(self, "新报告保存为", Path(self._documents_dir()) / name,
+                                         current=self._current_path())
+        if path is not None:
+            self.create_and_open(path, new_report(choice.unit, choice.year), what="新报告")
 
-    def create_and_open(self, path: str | Path, report: Report) -> bool:
+    def create_and_open(self, path: str | Path, report: Report, *, what: str = "报告") -> bool:
+        """Write ``report`` as a new file at ``path`` and open it.  An existing file there is
+        replaced only if it may be (never a 已定稿/已导出 report, nor the open one), after a
+        backup beside it; the banner then says where both are."""
         from nanzhou_desktop.gui import dialogs
+        from nanzhou_desktop.store.replace import prepare_replace
 
-        path = Path(path)
-        if path.suffix.lower() != ".sqlite":
-            path = path.with_name(path.name + ".sqlite")
+        path = files.with_suffix(path)
         if self.session is not None and path.resolve() == Path(self.session.rf.path).resolve():
             dialogs.show_error(self, "无法保存", "不能把报告另存为它自己；请换一个文件名。")
             return False
         try:
-            # The dialog already asked before replacing an existing file.
             import copy
 
-            create_report_file(path, copy.deepcopy(report), overwrite=path.exists())
+            backup = prepare_replace(path)
+            create_report_file(path, copy.deepcopy(report), overwrite=backup is not None)
         except ReportFileError as exc:
             dialogs.show_error(self, "无法保存", str(exc))
             return False
-        return self.open_file(path)
+        if not self.open_file(path):
+            return False
+        self.tell_saved(path, what, backup)
+        return True
+
+    def tell_saved(self, path: Path, what: str, backup: Path | None = None) -> None:
+        """Say in the banner where a file just written is (the officer must find the .sqlite
+        to email it), with 打开所在文件夹; and where the replaced file's backup went."""
+        text = f"{what}已保存为“{path.name}”，在文件夹 {path.parent} 中；以后每处修改都会自动保存到这个文件。"
+        if backup is not None:
+            text += f"\n原有的同名文件已备份为“{backup.name}”（同一文件夹）。"
+        self._saved_at, self._saved_text = path, text
+        self.show_status(f"{what}已保存为“{path.name}”", 10000)
+        if self.session is not None:
+            self._show_banner()
+
+    def _reveal_saved(self) -> None:
+        target = self._saved_at or self._current_path()
+        if target is not None:
+            files.reveal(target)
+
+    def reveal_current(self) -> None:
+        """文件 → 打开所在文件夹: the folder of the report being edited."""
+        if self.session is not None:
+            files.reveal(Path(self.session.rf.path))
+
+    def dismiss_banner(self) -> None:
+        """知道了: the notices shown go away for this file; the read-only and 定稿 lines, which
+        stay true, come back with the next change of state."""
+        self._notices = []
+        self._saved_at, self._saved_text = None, ""
+        self.form.banner.hide()
 
     def save_as(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         if self.session is None:
             return
         self.flush()
         current = Path(self.session.rf.path)
-        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(current.with_name(current.stem + "（副本）.sqlite")),
-                                              REPORT_FILTER)
-        if path and self.create_and_open(path, self.session.report):
-            self.show_status(f"已另存为“{Path(path).name}”，现在编辑的是这份副本", 10000)
+        suggested = Path(self._documents_dir()) / f"{current.stem}（副本）.sqlite"
+        path = files.ask_new_report_path(self, "另存为", suggested, current=current)
+        if path is not None and self.create_and_open(path, self.session.report, what="副本"):
+            self.show_status(f"已另存为“{path.name}”，现在编辑的是这份副本", 10000)
 
     def save_now(self) -> None:
         """Ctrl+S: commit whatever is still being typed and confirm."""
@@ -550,13 +606,14 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.flush()
-        created = import_dialog.import_to_file(self, path)
+        backups: list[Path] = []
+        created = import_dialog.import_to_file(self, path, folder=Path(self._documents_dir()),
+                                               current=self._current_path(), backups=backups)
         if created is not None and self.open_file(created):
+            self.tell_saved(created, "导入的报告", backups[0] if backups else None)
             self.show_status(f"已导入“{Path(path).name}”，请逐页核对导入的内容和右侧的检查结果。", 15000)
 
     def new_next_year(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         if self.session is None:
             return
         from nanzhou_desktop.next_year import next_year
@@ -564,10 +621,10 @@ class MainWindow(QMainWindow):
         self.flush()
         report = next_year(self.session.report)
         name = f"{report.unit.short_name or report.unit.full_name}{report.year}年度自评报告.sqlite"
-        path, _ = QFileDialog.getSaveFileName(self, "下一年度报告保存为", str(Path(self._documents_dir()) / name),
-                                              REPORT_FILTER)
-        if path:
-            self.create_and_open(path, report)
+        path = files.ask_new_report_path(self, "下一年度报告保存为", Path(self._documents_dir()) / name,
+                                         current=self._current_path())
+        if path is not None:
+            self.create_and_open(path, report, what=f"{report.year}年度报告")
 
     def print_preview(self) -> None:
         if self.session is None:
@@ -593,7 +650,10 @@ class MainWindow(QMainWindow):
         self.flush()
         path = pp.export_pdf(self, self.session.rf, result=self.session.result)
         if path is not None:
+            from nanzhou_desktop.gui import dialogs
+
             self.show_status(f"已导出 PDF：{path}", 10000)
+            dialogs.show_saved(self, "导出 PDF", f"已导出 PDF“{path.name}”。\n\n文件夹：{path.parent}", path)
 
     def export_for_sending(self) -> None:
         """导出上报: the file to email to the district (and the PDF to sign), into a chosen folder."""
@@ -620,8 +680,10 @@ class MainWindow(QMainWindow):
             return
         QApplication.restoreOverrideCursor()
         self.show_status(result.message, 15000)
-        dialogs.show_info(self, "导出上报", f"{result.message}。\n\n文件夹：{folder}\n\n"
-                          "请把 .sqlite 文件通过电子邮件发送给区财政局；PDF 打印后签字盖章。")
+        self._notices = []  # a crash-recovery or upgrade notice is stale once the report is sent
+        self._show_banner()
+        dialogs.show_saved(self, "导出上报", f"{result.message}。\n\n文件夹：{folder}\n\n"
+                           "请把 .sqlite 文件通过电子邮件发送给区财政局；PDF 打印后签字盖章。", result.path)
 
     def open_district(self) -> None:
         """区财政局: open (or create) a district database in its own window."""
@@ -784,12 +846,15 @@ class MainWindow(QMainWindow):
     def _show_banner(self) -> None:
         assert self.session is not None
         r = self.session.report
-        lines = list(self._notices)
+        lines = [line for line in (self._read_only_line(), *self._notices) if line]
         locked = r.locked and not self.session.rf.read_only
         if r.locked:
             lines.insert(0, f"报告{r.status}（第 {r.revision} 版），各项内容已锁定，不能修改。"
                             + ("如需修改，请点“解除定稿”。" if locked else ""))
+        if self._saved_text:
+            lines.append(self._saved_text)
         self.form.bannerButton.setVisible(locked)
+        self.revealButton.setVisible(bool(self._saved_text))
         if not lines:
             self.form.banner.hide()
             return
@@ -926,6 +991,9 @@ class MainWindow(QMainWindow):
         except (EditError, SaveError) as exc:
             dialogs.show_error(self, "未能定稿", str(exc))
             return
+        if self._notices:  # a crash-recovery or upgrade notice is stale once the report is 定稿
+            self._notices = []
+            self._show_banner()
         self.show_status(f"已定稿（第 {self.session.report.revision} 版），内容指纹已记录。", 10000)
 
     def unlock(self) -> None:

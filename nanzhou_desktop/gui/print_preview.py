@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QPoint, QRect, QRectF, QSize, QStandardPaths, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QObject, QPoint, QRect, QRectF, QSize, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
@@ -496,8 +496,12 @@ def show_print_preview(parent: QWidget | None, rf: ReportFile, *, result: CheckR
         dialog.deleteLater()
 
 
-def ask_pdf_path(parent: QWidget | None, report: Report) -> Path | None:
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+def ask_pdf_path(parent: QWidget | None, report: Report, folder: Path | None = None) -> Path | None:
+    """Where to write the PDF: ``folder`` (the report's own, if the user keeps it somewhere
+    visible), else 文档/部门整体支出绩效自评, like every file dialog of the app."""
+    from nanzhou_desktop.gui import files
+
+    docs = folder or files.documents_folder()
     name, _ = QFileDialog.getSaveFileName(parent, "导出 PDF", str(Path(docs) / pdf_file_name(report)),
                                           "PDF 文件 (*.pdf)")
     if not name:
@@ -509,7 +513,12 @@ def ask_pdf_path(parent: QWidget | None, report: Report) -> Path | None:
 def export_pdf(parent: QWidget | None, rf: ReportFile, *, result: CheckResult | None = None,
                target: str | Path | None = None) -> Path | None:
     """导出 PDF…: ask where (unless ``target`` is given), render there, say what happened."""
-    path = Path(target) if target is not None else ask_pdf_path(parent, rf.report)
+    if target is None:
+        from nanzhou_desktop.gui import files
+
+        path = ask_pdf_path(parent, rf.report, files.start_folder(rf.path))
+    else:
+        path = Path(target)
     if path is None:
         return None
     info, error = render_with_progress(parent, rf, path, result=result, title="导出 PDF")

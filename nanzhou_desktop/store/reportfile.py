@@ -782,6 +782,12 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         raise ReportFileError(f"“{path}”是文件夹，请给出报告文件的名称")
     if path.exists() and not overwrite:
         raise ReportFileError(f"文件“{path.name}”已存在；请换一个文件名，或先删除原文件")
+    if path.exists():
+        # Whatever the caller asked, a 已定稿/已导出 report or one being edited is never
+        # replaced; the caller backs up anything else first (store.replace.prepare_replace).
+        from nanzhou_desktop.store.replace import check_replaceable
+
+        check_replaceable(path)
     if not path.parent.exists():
         raise ReportFileError(f"文件夹“{path.parent}”不存在")
     tmp = path.with_name(f".{path.name}.{_uuid4_hex()[:8]}.tmp")

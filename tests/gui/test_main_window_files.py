@@ -327,11 +327,15 @@ def test_file_menu_exports_the_pdf(qtbot, settings, example, tmp_path, monkeypat
     actions = {a.text(): a for a in w.form.menuFile.actions()}
     assert {"打印预览…", "打印…", "导出 PDF…"} <= set(actions)
     target = tmp_path / "导出.pdf"
-    monkeypatch.setattr(print_preview, "ask_pdf_path", lambda parent, report: target)
+    monkeypatch.setattr(print_preview, "ask_pdf_path", lambda parent, report, folder=None: target)
+    told: list[tuple[str, Path]] = []
+    monkeypatch.setattr(dialogs, "show_saved", lambda parent, title, text, path: told.append((text, path)))
     actions["导出 PDF…"].trigger()
     qtbot.waitUntil(target.exists, timeout=60_000)
     assert target.read_bytes().startswith(b"%PDF")
     assert "已导出 PDF" in w.form.statusbar.currentMessage()
+    # Where it went is said, with 打开所在文件夹 (dialogs.show_saved).
+    assert told and told[0][1] == target and str(tmp_path) in told[0][0]
 
 
 def test_unexpected_error_is_one_chinese_sentence_and_logged(settings, capsys):

@@ -423,6 +423,7 @@ def test_export_for_sending_from_the_report_menu(qtbot, settings, example, tmp_p
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: errors.append("INFO " + text))
+    monkeypatch.setattr(dialogs, "show_saved", lambda parent, title, text, path: errors.append("INFO " + text))
     out = tmp_path / "上报"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
