@@ -230,7 +230,7 @@ def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> N
     email or print it)."""
     from pathlib import Path
 
-    from nanzhou_desktop.gui import files
+    from nanzhou_desktop.gui import desktop
 
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
@@ -238,4 +238,4 @@ def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> N
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
     box.exec()
     if box.clickedButton() is reveal:
-        files.reveal(Path(str(path)))
+        desktop.reveal(Path(str(path)))

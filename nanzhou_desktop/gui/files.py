@@ -13,8 +13,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -97,20 +95,3 @@ def ask_new_report_path(parent: QWidget | None, title: str, suggested: Path, *,
         if dialogs.confirm_replace(parent, title, existing, replace.backup_name(path).name):
             return path
         proposal = replace.free_name(path)
-
-
-def reveal(path: str | Path) -> bool:
-    """打开所在文件夹: the file manager on the folder of ``path`` (the file selected where the
-    system can do that).  False if nothing could be started."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
-    path = Path(path)
-    folder = path if path.is_dir() else path.parent
-    if sys.platform == "win32" and path.is_file():  # pragma: no cover - Windows only
-        try:
-            subprocess.Popen(["explorer", "/select,", str(path)])  # noqa: S603, S607
-            return True
-        except OSError:
-            pass
-    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))

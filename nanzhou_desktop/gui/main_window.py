@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nanzhou_desktop.gui import files
+from nanzhou_desktop.gui import desktop, files
 from nanzhou_desktop.gui.app import (
     APP_TITLE,
     AppSettings,
@@ -513,12 +513,12 @@ class MainWindow(QMainWindow):
     def _reveal_saved(self) -> None:
         target = self._saved_at or self._current_path()
         if target is not None:
-            files.reveal(target)
+            desktop.reveal(target)
 
     def reveal_current(self) -> None:
         """文件 → 打开所在文件夹: the folder of the report being edited."""
         if self.session is not None:
-            files.reveal(Path(self.session.rf.path))
+            desktop.reveal(Path(self.session.rf.path))
 
     def dismiss_banner(self) -> None:
         """知道了: the notices shown go away for this file; the read-only and 定稿 lines, which

@@ -11,8 +11,8 @@ import pytest
 
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.example import example_report, write_example
-from nanzhou_desktop.model import Status
 from nanzhou_desktop.exchange.export import ExportError, export_file_name, export_report
+from nanzhou_desktop.model import Status
 from nanzhou_desktop.store.lock import ReportLock
 from nanzhou_desktop.store.replace import (
     ReplaceRefused,

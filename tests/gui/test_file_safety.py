@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.example import example_report
-from nanzhou_desktop.gui import dialogs, files, import_dialog, print_preview
+from nanzhou_desktop.gui import desktop, dialogs, files, import_dialog, print_preview
 from nanzhou_desktop.gui.app import first_report_path
 from nanzhou_desktop.gui.dialogs import NewReportChoice
 from nanzhou_desktop.gui.main_window import MainWindow
@@ -112,7 +112,7 @@ def test_a_replaced_draft_is_backed_up_and_the_banner_says_where(qtbot, settings
     banner = w.form.bannerText.text()
     assert w.form.banner.isVisible() and str(folder) in banner and backups[0].name in banner
     shown: list[Path] = []
-    monkeypatch.setattr(files, "reveal", lambda path: shown.append(Path(path)) or True)
+    monkeypatch.setattr(desktop, "reveal", lambda path: shown.append(Path(path)) or True)
     assert w.revealButton.isVisible() and w.revealButton.text() == "打开所在文件夹"
     w.revealButton.click()
     assert shown == [draft]
