@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# the free 仿宋/宋 (CFF) converted to TrueType once, here rather than at the first print
+	-$(BIN)/python -m nanzhou_desktop.render.fonts
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -9,6 +9,12 @@ have_font "AR PL SungtiL GB" || need+=(fonts-arphic-gbsn00lp)
 have_font "AR PL UKai" || need+=(fonts-arphic-ukai)
 have_font "LXGW WenKai" || need+=(fonts-lxgw-wenkai)
 have_font "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+have_font "cwTeX" || need+=(fonts-cwtex-fs)  # a 仿宋 with rarer characters (滘) than Fandol's
+# Fandol 仿宋 and 宋 (TeX Live; converted to TrueType at the first print): the body and title
+# faces where the office fonts are absent.  Installed without TeX Live's recommends.
+fandol=/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf
+tex=()
+[ -f "$fandol" ] || tex=(texlive-lang-chinese)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v zbarimg >/dev/null || need+=(zbar-tools)  # reads the printed QR back in the tests
 # `make bench` compares printing with LibreOffice converting the same report.
@@ -17,8 +23,8 @@ command -v fc-list >/dev/null || need+=(fontconfig)
 for lib in libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
 done
-[ ${#need[@]} -eq 0 ] && exit 0
-echo "安装系统依赖 / installing system packages: ${need[*]}"
+[ ${#need[@]} -eq 0 ] && [ ${#tex[@]} -eq 0 ] && exit 0
+echo "安装系统依赖 / installing system packages: ${need[*]} ${tex[*]}"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if ! command -v apt-get >/dev/null; then
@@ -26,6 +32,12 @@ if ! command -v apt-get >/dev/null; then
   exit 0
 fi
 $SUDO apt-get update -qq >/dev/null 2>&1 || true
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 \
-  || echo "部分系统依赖安装失败：${need[*]} / some system packages failed to install" >&2
+if [ ${#need[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 \
+    || echo "部分系统依赖安装失败：${need[*]} / some system packages failed to install" >&2
+fi
+if [ ${#tex[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${tex[@]}" >/dev/null 2>&1 \
+    || echo "仿宋字体（${tex[*]}）安装失败，正文将以宋体打印 / failed to install ${tex[*]}" >&2
+fi
 exit 0

@@ -35,6 +35,21 @@ def _check_output(path: str, suffix: str, what: str, report: str) -> Path:
     return out
 
 
+def font_notes(info) -> list[str]:
+    """The 提示 about characters printed in a substitute face and the 注意 about characters no
+    font has, one line each (empty when every character printed in its role's face)."""
+    from nanzhou_desktop.render.fonts import substitution_note
+
+    out = []
+    note = substitution_note(info.substituted)
+    if note:
+        out.append(f"提示：{note}")
+    if info.missing_chars:
+        chars = "".join(sorted(info.missing_chars))
+        out.append(f"注意：以下字符在所有可用字体中都没有，打印出来会是方框：{chars}；请安装包含这些字的字体，或改用常用字。")
+    return out
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from nanzhou_desktop.render.fonts import FontError
     from nanzhou_desktop.render.pdf import RenderError, render_pdf
@@ -49,18 +64,23 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     result = check(report)
     try:
+        from nanzhou_desktop.render.fonts import find_fonts, pending_conversions
+
+        pending = pending_conversions(find_fonts())
+        if pending:  # the first print with the free fonts: say why it takes longer
+            names = "、".join(src.stem for src, _ in pending)
+            sys.stderr.write(f"首次使用替代字体：正在把 {names} 转换为可嵌入 PDF 的 TrueType 字体，只需一次，约需半分钟……\n")
+            sys.stderr.flush()
         info = render_pdf(report, pdf_out, result=result)
     except (FontError, RenderError) as exc:
         raise CliError(str(exc)) from None
     print(f"已生成 {info.path}（{info.pages} 页，内容指纹 {info.fingerprint[:16]}…）")
     if args.fonts:
-        from nanzhou_desktop.render.fonts import find_fonts
-
         for line in find_fonts().describe():
             print(f"  {line}")
-    if info.missing_chars:
-        chars = "".join(sorted(info.missing_chars))
-        sys.stderr.write(f"注意：以下字符在所有可用字体中都没有，打印出来会是方框：{chars}；请安装包含这些字的字体，或改用常用字。\n")
+    sys.stdout.flush()  # the notes after the line above, also when both go to one file
+    for line in font_notes(info):
+        sys.stderr.write(line + "\n")
     if docx_out:
         from nanzhou_desktop.render.docx import write_docx
 

@@ -65,8 +65,12 @@ def pdf_file_name(report: Report) -> str:
 
 
 # ====================================================================== rendering
+FONT_PREPARE_NOTE = "首次使用替代字体：正在把仿宋、宋体字体转换为可嵌入 PDF 的格式，只需一次，约需半分钟……"
+
+
 class _RenderWorker(QObject):
     progress = Signal(int, int)
+    note = Signal(str)  # a stage worth saying (the one-time font conversion)
     done = Signal(object)  # PdfInfo
     failed = Signal(str)
 
@@ -84,8 +88,11 @@ class _RenderWorker(QObject):
 
     def run(self) -> None:
         try:
+            from nanzhou_desktop.render.fonts import find_fonts, pending_conversions
             from nanzhou_desktop.render.pdf import render_pdf
 
+            if pending_conversions(find_fonts()):
+                self.note.emit(FONT_PREPARE_NOTE)
             info = render_pdf(self.report, self.out_path, result=self.result, progress=self._on_progress)
         except RenderCancelled:
             self.failed.emit("已取消生成 PDF")
@@ -117,6 +124,7 @@ class PdfRenderJob(QObject):
     """
 
     progress = Signal(int, int)
+    note = Signal(str)
     finished = Signal(object)
     failed = Signal(str)
 
@@ -139,6 +147,7 @@ class PdfRenderJob(QObject):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self.progress)
+        self._worker.note.connect(self.note)
         self._worker.done.connect(self._on_done)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
@@ -194,6 +203,7 @@ def render_with_progress(parent: QWidget | None, rf: ReportFile, out_path: str |
         dialog.setValue(done)
 
     job.progress.connect(on_progress)
+    job.note.connect(dialog.setLabelText)
     dialog.canceled.connect(job.cancel)
     job.start()
     job.wait()
@@ -318,7 +328,7 @@ def print_pdf_file(parent: QWidget | None, pdf_path: str | Path, *, title: str =
 # ====================================================================== the dialog
 def describe_fonts(info: Any) -> tuple[str, str]:
     """A plain Chinese line about the fonts (and a tooltip with the files)."""
-    from nanzhou_desktop.render.fonts import ROLE_NAMES
+    from nanzhou_desktop.render.fonts import ROLE_NAMES, substitution_note
 
     by_family: dict[str, list[str]] = {}
     files: list[str] = []
@@ -335,6 +345,9 @@ def describe_fonts(info: Any) -> tuple[str, str]:
         line += f"有 {len(missing)} 个字符没有任何字体包含，打印出来会缺字：{shown}。请改用常见写法或安装相应字体。"
     else:
         line += "报告中的每个字符都有字体可以打印。"
+    note = substitution_note(getattr(info, "substituted", None) or {})
+    if note:
+        line += f"提示：{note}"
     return line, "\n".join(files)
 
 
@@ -377,6 +390,7 @@ class PrintPreviewDialog(QDialog):
         self.view.pageNavigator().currentPageChanged.connect(self._show_page_number)
         self.job = PdfRenderJob(report_file, self.pdf_path, result=result, parent=self)
         self.job.progress.connect(self._on_progress)
+        self.job.note.connect(self.status.setText)
         self.job.finished.connect(self._on_ready)
         self.job.failed.connect(self._on_failed)
         self.job.start()

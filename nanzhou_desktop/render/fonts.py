@@ -2,9 +2,15 @@
 
 GB/T 9704 names four faces: 小标宋 (title), 仿宋 (body), 黑体 (一、 headings), 楷体 ((一)
 headings), plus 宋体 for page numbers.  Government PCs have the Windows files; when they are
-absent we fall back to free TrueType fonts (Debian packages or ``resources/fonts/``).
+absent we fall back to free fonts (Debian packages or ``resources/fonts/``): Fandol 仿宋 for
+the body and Fandol 宋 Bold for the title (TeX Live's, OpenType CFF, converted once to
+TrueType by :mod:`~nanzhou_desktop.render.fontconvert`), WenQuanYi 黑, LXGW 楷.
 reportlab embeds only glyf-outline TrueType, so every candidate is checked for a ``glyf``
 table before it is chosen (reading the table directory only: cheap).
+
+A character a role's face lacks is printed in the nearest face of the same style first
+(another 仿宋 for body text, another 楷 for 楷 headings …), then in any face that has it;
+each such substitution is reported (``PdfInfo.substituted``) as a 提示.
 
 :func:`find_fonts` only locates files (no parsing); :func:`register` loads them into
 reportlab and is cached, because parsing a CJK font is the main cost of the first render.
@@ -44,6 +50,7 @@ class Candidate(NamedTuple):
     files: tuple[str, ...]  # lower-case file names to look for
     subfont: int = 0
     office: bool = False  # one of the usual office (Windows) fonts
+    cff: bool = False  # OpenType with CFF outlines: used through its TrueType conversion
 
 
 # Order matters: office fonts first, then the free fallbacks.
@@ -55,6 +62,10 @@ _XIAOBIAOSONG = Candidate("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsk.ttf",
                           office=True)
 _SUNGTI = Candidate("AR PL SungtiL GB", ("gbsn00lp.ttf",))
 _UMING = Candidate("AR PL UMing CN", ("uming.ttc",))
+# Fandol (TeX Live, GPL with the font exception): full GB2312 coverage, OpenType CFF.
+_FANDOL_FANG = Candidate("FandolFang", ("fandolfang-regular.otf",), cff=True)
+_FANDOL_SONG_BOLD = Candidate("FandolSong Bold", ("fandolsong-bold.otf",), cff=True)
+_CWFS = Candidate("cwTeX 仿宋体", ("cwfs.ttf",))  # a 仿宋 with rarer characters (滘), lacks a third of GB2312
 _WQY = Candidate("WenQuanYi Micro Hei", ("wqy-microhei.ttc",))
 _LXGW = Candidate("LXGW WenKai", ("lxgwwenkai-regular.ttf",))
 _UKAI = Candidate("AR PL UKai CN", ("ukai.ttc",))
@@ -62,14 +73,23 @@ _DROID = Candidate("Droid Sans Fallback", ("droidsansfallbackfull.ttf", "droidsa
 _DEJAVU = Candidate("DejaVu Sans", ("dejavusans.ttf",))
 
 CANDIDATES: dict[str, tuple[Candidate, ...]] = {
-    "title": (_XIAOBIAOSONG, _SIMSUN, _SUNGTI, _UMING),
-    "body": (_FANGSONG, _SUNGTI, _SIMSUN, _UMING),
+    # A bold 宋 is the usual stand-in for 小标宋; a regular 宋 only when there is none.
+    "title": (_XIAOBIAOSONG, _FANDOL_SONG_BOLD, _SIMSUN, _SUNGTI, _UMING),
+    "body": (_FANGSONG, _FANDOL_FANG, _SUNGTI, _SIMSUN, _UMING),
     "heading1": (_SIMHEI, _WQY),
     "heading2": (_KAITI, _LXGW, _UKAI),
     "page_number": (_SIMSUN, _SUNGTI, _UMING),
 }
-# Tried, in order, for a character the role's own font lacks (≥, rare hanzi, …).
-FALLBACK_CANDIDATES = (_SIMSUN, _SUNGTI, _WQY, _UMING, _LXGW, _UKAI, _DROID, _DEJAVU)
+# For a character the role's face lacks: first the faces of the same style …
+STYLE_FALLBACKS: dict[str, tuple[Candidate, ...]] = {
+    "title": (_XIAOBIAOSONG, _FANDOL_SONG_BOLD),
+    "body": (_FANGSONG, _FANDOL_FANG, _CWFS),
+    "heading1": (_SIMHEI, _WQY),
+    "heading2": (_KAITI, _LXGW, _UKAI),
+    "page_number": (_SIMSUN, _SUNGTI),
+}
+# … then these, in order (≥, rare hanzi, …): 宋 faces first, the plainest style.
+FALLBACK_CANDIDATES = (_SIMSUN, _SUNGTI, _UMING, _WQY, _LXGW, _UKAI, _DROID, _DEJAVU)
 
 
 class FontError(RuntimeError):
@@ -77,13 +97,17 @@ class FontError(RuntimeError):
 
 
 class FontFace(NamedTuple):
-    """One chosen font: its family name (what Qt and fontconfig call it), file and TTC index."""
+    """One chosen font: its family name (what Qt and fontconfig call it), file and TTC index.
+
+    For a CFF font ``source`` is the font as installed and ``path`` its TrueType conversion
+    in the cache, which :func:`register` makes when it is not there yet."""
 
     role: str
     family: str
     path: Path
     subfont: int = 0
     office: bool = False
+    source: Path | None = None
 
     @property
     def rl_name(self) -> str:
@@ -98,18 +122,36 @@ _RL_NAMES: dict[tuple[Path, int], str] = {}
 
 
 class FontSet:
-    """The faces for each role plus a fallback chain for characters a face lacks."""
+    """The faces for each role plus fallback chains for characters a face lacks: per role the
+    faces of the same style (``style``), then the general ``fallbacks``."""
 
-    __slots__ = ("faces", "fallbacks")
+    __slots__ = ("faces", "fallbacks", "style", "_chains")
 
-    def __init__(self, faces: dict[str, FontFace], fallbacks: tuple[FontFace, ...] = ()) -> None:
+    def __init__(self, faces: dict[str, FontFace], fallbacks: tuple[FontFace, ...] = (),
+                 style: dict[str, tuple[FontFace, ...]] | None = None) -> None:
         self.faces = faces
         self.fallbacks = fallbacks
+        self.style = style or {}
+        self._chains: dict[str, tuple[FontFace, ...]] = {}
+
+    def chain(self, role: str) -> tuple[FontFace, ...]:
+        """The faces tried, in order, for a character the role's face lacks."""
+        chain = self._chains.get(role)
+        if chain is None:
+            main = self.faces[role]
+            seen = {(main.path, main.subfont)}
+            out = []
+            for face in (*self.style.get(role, ()), *self.fallbacks):
+                if (face.path, face.subfont) not in seen:
+                    seen.add((face.path, face.subfont))
+                    out.append(face)
+            chain = self._chains[role] = tuple(out)
+        return chain
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FontSet):
             return NotImplemented
-        return self.faces == other.faces and self.fallbacks == other.fallbacks
+        return self.faces == other.faces and self.fallbacks == other.fallbacks and self.style == other.style
 
     __hash__ = None  # type: ignore[assignment]  # holds a dict
 
@@ -129,11 +171,11 @@ class FontSet:
         for role in ROLES:
             face = self.faces[role]
             kind = "办公字体" if face.office else "替代字体"
-            out.append(f"{ROLE_NAMES[role]}：{face.family}（{kind}，{face.path}）")
+            out.append(f"{ROLE_NAMES[role]}：{face.family}（{kind}，{face.source or face.path}）")
         return out
 
     def used(self) -> dict[str, str]:
-        return {role: f"{f.family} ({f.path})" for role, f in self.faces.items()}
+        return {role: f"{f.family} ({f.source or f.path})" for role, f in self.faces.items()}
 
 
 def font_dirs() -> list[Path]:
@@ -150,11 +192,22 @@ def font_dirs() -> list[Path]:
     home = Path.home()
     dirs += [home / ".fonts", home / ".local" / "share" / "fonts", home / "Library" / "Fonts",
              Path("/Library/Fonts"), Path("/usr/local/share/fonts"), Path("/usr/share/fonts"),
-             resource_path("fonts")]
+             *_tex_font_dirs(), resource_path("fonts")]
     extra = os.environ.get("NANZHOU_FONT_DIR")  # lets an office point at a shared folder
     if extra:
         dirs.insert(0, Path(extra))
     return dirs
+
+
+def _tex_font_dirs() -> list[Path]:
+    """TeX Live's Fandol fonts (Debian's texlive-lang-chinese, or a TeX Live of one's own);
+    only that folder is listed, not the whole of TeX Live."""
+    tail = Path("fonts/opentype/public/fandol")
+    roots = [Path("/usr/share/texlive/texmf-dist"), Path("/usr/share/texmf"), Path("/Library/TeX/Root/texmf-dist")]
+    for base in (Path("/usr/local/texlive"), Path("C:/texlive")):
+        if base.is_dir():
+            roots += sorted(base.glob("*/texmf-dist"), reverse=True)  # the newest year first
+    return [root / tail for root in roots]
 
 
 def _index(dirs: Iterable[Path]) -> dict[str, Path]:
@@ -165,7 +218,7 @@ def _index(dirs: Iterable[Path]) -> dict[str, Path]:
             continue
         for root, _sub, files in os.walk(d):
             for name in files:
-                if name.lower().endswith((".ttf", ".ttc")):
+                if name.lower().endswith((".ttf", ".ttc", ".otf")):
                     found.setdefault(name.lower(), Path(root) / name)
     return found
 
@@ -194,11 +247,26 @@ def has_glyf(path: Path, subfont: int = 0) -> bool:
         return False
 
 
-def _pick(role: str, candidates: Iterable[Candidate], index: dict[str, Path]) -> FontFace | None:
+def _pick(role: str, candidates: Iterable[Candidate], index: dict[str, Path], *,
+          converted_only: bool = False) -> FontFace | None:
+    """The first candidate found.  A CFF candidate is used through its conversion (when the
+    converter is installed); with ``converted_only`` only once converted (a fallback face
+    must not start a conversion in the middle of a print)."""
     for cand in candidates:
         for fname in cand.files:
             path = index.get(fname.lower())
-            if path is not None and has_glyf(path, cand.subfont):
+            if path is None:
+                continue
+            if cand.cff:
+                from nanzhou_desktop.render import fontconvert
+
+                if not fontconvert.is_cff(path) or not fontconvert.available():
+                    continue
+                ttf = fontconvert.converted_path(path, cache_dir() / "ttf")
+                if ttf is None or converted_only and not ttf.exists():
+                    continue
+                return FontFace(role, cand.family, ttf, 0, cand.office, source=path)
+            if has_glyf(path, cand.subfont):
                 return FontFace(role, cand.family, path, cand.subfont, cand.office)
     return None
 
@@ -223,13 +291,19 @@ def find_fonts(*, dirs: list[Path] | None = None, refresh: bool = False) -> Font
                                 "请安装办公字体或运行 make run 安装免费中文字体")
             faces[role] = face
         fallbacks = []
-        seen = {(f.path, f.subfont) for f in faces.values()}
         for cand in FALLBACK_CANDIDATES:
             face = _pick("fallback", (cand,), index)
-            if face is not None and (face.path, face.subfont) not in seen:
-                seen.add((face.path, face.subfont))
+            if face is not None:
                 fallbacks.append(face)
-        result = FontSet(faces, tuple(fallbacks))
+        style = {}
+        for role, cands in STYLE_FALLBACKS.items():
+            chosen = [faces[role]]
+            for cand in cands:
+                face = _pick("fallback", (cand,), index, converted_only=True)
+                if face is not None and (face.path, face.subfont) != (faces[role].path, faces[role].subfont):
+                    chosen.append(face)
+            style[role] = tuple(chosen[1:])
+        result = FontSet(faces, tuple(fallbacks), style)
         if dirs is None:
             _found = result
         return result
@@ -478,6 +552,14 @@ def _font_maker():
 _FontMaker = None
 
 
+def font_maker():
+    """reportlab's TrueType file writer (with the faster checksum): ``font_maker()()``,
+    then ``add(tag, data)`` per table and ``makeStream()``."""
+    global _FontMaker
+    if _FontMaker is None:
+        _FontMaker = _font_maker()
+    return _FontMaker
+
 
 # Composite-glyph component flags of the TrueType 'glyf' table (OpenType specification).
 _ARG_1_AND_2_ARE_WORDS, _WE_HAVE_A_SCALE, _WE_HAVE_AN_X_AND_Y_SCALE, _WE_HAVE_A_TWO_BY_TWO = 0x01, 0x08, 0x40, 0x80
@@ -506,10 +588,7 @@ def _make_subset(face, subset) -> bytes:
         _set_ushort,
     )
 
-    global _FontMaker
-    if _FontMaker is None:
-        _FontMaker = _font_maker()
-    output = _FontMaker()
+    output = font_maker()()
     char_to_glyph = face.charToGlyph.get
     glyph_map = [0]  # new glyph index -> old glyph index
     glyph_set = {0: 0}  # old glyph index -> new glyph index
@@ -798,8 +877,48 @@ def _load(path: str, subfont: int, name: str, use_cache: bool = True):  # -> rep
     return font
 
 
+def substitution_note(substituted: dict[str, tuple[str, str]]) -> str:
+    """One Chinese sentence about characters printed in another face than their role's
+    (``PdfInfo.substituted``: char → (role, family)); '' when there are none."""
+    if not substituted:
+        return ""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for ch, (role, family) in sorted(substituted.items()):
+        groups.setdefault((role, family), []).append(ch)
+    parts = []
+    for (role, family), chars in groups.items():
+        shown = "".join(chars[:20]) + ("……" if len(chars) > 20 else "")
+        parts.append(f"{ROLE_NAMES.get(role, role).split('（')[0]}中的“{shown}”用 {family} 打印")
+    return (f"有 {len(substituted)} 个字所选字体中没有，改用相近字体：" + "；".join(parts)
+            + "。如需统一字形，可安装办公字体（仿宋、方正小标宋等）。")
+
+
+def pending_conversions(fonts: FontSet) -> list[tuple[Path, Path]]:
+    """(CFF source, TrueType path) of the role faces not converted yet."""
+    out = []
+    for face in fonts.faces.values():
+        if face.source is not None and not face.path.exists() and (face.source, face.path) not in out:
+            out.append((face.source, face.path))
+    return out
+
+
+def prepare(fonts: FontSet) -> None:
+    """Convert the role faces that need it (the first print with Fandol: seconds, once).
+    Raises :class:`FontError` with a Chinese sentence."""
+    pending = pending_conversions(fonts)
+    if pending:
+        from nanzhou_desktop.render import fontconvert
+
+        try:
+            fontconvert.convert_all(pending)
+        except fontconvert.ConversionError as exc:
+            raise FontError(str(exc)) from exc
+
+
 def register(face: FontFace):
     """Load ``face`` into reportlab once per process and return the TTFont."""
+    if face.source is not None and not face.path.exists():
+        prepare(FontSet({face.role: face}))
     with _lock:
         return _load(str(face.path), face.subfont, face.rl_name)
 
@@ -809,11 +928,12 @@ def covers(face: FontFace, char: str) -> bool:
 
 
 def font_for(fonts: FontSet, role: str, char: str) -> FontFace | None:
-    """The role's face if it has ``char``, else the first fallback that has it, else None."""
+    """The role's face if it has ``char``, else the first face of the role's fallback chain
+    (same style first) that has it, else None."""
     face = fonts[role]
     if covers(face, char):
         return face
-    for fb in fonts.fallbacks:
+    for fb in fonts.chain(role):
         if covers(fb, char):
             return fb
     return None
@@ -822,3 +942,25 @@ def font_for(fonts: FontSet, role: str, char: str) -> FontFace | None:
 def missing(fonts: FontSet, role: str, text: str) -> set[str]:
     """Characters of ``text`` that neither the role's face nor any fallback can print."""
     return {c for c in set(text) if not c.isspace() and font_for(fonts, role, c) is None}
+
+
+def main() -> int:
+    """``python -m nanzhou_desktop.render.fonts``: convert the faces the report would print
+    with that need it and are not converted yet (what ``make venv`` runs), then list the faces."""
+    try:
+        fonts = find_fonts()
+        pending = pending_conversions(fonts)
+        if pending:
+            names = "、".join(src.stem for src, _ in pending)
+            print(f"正在把字体 {names} 转换为 TrueType 轮廓（只需一次）……", flush=True)
+            prepare(fonts)
+    except FontError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for line in fonts.describe():
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -64,14 +64,17 @@ def split_string(font, text: str, doc) -> list[tuple[int, bytes]]:
 class GridText:
     """Measures and draws text of one role and size with per-character fallback fonts."""
 
-    def __init__(self, fonts: FontSet, role: str, size: float, missing: set[str]) -> None:
+    def __init__(self, fonts: FontSet, role: str, size: float, missing: set[str],
+                 substituted: dict[str, tuple[str, FontFace]] | None = None) -> None:
         self.fonts = fonts
         self.role = role
         self.size = size
         self.missing = missing  # characters no font has (shared with the render's report)
+        # character → (role, face) printed in another face than the role's (shared likewise)
+        self.substituted = substituted if substituted is not None else {}
         self.main = fonts[role]
         self._cmap = register(self.main).face.charToGlyph
-        key = (role, self.main, fonts.fallbacks)
+        key = (role, self.main, fonts.chain(role))
         self._face_of = _FACE_OF.setdefault(key, {})
         self._absent = _ABSENT.setdefault(key, set())
         self._plain = _PLAIN.setdefault(key, set())
@@ -98,6 +101,8 @@ class GridText:
             self._face_of[ch] = face
         if ch in self._absent:
             self.missing.add(ch)
+        elif face != self.main:
+            self.substituted[ch] = (self.role, face)
         return face
 
     def char_width(self, ch: str) -> float:

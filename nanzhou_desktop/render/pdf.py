@@ -30,7 +30,7 @@ from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import format_money, format_rate
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import rlfast, table_data
-from nanzhou_desktop.render.fonts import FontSet, find_fonts, font_for, register
+from nanzhou_desktop.render.fonts import FontError, FontSet, find_fonts, font_for, prepare, register
 from nanzhou_desktop.render.grid import Grid, GridPara, GridText
 from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
 from nanzhou_desktop.render.output import OutputError, atomic_write
@@ -94,6 +94,8 @@ class PdfInfo:
     pages: int
     fonts_used: dict[str, str] = field(default_factory=dict)  # role → "family (file)"
     missing_chars: set[str] = field(default_factory=set)  # characters no font could print
+    # characters printed in another face than their role's: char → (role, family)
+    substituted: dict[str, tuple[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
     qr_payload: str = ""
 
@@ -128,17 +130,18 @@ class _Renderer:
         self.result = result
         self.fonts = fonts
         self.missing: set[str] = set()
+        self.substituted: dict[str, tuple] = {}
         self.fp = fingerprint(report)
         self.payload = qr_payload(report, self.fp)
-        self.body = GridText(fonts, "body", BODY_SIZE, self.missing)
-        self.title = GridText(fonts, "title", TITLE_SIZE, self.missing)
-        self.h1 = GridText(fonts, "heading1", BODY_SIZE, self.missing)
-        self.h2 = GridText(fonts, "heading2", BODY_SIZE, self.missing)
+        self.body = GridText(fonts, "body", BODY_SIZE, self.missing, self.substituted)
+        self.title = GridText(fonts, "title", TITLE_SIZE, self.missing, self.substituted)
+        self.h1 = GridText(fonts, "heading1", BODY_SIZE, self.missing, self.substituted)
+        self.h2 = GridText(fonts, "heading2", BODY_SIZE, self.missing, self.substituted)
         for role in ("page_number",):
             register(fonts[role])
         self.body_font = fonts["body"].rl_name
         self.stamp_text = page_stamp(report, self.fp)
-        self.small = GridText(fonts, "body", STAMP_SIZE, self.missing)
+        self.small = GridText(fonts, "body", STAMP_SIZE, self.missing, self.substituted)
         self._cell_text: dict[tuple[str, float], GridText] = {}
 
     # -- page furniture ----------------------------------------------------------------
@@ -276,7 +279,7 @@ class _Renderer:
         key = ("heading1" if bold_face else "body", size)
         gt = self._cell_text.get(key)
         if gt is None:
-            gt = self._cell_text[key] = GridText(self.fonts, key[0], size, self.missing)
+            gt = self._cell_text[key] = GridText(self.fonts, key[0], size, self.missing, self.substituted)
         return CellText(text, gt, align)
 
     def _markup(self, text: str, role: str) -> str:
@@ -293,6 +296,7 @@ class _Renderer:
                 self.missing.add(ch)
                 out.append(escape(ch))
             elif face != main:
+                self.substituted[ch] = (role, face)
                 register(face)
                 out.append(f'<font face="{face.rl_name}">{escape(ch)}</font>')
             else:
@@ -521,7 +525,7 @@ class BarChart(Flowable):
         return 10 * mag
 
     def _label(self, x: float, y: float, text: str, size: float, *, centre: bool = False, right: bool = False) -> None:
-        gt = GridText(self.text.fonts, "body", size, self.text.missing)
+        gt = GridText(self.text.fonts, "body", size, self.text.missing, self.text.substituted)
         w = gt.width(text)
         gt.draw(self.canv, x - w / 2 if centre else x - w if right else x, y, text, 0)
 
@@ -624,6 +628,10 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
 
         result = check(report)
     fonts = fonts or find_fonts()
+    try:
+        prepare(fonts)  # the first print with a CFF face converts it (once)
+    except FontError as exc:
+        raise RenderError(str(exc)) from exc
     r = _Renderer(report, result, fonts)
     body = r.body_story()
     # The last paragraph carries the sign-off, so the seal never stands on an empty page.
@@ -657,4 +665,5 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
     except OutputError as exc:
         raise RenderError(str(exc)) from exc
     doc = doc_box[0]
-    return PdfInfo(out, doc.page, fonts.used(), set(r.missing), r.fp, r.payload)
+    substituted = {ch: (role, face.family) for ch, (role, face) in r.substituted.items()}
+    return PdfInfo(out, doc.page, fonts.used(), set(r.missing), substituted, r.fp, r.payload)

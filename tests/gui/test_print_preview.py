@@ -91,6 +91,17 @@ def test_font_line_names_missing_characters_plainly():
     assert "/f/gbsn00lp.ttf" in tip
 
 
+def test_font_line_gives_substituted_characters_as_a_hint():
+    """A character printed in another face than its role's (滘 in cwTeX 仿宋体) is a 提示."""
+    from nanzhou_desktop.render.pdf import PdfInfo
+
+    info = PdfInfo(Path("x.pdf"), 3, {"body": "FandolFang (/f/FandolFang-Regular.otf)"}, set(),
+                   {"滘": ("body", "cwTeX 仿宋体")})
+    line, _ = print_preview.describe_fonts(info)
+    assert "提示：有 1 个字所选字体中没有" in line and "正文中的“滘”用 cwTeX 仿宋体 打印" in line
+    assert "每个字符都有字体可以打印" in line
+
+
 def test_export_writes_a_pdf(preview, tmp_path, monkeypatch):
     target = tmp_path / "导出" / "报告"
     target.parent.mkdir()
