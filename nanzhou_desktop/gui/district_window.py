@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QThread,
@@ -58,6 +59,7 @@ from nanzhou_desktop.district.db import (
 )
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
 from nanzhou_desktop.district.summary import COLUMNS, is_draft, write_csv, write_xlsx
+from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.money import format_money, format_rate, percent
@@ -186,6 +188,7 @@ class ReportDialog(QDialog):
 
         self.form = Ui_ReportDialog()  # ui/district_report.ui: header, tabs, buttons
         self.form.setupUi(self)
+        screen_fit.fit_window(self)  # the form's size, or what the screen has room for
         self.tabs = self.form.tabs
         self.setWindowTitle(f"{report.unit.full_name} {report.year} 年度（修订号 {report.revision}，只读）")
         self.form.head.setText(f"<b>{_esc(report.display_title)}</b><br>状态：{row.status}　审核：{row.review}"
@@ -312,6 +315,7 @@ class DistrictWindow(QMainWindow):
         self.open_button, self.approve_button, self.return_button = f.open_button, f.approve_button, f.return_button
         self.remove_button = f.remove_button
         self.setWindowTitle(f"区级汇总 — {db.path.name}")
+        self.resize(screen_fit.fit_size(self, self.size()))
 
         self.model = UnitTableModel(self)
         self.proxy = RowNumberProxy(self)
@@ -555,6 +559,12 @@ class DistrictWindow(QMainWindow):
             self.export_summary(path if path.lower().endswith(".csv") else path + ".csv")
 
     # -- misc ---------------------------------------------------------------------
+    def show_on_screen(self) -> None:
+        """Show as the user left it (clamped to this screen), or 1280×820 / what fits the first time."""
+        from nanzhou_desktop.gui.app import AppSettings
+
+        screen_fit.show_restored(self, AppSettings().qsettings, "district_window", QSize(1280, 820))
+
     def show_status(self, text: str, ms: int = 8000) -> None:
         self.statusBar().showMessage(text, ms)
 
@@ -562,6 +572,10 @@ class DistrictWindow(QMainWindow):
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait(10_000)
+        if self.isVisible():
+            from nanzhou_desktop.gui.app import AppSettings
+
+            screen_fit.save_window(self, AppSettings().qsettings, "district_window")
         self.db.close()
         super().closeEvent(event)
 
@@ -581,7 +595,7 @@ def run_district(db_path: str | Path) -> int:
         QMessageBox.critical(None, "区级汇总", str(exc))
         return 3
     window = DistrictWindow(db)
-    window.show()
+    window.show_on_screen()
     from nanzhou_desktop.gui.app import screenshot_dir
 
     shots = screenshot_dir()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.importing import DocumentImportError, ImportResult, Place, import_document, write_import
 from nanzhou_desktop.importing.result import SourceBlock
 from nanzhou_desktop.model import Unit
@@ -135,6 +136,7 @@ class ImportDialog(QDialog):
         # The widgets come from ui/import_dialog.ui; the names below are the dialog's API.
         self.form = f = Ui_ImportDialog()
         f.setupUi(self)
+        screen_fit.fit_window(self)  # the form's size, or what the screen has room for
         self.unit_edit, self.year_spin, self.notes_label = f.unit_edit, f.year_spin, f.notes_label
         self.table, self.target_combo, self.move_button, self.move_hint = (f.table, f.target_combo, f.move_button,
                                                                            f.move_hint)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 TABLE_TABLES = ("budget_rows", "projects", "indicators")  # report-file tables shown in the 自评表
 TABLE_PAGES = ("budget", "projects", "indicators", "score")  # screenshot names of its pages
 REPORT_FILTER = files.REPORT_FILTER
+PREFERRED_SIZE = QSize(1280, 860)  # the first start's size, on a screen with room for it
 
 
 class LazyPage(QWidget):
@@ -703,7 +704,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "区级汇总", str(exc))
             return
         self._district = dw.DistrictWindow(db)
-        self._district.show()
+        self._district.show_on_screen()
 
     # ================================================================== checks → views
     def _on_checked(self, result: CheckResult) -> None:
@@ -1059,12 +1060,23 @@ class MainWindow(QMainWindow):
         tabs.setCurrentIndex(current)
         return written
 
+    def show_on_screen(self) -> None:
+        """Show the window as the user left it (size, place, maximised), clamped to the screen
+        it opens on; the first time, 1280×860 or what the screen has room for."""
+        from nanzhou_desktop.gui import screen_fit
+
+        screen_fit.show_restored(self, self.settings.qsettings, "main_window", PREFERRED_SIZE)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
         refused = self.refused_inputs()
         if refused and not dialogs_confirm_discard(self, [what for what, _ in refused]):
             event.ignore()
             return
+        if self.isVisible():
+            from nanzhou_desktop.gui import screen_fit
+
+            screen_fit.save_window(self, self.settings.qsettings, "main_window")
         self._close_session()
         event.accept()
 
@@ -1101,7 +1113,7 @@ def run(path: str | None = None) -> int:
             window.open_file(target)
     if hello:
         window.show_status(hello, 15000)
-    window.show()
+    window.show_on_screen()
     shots = screenshot_dir()
     if shots is not None:
         def grab() -> None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.rules.findings import CheckResult
 from nanzhou_desktop.store.errors import os_reason
@@ -370,6 +371,7 @@ class PrintPreviewDialog(QDialog):
         # The widgets come from ui/print_preview.ui; the names below are the dialog's API.
         self.form = f = Ui_PrintPreviewDialog()
         f.setupUi(self)
+        screen_fit.fit_window(self)  # 980×900 from the form did not fit a 768 px screen: 打印/关闭 were off it
         self.status, self.progress, self.view, self.fonts_label, self.page_label = (
             f.status, f.progress, f.view, f.fonts_label, f.page_label)
         self.print_button, self.export_button, self.open_button, self.close_button = (

@@ -146,6 +146,9 @@ class ScoreView(QWidget):
         self.budget_score_label = _value_label()
         self.budget_formula = QLabel("")
         self.budget_formula.setStyleSheet("color: #6b7280;")
+        # Long lines wrap: one that did not made the 自评表 tab, hence the window, wider than a
+        # 1024 px screen (the page of a QTabWidget raises its minimum width even when hidden).
+        self.budget_formula.setWordWrap(True)
         for col, (title, value) in enumerate((("执行率", self.rate_label), ("分值", self.budget_points_label),
                                               ("得分", self.budget_score_label))):
             grid.addWidget(QLabel(title), 0, col * 2)
@@ -171,6 +174,7 @@ class ScoreView(QWidget):
         self.rescale_note = QLabel("")
         self.rescale_note.setWordWrap(True)
         self.indicator_sum_label = QLabel("")
+        self.indicator_sum_label.setWordWrap(True)
         ind_layout.addWidget(self.indicator_table, 1)
         ind_layout.addWidget(self.rescale_note)
         ind_layout.addWidget(self.indicator_sum_label)
@@ -182,6 +186,7 @@ class ScoreView(QWidget):
         self.grade_label = _value_label(big=True)
         self.grade_rule = QLabel("等级：优 ≥ 90 分，良 80–90 分，中 60–80 分，差 < 60 分")
         self.grade_rule.setStyleSheet("color: #6b7280;")
+        self.grade_rule.setWordWrap(True)
         total_row.addWidget(QLabel("总分"))
         total_row.addWidget(self.total_label)
         total_row.addSpacing(24)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -57,7 +58,7 @@ from nanzhou_desktop.store.reportfile import ReportFile
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -117,6 +118,31 @@ class SheetView(QTableView):
 
     def sheet_model(self) -> ReportTableModel:
         return self.model()  # type: ignore[return-value]
+
+    def freeze_column(self, column: int) -> FrozenColumn:
+        """Keep ``column`` (the row's name) in view when the table is scrolled right."""
+        self.frozen = FrozenColumn(self, column)
+        return self.frozen
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        frozen = getattr(self, "frozen", None)
+        if frozen is not None:
+            frozen.place()
+
+    def scrollTo(self, index: ModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        super().scrollTo(index, hint)
+        frozen = getattr(self, "frozen", None)
+        if frozen is None:
+            return
+        frozen.place()
+        if frozen.isVisible() and index.isValid() and index.column() != frozen.column:
+            # the cell must not end up under the name column shown over the table's left edge
+            hidden = frozen.width() - self.visualRect(index).left()
+            if hidden > 0:
+                bar = self.horizontalScrollBar()
+                bar.setValue(bar.value() - hidden)
+                frozen.place()
 
     def fit_columns(self) -> None:
         """Widths that show each Chinese header in full and the usual content."""
@@ -217,6 +243,83 @@ class SheetView(QTableView):
                 model.setData(idx, "", Qt.ItemDataRole.EditRole)
 
 
+# The column that names a row, kept in view when a table is scrolled right (FrozenColumn).
+NAME_COLUMNS = {"budget_rows": "label", "projects": "name", "indicators": "level3"}
+
+
+class FrozenColumn(QTableView):
+    """The name column of a wide table, kept in view at the table's left edge while the table is
+    scrolled to the right (to 偏差原因, where warnings point): at 1366 px the indicator names
+    were otherwise out of view.  It shares the model and the selection; it appears only when
+    the column itself has scrolled (partly) out of view, so it never hides another column at rest.
+    A click on a name selects that cell in the table (which scrolls it into view)."""
+
+    def __init__(self, sheet: SheetView, column: int) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
+        self.column = column
+        self.setObjectName("frozenColumn")
+        self.setModel(sheet.model())
+        self.setSelectionModel(sheet.selectionModel())
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(sheet.verticalScrollMode())
+        self.setWordWrap(False)
+        self.setStyleSheet("QTableView#frozenColumn { border: none; border-right: 2px solid #9aa5b1; }")
+        self._sync_columns()
+        sheet.model().modelReset.connect(self._sync_columns)
+        sheet.model().columnsInserted.connect(self._sync_columns)
+        sheet.horizontalHeader().sectionResized.connect(self._section_resized)
+        sheet.verticalHeader().sectionResized.connect(self._row_resized)
+        sheet.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(sheet.verticalScrollBar().setValue)
+        sheet.horizontalScrollBar().valueChanged.connect(lambda _v: self.place())
+        self.clicked.connect(self._select_in_sheet)
+        self.hide()
+
+    def _sync_columns(self) -> None:
+        for c in range(self.model().columnCount()):
+            self.setColumnHidden(c, c != self.column)
+        self.setColumnWidth(self.column, self.sheet.columnWidth(self.column))
+        for r in range(self.model().rowCount()):
+            self.setRowHeight(r, self.sheet.rowHeight(r))
+        self.place()
+
+    def _section_resized(self, index: int, _old: int, new: int) -> None:
+        if index == self.column:
+            self.setColumnWidth(index, new)
+        self.place()
+
+    def _row_resized(self, index: int, _old: int, new: int) -> None:
+        self.setRowHeight(index, new)
+
+    def needed(self) -> bool:
+        """The name column is (partly) scrolled out at the left."""
+        return self.sheet.columnViewportPosition(self.column) < 0
+
+    def place(self) -> None:
+        """Over the table's left edge (headers included), as wide as the name column."""
+        if not self.needed():
+            self.hide()
+            return
+        sheet = self.sheet
+        width = sheet.columnWidth(self.column) + 2
+        x = sheet.verticalHeader().width() + sheet.frameWidth()
+        self.setGeometry(x, sheet.frameWidth(), width,
+                         sheet.viewport().height() + sheet.horizontalHeader().height())
+        self.verticalScrollBar().setValue(sheet.verticalScrollBar().value())
+        self.show()
+        self.raise_()
+
+    def _select_in_sheet(self, index: QModelIndex) -> None:
+        self.sheet.setCurrentIndex(index)
+        self.sheet.setFocus(Qt.FocusReason.MouseFocusReason)
+
+
 class TableEditor(QWidget):
     """One table of the 自评表 with its row buttons and a line for messages."""
 
@@ -229,6 +332,9 @@ class TableEditor(QWidget):
         self.view = SheetView(self)
         self.view.setModel(model)
         self.view.fit_columns()
+        name = NAME_COLUMNS.get(model.table)
+        if name is not None:
+            self.view.freeze_column(model.column_index(name))
         self.view.setAccessibleName(title)
 
         self.buttons = QHBoxLayout()
