@@ -155,11 +155,15 @@ def install_font(app: QApplication) -> str:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own dialogs (file dialogs, message boxes, standard buttons) in Chinese."""
+    """Qt's own dialogs (file dialogs, message boxes, standard buttons) in Chinese.
+
+    Qt's catalogue leaves a few words of its dialogs in English ("&Look in:", "Files of
+    &type:", "Folder"); the app ships them in ``resources/i18n/nanzhou_qt_zh_CN.qm``, installed
+    last so that it is asked first."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     dirs = [str(resource_path("i18n")), QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
     loaded: list[QTranslator] = []
-    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+    for name in ("qtbase_zh_CN", "qt_zh_CN", "nanzhou_qt_zh_CN"):
         for d in dirs:
             tr = QTranslator()
             if tr.load(name, d):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
+from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.rules.findings import Finding
 
@@ -44,6 +45,7 @@ class NewReportDialog(QDialog):
 
         self.form = Ui_NewReportDialog()
         self.form.setupUi(self)
+        screen_fit.fit_window(self)
         _ok_cancel_chinese(self.form.buttons)
         for street in HAIZHU_STREETS:
             self.form.unit.addItem(street_full_name(street), street)
@@ -86,6 +88,7 @@ class ExplainDialog(QDialog):
 
         self.form = Ui_ExplainDialog()
         self.form.setupUi(self)
+        screen_fit.fit_window(self)
         _ok_cancel_chinese(self.form.buttons)
         details = [f"警告：{finding.message}"]
         if finding.seen:
@@ -121,6 +124,7 @@ class UnlockDialog(QDialog):
 
         self.form = Ui_UnlockDialog()
         self.form.setupUi(self)
+        screen_fit.fit_window(self)
         _ok_cancel_chinese(self.form.buttons)
         self.form.intro.setText(f"报告当前为“{status}”（第 {revision} 版）。解除定稿后可以修改，"
                                 f"修订号将变为第 {revision + 1} 版，再次定稿时重新记录内容指纹。")
@@ -213,6 +217,10 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
 
 def confirm_replace(parent: QWidget | None, title: str, existing: object, backup_name: str) -> bool:
     """An existing (draft or other) file stands under the chosen name: replace it, after a backup?"""
+    return replace_box(parent, title, existing, backup_name).exec() == QMessageBox.StandardButton.Yes
+
+
+def replace_box(parent: QWidget | None, title: str, existing: object, backup_name: str) -> QMessageBox:
     path = getattr(existing, "path", None)
     describe = getattr(existing, "describe", lambda: "")()
     box = QMessageBox(QMessageBox.Icon.Question, title,
@@ -222,7 +230,7 @@ def confirm_replace(parent: QWidget | None, title: str, existing: object, backup
     box.button(QMessageBox.StandardButton.Yes).setText("备份后替换")
     box.button(QMessageBox.StandardButton.No).setText("换一个文件名")
     box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
+    return box
 
 
 def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> None:
@@ -232,10 +240,15 @@ def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> N
 
     from nanzhou_desktop.gui import desktop
 
+    box = saved_box(parent, title, text)
+    box.exec()
+    if box.clickedButton() is box.reveal_button:  # type: ignore[attr-defined]
+        desktop.reveal(Path(str(path)))
+
+
+def saved_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
-    reveal = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.reveal_button = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
-    box.exec()
-    if box.clickedButton() is reveal:
-        desktop.reveal(Path(str(path)))
+    return box
