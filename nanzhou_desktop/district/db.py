@@ -92,6 +92,18 @@ CREATE TABLE reviews (
 """
 
 
+def approval_refusal(status: str, fingerprint_ok: int | bool | None) -> str:
+    """Why a report may not be marked 已审核 ('' when it may): only what the unit finalised
+    and whose content still matches the fingerprint recorded at 定稿 can be approved."""
+    if status == str(Status.DRAFT):
+        return ("这是一份草稿（未定稿），不能标记为“已审核”：草稿的内容还可能改变，也没有定稿时的内容指纹。"
+                "请退回修改，请单位检查、定稿并导出上报后重新发送")
+    if not fingerprint_ok:
+        return ("这份报告的内容与定稿时记录的内容指纹不一致（定稿后被改动过），不能标记为“已审核”；"
+                "请退回修改，请单位解除定稿、重新检查定稿后导出上报")
+    return ""
+
+
 class DistrictDbError(Exception):
     """The district database cannot be opened or written; ``str(err)`` is Chinese."""
 
@@ -325,9 +337,14 @@ class DistrictDb:
             raise DistrictDbError("退回修改时请写明需要修改的内容")
         if len(note) > 10_000:
             raise DistrictDbError("审核意见过长（上限 10,000 字）")
-        row = self.conn.execute("SELECT revision FROM reports WHERE uuid = ? AND is_current = 1", (uuid,)).fetchone()
+        row = self.conn.execute("SELECT revision, status, fingerprint_ok FROM reports WHERE uuid = ? AND is_current = 1",
+                                (uuid,)).fetchone()
         if row is None:
             raise DistrictDbError("找不到这份报告，可能已被移除")
+        if decision == Review.APPROVED:
+            refused = approval_refusal(row["status"], row["fingerprint_ok"])
+            if refused:
+                raise DistrictDbError(refused)
         with self._transaction():
             self.conn.execute("INSERT INTO reviews (uuid, revision, decision, note, at, who) VALUES (?,?,?,?,?,?)",
                               (uuid, row["revision"], str(decision), note, _now(), self._who()))

@@ -55,6 +55,7 @@ from nanzhou_desktop.district.db import (
     Outcome,
     Review,
     UnitRow,
+    approval_refusal,
     open_district_db,
 )
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
@@ -126,7 +127,7 @@ class UnitTableModel(QAbstractTableModel):
             if col.key == "review" and row.review == Review.APPROVED:
                 return QBrush(QColor("#1b7f3b"))
         if role == Qt.ItemDataRole.ToolTipRole and col.key == "unit":
-            return f"{row.unit}\n文件：{row.file_name}\n装入时间：{row.loaded_at}\n历史修订：{row.history} 个"
+            return f"{row.unit}\n文件：{row.file_name}\n装入时间：{when(row.loaded_at)}\n历史修订：{row.history} 个"
         return None
 
     def row_at(self, source_row: int) -> UnitRow:
@@ -205,9 +206,9 @@ class ReportDialog(QDialog):
             self._tab(top.heading[:8] or top.number, "".join(parts))
         self._tab("预算与指标", _figures_html(report))
         self._tab("检查结果", _findings_html(report))
-        hist = "".join(f"<li>修订号 {h['revision']}：{h['status']}，{_esc(h['file_name'])}，装入于 {h['loaded_at']}"
+        hist = "".join(f"<li>修订号 {h['revision']}：{h['status']}，{_esc(h['file_name'])}，装入于 {when(h['loaded_at'])}"
                        f"{'（当前）' if h['is_current'] else ''}</li>" for h in history)
-        rev = "".join(f"<li>修订号 {v['revision']}：{v['decision']}（{v['at']}，{_esc(v['who'])}）"
+        rev = "".join(f"<li>修订号 {v['revision']}：{v['decision']}（{when(v['at'])}，{_esc(v['who'])}）"
                       f"{_esc(v['note'])}</li>" for v in reviews) or "<li>尚未审核</li>"
         self._tab("历史与审核", f"<h4>历次装入</h4><ul>{hist}</ul><h4>审核记录</h4><ul>{rev}</ul>")
         buttons = self.form.buttons
@@ -250,6 +251,19 @@ class ReportDialog(QDialog):
             QApplication.restoreOverrideCursor()
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))):
             QMessageBox.information(self, "打开 PDF", f"已生成 PDF：{out}\n请用 PDF 阅读器打开。")
+
+
+def when(stamp: str) -> str:
+    """An ISO time stored by the district database, as people read it: 2026-12-03 15:58 (local)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _esc(text: str) -> str:
@@ -358,9 +372,15 @@ class DistrictWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        has = self.selected_row() is not None
+        row = self.selected_row()
+        has = row is not None
         for b in (self.open_button, self.approve_button, self.return_button, self.remove_button):
             b.setEnabled(has and self.worker is None)
+        # 已审核 only for a final report whose fingerprint verifies; the button says why not.
+        refused = approval_refusal(row.status, row.fingerprint_ok) if row is not None else ""
+        if refused:
+            self.approve_button.setEnabled(False)
+        self.approve_button.setToolTip(refused or "标记为已审核（可写审核意见）")
 
     def selected_row(self) -> UnitRow | None:
         idx = self.table.selectionModel().selectedRows()
@@ -477,6 +497,10 @@ class DistrictWindow(QMainWindow):
     def review_dialog(self, decision: Review) -> None:
         row = self.selected_row()
         if row is None:
+            return
+        refused = approval_refusal(row.status, row.fingerprint_ok) if decision == Review.APPROVED else ""
+        if refused:
+            QMessageBox.warning(self, str(decision), refused)
             return
         if decision == Review.RETURNED:
             note, ok = QInputDialog.getMultiLineText(
