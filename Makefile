@@ -1,19 +1,30 @@
 # The two commands of the README: `make run` and `make test`.  Both set themselves up on a
 # fresh machine: system packages (CJK fonts, poppler, Qt's libraries) where missing, then
 # a .venv with the pinned dependencies.
-PY ?= python3.11
+#
+# Python: 3.11, 3.12 or 3.13.  A new .venv is made with the newest of them found (pyenv's too);
+# `make venv PY=python3.12` asks for one.  An existing .venv of a supported Python is kept;
+# one whose Python no longer runs is made again (tools/venv.sh says why).
+PY ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test bench screenshots lint system-deps venv dist dist-check clean
+# The stamp stands only while the venv's Python runs and is supported (and is the one asked for).
+VENV_PY := $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+WANT_PY := $(if $(PY),$(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),$(VENV_PY))
+ifeq ($(filter 3.11 3.12 3.13,$(VENV_PY)),)
+$(shell rm -f $(STAMP))
+else ifneq ($(VENV_PY),$(WANT_PY))
+$(shell rm -f $(STAMP))
+endif
+
+.PHONY: run test test-all bench screenshots lint system-deps venv dist dist-check clean
 
 $(STAMP): pyproject.toml
 	@bash tools/system-deps.sh
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@bash tools/venv.sh $(VENV) "$(PY)" dev
 	@# the free 仿宋/宋 (CFF) converted to TrueType once, here rather than at the first print
 	-$(BIN)/python -m nanzhou_desktop.render.fonts
 	@touch $(STAMP)
@@ -25,6 +36,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The suite on every supported Python installed (.venv-3.11, .venv-3.12, .venv-3.13).
+test-all:
+	@bash tools/test-all.sh
 
 bench: $(STAMP)
 	@NANZHOU_BENCH=1 bash tools/system-deps.sh
