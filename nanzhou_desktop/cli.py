@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from nanzhou_desktop import __version__
+from nanzhou_desktop.oscompat import safe_console
 from nanzhou_desktop.store.errors import EditError, ReportFileError
 
 EXIT_USAGE = 2
@@ -182,6 +183,10 @@ def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A GBK console (Chinese Windows, output redirected) cannot write every character a
+    # report may hold: print ? for those rather than end with UnicodeEncodeError.
+    safe_console(sys.stdout)
+    safe_console(sys.stderr)
     args_list = list(sys.argv[1:] if argv is None else argv)
     # "nanzhou-desktop REPORT.sqlite" opens the window on that file; argparse would take the
     # path for an unknown subcommand, so route it before parsing.
@@ -241,7 +246,8 @@ def _exit_at_once(code: int) -> NoReturn:
     Only when run as the program (``argv`` None), never for a caller in the same process."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None in a windowed Windows program
+                stream.flush()
         except (OSError, ValueError):
             pass
     os._exit(code)

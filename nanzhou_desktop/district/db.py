@@ -25,7 +25,6 @@ import getpass
 import json
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +41,7 @@ from nanzhou_desktop.district.safe_open import (
 )
 from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import canonical, percent
+from nanzhou_desktop.oscompat import fsync_dir
 from nanzhou_desktop.store.errors import os_reason
 
 # "NZDS" (NanZhou District Summary); never change it.
@@ -531,7 +531,7 @@ def _create_district_db(path: Path) -> None:
             os.replace(tmp, path)  # an empty file: nothing was ever committed to it
         except OSError:  # no hard links on this file system (FAT, some network drives)
             os.replace(tmp, path)
-        _fsync_directory(path.parent)
+        fsync_dir(path.parent)
     except sqlite3.Error as exc:
         raise DistrictDbError(f"无法创建汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
     except OSError as exc:
@@ -540,14 +540,3 @@ def _create_district_db(path: Path) -> None:
         for p in leftovers:
             with contextlib.suppress(OSError):
                 p.unlink(missing_ok=True)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a new name in ``directory`` durable (POSIX; Windows cannot open a directory)."""
-    if sys.platform == "win32":  # pragma: no cover
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

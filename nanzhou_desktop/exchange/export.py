@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 import sqlite3
-import sys
 import uuid as uuidlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import Report, Status
+from nanzhou_desktop.oscompat import fsync_dir, fsync_file, path_too_long
 from nanzhou_desktop.store.errors import EditError, ReportFileError, os_reason
 from nanzhou_desktop.store.header import parse_header
 
@@ -69,16 +69,6 @@ def export_file_name(report: Report) -> str:
     return f"{report.year}_{unit}_部门整体支出绩效自评_r{report.revision}.sqlite"
 
 
-def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and sys.platform == "win32":  # pragma: no cover - directories cannot be opened on Windows
-        return
-    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -119,7 +109,7 @@ def _render_pdf(report: Report, out: Path) -> tuple[Path | None, str]:
     tmp = out.with_name(f".{out.name}.{uuidlib.uuid4().hex[:8]}.tmp")
     try:
         render_pdf(report, tmp, result=result)
-        _fsync_path(tmp)
+        fsync_file(tmp)
         os.replace(tmp, out)
     except Exception as exc:  # noqa: BLE001 - the .sqlite export stands; the user is told the PDF failed
         tmp.unlink(missing_ok=True)
@@ -148,6 +138,8 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         raise ExportError(f"“{out_dir}”不是文件夹")
     name = export_file_name(report)
     final = out_dir / name
+    if too_long := path_too_long(final):
+        raise ExportError(too_long)
     if final.exists() and final.is_dir():
         raise ExportError(f"目标位置已有同名文件夹“{name}”")
     backup = _make_room(rf, report, final)
@@ -161,9 +153,9 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         finally:
             rf.conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, old_limit)
         _verify_copy(tmp, report)
-        _fsync_path(tmp)
+        fsync_file(tmp)
         os.replace(tmp, final)
-        _fsync_path(out_dir, directory=True)
+        fsync_dir(out_dir)
     except ExportError:
         tmp.unlink(missing_ok=True)
         raise

@@ -38,6 +38,7 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.money import canonical
+from nanzhou_desktop.oscompat import fsync_file, path_too_long
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
 from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, to_db
 from nanzhou_desktop.store.header import read_header
@@ -614,6 +615,8 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
     file without write permission, opens read-only with ``notice.read_only_reason`` set.
     """
     path = Path(path)
+    if too_long := path_too_long(path):
+        raise ReportFileError(too_long)
     header = read_header(path)
     hot_journal = Path(str(path) + "-journal")
     crashed_with_journal = hot_journal.exists() and hot_journal.stat().st_size > 0
@@ -778,6 +781,8 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
     """Write ``report`` to a new report file at ``path`` (written under a temporary name,
     then renamed, so a half-written file never stands under the final name)."""
     path = Path(path)
+    if too_long := path_too_long(path):
+        raise ReportFileError(too_long)
     if path.is_dir():
         raise ReportFileError(f"“{path}”是文件夹，请给出报告文件的名称")
     if path.exists() and not overwrite:
@@ -801,7 +806,7 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
             conn.execute("COMMIT")
         finally:
             conn.close()
-        _fsync(tmp)
+        fsync_file(tmp)
         tmp.replace(path)
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
@@ -810,16 +815,6 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         tmp.unlink(missing_ok=True)
         raise ReportFileError(f"无法写入文件“{path.name}”：{os_reason(exc)}") from exc
     return path
-
-
-def _fsync(path: Path) -> None:
-    import os
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def new_report(unit: Unit, year: int, template: Any | None = None) -> Report:
