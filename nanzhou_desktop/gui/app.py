@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator, qInstallMessageHandler
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QSize, Qt, QTranslator, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from nanzhou_desktop.gui import gc_guard
@@ -204,6 +204,15 @@ def install_excepthook(settings: AppSettings) -> None:
 
 
 # --------------------------------------------------------------------- application
+def install_icon(app: QApplication) -> None:
+    """The window icon (title bar, task bar, Alt+Tab), drawn in resources/icons/app.svg.  Each
+    size is read only when the window system asks for it."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource_path("icons", f"app-{size}.png")), QSize(size, size))
+    app.setWindowIcon(icon)
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, set up once (tests get pytest-qt's instance and set it up too)."""
     app = QApplication.instance()
@@ -215,6 +224,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORG_NAME)
         app.setApplicationDisplayName(APP_TITLE)
+        app.setDesktopFileName(APP_NAME)  # Wayland: the .desktop entry (and so the icon) of the .deb
+        install_icon(app)
         install_font(app)
         install_translations(app)
         gc_guard.install(app)
