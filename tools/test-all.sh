@@ -22,6 +22,7 @@ for py in $pythons; do
     failed=1
     continue
   fi
+  "$venv/bin/python" -m nanzhou_desktop.render.fonts || true  # as make venv does: the free fonts converted once
   log=$(mktemp)
   "$venv/bin/python" -m pytest -p no:cacheprovider 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
