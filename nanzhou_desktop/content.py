@@ -1,7 +1,13 @@
 """The canonical serialisation of a report's content, and its fingerprint (内容指纹).
 
 ``to_content`` gives plain JSON-able data in a fixed order with decimals as strings; the
-fingerprint is SHA-256 over its canonical JSON.  Status, revision, timestamps and the audit
+fingerprint is SHA-256 over its canonical JSON.
+
+What report-file version 3 added (the template's data, the template version, 前言, the cover
+fields, an indicator's 年初目标值 and typed 得分) is written only when it differs from what a
+version-2 report meant (the v2 template, no 前言, no cover, empty columns): a report made or
+finalised before version 3 keeps its content, and so the fingerprint printed on its paper
+copy, after the file is upgraded.  Status, revision, timestamps and the audit
 are not content: a report hashes the same before and after 定稿, on any machine, after
 VACUUM or copying.  ``from_content`` rebuilds a report from the same data, so
 file → dump → file → dump is the identity.
@@ -17,6 +23,7 @@ from typing import Any
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
+    CoverField,
     Direction,
     Explanation,
     Indicator,
@@ -30,6 +37,7 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.money import canonical
+from nanzhou_desktop.template_data import parse_report_template, template_to_data, v2_template
 
 CONTENT_FORMAT = 1
 
@@ -44,8 +52,31 @@ def _undec(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
+def _indicator(i: Indicator) -> dict[str, Any]:
+    out = {
+        "level1": i.level1,
+        "level2": i.level2,
+        "level3": i.level3,
+        "direction": str(i.direction),
+        "target": i.target,
+        "unit": i.unit,
+        "actual": i.actual,
+        "points": _dec(i.points),
+        "reason": i.reason,
+        "not_applicable": i.not_applicable,
+        "qual_share": _dec(i.qual_share),
+        "note": i.note,
+        "prior_actual": i.prior_actual,
+    }
+    if i.target_initial:  # version 3 columns: absent when empty, as in a version-2 report
+        out["target_initial"] = i.target_initial
+    if i.score is not None:
+        out["score"] = _dec(i.score)
+    return out
+
+
 def to_content(report: Report) -> dict[str, Any]:
-    return {
+    out = {
         "format": CONTENT_FORMAT,
         "uuid": report.uuid,
         "year": report.year,
@@ -101,24 +132,7 @@ def to_content(report: Report) -> dict[str, Any]:
             }
             for p in report.projects
         ],
-        "indicators": [
-            {
-                "level1": i.level1,
-                "level2": i.level2,
-                "level3": i.level3,
-                "direction": str(i.direction),
-                "target": i.target,
-                "unit": i.unit,
-                "actual": i.actual,
-                "points": _dec(i.points),
-                "reason": i.reason,
-                "not_applicable": i.not_applicable,
-                "qual_share": _dec(i.qual_share),
-                "note": i.note,
-                "prior_actual": i.prior_actual,
-            }
-            for i in report.indicators
-        ],
+        "indicators": [_indicator(i) for i in report.indicators],
         "signoff": {
             "head": report.signoff.head,
             "finance_head": report.signoff.finance_head,
@@ -133,6 +147,15 @@ def to_content(report: Report) -> dict[str, Any]:
             for e in sorted(report.explanations.values(), key=lambda e: e.finding_key)
         ],
     }
+    # version 3: only what a version-2 report did not have (see the module docstring)
+    if report.template is not v2_template() and report.template != v2_template():
+        out["template"] = template_to_data(report.template)
+    if report.preface:
+        out["preface"] = report.preface
+    if report.cover:
+        out["cover"] = [{"key": c.key, "label": c.label, "kind": c.kind, "required": c.required, "value": c.value}
+                        for c in report.cover]
+    return out
 
 
 def from_content(data: dict[str, Any]) -> Report:
@@ -184,6 +207,7 @@ def from_content(data: dict[str, Any]) -> Report:
                 actual=i["actual"], points=_undec(i["points"]), reason=i["reason"],
                 not_applicable=bool(i["not_applicable"]), qual_share=_undec(i["qual_share"]),
                 note=i.get("note", ""), prior_actual=i.get("prior_actual", ""),
+                target_initial=i.get("target_initial", ""), score=_undec(i.get("score")),
             )
             for i in data["indicators"]
         ],
@@ -193,6 +217,11 @@ def from_content(data: dict[str, Any]) -> Report:
             e["finding_key"]: Explanation(e["finding_key"], e["text"], e.get("author", ""))
             for e in data["explanations"]
         },
+        template=(parse_report_template(data["template"], "报告内容", place="template") if "template" in data
+                  else v2_template()),
+        preface=str(data.get("preface", "")),
+        cover=[CoverField(str(c["key"]), str(c["label"]), str(c["kind"]), bool(c["required"]), str(c["value"]))
+               for c in data.get("cover", [])],
     )
 
 

@@ -12,6 +12,9 @@ Glossary (see ``docs/glossary.md``):
   target 年度指标值, unit 度量单位, actual 实际完成值, points 分值, reason 偏差原因
 - SignOff — 单位负责人, 财务负责人, 填报人, 联系电话, 填报日期, 成文日期
 - Status — 草稿 / 已定稿 / 已导出; revision 修订号; fingerprint 内容指纹
+- CoverField — 封面项目 (评价年度, 评价单位, 预算编码 …) and its value; preface — 前言
+- ReportTemplate — what the report keeps of its template (numbering, 自评表, 评分办法):
+  :mod:`nanzhou_desktop.template_data`
 
 Amounts and rates are :class:`~decimal.Decimal`; the model holds no float.
 """
@@ -22,6 +25,8 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from nanzhou_desktop.template_data import ReportTemplate, v2_template
 
 
 class Status(enum.StrEnum):
@@ -48,6 +53,7 @@ class Direction(enum.StrEnum):
     QUALITATIVE = "定性"
 
 
+# The 定性 values of the v2 template.  A report's own are ``report.template.scheme.qualitative_values``.
 QUALITATIVE_VALUES = ("达成", "部分达成", "未达成")
 
 
@@ -70,7 +76,10 @@ class Unit:
 
 @dataclass
 class Section:
-    """A part of the outline.  ``key`` is stable ("1", "1.3", "4.2"); ``number`` is printed."""
+    """A part of the outline.  ``key`` identifies it and never changes ("1", "1.3", "4.2": the
+    template's keys, and new ones for sections the user adds); where it stands is its position
+    and ``level``: its parent is the nearest section before it one level up.  ``number`` is
+    the printed numbering, renumbered from position when the outline is edited."""
 
     key: str
     level: int
@@ -141,6 +150,22 @@ class Indicator:
     note: str = ""  # where the values come from (e.g. 正文 二（二）2.(4))
     prior_actual: str = ""  # 上年实际完成值
     id: int | None = None
+    target_initial: str = ""  # 年初目标值 (forms that show it beside the 全年目标值)
+    score: Decimal | None = None  # 得分 typed by the evaluator (schemes whose 得分 is entered)
+
+
+@dataclass
+class CoverField:
+    """封面项目: a field of the cover block (评价年度 / 评价单位（公章） / 预算编码 / 报告日期 …).
+
+    ``kind``: text, date (stored ISO yyyy-mm-dd), year (yyyy) or code; ``required`` before 定稿."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    value: str = ""
+    id: int | None = None
 
 
 @dataclass
@@ -183,6 +208,9 @@ class Report:
     status: Status = Status.DRAFT
     revision: int = 1
     final_fingerprint: str = ""  # recorded at 定稿
+    template: ReportTemplate = field(default_factory=v2_template)  # numbering, 自评表, 评分办法
+    preface: str = ""  # 前言: the opening paragraph before 一、
+    cover: list[CoverField] = field(default_factory=list)  # 封面项目, in order
 
     # -- lookups used by rules, renderers and the window ---------------------------
     def section(self, key: str) -> Section | None:
@@ -198,11 +226,59 @@ class Report:
         return None
 
     def children(self, key: str) -> list[Section]:
-        prefix = key + "."
-        return [s for s in self.sections if s.key.startswith(prefix) and "." not in s.key[len(prefix):]]
+        """The sections directly under ``key``, in order."""
+        secs = self.sections
+        for i, s in enumerate(secs):
+            if s.key == key:
+                out = []
+                for t in secs[i + 1:]:
+                    if t.level <= s.level:
+                        break
+                    if t.level == s.level + 1:
+                        out.append(t)
+                return out
+        return []
+
+    def subtree(self, key: str) -> list[Section]:
+        """``key`` and every section under it, in order ([] when there is no such section)."""
+        secs = self.sections
+        for i, s in enumerate(secs):
+            if s.key == key:
+                j = i + 1
+                while j < len(secs) and secs[j].level > s.level:
+                    j += 1
+                return secs[i:j]
+        return []
+
+    def parent(self, key: str) -> Section | None:
+        """The section ``key`` stands under (None for a top-level one or an unknown key)."""
+        secs = self.sections
+        for i, s in enumerate(secs):
+            if s.key == key:
+                for t in reversed(secs[:i]):
+                    if t.level < s.level:
+                        return t
+                return None
+        return None
+
+    def top_keys(self) -> dict[str, str]:
+        """Section key → the key of the top-level part (一、…) it belongs to."""
+        out: dict[str, str] = {}
+        top = ""
+        for s in self.sections:
+            if s.level <= 1 or not top:
+                top = s.key
+            out[s.key] = top
+        return out
 
     def top_sections(self) -> list[Section]:
         return [s for s in self.sections if s.level == 1]
+
+    def cover_field(self, key: str) -> CoverField | None:
+        for c in self.cover:
+            if c.key == key:
+                return c
+        return None
 
     def rows(self, table: str) -> list[Any]:
         """The rows of a report-file table in order: the report's own list for ``sections``,
@@ -211,7 +287,7 @@ class Report:
         if table == "task_items":
             return [i for t in self.tasks for i in t.items]
         return {"sections": self.sections, "tasks": self.tasks, "budget_rows": self.budget,
-                "projects": self.projects, "indicators": self.indicators}[table]
+                "projects": self.projects, "indicators": self.indicators, "cover_fields": self.cover}[table]
 
     @property
     def budget_total_row(self) -> BudgetRow | None:
@@ -234,7 +310,7 @@ class FieldRef:
     """Where a value lives, precise enough for the window to focus it.
 
     ``table`` is a report-file table (report, sections, tasks, task_items, budget_rows,
-    projects, indicators); ``row`` its row id (None for the single report row);
+    projects, indicators, cover_fields); ``row`` its row id (None for the single report row);
     ``column`` the column; ``section_key`` the outline section it belongs to, so the
     window knows which tab to open; ``offset``/``length`` a span inside a text field.
     """

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--district", default="", help="所属区，例如 海珠区")
     p.add_argument("--code", default="", help="单位编码")
     p.add_argument("--year", required=True, type=year_argument, help="年度，例如 2023")
+    p.add_argument("--template", default="", metavar="模板",
+                   help="报告模板的 id（templates 命令列出）或模板文件路径；默认 guangzhou_street_2022")
     p.add_argument("file", help="要创建的报告文件（.sqlite）")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_new)
@@ -62,9 +64,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     unit = Unit(args.unit.strip(), args.short.strip(), args.code.strip(), args.district.strip())
     if not unit.full_name:
         raise CliError("单位全称不能为空")
+    from nanzhou_desktop.commands.templates import template_for
+    from nanzhou_desktop.template import DEFAULT_TEMPLATE
+
+    template = template_for(args.template or DEFAULT_TEMPLATE)  # a bad template leaves every file as it is
     replace_target(args.file, args.force)
-    path = create_report_file(args.file, new_report(unit, args.year), overwrite=args.force)
-    print(f"已创建 {path}：{args.year}年度 {unit.full_name}")
+    path = create_report_file(args.file, new_report(unit, args.year, template), overwrite=args.force)
+    print(f"已创建 {path}：{args.year}年度 {unit.full_name}（模板：{template.name}，版本 {template.version}）")
     return 0
 
 

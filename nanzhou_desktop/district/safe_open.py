@@ -44,6 +44,7 @@ from nanzhou_desktop.content import canonical_json, to_content
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
+    CoverField,
     Direction,
     Explanation,
     Indicator,
@@ -60,6 +61,7 @@ from nanzhou_desktop.model import (
 from nanzhou_desktop.store.errors import ReportFileError, os_reason
 from nanzhou_desktop.store.header import Header, parse_header
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, expected_schema, read_schema
+from nanzhou_desktop.template_data import COVER_KINDS, TemplateError, from_embedded_json
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
 MAX_TEXT_CHARS = 1_000_000  # one narrative field; the same limit the editor enforces
@@ -92,14 +94,16 @@ class ReceivedReport:
 
 # Columns read per table, with the schema version that introduced each (others are older).
 _LATER_COLUMNS: dict[str, dict[str, int]] = {
+    "report": {"template_version": 3, "template_data": 3, "preface": 3},
     "budget_rows": {"prior_budget_total": 2, "prior_executed": 2},
     "projects": {"prior_budget_total": 2, "prior_executed": 2},
-    "indicators": {"prior_actual": 2},
+    "indicators": {"prior_actual": 2, "target_initial": 3, "score": 3},
 }
+_LATER_TABLES = {"cover_fields": 3}  # tables a file of an older version does not have (read as empty)
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "report": ("uuid", "fiscal_year", "title", "template_id", "unit_full_name", "unit_short_name", "unit_code",
                "district", "head", "finance_head", "preparer", "phone_office", "phone_mobile", "fill_date",
-               "issue_date", "status", "revision", "final_fingerprint"),
+               "issue_date", "status", "revision", "final_fingerprint", "template_version", "template_data", "preface"),
     "sections": ("id", "key", "level", "number", "heading", "body", "kind", "required"),
     "tasks": ("id", "title", "body"),
     "task_items": ("id", "task_id", "title", "body"),
@@ -107,12 +111,13 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                     "prior_budget_total", "prior_executed"),
     "projects": ("id", "name", "budget_total", "executed", "reason", "prior_budget_total", "prior_executed"),
     "indicators": ("id", "level1", "level2", "level3", "direction", "target", "unit", "actual", "points", "reason",
-                   "not_applicable", "qual_share", "note", "prior_actual"),
+                   "not_applicable", "qual_share", "note", "prior_actual", "target_initial", "score"),
     "explanations": ("finding_key", "text", "author", "at"),
+    "cover_fields": ("id", "key", "label", "kind", "required", "value"),
 }
 _INTEGER_COLUMNS = {"fiscal_year", "revision", "id", "task_id", "level", "required", "not_applicable"}
 _DECIMAL_COLUMNS = {"budget_initial", "budget_total", "executed", "prior_budget_total", "prior_executed",
-                    "points", "qual_share"}
+                    "points", "qual_share", "score"}
 _NULLABLE = _DECIMAL_COLUMNS
 
 
@@ -210,8 +215,13 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
 def _new_private_connection() -> sqlite3.Connection:
     """An in-memory connection with every limit in place before SQLite parses a single byte of
     a received schema.  All of these are per connection, so they hold for every database
-    later deserialized into it."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
+    later deserialized into it.
+
+    No statement cache: a statement prepared for one file is checked against the next file's
+    schema only by its schema cookie, and two files with the same cookie may keep a table at
+    different pages (a version-2 file upgraded to 3 and a file made at 3): a cached statement
+    then reads the wrong pages.  Preparing a dozen SELECTs per file costs microseconds."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, cached_statements=0)
     try:
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 32 * 1024 * 1024)
@@ -428,6 +438,8 @@ def _select(conn: sqlite3.Connection, table: str, version: int, name: str) -> li
     """The table's rows as tuples of every column in ``_COLUMNS[table]`` order, each value
     type-checked: integers are ints, text is str within the length limit and free of control
     characters, money and shares are Decimal or None."""
+    if _LATER_TABLES.get(table, 1) > version:
+        return []
     spec = _table_spec(table, version)
     rows = _fetch(conn, spec.sql)
     if len(rows) > MAX_ROWS:
@@ -509,18 +521,24 @@ def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
     if len(rows) != 1:
         raise _refuse(name, "中没有报告内容（报告表为空），已拒收")
     (uuid, fiscal_year, title, template_id, full_name, short_name, code, district, head, finance_head, preparer,
-     phone_office, phone_mobile, fill_date, issue_date, status, revision, final_fingerprint) = rows[0]
+     phone_office, phone_mobile, fill_date, issue_date, status, revision, final_fingerprint, template_version,
+     template_data, preface) = rows[0]
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", uuid):
         raise _refuse(name, f"的报告编号“{uuid[:40]}”格式无效，已拒收")
     if not 1900 <= fiscal_year <= 2200:
         raise _refuse(name, f"的年度 {fiscal_year} 无效，已拒收")
     if revision < 1:
         raise _refuse(name, f"的修订号 {revision} 无效，已拒收")
+    try:  # the report's own numbering, 自评表 and 评分办法: validated like a template file
+        template = from_embedded_json(template_data, template_version, name)
+    except TemplateError as exc:
+        raise _refuse(name, f"中保存的报告模板数据无效（{exc}），已拒收") from None
     report = Report(
         uuid=uuid.lower(), year=fiscal_year, title=title, template_id=template_id,
         unit=Unit(full_name, short_name, code, district),
         signoff=SignOff(head, finance_head, preparer, phone_office, phone_mobile, fill_date, issue_date),
         status=_enum(Status, status, name, "状态"), revision=revision, final_fingerprint=final_fingerprint,
+        template=template, preface=preface,
     )
     # sections: id, key, level, number, heading, body, kind, required
     report.sections = [
@@ -542,12 +560,18 @@ def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
     report.projects = [Project(p[1], p[2], p[3], p[4], p[5], p[6], id=p[0])
                        for p in _select(conn, "projects", version, name)]
     # indicators: id, level1, level2, level3, direction, target, unit, actual, points, reason, not_applicable,
-    # qual_share, note, prior_actual
+    # qual_share, note, prior_actual, target_initial, score
     report.indicators = [
         Indicator(i[1], i[2], i[3], _enum(Direction, i[4], name, "指标性质"), i[5], i[6], i[7], i[8], i[9],
-                  bool(i[10]), i[11], i[12], i[13], id=i[0])
+                  bool(i[10]), i[11], i[12], i[13], id=i[0], target_initial=i[14], score=i[15])
         for i in _select(conn, "indicators", version, name)
     ]
+    # cover_fields: id, key, label, kind, required, value
+    report.cover = []
+    for c in _select(conn, "cover_fields", version, name):
+        if c[3] not in COVER_KINDS:
+            raise _refuse(name, f"的“封面项目类型”取值“{c[3][:40]}”无效，已拒收")
+        report.cover.append(CoverField(c[1], c[2], c[3], bool(c[4]), c[5], id=c[0]))
     # explanations: finding_key, text, author, at
     report.explanations = {e[0]: Explanation(e[0], e[1], e[2], e[3])
                            for e in _select(conn, "explanations", version, name)}

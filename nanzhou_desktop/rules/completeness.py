@@ -1,8 +1,10 @@
 """填报完成度: every required section and sign-off field filled, per top-level section and overall.
 
 Groups of :class:`Completion.per_section`: the top-level section keys ("1" … "4"; the budget
-block counts under the section holding it, tasks and key projects under theirs), plus
-``"indicators"`` (绩效指标表) and ``"signoff"`` (单位与签章信息).
+block counts under the section holding it, tasks and key projects under theirs, a required 前言
+under the first part), plus ``"indicators"`` (绩效指标表) and ``"signoff"`` (单位与签章信息, with
+the cover fields).  What an indicator needs follows the report's 评分办法: 分值 when they are
+typed, 年度指标值 and 实际完成值 when 得分 are computed, the 得分 when they are typed.
 """
 
 from __future__ import annotations
@@ -45,10 +47,6 @@ class _Tally:
         return Completion(filled, required, {k: (v[0], v[1]) for k, v in self.groups.items()})
 
 
-def _top(key: str) -> str:
-    return key.split(".", 1)[0]
-
-
 def _filled(value: object) -> bool:
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
@@ -61,6 +59,16 @@ def check_completeness(c: Collector) -> Completion:
     r: Report = c.report
     s = c.settings
     tally = _Tally()
+    tops = r.top_keys()
+
+    def _top(key: str) -> str:
+        return tops.get(key, key)
+
+    if r.template.preface.required and r.sections:
+        if not tally.item(_top(r.sections[0].key), bool(r.preface.strip())):
+            c.add("completeness.preface", ERROR, "前言未填写，本报告格式要求在“一、”之前写一段前言",
+                  FieldRef("report", None, "preface", r.sections[0].key), "report:preface", seen="（空）",
+                  expected="填写前言")
 
     for sec in r.sections:
         g = tally.group(_top(sec.key))
@@ -79,7 +87,7 @@ def check_completeness(c: Collector) -> Completion:
 
     budget_sec = r.section_of_kind(SectionKind.BUDGET)
     bkey = budget_sec.key if budget_sec else ""
-    bgroup = _top(bkey) if bkey else "1"
+    bgroup = _top(bkey) if bkey else "table"  # no section holds it: the 自评表 tab
     total = r.budget_total_row
     for col, label in (("budget_total", "全年预算数"), ("executed", "全年执行数")):
         value = getattr(total, col) if total is not None else None
@@ -101,9 +109,14 @@ def check_completeness(c: Collector) -> Completion:
     if r.projects:  # the group exists only once a project is counted into it
         proj_sec = r.section_of_kind(SectionKind.PROJECTS)
         pkey = proj_sec.key if proj_sec else ""
-        _projects(c, tally.group(_top(pkey) if pkey else "2"), pkey)
+        _projects(c, tally.group(_top(pkey) if pkey else "table"), pkey)
 
     _indicators(c, tally.group("indicators"))
+
+    for cf in r.cover:
+        if cf.required and not tally.item("signoff", bool(cf.value.strip())):
+            c.add("completeness.cover", ERROR, f"封面项目“{cf.label}”未填写，定稿前必须填写",
+                  FieldRef("cover_fields", cf.id, "value"), f"cover:{cf.key}", seen="（空）", expected=f"填写{cf.label}")
 
     so = r.signoff
     if not tally.item("signoff", bool(r.unit.full_name.strip())):
@@ -188,14 +201,39 @@ def _projects(c: Collector, g: list[int], pkey: str) -> None:
                       expected=f"填写{label}（万元）")
 
 
-_INDICATOR_COLUMNS = (("level1", "一级指标"), ("level3", "三级指标"), ("points", "分值"))
-_MEASURED_COLUMNS = _INDICATOR_COLUMNS + (("target", "年度指标值"), ("actual", "实际完成值"))
+_LEVEL_LABELS = {1: "一级指标", 2: "二级指标", 3: "三级指标"}
+_COLUMN_CACHE: dict[tuple, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {}
+
+
+def _required_columns(r: Report) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(columns every indicator needs, those an applicable one needs besides), by the report's
+    table and scheme: 一级指标 and the naming level always; 分值 when they are typed;
+    年度指标值 and 实际完成值 when 得分 are computed, else the typed 得分."""
+    t = r.template
+    key = (t.table.indicator_levels, t.scheme.indicators.weighting, t.scheme.indicators.score)
+    found = _COLUMN_CACHE.get(key)
+    if found is None:
+        name_level = t.table.name_level
+        base: list[tuple[str, str]] = [("level1", "一级指标")]
+        if name_level > 1:
+            base.append((f"level{name_level}", _LEVEL_LABELS[name_level]))
+        if t.scheme.indicators.weighting == "indicator":
+            base.append(("points", "分值"))
+        extra = ((("score", "得分"),) if t.scheme.indicators.score == "entered"
+                 else (("target", "年度指标值"), ("actual", "实际完成值")))
+        found = _COLUMN_CACHE[key] = (tuple(base), tuple(base) + extra)
+    return found
+
+
+_FAST_BASE = (("level1", "一级指标"), ("level3", "三级指标"), ("points", "分值"))
+_FAST_MEASURED = _FAST_BASE + (("target", "年度指标值"), ("actual", "实际完成值"))
 
 
 def _indicators(c: Collector, g: list[int]) -> None:
-    """At least one indicator; each with 一级指标, 三级指标, 分值 and, unless not applicable,
-    年度指标值 and 实际完成值."""
+    """At least one indicator; each with what :func:`_required_columns` names."""
     indicators = c.report.indicators
+    na_cols, measured_cols = _required_columns(c.report)
+    fast = na_cols == _FAST_BASE and measured_cols == _FAST_MEASURED
     g[1] += 1
     if indicators:
         g[0] += 1
@@ -203,15 +241,18 @@ def _indicators(c: Collector, g: list[int]) -> None:
         c.add("completeness.indicators", ERROR, "绩效指标表还没有任何指标，请至少填写一项",
               FieldRef("indicators", None, "level3"), "indicators", seen="0 项", expected="至少 1 项")
     for ii, ind in enumerate(indicators, 1):
-        cols = _INDICATOR_COLUMNS if ind.not_applicable else _MEASURED_COLUMNS
+        cols = na_cols if ind.not_applicable else measured_cols
         n = len(cols)
         g[1] += n
-        try:  # the text columns hold str; anything else takes the item-by-item path below
-            complete = bool(ind.level1.strip() and ind.level3.strip() and ind.points is not None
-                            and not isinstance(ind.points, str)
-                            and (ind.not_applicable or (ind.target.strip() and ind.actual.strip())))
-        except AttributeError:
-            complete = False
+        if fast:
+            try:  # the text columns hold str; anything else takes the item-by-item path below
+                complete = bool(ind.level1.strip() and ind.level3.strip() and ind.points is not None
+                                and not isinstance(ind.points, str)
+                                and (ind.not_applicable or (ind.target.strip() and ind.actual.strip())))
+            except AttributeError:
+                complete = False
+        else:
+            complete = all(_filled(getattr(ind, col, None)) for col, _ in cols)
         if complete:
             g[0] += n
             continue
@@ -220,6 +261,7 @@ def _indicators(c: Collector, g: list[int]) -> None:
             if _filled(getattr(ind, col)):
                 g[0] += 1
                 continue
-            target = f"indicator:{ii}/{col}" if col == "level3" else f"indicator:{name}/{col}"
+            target = f"indicator:{ii}/{col}" if col == f"level{c.report.template.table.name_level}" and col != "level1" \
+                else f"indicator:{name}/{col}"
             c.add("completeness.indicator", ERROR, f"绩效指标“{name}”的{label}未填写",
                   FieldRef("indicators", ind.id, col), target, seen="（空）", expected=f"填写{label}")

@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind, Task, TaskItem
 from nanzhou_desktop.money import HUNDRED, format_money
+from nanzhou_desktop.narrative import PREFACE_KEY
 from nanzhou_desktop.rules.base import ERROR, INFO, WARNING, Collector, Recorder, pct
 from nanzhou_desktop.rules.findings import Finding
 
@@ -146,16 +147,23 @@ class Place:
 
 
 def section_names(report: Report) -> dict[str, str]:
-    """Printed numbering of each section key: "1.3" → "一（三）"."""
-    names: dict[str, str] = {}
+    """Printed numbering of each section key: "1.3" → "一（三）" (a section's numbering after its
+    parents'; the parent is the nearest section before it one level up), and 前言."""
+    names: dict[str, str] = {PREFACE_KEY: "前言"}
+    stack: list[tuple[int, str]] = []  # (level, name) of the sections the next one may stand under
     for sec in report.sections:
-        parent = sec.key.rsplit(".", 1)[0] if "." in sec.key else ""
+        while stack and stack[-1][0] >= sec.level:
+            stack.pop()
         own = sec.number.strip().rstrip("、.．")
-        names[sec.key] = (names.get(parent, "") + own) if parent else own
+        name = (stack[-1][1] + own) if stack else own
+        names[sec.key] = name
+        stack.append((sec.level, name))
     return names
 
 
 def describe(place: Place, names: dict[str, str]) -> str:
+    if place.section_key == PREFACE_KEY:
+        return "前言"
     text = f"正文{names.get(place.section_key, place.section_key)}"
     if place.item:
         text += f"“{place.item}”"
@@ -194,6 +202,8 @@ def paragraph_fields(report: Report) -> list[tuple[FieldRef, str, Place]]:
     """The narrative text fields in reading order (the order of ``narrative.blocks``), each with
     the semantic place findings in it are keyed under."""
     out: list[tuple[FieldRef, str, Place]] = []
+    if report.preface:
+        out.append((FieldRef("report", None, "preface", PREFACE_KEY), report.preface, Place(PREFACE_KEY)))
     for sec in report.sections:
         out.append((FieldRef("sections", sec.id, "body", sec.key), sec.body, Place(sec.key)))
         if sec.kind != SectionKind.TASKS:
@@ -244,6 +254,7 @@ def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | 
             if parts:
                 out.append((table, row_id, key, body, task, item, budget, parts))
 
+    add("report", None, PREFACE_KEY, report.preface, None, None)
     for sec in report.sections:
         add("sections", sec.id, sec.key, sec.body, None, None)
         if sec.kind != SectionKind.TASKS:
@@ -358,7 +369,8 @@ def check_narrative(c: Collector) -> None:
                tables if has_budget else None)
         found = _FIELD_FINDINGS.get(key)
         if found is None:
-            found = _field_findings(c, FieldRef(table, row, "body", skey), parts,
+            column = "preface" if table == "report" else "body"
+            found = _field_findings(c, FieldRef(table, row, column, skey), parts,
                                     Place(skey, task_title, item_title), {skey: where_name})
             if len(_FIELD_FINDINGS) >= _FIELD_FINDINGS_MAX:
                 _FIELD_FINDINGS.clear()
@@ -715,7 +727,7 @@ def _check_separators(c: Collector, with_sep: list[tuple[Span, tuple[int, int, s
 
 def _check_table_lengths(c: Collector, names: dict[str, str]) -> None:
     limit = c.settings.text_limit
-    for key, cell in c.settings.table_text_sections.items():
+    for key, cell in c.report.template.table.text_cells:  # a section the outline lacks is skipped
         sec = c.report.section(key)
         if sec is None:
             continue

@@ -1,4 +1,12 @@
-"""自评得分 per domain.md §4: 预算执行率 (10 points) + 绩效指标 (90 points), total and grade.
+"""自评得分 by the report's own 评分办法 (``report.template.scheme``, copied from its template):
+预算执行率 part + 绩效指标 part, total and grade.
+
+The 预算执行率 part: 执行率 × 分值 capped at 100 % (``ratio``), a share by rate bands
+(``bands``), or none (the form scores budget execution as one of its indicators).  The
+绩效指标 part: each indicator's 分值 is typed (``indicator``) or is its 一级指标's share
+(``level1``); its 得分 is computed from the values (≥ ≤ = by ratio, 定性 by band) or typed by the
+evaluator (``entered``).  Not-applicable indicators are dropped and the others rescaled to the
+same points (within their 一级指标 under ``level1``).
 
 All arithmetic is exact :class:`Decimal`; rounding (half up, two decimals) happens only for
 display and for the grade, which is read off the total as printed so that a report showing
@@ -11,12 +19,18 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nanzhou_desktop.model import Direction, Indicator, Report
-from nanzhou_desktop.money import HUNDRED, parse_decimal, percent, round_half_up
+from nanzhou_desktop.money import HUNDRED, percent, round_half_up
+from nanzhou_desktop.quantity import read_quantity
 from nanzhou_desktop.rules.findings import IndicatorScore, Score
-from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
+from nanzhou_desktop.rules.settings import Settings
+from nanzhou_desktop.template_data import Scheme, v2_template
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+
+def _v2() -> Scheme:
+    return v2_template().scheme
 
 
 def execution_rate(budget_total: Decimal | None, executed: Decimal | None) -> Decimal | None:
@@ -24,28 +38,32 @@ def execution_rate(budget_total: Decimal | None, executed: Decimal | None) -> De
     return percent(executed, budget_total)
 
 
-def budget_score(rate: Decimal | None, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
-    """预算执行率得分 = min(执行率, 100 %) × 分值 (exact)."""
-    if rate is None or rate <= 0:
+def budget_score(rate: Decimal | None, scheme: Scheme | None = None) -> Decimal:
+    """预算执行率得分 by the scheme's formula (exact)."""
+    rule = (scheme or _v2()).budget
+    if rate is None or rate <= 0 or rule.formula == "none":
         return ZERO
-    share = min(rate / HUNDRED, ONE)
-    return share * settings.budget_points
+    if rule.formula == "bands":
+        for lowest, share in rule.bands:
+            if rate >= lowest:
+                return share * rule.points
+        return ZERO
+    return min(rate / HUNDRED, ONE) * rule.points
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def number(text: str) -> Decimal | None:
-    """A target or actual value as a number, or None when it is not one (cached: the same few
-    strings are read by several rules on every keystroke; Decimal is immutable)."""
-    try:
-        return parse_decimal(text)
-    except ValueError:
-        return None
+    """A target or actual value as a number ("168起" → 168, "≥50个" → 50, "95%" → 95), or None
+    when it is not one (cached: the same few strings are read by several rules on every keystroke;
+    Decimal is immutable)."""
+    q = read_quantity(text)
+    return None if q is None else q.number
 
 
-def achievement(ind: Indicator, settings: Settings = DEFAULT_SETTINGS) -> Decimal | None:
+def achievement(ind: Indicator, scheme: Scheme | None = None) -> Decimal | None:
     """Share of the points earned (0–1) by 指标性质; None when target/actual are missing or unreadable."""
     if ind.direction == Direction.QUALITATIVE:
-        band = settings.band(ind.actual.strip())
+        band = (scheme or _v2()).band(ind.actual.strip())
         if band is None:
             return None
         low, high = band
@@ -77,13 +95,43 @@ def indicator_name(ind: Indicator) -> str:
     return ind.level3.strip() or ind.level2.strip() or ind.level1.strip()
 
 
-def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> tuple[IndicatorScore, ...]:
-    """Each indicator's 分值 after not-applicable rescaling and its 得分.
+def _shares(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``amount`` shared out by ``weights``, the last taking the remainder so the parts add up
+    exactly to ``amount``."""
+    total = sum(weights, ZERO)
+    if not weights or total <= 0:
+        return [ZERO] * len(weights)
+    out: list[Decimal] = []
+    given = ZERO
+    for k, w in enumerate(weights):
+        if k == len(weights) - 1:
+            out.append(amount - given)
+        else:
+            part = amount * w / total
+            out.append(part)
+            given += part
+    return out
 
-    Not-applicable indicators are dropped and the others rescaled so their 分值 still add
-    up to the same total as all the 分值 entered (90 for a well-formed table).
-    """
+
+def effective_points(report: Report, scheme: Scheme) -> list[Decimal]:
+    """Each indicator's 分值 as scored: after not-applicable rescaling, and under ``level1``
+    weighting its 一级指标's points shared among its indicators (0 for a not-applicable one)."""
     indicators = report.indicators
+    if scheme.indicators.weighting == "level1":
+        out = [ZERO] * len(indicators)
+        for level1, points in scheme.indicators.level1:
+            members = [k for k, i in enumerate(indicators) if i.level1.strip() == level1 and not i.not_applicable]
+            if not members:
+                continue
+            typed = [indicators[k].points for k in members]
+            weights = [p for p in typed if p is not None] if all(p is not None for p in typed) else []
+            if not weights or sum(weights, ZERO) <= 0:
+                weights = [ONE] * len(members)
+            for k, pts in zip(members, _shares(points, weights), strict=True):
+                out[k] = pts
+        return out
+    # "indicator": the typed 分值; not-applicable ones dropped and the others rescaled so that
+    # they still add up to the total of every 分值 typed (90 for a well-formed table)
     entered = applicable = ZERO
     last = -1
     for k, i in enumerate(indicators):  # one pass; the same additions, in the same order, as two sums
@@ -95,28 +143,43 @@ def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> t
     if applicable <= 0:
         entered = ZERO  # nothing applicable: nothing to rescale onto
     rescale = applicable != entered
-    bands = bands_key(settings)
     given = ZERO
-    out: list[IndicatorScore] = []
+    out = []
     for k, ind in enumerate(indicators):
         if ind.not_applicable:
-            out.append(IndicatorScore(ind.id, indicator_name(ind), ZERO, None))
-            continue
-        if not rescale:
-            pts = ind.points or ZERO
+            out.append(ZERO)
+        elif not rescale:
+            out.append(ind.points or ZERO)
         elif k == last:
-            pts = entered - given  # the remainder, so the rescaled points add up exactly
+            out.append(entered - given)  # the remainder, so the rescaled points add up exactly
         else:
             pts = (ind.points or ZERO) * entered / applicable
             given += pts
+            out.append(pts)
+    return out
+
+
+def indicator_scores(report: Report, scheme: Scheme | None = None) -> tuple[IndicatorScore, ...]:
+    """Each indicator's 分值 as scored (see :func:`effective_points`) and its 得分."""
+    scheme = scheme or report.template.scheme
+    skey = scheme.key
+    entered_mode = scheme.indicators.score == "entered"
+    out: list[IndicatorScore] = []
+    for ind, pts in zip(report.indicators, effective_points(report, scheme), strict=True):
+        if ind.not_applicable:
+            out.append(IndicatorScore(ind.id, indicator_name(ind), ZERO, None))
+            continue
         # cached under everything the score depends on, so a keystroke recomputes only the
         # indicator it changed; Decimals as text, since equal values may print differently
         key = (ind.id, ind.level1, ind.level2, ind.level3, str(pts), ind.direction, ind.target, ind.actual,
-               str(ind.qual_share), bands)
+               str(ind.qual_share), str(ind.score), str(ind.points), skey)
         found = _SCORES.get(key)
         if found is None:
-            share = achievement(ind, settings)
-            found = IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts)
+            if entered_mode:
+                found = IndicatorScore(ind.id, indicator_name(ind), pts, _entered(ind, pts))
+            else:
+                share = achievement(ind, scheme)
+                found = IndicatorScore(ind.id, indicator_name(ind), pts, None if share is None else share * pts)
             if len(_SCORES) >= _SCORES_MAX:
                 _SCORES.clear()
             _SCORES[key] = found
@@ -124,13 +187,22 @@ def indicator_scores(report: Report, settings: Settings = DEFAULT_SETTINGS) -> t
     return tuple(out)
 
 
+def _entered(ind: Indicator, pts: Decimal) -> Decimal | None:
+    """A typed 得分, kept within 0–分值; rescaled with the 分值 when not-applicable rows moved it."""
+    if ind.score is None:
+        return None
+    typed = ind.points
+    value = ind.score * pts / typed if typed and typed != pts else ind.score
+    return min(max(value, ZERO), pts)
+
+
 _SCORES: dict[tuple, IndicatorScore] = {}
 _SCORES_MAX = 8192
 
 
-def bands_key(settings: Settings) -> tuple[tuple[str, str, str], ...]:
-    """The 定性 bands of ``settings`` as a cache key (amounts as text)."""
-    return tuple((k, str(low), str(high)) for k, (low, high) in settings.qualitative_bands.items())
+def bands_key(scheme: Scheme) -> str:
+    """The scheme as a cache key (its 定性 bands and everything else)."""
+    return scheme.key
 
 
 def clear_caches() -> None:
@@ -138,29 +210,32 @@ def clear_caches() -> None:
     _SCORES.clear()
 
 
-def grade(total: Decimal, settings: Settings = DEFAULT_SETTINGS) -> str:
+def grade(total: Decimal, scheme: Scheme | None = None) -> str:
     """等级: read off the total as printed (two decimals, half up), so 89.996 → 90.00 → 优."""
+    grades = (scheme or _v2()).grades
     shown = round_half_up(total, 2)
-    for lowest, name in settings.grade_bands:
-        if shown >= lowest:
-            return name
-    return settings.grade_bands[-1][1]
+    for band in grades:
+        if shown >= band.min:
+            return band.grade
+    return grades[-1].grade
 
 
-def score(report: Report, settings: Settings = DEFAULT_SETTINGS) -> Score:
+def score(report: Report, settings: Settings | None = None) -> Score:
+    """The report's 自评得分 by its own scheme (``settings`` holds no weights; kept for callers)."""
+    scheme = report.template.scheme
     row = report.budget_total_row
     rate = execution_rate(row.budget_total, row.executed) if row else None
-    b_score = budget_score(rate, settings)
-    scores = indicator_scores(report, settings)
+    b_score = budget_score(rate, scheme)
+    scores = indicator_scores(report, scheme)
     i_score = sum((s.score for s in scores if s.score is not None), ZERO)
     total = b_score + i_score
     return Score(
         budget_rate=rate,
-        budget_points=settings.budget_points,
+        budget_points=scheme.budget.points,
         budget_score=b_score,
-        indicator_points=settings.indicator_points,
+        indicator_points=scheme.indicators.points,
         indicator_score=i_score,
         indicators=scores,
         total=total,
-        grade=grade(total, settings),
+        grade=grade(total, scheme),
     )

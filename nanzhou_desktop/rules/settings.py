@@ -7,33 +7,18 @@ lists each setting beside the rules that use it.  Values marked [unconfirmed] in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 
 D = Decimal
-
-
-def _frozen(mapping: dict) -> Mapping:
-    return MappingProxyType(dict(mapping))
 
 
 @dataclass(frozen=True)
 class Settings:
     """检查与评分设置.  All amounts are :class:`Decimal`; percentages are in percent (90 = 90 %)."""
 
-    # -- score (自评得分) -------------------------------------------------------------
-    budget_points: Decimal = D(10)  # 预算执行率 分值
-    indicator_points: Decimal = D(90)  # 绩效指标 分值
-    # 一级指标 → its share of the 90 indicator points [unconfirmed split 50/30/10].
-    indicator_split: Mapping[str, Decimal] = field(default_factory=lambda: _frozen(
-        {"产出指标": D(50), "效益指标": D(30), "满意度指标": D(10)}))
-    # 定性 bands as (lowest share, highest share) of the points [unconfirmed].
-    qualitative_bands: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=lambda: _frozen({
-        "达成": (D("0.8"), D(1)), "部分达成": (D("0.6"), D("0.8")), "未达成": (D(0), D("0.6"))}))
-    # 等级 by total: (lowest total, grade), best first; below the last band → the last grade.
-    grade_bands: tuple[tuple[Decimal, str], ...] = ((D(90), "优"), (D(80), "良"), (D(60), "中"), (D(0), "差"))
+    # The score's weights, 定性 bands and grades are not settings: they are the report's own
+    # 评分办法 (``report.template.scheme``), copied from its template when it was made.
 
     # -- budget (预算执行) --------------------------------------------------------------
     rate_low: Decimal = D(90)  # 执行率 below this (percent) needs a reason
@@ -59,9 +44,7 @@ class Settings:
 
     # -- length (表格文字) ---------------------------------------------------------------
     text_limit: int = 200  # 评价结论 / 存在问题 / 改进措施 / 偏差原因 in the table, characters
-    # Sections whose own text fills a cell of the self-evaluation table (section key → cell name).
-    table_text_sections: Mapping[str, str] = field(default_factory=lambda: _frozen(
-        {"2.1": "评价结论", "3": "存在问题", "4": "改进措施"}))
+    # Which sections' own text fills a cell of the table is the template's (table.text_cells).
 
     # -- completeness (填报完成度) --------------------------------------------------------
     # Sign-off fields required before 定稿; "phone" means office or mobile.
@@ -79,9 +62,6 @@ class Settings:
 
     # -- dates --------------------------------------------------------------------------
     issue_date_months_max: int = 12  # 成文日期 later than this many months after the year end is noted
-
-    def band(self, value: str) -> tuple[Decimal, Decimal] | None:
-        return self.qualitative_bands.get(value)
 
 
 DEFAULT_SETTINGS = Settings()

@@ -15,6 +15,7 @@ from typing import Any
 
 from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction
 from nanzhou_desktop.money import AmountError, normalise_digits, parse_decimal, parse_money
+from nanzhou_desktop.quantity import normalised, read_quantity
 from nanzhou_desktop.store.errors import EditError
 
 MAX_TEXT = 1_000_000  # characters in one narrative field
@@ -159,7 +160,9 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "phone_mobile": FieldSpec("联系电话（手机）", parse_mobile, "signoff.phone_mobile", "phone"),
         "fill_date": FieldSpec("填报日期", parse_date, "signoff.fill_date", "date"),
         "issue_date": FieldSpec("成文日期", parse_date, "signoff.issue_date", "date"),
+        "preface": _t("前言", "preface"),
     },
+    "cover_fields": {"value": _t("封面项目", "value")},  # read again by its kind: parse_cover_value
     "sections": {
         "number": _t("编号", "number"),
         "heading": _t("标题", "heading"),
@@ -198,24 +201,54 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "qual_share": FieldSpec("定性得分比例", _share, "qual_share", "decimal"),
         "note": _t("数据来源", "note"),
         "prior_actual": _t("上年实际完成值", "prior_actual"),
+        "target_initial": _t("年初目标值", "target_initial"),
+        "score": FieldSpec("得分", _decimal, "score", "decimal"),
     },
 }
 
 
-def check_indicator_value(direction: Direction, value: str, label: str) -> str:
-    """Target/actual of an indicator: a number for ≥ ≤ =, 达成/部分达成/未达成 for 定性."""
+def check_indicator_value(direction: Direction, value: str, label: str,
+                          qualitative: tuple[str, ...] = QUALITATIVE_VALUES) -> str:
+    """Target/actual of an indicator: for ≥ ≤ = a number, which may carry its unit ("168起",
+    "≥50个"; the unit is checked against 度量单位 by the rules); for 定性 the 实际完成值 is one of
+    the report's 定性 values (``qualitative``: 达成 / 部分达成 / 未达成, or 好 / 较好 / 一般 / 差 …)."""
     text = value.strip()
     if not text:
         return ""
     if direction == Direction.QUALITATIVE:
-        if label == "实际完成值" and text not in QUALITATIVE_VALUES:
-            raise EditError(f"定性指标的{label}只能是“达成”“部分达成”或“未达成”（输入的是“{text}”）")
+        if label == "实际完成值" and text not in qualitative:
+            choices = "”“".join(qualitative)
+            raise EditError(f"定性指标的{label}只能是“{choices}”之一（输入的是“{text}”）")
         return text
-    try:
-        number = parse_decimal(text, field=label)
-    except AmountError as exc:
-        raise EditError(str(exc) + "；定量指标请填数字，单位写在“度量单位”中") from exc
-    return format(number, "f") if number is not None else ""
+    q = read_quantity(text)
+    if q is None:
+        try:  # the number reader's own message names what is wrong with the digits
+            parse_decimal(text, field=label)
+        except AmountError as exc:
+            raise EditError(str(exc) + "；定量指标请填数字，可带单位（如“168起”“95%”）") from exc
+        raise EditError(f"{label}“{text}”不是数字；定量指标请填数字，可带单位（如“168起”“95%”）")
+    return normalised(q)
+
+
+def parse_cover_value(kind: str, value: Any, label: str) -> str:
+    """A cover field's value by its kind: a date (stored ISO), a year (yyyy), a code (letters,
+    digits and - _ . /) or text."""
+    text = clean_text(value, label).strip()
+    if kind == "date":
+        return parse_date(text, label)
+    if kind == "year":
+        y = normalise_digits(text).replace(" ", "").removesuffix("年度").removesuffix("年")
+        if not y:
+            return ""
+        if not re.fullmatch(r"\d{4}", y) or not 1990 <= int(y) <= 2100:
+            raise EditError(f"{label}“{text}”不是年度，请填写四位年份，如 2022")
+        return y
+    if kind == "code":
+        code = normalise_digits(text)
+        if code and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z\-_./]{0,39}", code):
+            raise EditError(f"{label}“{text}”只能包含字母、数字和 - _ . /（最多 40 位）")
+        return code
+    return text
 
 
 def to_db(spec: FieldSpec, value: Any) -> Any:

@@ -24,6 +24,7 @@ from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
+    CoverField,
     Direction,
     Explanation,
     Indicator,
@@ -40,12 +41,13 @@ from nanzhou_desktop.model import (
 from nanzhou_desktop.money import canonical
 from nanzhou_desktop.oscompat import fsync_file, path_too_long
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
-from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, to_db
+from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, parse_cover_value, to_db
 from nanzhou_desktop.store.header import read_header
 from nanzhou_desktop.store.lock import FileInUse, ReportLock
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations, expected_schema, read_schema
+from nanzhou_desktop.template_data import TemplateError, embedded_json, from_embedded_json
 
-ROW_TABLES = ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators")
+ROW_TABLES = ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators", "cover_fields")
 AUDIT_SPAN = 200  # longer text values are audited as the changed span only
 
 
@@ -147,6 +149,8 @@ class ReportFile:
             signoff=SignOff(r["head"], r["finance_head"], r["preparer"], r["phone_office"],
                             r["phone_mobile"], r["fill_date"], r["issue_date"]),
             status=Status(r["status"]), revision=r["revision"], final_fingerprint=r["final_fingerprint"],
+            preface=r["preface"],
+            template=from_embedded_json(r["template_data"], r["template_version"], self.path.name),
         )
         q = self.conn.execute
         report.sections = [
@@ -173,9 +177,12 @@ class ReportFile:
         report.indicators = [
             Indicator(i["level1"], i["level2"], i["level3"], Direction(i["direction"]), i["target"], i["unit"],
                       i["actual"], _parse_dec(i["points"]), i["reason"], bool(i["not_applicable"]),
-                      _parse_dec(i["qual_share"]), i["note"], i["prior_actual"], id=i["id"])
+                      _parse_dec(i["qual_share"]), i["note"], i["prior_actual"], id=i["id"],
+                      target_initial=i["target_initial"], score=_parse_dec(i["score"]))
             for i in q("SELECT * FROM indicators ORDER BY position, id")
         ]
+        report.cover = [CoverField(c["key"], c["label"], c["kind"], bool(c["required"]), c["value"], id=c["id"])
+                        for c in q("SELECT * FROM cover_fields ORDER BY position, id")]
         report.explanations = {
             e["finding_key"]: Explanation(e["finding_key"], e["text"], e["author"], e["at"])
             for e in q("SELECT * FROM explanations")
@@ -229,8 +236,11 @@ class ReportFile:
                 raise EditError("“年度资金总额”是自评表规定的行名，不能修改")
             if not new.strip():
                 raise EditError("预算执行情况的项目名称不能为空（不需要这一行请删除）")
-        if table == "indicators" and column in ("target", "actual"):
-            new = check_indicator_value(obj.direction, new, spec.label)
+        if table == "indicators" and column in ("target", "actual", "target_initial"):
+            new = check_indicator_value(obj.direction, new, spec.label,
+                                        self.report.template.scheme.qualitative_values)
+        if table == "cover_fields":
+            new = parse_cover_value(obj.kind, value, obj.label)
         old = _attr_get(obj, spec.attr)
         if old == new:
             return new
@@ -666,6 +676,8 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             lock.release()
         if isinstance(exc, ReportFileError):
             raise
+        if isinstance(exc, TemplateError):
+            raise ReportFileError(f"文件“{path.name}”中保存的报告模板数据无效（{exc}），无法打开") from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{sqlite_reason(exc)}），无法打开") from exc
         if isinstance(exc, (ValueError, KeyError, TypeError, ArithmeticError, IndexError, UnicodeError)):
@@ -728,7 +740,11 @@ def _row_values(table: str, obj: Any) -> dict[str, Any]:
         return {"level1": obj.level1, "level2": obj.level2, "level3": obj.level3, "direction": str(obj.direction),
                 "target": obj.target, "unit": obj.unit, "actual": obj.actual, "points": canonical(obj.points),
                 "reason": obj.reason, "not_applicable": int(obj.not_applicable),
-                "qual_share": canonical(obj.qual_share), "note": obj.note, "prior_actual": obj.prior_actual}
+                "qual_share": canonical(obj.qual_share), "note": obj.note, "prior_actual": obj.prior_actual,
+                "target_initial": obj.target_initial, "score": canonical(obj.score)}
+    if table == "cover_fields":
+        return {"key": obj.key, "label": obj.label, "kind": obj.kind, "required": int(obj.required),
+                "value": obj.value}
     raise ValueError(table)
 
 
@@ -753,10 +769,12 @@ def _write_report(conn: sqlite3.Connection, report: Report) -> None:
     conn.execute(
         "INSERT INTO report (id, uuid, fiscal_year, title, template_id, unit_full_name, unit_short_name, unit_code,"
         " district, head, finance_head, preparer, phone_office, phone_mobile, fill_date, issue_date, status,"
-        " revision, final_fingerprint, app_version, created_at) VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " revision, final_fingerprint, app_version, created_at, template_version, template_data, preface)"
+        " VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (r.uuid, r.year, r.title, r.template_id, r.unit.full_name, r.unit.short_name, r.unit.code, r.unit.district,
          s.head, s.finance_head, s.preparer, s.phone_office, s.phone_mobile, s.fill_date, s.issue_date,
-         str(r.status), r.revision, r.final_fingerprint, __version__, now_iso()),
+         str(r.status), r.revision, r.final_fingerprint, __version__, now_iso(), r.template.version,
+         embedded_json(r.template), r.preface),
     )
     for pos, sec in enumerate(r.sections):
         sec.id = _insert_row(conn, "sections", sec, pos)
@@ -770,6 +788,8 @@ def _write_report(conn: sqlite3.Connection, report: Report) -> None:
         p.id = _insert_row(conn, "projects", p, pos)
     for pos, i in enumerate(r.indicators):
         i.id = _insert_row(conn, "indicators", i, pos)
+    for pos, c in enumerate(r.cover):
+        c.id = _insert_row(conn, "cover_fields", c, pos)
     for e in r.explanations.values():
         conn.execute("INSERT INTO explanations (finding_key, text, author, at) VALUES (?,?,?,?)",
                      (e.finding_key, e.text, e.author, e.at))
@@ -818,16 +838,13 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
 
 
 def new_report(unit: Unit, year: int, template: Any | None = None) -> Report:
-    """A blank report for ``unit`` × ``year`` from the outline ``template``."""
+    """A blank report for ``unit`` × ``year`` from ``template`` (the default: the 广州 street
+    template): its outline, cover fields, budget rows and preset indicators, and a copy of its
+    numbering, 自评表 and 评分办法, so the file is complete without the template."""
     from nanzhou_desktop.template import default_template
 
     tpl = template or default_template()
-    report = Report(uuid=_uuid4_str(), year=year, unit=unit, template_id=tpl.id)
-    report.sections = tpl.make_sections()
-    report.budget = [BudgetRow(BudgetKind.TOTAL, "年度资金总额"),
-                     BudgetRow(BudgetKind.BASIC, "其中：基本支出"),
-                     BudgetRow(BudgetKind.PROJECT, "其中：项目支出")]
-    return report
+    return tpl.new_report(_uuid4_str(), unit, year)
 
 
 def iter_rows(rf: ReportFile, table: str) -> Iterator[dict[str, Any]]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported only when a file is created or mig
 
 # "NZPR" (NanZhou Performance Report) as a big-endian 32-bit integer; never change it.
 APPLICATION_ID = 0x4E5A5052
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE report (
@@ -137,6 +137,24 @@ ALTER TABLE indicators ADD COLUMN prior_actual TEXT NOT NULL DEFAULT '';
 """
 
 
+_V3 = """
+ALTER TABLE report ADD COLUMN template_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE report ADD COLUMN template_data TEXT NOT NULL DEFAULT '';
+ALTER TABLE report ADD COLUMN preface TEXT NOT NULL DEFAULT '';
+CREATE TABLE cover_fields (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'date', 'year', 'code')),
+    required INTEGER NOT NULL DEFAULT 0,
+    value TEXT NOT NULL DEFAULT ''
+) STRICT;
+ALTER TABLE indicators ADD COLUMN target_initial TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicators ADD COLUMN score TEXT;
+"""
+
+
 def _run_script(db: Database, script: str) -> None:  # noqa: F821
     # executescript() would COMMIT the migration's transaction; run statement by statement.
     for statement in script.split(";"):
@@ -157,8 +175,22 @@ def m002_exports_and_prior_year(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+def m003_templates(db: Database) -> None:
+    """Version 3: the report keeps its template — version and data (numbering, 自评表 columns,
+    评分办法), 前言, the cover fields — and an indicator's 年初目标值 and typed 得分.  A file
+    made before templates were data gets the data of the template it was made with (the 广州
+    street outline of version 2, :data:`~nanzhou_desktop.template_data.V2_TEMPLATE_DATA`)."""
+    from nanzhou_desktop.template_data import embedded_json, v2_template
+
+    _run_script(db, _V3)
+    t = v2_template()
+    db.execute("UPDATE report SET template_version = ?, template_data = ?", (t.version, embedded_json(t)))
+    db.execute("PRAGMA user_version = 3")
+
+
 # One entry per schema version, in order; user_version == number applied.
-MIGRATION_STEPS = [("m001_initial", m001_initial), ("m002_exports_and_prior_year", m002_exports_and_prior_year)]
+MIGRATION_STEPS = [("m001_initial", m001_initial), ("m002_exports_and_prior_year", m002_exports_and_prior_year),
+                   ("m003_templates", m003_templates)]
 MIGRATION_NAMES = [name for name, _ in MIGRATION_STEPS]
 
 

@@ -12,7 +12,7 @@ from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import Direction, Indicator
 from nanzhou_desktop.money import round_half_up
 from nanzhou_desktop.rules.scoring import achievement, budget_score, execution_rate, grade, indicator_scores, score
-from nanzhou_desktop.rules.settings import DEFAULT_SETTINGS, Settings
+from nanzhou_desktop.template_data import V2_TEMPLATE_DATA, parse_scheme, v2_template
 
 D = Decimal
 amounts = st.decimals(min_value=D("0.01"), max_value=D("99999999.99"), places=2, allow_nan=False,
@@ -54,9 +54,10 @@ def test_half_up_known_values() -> None:
 def test_budget_score_is_capped_and_monotonic(a: Decimal, b: Decimal) -> None:
     lo, hi = sorted((a, b))
     s_lo, s_hi = budget_score(lo), budget_score(hi)
-    assert D(0) <= s_lo <= s_hi <= DEFAULT_SETTINGS.budget_points
+    points = v2_template().scheme.budget.points
+    assert D(0) <= s_lo <= s_hi <= points
     if hi >= 100:
-        assert s_hi == DEFAULT_SETTINGS.budget_points
+        assert s_hi == points
 
 
 @given(rates)
@@ -121,7 +122,10 @@ def test_grade_bands_and_the_edge_at_90() -> None:
     assert grade(D(60)) == "中"
     assert grade(D("59.99")) == "差"
     assert grade(D(0)) == "差"
-    assert grade(D(85), Settings(grade_bands=((D(85), "优"), (D(0), "差")))) == "优"
+    scheme = parse_scheme({**V2_TEMPLATE_DATA["scoring"], "grades": [{"min": 85, "grade": "优"},
+                                                                   {"min": 0, "grade": "差"}]}, "测试")
+    assert grade(D(85), scheme) == "优"
+    assert grade(D("84.99"), scheme) == "差"
 
 
 @given(st.decimals(min_value=D(0), max_value=D(100), places=3))
