@@ -119,7 +119,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from nanzhou_desktop.district.summary import summary_table, write_csv, write_xlsx
+    from nanzhou_desktop.district.summary import summary_table, templates_note, write_csv, write_xlsx
 
     if not Path(args.db).exists():
         raise CliError(f"找不到汇总库“{args.db}”")
@@ -135,6 +135,8 @@ def _summary(args: argparse.Namespace) -> int:
         db.close()  # type: ignore[attr-defined]
     for line in summary_table(rows):
         print("\t".join(line))
+    if note := templates_note(rows):
+        print(note)
     try:
         if args.xlsx:
             print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx)}")

@@ -153,6 +153,9 @@ class UnitRow:
     file_name: str
     loaded_at: str
     history: int  # older revisions kept
+    template_id: str = ""  # 报告模板: the template the report was made from (its scheme gave the score)
+    template_name: str = ""
+    template_version: str = ""
 
 
 def _now() -> str:
@@ -363,8 +366,16 @@ class DistrictDb:
             " (SELECT decision FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
             "  ORDER BY v.id DESC LIMIT 1) AS decision,"
             " (SELECT note FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
-            "  ORDER BY v.id DESC LIMIT 1) AS review_note"
+            "  ORDER BY v.id DESC LIMIT 1) AS review_note,"
+            # the template each report used, read from its stored content (no template key: the
+            # version-2 广州 template, see content.py)
+            " json_extract(r.content, '$.template_id') AS template_id,"
+            " json_extract(r.content, '$.template.name') AS template_name,"
+            " json_extract(r.content, '$.template.version') AS template_version"
             " FROM reports r WHERE r.is_current = 1 ORDER BY r.fiscal_year, r.unit_full_name").fetchall()
+        from nanzhou_desktop.template_data import V2_TEMPLATE_DATA
+
+        v2_name, v2_version = V2_TEMPLATE_DATA["name"], V2_TEMPLATE_DATA["version"]
         return [
             UnitRow(
                 uuid=x["uuid"], unit=x["unit_full_name"], short_name=x["unit_short_name"], year=x["fiscal_year"],
@@ -375,6 +386,8 @@ class DistrictDb:
                 errors=x["errors"], warnings=x["warnings"],
                 fingerprint_ok=None if x["fingerprint_ok"] is None else bool(x["fingerprint_ok"]),
                 file_name=x["file_name"], loaded_at=x["loaded_at"], history=x["history"],
+                template_id=str(x["template_id"] or ""),
+                template_name=str(x["template_name"] or v2_name), template_version=str(x["template_version"] or v2_version),
             )
             for x in rows
         ]

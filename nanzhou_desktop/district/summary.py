@@ -66,6 +66,21 @@ def _warnings(row: UnitRow) -> str:
     return _count(row.warnings)
 
 
+def _template(row: UnitRow) -> str:
+    return f"{row.template_name}（{row.template_id or '—'} 版本 {row.template_version}）"
+
+
+def templates_note(rows: Sequence[UnitRow]) -> str:
+    """'' when every report used one template; else a sentence saying that scores and grades were
+    each given by the report's own template's scheme (what stays comparable: the budget rate, the
+    counts of findings, the status)."""
+    used = {(r.template_id, r.template_version) for r in rows}
+    if len(used) <= 1:
+        return ""
+    return (f"注：这些报告用了 {len(used)} 种报告模板（见“报告模板”一栏），自评得分和等级各按其模板的评分办法计算，"
+            "模板不同的得分不宜直接比较；执行率、错误和警告数可以直接比较。")
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位", lambda r: r.unit, lambda r: r.unit),
     Column("year", "年度", lambda r: r.year, lambda r: str(r.year), True),
@@ -77,6 +92,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("rate", "执行率", lambda r: r.execution_rate, lambda r: format_rate(r.execution_rate), True),
     Column("score", "自评得分", lambda r: r.score, lambda r: _score(r.score), True),
     Column("grade", "等级", lambda r: r.grade, _grade),
+    Column("template", "报告模板", lambda r: (r.template_id, r.template_version), _template),
     Column("errors", "错误", lambda r: r.errors, lambda r: _count(r.errors), True),
     Column("warnings", "警告", lambda r: r.warnings, _warnings, True),
     Column("fingerprint", "内容指纹", lambda r: _fp(r), _fp),
@@ -133,8 +149,8 @@ def write_xlsx(rows: Sequence[UnitRow], path: str | Path, *, title: str = "区�
                     out.append(None if v is None else float(round_half_up(v / 100, 6)))
                 elif isinstance(v, Decimal):
                     out.append(float(round_half_up(v, 2)))
-                elif c.key == "fingerprint":
-                    out.append(_fp(r))
+                elif c.key in ("fingerprint", "template"):
+                    out.append(c.text(r))
                 else:
                     out.append(v)
             ws.append(out)
@@ -147,7 +163,7 @@ def write_xlsx(rows: Sequence[UnitRow], path: str | Path, *, title: str = "区�
                     cell.number_format = "0.00%"
                 elif key == "score":
                     cell.number_format = "0.00"
-        widths = {"unit": 36, "note": 30}
+        widths = {"unit": 36, "note": 30, "template": 36}
         for i, key in enumerate(keys, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
         ws.freeze_panes = "B2"
