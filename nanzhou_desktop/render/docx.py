@@ -158,7 +158,21 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
     _page_number_footer(sec)
 
-    for b in blocks(report):
+    bl = blocks(report)
+    cover = [b for b in bl if b.kind == "cover"]
+    if cover:  # a cover page: the title, the cover fields, then the body on the next page
+        for _ in range(4):
+            doc.add_paragraph("")
+        doc.add_paragraph(report.display_title, style="Title")
+        for _ in range(3):
+            doc.add_paragraph("")
+        for b in cover:
+            p = doc.add_paragraph(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}")
+            p.paragraph_format.left_indent = Pt(16 * 6)
+            p.paragraph_format.space_after = LINE_PITCH
+        doc.add_page_break()
+        bl = [b for b in bl if b.kind not in ("title", "cover")]
+    for b in bl:
         if b.kind == "title":
             doc.add_paragraph(b.text, style="Title")
             doc.add_paragraph("")
@@ -194,7 +208,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     p = doc.add_paragraph()
     r = p.add_run("附件")
     _fonts(r, HEI_FONT, 16)
-    doc.add_paragraph(f"{report.year}年度部门整体支出绩效自评表", style="Title")
+    doc.add_paragraph(f"{report.year}年度{report.template.table.title}", style="Title")
     p = doc.add_paragraph(f"单位名称（盖章）：{report.unit.full_name}　　　　金额单位：万元")
     _fonts(p.runs[0], BODY_FONT, 12)
     _table(doc, ["预算执行情况", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", "分值", "得分", "偏差原因"],

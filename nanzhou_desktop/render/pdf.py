@@ -148,13 +148,15 @@ class _Renderer:
     def _furniture(self, canv, doc, page_w: float, block_left: float, block_right: float,
                    block_bottom: float, top: float) -> None:
         canv.saveState()
-        n = canv.getPageNumber()
+        n = canv.getPageNumber() - (1 if self.report.cover else 0)  # a cover page is not numbered
         # Page number "— n —": odd pages at the right, even pages at the left, one character in.
         text = f"— {n} —"
         pn = self.fonts["page_number"]
         y = block_bottom - PAGE_NO_GAP - PAGE_NO_SIZE * 0.8
         canv.setFont(pn.rl_name, PAGE_NO_SIZE)
-        if n % 2:
+        if n < 1:
+            pass
+        elif n % 2:
             canv.drawRightString(block_right - PAGE_NO_SIZE, y, text)
         else:
             canv.drawString(block_left + PAGE_NO_SIZE, y, text)
@@ -231,9 +233,29 @@ class _Renderer:
             limit += TITLE_SIZE / 2
         return None
 
+    def _cover(self, fields: list) -> list[Flowable]:
+        """The cover page of a template with cover fields (评价年度、评价单位（公章）、填报日期 …):
+        the title a third of the way down, each field on a line of its own below it, a blank line
+        to write on where a field is empty; then the body begins on the next page."""
+        story: list[Flowable] = [Spacer(BLOCK_W, GRID.pitch * 4)]
+        story += self._title()
+        story.append(Spacer(BLOCK_W, GRID.pitch * 3))
+        label_w = max(self.body.width(f"{b.lead}：") for b in fields)
+        indent = max(2, round((BLOCK_W - label_w - 14 * GRID.char) / 2 / GRID.char))  # the block roughly centred
+        for b in fields:
+            story.append(GridPara(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}", self.body, GRID, indent=indent,
+                                  align="left"))
+            story.append(Spacer(BLOCK_W, GRID.pitch))
+        story.append(PageBreak())
+        return story
+
     def body_story(self) -> list[Flowable]:
         story: list[Flowable] = []
         bl = blocks(self.report)
+        cover = [b for b in bl if b.kind == "cover"]
+        if cover:  # the title stands on the cover; the body starts with 前言 or 一、
+            story += self._cover(cover)
+            bl = [b for b in bl if b.kind not in ("title", "cover")]
         # A heading (or a run of headings) must have at least two lines of text under it on
         # the same page; CondPageBreak before the run moves it to the next page otherwise.
         made: dict[int, GridPara] = {}  # paragraphs already laid out to measure a heading's need
@@ -337,7 +359,7 @@ class _Renderer:
         story: list[Flowable] = [NextPageTemplate("annex"), PageBreak()]
         story.append(Paragraph(self._markup("附件", "heading1"), ParagraphStyle(
             "annex-label", fontName=self.fonts["heading1"].rl_name, fontSize=BODY_SIZE, leading=22)))
-        story.append(Paragraph(self._markup(f"{r.year}年度部门整体支出绩效自评表", "title"), ParagraphStyle(
+        story.append(Paragraph(self._markup(f"{r.year}年度{r.template.table.title}", "title"), ParagraphStyle(
             "annex-title", fontName=self.fonts["title"].rl_name, fontSize=18, leading=26, alignment=1)))
         story.append(Table(
             [[c(f"单位名称（盖章）：{r.unit.full_name}"), c("金额单位：万元", align="right")]],

@@ -79,7 +79,7 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
 
     r = 1
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-    t = ws.cell(row=r, column=1, value=f"{report.year}年度部门整体支出绩效自评表")
+    t = ws.cell(row=r, column=1, value=f"{report.year}年度{report.template.table.title}")
     t.font = Font(name="黑体", size=16, bold=True)
     t.alignment = Alignment(horizontal="center")
     r += 1
@@ -87,6 +87,12 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
     put(r, 1, f"单位名称（盖章）：{report.unit.full_name}", border=False)
     ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=ncols)
     put(r, 8, "金额单位：万元", align="right", border=False)
+    if report.cover:  # the cover fields (评价年度、预算编码 …) on one line under the unit
+        from nanzhou_desktop.narrative import cover_value
+
+        r += 1
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        put(r, 1, "　　".join(f"{c.label}：{cover_value(c.kind, c.value)}" for c in report.cover), border=False)
 
     # 预算执行情况 (columns: label over A–B, then the figures)
     r += 1
