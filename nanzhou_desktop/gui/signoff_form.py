@@ -31,9 +31,16 @@ PLACEHOLDERS = {
     "district": "如：海珠区",
     "phone_office": "如：020-12345678",
     "phone_mobile": "如：13800000000",
-    "fill_date": "如：2023年3月15日",
-    "issue_date": "如：2023年3月15日",
 }
+DATE_FIELDS = ("fill_date", "issue_date")
+
+
+def placeholder(column: str, year: int) -> str:
+    """The hint in an empty field.  A date's is a valid one for the report's year: the report is
+    written after the year ends (a 2023 report: 如：2024年3月15日, not a date the check refuses)."""
+    if column in DATE_FIELDS:
+        return f"如：{year + 1}年3月15日"
+    return PLACEHOLDERS.get(column, "")
 
 
 class SignOffForm(QWidget):
@@ -71,7 +78,7 @@ class SignOffForm(QWidget):
             spec = FIELDS["report"][column]
             editor = LineEditor()
             editor.setObjectName(f"report-{column}")
-            editor.setPlaceholderText(PLACEHOLDERS.get(column, ""))
+            editor.setPlaceholderText(placeholder(column, self.session.report.year))
             editor.setAccessibleName(spec.label)
             editor.setMaximumWidth(620)
             # Never squeezed when the inline message below it appears (it was, to a 8 px sliver).
@@ -108,6 +115,9 @@ class SignOffForm(QWidget):
 
     def update_state(self) -> None:
         r = self.session.report
+        for column in DATE_FIELDS:  # the year may change (a template, an import corrected)
+            if column in self.editors:
+                self.editors[column].setPlaceholderText(placeholder(column, r.year))
         fp = f"，内容指纹 {r.final_fingerprint[:16]}…" if r.final_fingerprint else ""
         where = "（只读打开）" if self.session.rf.read_only else ""
         self.state.setText(f"{r.status} · 第 {r.revision} 版{fp}{where}\n文件：{self.session.rf.path}")

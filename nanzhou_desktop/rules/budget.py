@@ -65,12 +65,31 @@ def _implausible(c: Collector, what: str, obj: BudgetRow | Project, where: Field
           suggestion=f"核对并改正{executed_label}或{budget_label}；确认无误时请填写出错说明（填写偏差原因不能消除此警告）")
 
 
+def _yuan(wan: Decimal) -> str:
+    """万元 as people say a large sum: 100,000,000 万元 → 1 万亿元."""
+    if wan >= 100_000_000:
+        return f"{plain(wan / 100_000_000)} 万亿元"
+    if wan >= 10_000:
+        return f"{plain(wan / 10_000)} 亿元"
+    return f"{plain(wan)} 万元"
+
+
 def _amounts(c: Collector, what: str, obj: BudgetRow | Project, table: str, skey: str, target: str,
              rule_prefix: str) -> bool:
     """Negative amounts and execution without a budget are errors; returns True when the row is sound."""
     ok = True
+    limit = c.settings.amount_max_plausible
     for col, label in AMOUNT_COLUMNS:
         value = getattr(obj, col, None)
+        if value is not None and value > limit:
+            # Accepted (below the store's hard limit) but not a real figure: an extra digit, or
+            # 元 typed where 万元 is asked.  A 偏差原因 does not clear it.
+            c.add(f"{rule_prefix}.amount_implausible", WARNING,
+                  f"{what}的{label} {money(value)}，超过 {money(limit)}（{_yuan(limit)}），"
+                  "请核对是否多输入了数字，或把“元”填成了“万元”",
+                  FieldRef(table, obj.id, col, skey), f"{target}/{col}/amount", seen=money(value),
+                  expected=f"≤ {money(limit)}",
+                  suggestion="金额以万元为单位：1,234,567 元应填 123.46；确认无误时请填写出错说明")
         if value is not None and value < 0:
             ok = False
             c.add(f"{rule_prefix}.negative", ERROR, f"{what}的{label}为负数（{format_money(value)} 万元），金额不能为负",

@@ -78,6 +78,17 @@ BUDGET = re.compile(
 CUTOFF = re.compile(r"截[至止]\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?")
 RATE_WORD = re.compile(r"率|比例|占|完成")
 CLAUSE_SPLIT = re.compile(r"[，,]")
+# A rate claimed on its own, without the amounts of a budget sentence: the words just before
+# the percentage (全年预算执行率 99%，部门整体预算执行率为 95.58%，疫情防控项目执行率达 100%，
+# 完成全年预算的 99%).  Whether it is the whole budget's, a 其中 part's or a project's is decided
+# against the tables (_check_rate_claim).
+RATE_CLAIM = re.compile(
+    r"(?:(?:预算|资金|经费|支出)(?:总体|整体)?(?:的)?(?:执行率|执行进度|完成率|支出率|支付率)"
+    r"|完成(?:了)?(?:全年|年度)?预算(?:的)?|执行率)\s*(?:为|是|达到|达|约|了|仅)*\s*$")
+BUDGET_WORD = re.compile(r"预算|资金|经费|支出|财政|执行数|全年执行率|整体执行率|总体执行率")
+# Not a statement of this year's rate: another year, a comparison, a goal or a threshold.
+NOT_THIS_YEARS_RATE = re.compile(r"上年|去年|上一年|同比|比上|较上|力争|目标|确保|要求|不低于|不少于|超过|高于|低于|以上|以下")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 # 其中 parts of the budget a sentence may name instead of the total
 BUDGET_PART = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|上年结转|其他资金")
 
@@ -233,8 +244,8 @@ def field_parts(text: str, claim_window: int) -> tuple[bool, tuple[tuple[int, Pa
     if not _ANY_DIGIT.search(text):  # every rule here reads a number: a field without one holds nothing
         return False, ()
     parts = tuple((start, p) for start, p in parse_field(text, claim_window)
-                  if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep)
-    return any(p.budget for _, p in parts), parts
+                  if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep or p.rate_claims)
+    return any(p.budget or p.rate_claims for _, p in parts), parts
 
 
 def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | None, str, str, Task | None,
@@ -276,6 +287,9 @@ class Parsed(NamedTuple):
     cutoffs: tuple[re.Match[str], ...]
     money_with_sep: tuple[tuple[int, int, str], ...]  # amounts written 19,910.75 万元
     money_without_sep: tuple[tuple[int, int, str], ...]  # amounts of 4+ digits written without
+    # rate claims naming the budget's (or a project's) 执行率 without its amounts, and where
+    # their sentence starts: compared with the tables, like a budget sentence
+    rate_claims: tuple[tuple[Claim, int], ...] = ()
 
 
 _NOTHING = Parsed("", (), (), (), (), ())  # a paragraph without a digit
@@ -327,6 +341,7 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
 
     q_starts = [f.start() for f in figures]
     claims: list[tuple[Claim, tuple[Quantity, Quantity, str] | None]] = []
+    rate_claims: list[tuple[Claim, int]] = []
     previous_end = 0
     for m in percents:
         at = m.start()
@@ -340,9 +355,14 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
         hi = bisect.bisect_left(q_starts, at)
         before = [f for f in figures[lo:hi] if f.end() <= at and at - f.start() <= claim_window]
         # _pair reads the last two figures before the rate: only they become Quantities
-        claims.append((claim, _pair(text, claim, [_quantity(f) for f in before[-2:]])))
+        pair = _pair(text, claim, [_quantity(f) for f in before[-2:]])
+        if pair is None and not claim.respective and RATE_CLAIM.search(text, max(floor, at - 24), at):
+            rate_claims.append((claim, sentence_start(at)))
+            continue
+        claims.append((claim, pair))
     cutoffs = tuple(CUTOFF.finditer(text)) if "截" in text else ()
-    return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep))
+    return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep),
+                  tuple(rate_claims))
 
 
 # -- the rule -----------------------------------------------------------------------------------
@@ -411,6 +431,8 @@ def _field_findings(c: Collector, ref: FieldRef, parts: tuple[tuple[int, Parsed]
         span = Span(ref, start)
         for m, s_start in parsed.budget:
             _check_budget_sentence(rec, span, parsed.text, m, s_start, place, names)
+        for claim, s_start in parsed.rate_claims:
+            _check_rate_claim(rec, span, parsed.text, claim, s_start, place, names)
         if parsed.claims or parsed.cutoffs:
             _text_claims(rec, span, parsed, place, names)
         with_sep.extend((span, a) for a in parsed.money_with_sep)
@@ -644,6 +666,52 @@ def _check_budget_sentence(c: Collector | Recorder, block: Span, text: str, m: r
               expected=table_value, suggestion=f"改为 {table_value}，或改正{cand.table_name}")
 
 
+def _check_rate_claim(c: Collector | Recorder, block: Span, text: str, claim: Claim, s_start: int,
+                      place: Place, names: dict[str, str]) -> None:
+    """A rate claimed on its own (全年预算执行率 99%) repeats a table's 执行率: the project named
+    before it, the 其中 row it names, else 年度资金总额 when the sentence speaks of the budget.
+    Flagged when it agrees with none of them, against the most specific, as a budget sentence.
+    Not checked: another year's rate, a comparison, a goal or a threshold (以上, 不低于)."""
+    r = c.report
+    prefix = text[s_start:claim.start]
+    after = text[claim.end:claim.end + 4]
+    if NOT_THIS_YEARS_RATE.search(prefix) or NOT_THIS_YEARS_RATE.match(after.lstrip()):
+        return
+    if any(int(y) != r.year for y in YEAR.findall(prefix)):
+        return
+    clause = CLAUSE_SPLIT.split(prefix)[-1]
+    candidates: list[_Candidate] = []
+    for p in _matching_projects(r, prefix):
+        name = p.name.strip()
+        candidates.append(_Candidate("narrative.project_mismatch", f"重点项目“{name}”", f"{place.target()}/{name}",
+                                     "重点项目表", p.budget_total, p.executed))
+    part = BUDGET_PART.search(clause)
+    if part is not None:
+        for row in r.budget:
+            if row.kind != BudgetKind.TOTAL and part.group(0) in row.label:
+                candidates.append(_Candidate("narrative.budget_mismatch", f"预算执行表“{row.label.strip()}”",
+                                             f"{place.target()}/{row.label.strip()}", "预算执行表",
+                                             row.budget_total, row.executed))
+    elif not candidates and BUDGET_WORD.search(prefix):
+        total = r.budget_total_row
+        if total is not None:
+            candidates.append(_Candidate("narrative.budget_mismatch", "预算执行表“年度资金总额”", place.target(),
+                                         "预算执行表", total.budget_total, total.executed))
+    rates = [(cand, cand.executed * HUNDRED / cand.budget) for cand in candidates
+             if cand.budget and cand.executed is not None]
+    if not rates or any(agrees(rate, claim.value, claim.places, claim.approx, c) for _, rate in rates):
+        return
+    cand, rate = rates[0]
+    shown = f"{rate.quantize(Decimal(1).scaleb(-max(claim.places, 2)))}%"
+    stated = text[claim.start:claim.end]
+    words = RATE_CLAIM.search(text, max(s_start, claim.start - 24), claim.start)
+    label = CONNECTORS.sub("", words.group(0)) if words is not None else "执行率"
+    c.add(cand.rule, ERROR,
+          f"{describe(place, names)}中的{label} {stated}，与{cand.what}计算出的执行率 {shown} 不一致",
+          _ref(block, claim.start, claim.end), f"{cand.target}/执行率", seen=stated, expected=shown,
+          suggestion=f"改为 {shown}，或改正{cand.table_name}")
+
+
 def _check_cutoff(c: Collector | Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
     year = int(m["y"]) if m["y"] else c.report.year
     month = int(m["m"])
@@ -693,7 +761,7 @@ def _check_signoff_dates(c: Collector) -> None:
             day = dt.date.fromisoformat(value)
         except ValueError:
             c.add(f"date.{col}", ERROR, f"{label}“{value}”不是有效日期", FieldRef("report", None, col),
-                  f"signoff:{col}", seen=value, expected="如 2023-03-15")
+                  f"signoff:{col}", seen=value, expected=f"如 {r.year + 1}-03-15")
             continue
         if day <= year_end:
             c.add(f"date.{col}", ERROR,

@@ -29,6 +29,10 @@ class Settings:
     # 执行数合理性：全年执行数超过全年预算数的这个倍数，多半是多输入了数字（警告，填写偏差原因不能消除）.
     # Budget rows and key projects; 执行率 above 100 % but within it is only the rate_high reason.
     executed_ratio_max: Decimal = D(2)
+    # 金额合理性：一项金额超过此数（万元）多半是多输入了数字或把“元”填成了“万元”（警告）.  1 万亿元:
+    # far above any unit's budget (a street spends about 1 亿元, a province's largest departments
+    # some 1,000 亿元), far below the hard limit the store refuses (limits.AMOUNT_MAX, 10¹² 万元).
+    amount_max_plausible: Decimal = D(100_000_000)
 
     # -- plausibility of indicator values (指标值合理性) ---------------------------------------
     # 度量单位为“%”的指标：实际完成值应在此范围内（百分数），超出即警告“请核对”.  Not applied below

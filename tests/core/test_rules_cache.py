@@ -246,8 +246,9 @@ def _set_total_executed(r: Report) -> None:
     (_set_indicator("兵役登记率", level3="兵役登记增长率", actual="-3"), Settings(change_indicator_words=())),
     (_set_indicator("违法建设清拆面积", actual="3102970"), Settings(actual_ratio_max=D(20))),
     (_set_total_executed, Settings(executed_ratio_max=D(3))),
+    (_set_total_executed, Settings(amount_max_plausible=D(40000))),
 ], ids=["percent_actual_max", "percent_actual_min", "change_indicator_words", "actual_ratio_max",
-        "executed_ratio_max"])
+        "executed_ratio_max", "amount_max_plausible"])
 def test_each_plausibility_setting_reaches_a_cached_result(edit: Callable[[Report], None],
                                                            changed: Settings) -> None:
     """The plausibility rules read settings that the random walk above only switches together:
