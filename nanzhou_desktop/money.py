@@ -69,8 +69,31 @@ def parse_decimal(text: str | Decimal | int | None, *, field: str = "数值",
     return value
 
 
+# A number typed with its unit (100万, 100万元, 5000元, 1.2亿): every amount is in 万元, typed bare.
+_WITH_UNIT = re.compile(r"^\s*([+-]?[\d,.]+)\s*(万元|万|元|亿元|亿)\s*$")
+_TO_WAN = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10_000), "亿": Decimal(10_000)}
+
+
+def _unit_hint(text: str) -> str:
+    """For "100万" / "5000元" / "1.2亿": what to type instead ('' when the text is not such)."""
+    m = _WITH_UNIT.match(normalise_digits(text))
+    if m is None:
+        return ""
+    try:
+        wan = Decimal(m.group(1).replace(",", "")) * _TO_WAN[m.group(2)]
+    except InvalidOperation:
+        return ""
+    if not wan.is_finite():
+        return ""
+    shown = format(wan.quantize(CENT, rounding=ROUND_HALF_UP).normalize(), "f")
+    return f"“{text.strip()}”应填 {shown}"
+
+
 def parse_money(text: str | Decimal | int | None, *, field: str = "金额") -> Decimal | None:
-    """A 万元 amount: at most two decimals, never negative (negatives are refused at entry)."""
+    """A 万元 amount: at most two decimals, never negative (negatives are refused at entry).
+    Typed with a unit (100万, 5000元), it is refused with what to type instead."""
+    if isinstance(text, str) and (hint := _unit_hint(text)):
+        raise AmountError(f"{field}：请只填数字，单位为万元（{hint}）")
     value = parse_decimal(text, field=field, allow_negative=False)
     if value is None:
         return None

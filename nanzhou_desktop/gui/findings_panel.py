@@ -88,6 +88,7 @@ def _pt(x: float, y: float):  # noqa: ANN202 - QPointF, imported lazily
 
 
 SEVERITY_ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+DETAILS_HINT = "单击一条检查结果，可定位到该处并在此查看全文。"
 
 
 class FindingsPanel(QWidget):
@@ -126,7 +127,7 @@ class FindingsPanel(QWidget):
         self.details.setStyleSheet("QLabel { background: #f7f7f4; border: 1px solid #ddd; padding: 6px; }")
         self.details.setMinimumHeight(90)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setText("单击一条检查结果，可定位到该处并在此查看全文。")
+        self.details.setText(DETAILS_HINT)
         lay.addWidget(self.details)
         row = QHBoxLayout()
         self.explain_button = QPushButton("出错说明…")
@@ -147,6 +148,7 @@ class FindingsPanel(QWidget):
             f.setBold(True)
             g.setFont(0, f)
             self.tree.addTopLevelItem(g)
+            g.setHidden(True)  # until a check lists something under it: never an empty heading
             self.groups[sev] = g
         self.editable = True
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -203,6 +205,19 @@ class FindingsPanel(QWidget):
         self.summary.setText(f"错误 {e} · 警告 {w} · 提示 {i}" + state + refused)
         self._update_buttons()
 
+    def reset(self) -> None:
+        """Another file is opened: nothing of the previous one stays (list, selection, details)."""
+        self._shown = ()
+        self._last_result = None
+        self._items.clear()
+        for group in self.groups.values():
+            group.takeChildren()
+            group.setHidden(True)
+        self.tree.setCurrentItem(None)
+        self.summary.setText("尚未检查")
+        self.details.setText(DETAILS_HINT)
+        self._update_buttons()
+
     def set_refused(self, count: int) -> None:
         """How many typed entries are refused and unsaved (they block 定稿 too)."""
         if count != self._refused:
@@ -256,7 +271,9 @@ class FindingsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         f = self.selected()
-        if f is not None:
+        if f is None:  # the finding was fixed (or another file opened): its text must not stay
+            self.details.setText(DETAILS_HINT)
+        else:
             self.details.setText(self._tooltip(f).replace("\n单击定位到该处", "")
                                  + (f"\n出错说明：{f.explanation.text}" if f.explanation else ""))
         is_warning = f is not None and f.severity == Severity.WARNING

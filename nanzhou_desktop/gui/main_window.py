@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "无法打开", f"无法打开文件“{path.name}”：{os_reason(exc)}")
             return False
         self._close_session()
+        self.findings.reset()
         session = ReportSession(rf, self)
         self.session = session
         session.checked.connect(self._on_checked)
@@ -771,16 +772,46 @@ class MainWindow(QMainWindow):
             if idx >= 0 and filled < required and order["incomplete"] < order[worst.get(idx, "ok")]:
                 worst[idx] = "incomplete"
         words = {"error": "有错误", "warning": "有未说明的警告", "incomplete": "尚未填完", "ok": "已填完，未发现问题"}
+        elsewhere = self._missing_in_tables(result)
         for idx in range(tabs.count()):
             state = worst.get(idx, "ok")
             tip = f"{tabs.tabText(idx)}：{words[state]}"
             if idx in refused_tabs:
                 tip += "（含未被接受、未保存的输入）"
+            if state == "incomplete" and idx in elsewhere:
+                tip += elsewhere[idx]
             if self._tab_state.get(idx) != state:
                 self._tab_state[idx] = state
                 tabs.setTabIcon(idx, state_icon(state))
             if tabs.tabToolTip(idx) != tip:
                 tabs.setTabToolTip(idx, tip)
+
+    def _missing_in_tables(self, result: CheckResult) -> dict[int, str]:
+        """Tab index → why it counts as not filled when what is missing is typed on the 自评表 tab
+        (一（三）'s budget figures, 二（三）'s projects): "尚未填完" alone sent users looking for an
+        empty field on a page where everything was filled."""
+        names = {"budget_rows": "预算执行表", "projects": "重点项目表", "indicators": "绩效指标表"}
+        here: dict[str, bool] = {}
+        tables: dict[str, list[str]] = {}
+        for f in result.findings:
+            if not f.rule.startswith("completeness.") or not f.where.section_key:
+                continue
+            top = f.where.section_key.split(".")[0]
+            if f.where.table in TABLE_TABLES:
+                what = names.get(f.where.table, "自评表")
+                if what not in tables.setdefault(top, []):
+                    tables[top].append(what)
+            else:
+                here[top] = True
+        out: dict[int, str] = {}
+        for top, what in tables.items():
+            page = self.pages.get(top)
+            idx = self.form.tabs.indexOf(page) if page is not None else -1
+            if idx < 0:
+                continue
+            lead = "本页其余内容已填完；" if not here.get(top) else "另外，"
+            out[idx] = f"。{lead}{'、'.join(what)}的数字尚未填完，它们在“自评表”页签中填写"
+        return out
 
     def tab_states(self) -> dict[str, str]:
         """Tab title → state (ok / incomplete / warning / error), for tests and screenshots."""
@@ -978,9 +1009,7 @@ class MainWindow(QMainWindow):
             dialogs.show_refused(self, blocking)
             self.focus_finding(blocking[0])
             return
-        s = result.score
-        if not dialogs.confirm_finalise(self, f"自评得分 {_num(s.total)} 分，等级“{s.grade}”；"
-                                              f"错误 0 项，警告 {result.count(Severity.WARNING)} 项均已说明。"):
+        if not dialogs.confirm_finalise(self, finalise_summary(result)):
             return
         from nanzhou_desktop.workflow import FinaliseRefused
 
@@ -1079,6 +1108,14 @@ class MainWindow(QMainWindow):
             screen_fit.save_window(self, self.settings.qsettings, "main_window")
         self._close_session()
         event.accept()
+
+
+def finalise_summary(result: CheckResult) -> str:
+    """The line above 确定定稿吗？ ("警告 0 项均已说明" read oddly: there is nothing to explain)."""
+    s = result.score
+    warnings = result.count(Severity.WARNING)
+    said = f"警告 {warnings} 项均已说明" if warnings else "没有警告"
+    return f"自评得分 {_num(s.total)} 分，等级“{s.grade}”；没有错误，{said}。"
 
 
 def dialogs_confirm_discard(parent: QWidget, labels: list[str]) -> bool:

@@ -155,7 +155,9 @@ class ReportTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
-                return self.columns[section].header
+                col = self.columns[section]
+                # Amounts are typed in 万元, bare: the header says so (a second line keeps it narrow).
+                return f"{col.header}\n（万元）" if col.kind == "money" else col.header
             if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(self.columns):
                 col = self.columns[section]
                 return col.header if col.editable else f"{col.header}（自动计算，不能修改）"

@@ -65,7 +65,7 @@ def test_models_pass_qt_model_tester_through_edits_and_row_operations(cls, examp
     tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
     assert model.rowCount() >= 1
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert all(h and all("\u4e00" <= ch <= "\u9fff" or ch in "（）/AB" for ch in h) for h in headers), headers
+    assert all(h and all("\u4e00" <= ch <= "\u9fff" or ch in "（）/AB\n" for ch in h) for h in headers), headers
     if cls is BudgetTableModel:  # 其中 rows move among themselves, under 年度资金总额
         model.add_row_of_kind(BudgetKind.BASIC, "其中：基本支出")
         row = model.add_row_of_kind(BudgetKind.PROJECT, "其中：项目支出")
@@ -85,7 +85,8 @@ def test_models_pass_qt_model_tester_through_edits_and_row_operations(cls, examp
 def test_headers_are_the_chinese_column_names(example_file):
     budget = BudgetTableModel(example_file)
     headers = [budget.headerData(c, Qt.Orientation.Horizontal) for c in range(budget.columnCount())]
-    assert headers[:5] == ["项目名称", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）"]
+    assert headers[:5] == ["项目名称", "年初预算数\n（万元）", "全年预算数（A）\n（万元）", "全年执行数（B）\n（万元）",
+                           "执行率（B/A）"]
     ind = IndicatorTableModel(example_file)
     headers = [ind.headerData(c, Qt.Orientation.Horizontal) for c in range(ind.columnCount())]
     assert headers[:9] == ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值",
