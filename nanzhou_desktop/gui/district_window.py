@@ -359,6 +359,7 @@ class DistrictWindow(QMainWindow):
         f.action_export_xlsx.triggered.connect(self.export_xlsx_dialog)
         f.action_export_csv.triggered.connect(self.export_csv_dialog)
         f.action_close.triggered.connect(self.close)
+        self._keyboard_and_help()
         self.refresh()
 
     # -- data → views ------------------------------------------------------------
@@ -581,6 +582,51 @@ class DistrictWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", "区级汇总.csv", "CSV 文件 (*.csv)")
         if path:
             self.export_summary(path if path.lower().endswith(".csv") else path + ".csv")
+
+    # -- keyboard and help ----------------------------------------------------------
+    def _keyboard_and_help(self) -> None:
+        """Alt letters on the menu and every button, Ctrl+Q to close (as in the main window),
+        and a 帮助 menu: 使用说明 (F1, its 区财政局 part), 检查规则说明, 快捷键, 关于."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        f = self.form
+        self.setObjectName("district-window")
+        f.menu_file.setTitle("文件(&F)")
+        for action, text in ((f.action_add_files, "添加报告文件(&O)…"), (f.action_add_folder, "添加文件夹(&D)…"),
+                             (f.action_export_xlsx, "导出汇总表（Excel）(&E)…"),
+                             (f.action_export_csv, "导出汇总表（CSV）(&C)…"), (f.action_close, "关闭(&Q)")):
+            action.setText(text)
+        f.action_close.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence("Ctrl+W")])
+        for button, text in ((f.add_files_button, "添加文件(&A)…"), (f.add_folder_button, "添加文件夹(&L)…"),
+                             (self.open_button, "查看报告(&V)"), (self.approve_button, "已审核(&P)"),
+                             (self.return_button, "退回修改(&R)…"), (self.remove_button, "移除(&M)…"),
+                             (f.export_xlsx_button, "导出 Excel(&X)…"), (f.export_csv_button, "导出 CSV(&S)…"),
+                             (self.cancel_button, "取消(&N)")):
+            button.setText(text)
+        menu = self.menuBar().addMenu("帮助(&H)")
+        for text, keys, topic, anchor in (("使用说明(&G)", "F1", "guide", "district"),
+                                          ("检查规则说明(&R)", "", "rules", ""),
+                                          ("快捷键(&K)", "", "shortcuts", ""),
+                                          ("关于(&A)", "", "about", "")):
+            a = QAction(text, self)
+            if keys:
+                a.setShortcut(QKeySequence(keys))
+            a.triggered.connect(lambda _=False, t=topic, an=anchor: self.show_help(t, an))
+            menu.addAction(a)
+        self.help_menu = menu
+
+    def show_help(self, topic: str = "guide", anchor: str = "") -> Any:
+        from nanzhou_desktop.gui import help as help_window
+
+        win = getattr(self, "_help", None)
+        if win is None:
+            actions = [a for m in (self.form.menu_file, self.help_menu) for a in m.actions() if not a.isSeparator()]
+            win = self._help = help_window.HelpWindow(self, topic, anchor, actions=actions)
+        else:
+            win.show_topic(topic, anchor)
+        win.show()
+        win.raise_()
+        return win
 
     # -- misc ---------------------------------------------------------------------
     def show_on_screen(self) -> None:

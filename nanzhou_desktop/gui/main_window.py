@@ -18,10 +18,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QLabel,
+    QLineEdit,
+    QListWidget,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -59,7 +64,9 @@ log = logging.getLogger(__name__)
 TABLE_TABLES = ("budget_rows", "projects", "indicators")  # report-file tables shown in the 自评表
 TABLE_PAGES = ("budget", "projects", "indicators", "score")  # screenshot names of its pages
 REPORT_FILTER = files.REPORT_FILTER
-PREFERRED_SIZE = QSize(1280, 860)  # the first start's size, on a screen with room for it
+PREFERRED_SIZE = QSize(1280, 860)
+# What "the first field of a tab" is: a text field or a table (not the outline list beside them).
+FIELD_TYPES = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractItemView)  # the first start's size, on a screen with room for it
 
 
 class LazyPage(QWidget):
@@ -170,6 +177,11 @@ class MainWindow(QMainWindow):
         f.actionCheck.triggered.connect(lambda: self.session and self.session.recheck())
         f.actionExplain.triggered.connect(lambda: self.explain_finding(self.findings.selected()))
         f.actionFinalise.triggered.connect(self.finalise)
+        # The year's three decisive steps have keys too (menus only reached them by mouse or Alt).
+        for action, keys in ((f.actionFinalise, "Ctrl+Shift+D"), (f.actionUnlock, "Ctrl+Shift+U"),
+                             (f.actionExportForSending, "Ctrl+Shift+E")):
+            action.setShortcut(QKeySequence(keys))
+        f.actionOpenExample.setText("打开示例（南洲街道 2022 年度）(&E)")
         f.actionUnlock.triggered.connect(self.unlock)
         f.actionExportForSending.triggered.connect(self.export_for_sending)
         f.actionNextTab.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
@@ -180,6 +192,7 @@ class MainWindow(QMainWindow):
         f.actionNextTab.triggered.connect(lambda: self.step_tab(+1))
         f.actionPrevTab.triggered.connect(lambda: self.step_tab(-1))
         f.actionAbout.triggered.connect(self.about)
+        self._add_help_actions()
         f.menuView.addAction(f.findingsDock.toggleViewAction())
         f.findingsDock.toggleViewAction().setText("检查结果")
         f.menuRecent.aboutToShow.connect(self._fill_recent)
@@ -189,25 +202,25 @@ class MainWindow(QMainWindow):
         """文件 menu entries for import, next year, printing and the district window."""
         f = self.form
         before = f.actionQuit
-        a = QAction("打开所在文件夹", self)
+        a = QAction("打开所在文件夹(&G)", self)
         a.setToolTip("在文件管理器中打开当前报告文件所在的文件夹（发送邮件时要找到这个 .sqlite 文件）")
         a.triggered.connect(self.reveal_current)
         f.menuFile.insertAction(before, a)
-        a = QAction("导入报告文档（Word / PDF / 文本）…", self)
+        a = QAction("导入报告文档（Word / PDF / 文本）(&I)…", self)
         a.triggered.connect(self.import_document)
         f.menuFile.insertAction(before, a)
-        a = QAction("新建下一年度报告…", self)
+        a = QAction("新建下一年度报告(&Y)…", self)
         a.triggered.connect(self.new_next_year)
         f.menuFile.insertAction(before, a)
         f.menuFile.insertSeparator(before)
-        for text, shortcut, slot in (("打印预览…", "Ctrl+Shift+P", self.print_preview),
-                                     ("打印…", "Ctrl+P", self.print_report),
-                                     ("导出 PDF…", "Ctrl+E", self.export_pdf)):
+        for text, shortcut, slot in (("打印预览(&V)…", "Ctrl+Shift+P", self.print_preview),
+                                     ("打印(&P)…", "Ctrl+P", self.print_report),
+                                     ("导出 PDF(&D)…", "Ctrl+E", self.export_pdf)):
             a = QAction(text, self)
             a.setShortcut(QKeySequence(shortcut))
             a.triggered.connect(slot)
             f.menuFile.insertAction(before, a)
-        a = QAction("区财政局汇总窗口…", self)
+        a = QAction("区财政局汇总窗口(&W)…", self)
         a.triggered.connect(self.open_district)
         f.menuFile.insertAction(before, a)
         f.menuFile.insertSeparator(before)
@@ -915,9 +928,28 @@ class MainWindow(QMainWindow):
 
     # ================================================================== navigation
     def step_tab(self, delta: int) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab: the next (previous) tab, with the cursor in its first field."""
         tabs = self.form.tabs
         if tabs.count():
             tabs.setCurrentIndex((tabs.currentIndex() + delta) % tabs.count())
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field of the current tab (its first widget in Tab order
+        that takes keyboard focus), not on the page itself."""
+        page = self.form.tabs.currentWidget()
+        if page is None:
+            return
+        if isinstance(page, LazyPage):
+            self._ensure(page.key)
+        QApplication.processEvents()  # a page built just now lays out before it takes focus
+        w = page.nextInFocusChain()
+        while w is not None and w is not page:
+            if (page.isAncestorOf(w) and w.isVisible() and w.isEnabled() and isinstance(w, FIELD_TYPES)
+                    and not isinstance(w, QListWidget) and w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                w.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            w = w.nextInFocusChain()
 
     def show_table_page(self, table: str) -> None:
         """Open the 自评表 page of ``table`` (budget_rows / projects / indicators / score)."""
@@ -1043,12 +1075,64 @@ class MainWindow(QMainWindow):
         self.show_status(f"已解除定稿，现为第 {self.session.report.revision} 版草稿，可以修改。", 10000)
 
     def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        """关于: the version, and where settings, the log, reports and backups are."""
+        self.show_help("about")
 
-        from nanzhou_desktop import __version__
+    def _add_help_actions(self) -> None:
+        """帮助 menu: 使用说明 (F1, the part that fits the focused field), 快捷键, 检查规则说明, 关于."""
+        f = self.form
+        before = f.actionAbout
+        for text, keys, slot in (("使用说明(&G)", "F1", self.help_for_focus),
+                                 ("快捷键(&K)", "", lambda: self.show_help("shortcuts")),
+                                 ("检查规则说明(&R)", "", lambda: self.show_help("rules"))):
+            a = QAction(text, self)
+            if keys:
+                a.setShortcut(QKeySequence(keys))
+                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            f.menuHelp.insertAction(before, a)
+        f.menuHelp.insertSeparator(before)
 
-        QMessageBox.about(self, "关于", f"{APP_TITLE}\n版本 {__version__}\n\n街道办事处部门整体支出绩效自评报告：填写、检查、打印与报送。"
-                                       "所有修改输入后即自动保存到报告文件。")
+    def all_actions(self) -> list[QAction]:
+        """Every menu action (with the window's own), for the 快捷键 list."""
+        out: list[QAction] = []
+
+        def walk(menu: Any) -> None:
+            for a in menu.actions():
+                if a.menu() is not None:
+                    walk(a.menu())
+                elif not a.isSeparator():
+                    out.append(a)
+
+        walk(self.menuBar())
+        out.extend(a for a in self.actions() if a not in out)
+        return out
+
+    def show_help(self, topic: str = "guide", anchor: str = "") -> Any:
+        """The 帮助 window on ``topic`` (one window, kept open beside the report)."""
+        from nanzhou_desktop.gui import help as help_window
+
+        win = getattr(self, "_help", None)
+        if win is None:
+            win = self._help = help_window.HelpWindow(self, topic, anchor, actions=self.all_actions())
+        else:
+            win.show_topic(topic, anchor)
+        win.show()
+        win.raise_()
+        return win
+
+    def help_for_focus(self) -> Any:
+        """F1: the part of the help that fits where the cursor is (a selected finding's rule, a
+        date field's rule, the 自评表 part of the guide …)."""
+        from nanzhou_desktop.gui import help as help_window
+
+        focused = QApplication.focusWidget()
+        rule = ""
+        if focused is not None and (self.findings is focused or self.findings.isAncestorOf(focused)):
+            selected = self.findings.selected()
+            rule = selected.rule if selected is not None else ""
+        topic, anchor = help_window.topic_for(focused, rule)
+        return self.show_help(topic, anchor)
 
     # ================================================================== screenshots, closing
     def screenshot_all(self, directory: str | Path) -> list[Path]:

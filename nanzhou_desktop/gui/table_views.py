@@ -24,10 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QComboBox,
     QHBoxLayout,
@@ -58,7 +59,7 @@ from nanzhou_desktop.store.reportfile import ReportFile
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtGui import QKeyEvent, QResizeEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -156,9 +157,34 @@ class SheetView(QTableView):
             self.setColumnWidth(c, header if c == last else max(header, col.width))
         self.horizontalHeader().setStretchLastSection(True)
 
+    # -- Tab leaves the table at its ends ---------------------------------------------
+    def _wraps(self, forward: bool) -> bool:
+        """Would Tab (Shift+Tab) from the current cell wrap round to the first (last) cell?  Qt
+        cycles through the cells for ever: then Tab leaves the table instead."""
+        cur = self.currentIndex()
+        if not cur.isValid():
+            return False
+        action = (QAbstractItemView.CursorAction.MoveNext if forward
+                  else QAbstractItemView.CursorAction.MovePrevious)
+        nxt = self.moveCursor(action, Qt.KeyboardModifier.NoModifier)
+        if not nxt.isValid():
+            return True
+        here, there = (cur.row(), cur.column()), (nxt.row(), nxt.column())
+        return there <= here if forward else there >= here
+
+    def _leave(self, forward: bool) -> None:
+        QAbstractScrollArea.focusNextPrevChild(self, forward)
+
     # -- Enter moves down -------------------------------------------------------
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         current = self.currentIndex()
+        Hint = QAbstractItemDelegate.EndEditHint
+        if hint in (Hint.EditNextItem, Hint.EditPreviousItem):
+            forward = hint == Hint.EditNextItem
+            if self._wraps(forward):  # Tab in the last cell's editor: commit, then leave the table
+                super().closeEditor(editor, Hint.NoHint)
+                self._leave(forward)
+                return
         moved = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if moved else hint)
         # A refused entry keeps the cursor on the cell so it can be corrected at once.
@@ -180,6 +206,10 @@ class SheetView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not ctrl and self._wraps(key == Qt.Key.Key_Tab):
+            event.ignore()  # not taken: the focus moves on to the next (previous) widget
+            return
         if self.state() != QAbstractItemView.State.EditingState:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
                 self._move_down(self.currentIndex())
@@ -344,6 +374,7 @@ class TableEditor(QWidget):
         self.up_button = self._button("上移", lambda: self.move_current(-1), "把当前行上移一行")
         self.down_button = self._button("下移", lambda: self.move_current(+1), "把当前行下移一行")
         self.buttons.addStretch(1)
+        self._keyboard()
         # Under the table, one line: beside the row buttons it was squeezed into four.
         self.hint = QLabel("回车确认并移到下一行 · Ctrl+V 粘贴从 Excel 复制的表格区域 · 灰底的列自动计算")
         self.hint.setToolTip("回车确认输入并移到下一行；Ctrl+V 把从 Excel 复制的一块表格粘贴到选中处；"
@@ -372,12 +403,39 @@ class TableEditor(QWidget):
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         model.rowsInserted.connect(lambda *_: self._update_buttons())
         model.rowsRemoved.connect(lambda *_: self._update_buttons())
+        # A moved row keeps the cursor (no currentChanged): 上移 then 下移 found 下移 still greyed.
+        model.rowsMoved.connect(lambda *_: self._update_buttons())
         model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+
+    def _keyboard(self) -> None:
+        """The row buttons come before the table in the Tab order (as on screen), and have
+        shortcuts that work anywhere in this table: Ctrl+Ins adds a row, Ctrl+Del deletes the
+        current one, Alt+↑ / Alt+↓ move it."""
+        self._tab_order()
+        for button, keys in ((self.add_buttons[-1], "Ctrl+Ins"), (self.delete_button, "Ctrl+Del"),
+                             (self.up_button, "Alt+Up"), (self.down_button, "Alt+Down")):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)  # a disabled button ignores the click
+            shown = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            button.setProperty("base_tip", f"{button.property('base_tip')}（{shown}）")
+            button.setToolTip(str(button.property("base_tip")))
+
+    def _tab_order(self) -> None:
+        chain = [*self.add_buttons, self.delete_button, self.up_button, self.down_button, self.view]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Again once in the window: moving the editor into its tab rebuilt the focus chain.
+        self._tab_order()
 
     def _button(self, text: str, slot: Any, tip: str) -> QPushButton:
         b = QPushButton(text, self)
         b.setToolTip(tip)
+        b.setProperty("base_tip", tip)  # shown again when a finalised report is unlocked
         b.clicked.connect(slot)
         self.buttons.addWidget(b)
         return b
@@ -425,6 +483,7 @@ class TableEditor(QWidget):
         self.view.setCurrentIndex(idx)
         self.view.scrollTo(idx)
         self.view.setFocus()
+        self._update_buttons()
         if edit and self.model.flags(idx) & Qt.ItemFlag.ItemIsEditable:
             self.view.edit(idx)
 
@@ -440,7 +499,7 @@ class TableEditor(QWidget):
         self.hint.setVisible(editable)  # how to type: nothing to type in a finalised report
         tip = "" if editable else self.model.locked_reason()
         for b in (*self.add_buttons, self.delete_button, self.up_button, self.down_button):
-            b.setToolTip(tip or b.toolTip())
+            b.setToolTip(tip or str(b.property("base_tip") or ""))
 
     # -- messages ------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

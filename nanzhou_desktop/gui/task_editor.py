@@ -7,7 +7,7 @@ renumbers itself after every move or deletion.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +35,9 @@ from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.model import Task, TaskItem
 from nanzhou_desktop.narrative import item_number, task_number
 from nanzhou_desktop.store.errors import EditError, SaveError
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 
 def confirm_delete(parent: QWidget, what: str) -> bool:
@@ -100,11 +103,25 @@ class TaskEditor(QWidget):
             if w is not None:
                 w.deleteLater()
         tasks = self.session.report.tasks
+        self._last_field: QWidget | None = None
         for ti, task in enumerate(tasks):
             self.body_layout.addWidget(self._task_box(ti, task, len(tasks)))
+        self._order_add_button()
         self.set_read_only(self.registry.read_only)
         self.registry.apply(self.session.result)
         self.rebuilt.emit()
+
+    def _order_add_button(self) -> None:
+        """"＋ 添加工作任务" is below the tasks: it comes after them in the Tab order too (it was
+        made first, so it came first).  Done again when shown: moving the editor into the window
+        rebuilt its part of the focus chain."""
+        last = getattr(self, "_last_field", None)
+        if last is not None:
+            QWidget.setTabOrder(last, self.add_task_button)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._order_add_button()
 
     def _bind(self, widget: Any, table: str, row: int | None, column: str, message: QLabel) -> FieldBinding:
         b = FieldBinding(self.session, self.registry, widget, table, row, column, message=message)
@@ -150,6 +167,7 @@ class TaskEditor(QWidget):
         body_msg = message_label()
         lay.addWidget(body_msg)
         self._bind(body, "tasks", task.id, "body", body_msg)
+        self._last_field = body
         grid = QGridLayout()
         grid.setContentsMargins(24, 0, 0, 0)
         grid.setColumnStretch(1, 1)
@@ -191,6 +209,7 @@ class TaskEditor(QWidget):
         grid.addLayout(messages, r + 2, 1, 1, 2)
         self._bind(title, "task_items", item.id, "title", title_msg)
         self._bind(body, "task_items", item.id, "body", msg)
+        self._last_field = body  # made after the item's title and buttons: last in Tab order
 
     # ------------------------------------------------------------------ operations
     def _run(self, table: str, op: Callable[[], Any]) -> Any:

@@ -325,12 +325,12 @@ def test_file_menu_exports_the_pdf(qtbot, settings, example, tmp_path, monkeypat
 
     w = window(qtbot, settings, example)
     actions = {a.text(): a for a in w.form.menuFile.actions()}
-    assert {"打印预览…", "打印…", "导出 PDF…"} <= set(actions)
+    assert {"打印预览(&V)…", "打印(&P)…", "导出 PDF(&D)…"} <= set(actions)
     target = tmp_path / "导出.pdf"
     monkeypatch.setattr(print_preview, "ask_pdf_path", lambda parent, report, folder=None: target)
     told: list[tuple[str, Path]] = []
     monkeypatch.setattr(dialogs, "show_saved", lambda parent, title, text, path: told.append((text, path)))
-    actions["导出 PDF…"].trigger()
+    actions["导出 PDF(&D)…"].trigger()
     qtbot.waitUntil(target.exists, timeout=60_000)
     assert target.read_bytes().startswith(b"%PDF")
     assert "已导出 PDF" in w.form.statusbar.currentMessage()
@@ -360,10 +360,10 @@ def test_unexpected_error_is_one_chinese_sentence_and_logged(settings, capsys):
 def test_next_year_report_from_the_file_menu(qtbot, settings, example, tmp_path, monkeypatch):
     w = window(qtbot, settings, example)
     actions = {a.text(): a for a in w.form.menuFile.actions()}
-    assert "导入报告文档（Word / PDF / 文本）…" in actions
+    assert "导入报告文档（Word / PDF / 文本）(&I)…" in actions
     target = tmp_path / "南洲2023"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    actions["新建下一年度报告…"].trigger()
+    actions["新建下一年度报告(&Y)…"].trigger()
     assert Path(w.session.rf.path) == target.with_name("南洲2023.sqlite")
     r = w.session.report
     assert r.year == 2023 and r.status.value == "草稿"
