@@ -149,7 +149,7 @@ COMMANDS = {
     "print": "printing", "verify": "printing",
     "new": "report_files", "demo": "report_files", "show": "report_files", "dump": "report_files",
     "set": "report_files", "undump": "report_files",
-    "templates": "templates",
+    "templates": "templates", "outline": "templates",
 }
 
 
@@ -172,7 +172,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-HELP_ORDER = ("templates", "new", "demo", "import", "show", "set", "check", "explain", "finalize", "unlock", "print", "verify",
+HELP_ORDER = ("templates", "new", "demo", "import", "outline", "show", "set", "check", "explain", "finalize", "unlock", "print", "verify",
               "export", "next-year", "district", "dump", "undump")
 
 

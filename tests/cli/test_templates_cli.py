@@ -65,3 +65,33 @@ def test_new_with_an_unknown_or_broken_template_says_why(tmp_path: Path) -> None
             home=tmp_path, check_rc=None)
     assert r.returncode != 0 and "模板“坏.json”中 version：不能为空" in r.stderr
     assert not (tmp_path / "y.sqlite").exists()
+
+
+def test_outline_prints_the_tree_and_edits_it(tmp_path: Path) -> None:
+    f = tmp_path / "南洲.sqlite"
+    cli("demo", str(f), home=tmp_path)
+    out = cli("outline", str(f), home=tmp_path).stdout
+    assert "一、基本情况（" in out and "  （三）部门整体收支情况（" in out and "键 1.3" in out and "预算执行情况" in out
+    assert "（模板：广州市街道办事处部门整体支出绩效自评报告（2022年度提纲），版本 1）" in out
+    r = cli("outline", str(f), "add", "1", "机构设置与人员情况", "--at", "2", home=tmp_path)
+    assert "已添加“（二）机构设置与人员情况”（键 1.5）" in r.stdout
+    assert "  （五）部门整体绩效管理情况" in r.stdout
+    r = cli("outline", str(f), "move", "3", "--down", home=tmp_path)
+    assert "已移动，现为“四、存在的主要问题”" in r.stdout
+    r = cli("outline", str(f), "rename", "1.5", "机构设置与人员编制", home=tmp_path)
+    assert "已把“（二）机构设置与人员情况”改为“（二）机构设置与人员编制”" in r.stdout
+    r = cli("outline", str(f), "remove", "4.2", home=tmp_path, check_rc=None)
+    assert r.returncode != 0 and "共有" in r.stderr and "--force" in r.stderr
+    r = cli("outline", str(f), "remove", "3", "--force", home=tmp_path, check_rc=None)
+    assert r.returncode != 0 and "必填章节" in r.stderr and "可选" in r.stderr
+    cli("outline", str(f), "optional", "3", home=tmp_path)
+    r = cli("outline", str(f), "remove", "3", "--force", home=tmp_path)
+    assert "已删除“四、存在的主要问题”（连同" in r.stdout
+    r = cli("outline", str(f), "move", "99", "--up", home=tmp_path, check_rc=None)
+    assert r.returncode != 0 and "没有章节键为“99”" in r.stderr
+    # every change is in the file's audit, as an edit in the window is
+    import sqlite3
+
+    actions = [row[0] for row in sqlite3.connect(f).execute(
+        "SELECT action FROM audit WHERE reason LIKE '提纲%' OR target LIKE 'sections.heading%' ORDER BY id")]
+    assert actions == ["add", "move", "edit", "edit", "delete"]
