@@ -54,7 +54,7 @@ INDICATOR_FIELDS = {"level1": "一级指标", "level2": "二级指标", "level3"
                     "target_initial": "年初目标值", "target": "年度指标值", "unit": "度量单位",
                     "actual": "实际完成值", "points": "分值", "score": "得分", "reason": "偏差原因分析及改进措施"}
 _REQUIRED_COLUMNS = {"budget": ("label", "budget_total", "executed"), "projects": ("name", "budget_total", "executed"),
-                     "indicators": ("level1", "actual")}
+                     "indicators": ("level1",)}
 TEXT_CELLS = ("评价结论", "存在问题", "改进措施")  # 自评表 cells a section's own text fills
 
 
@@ -405,6 +405,8 @@ def parse_report_template(data: Any, source: str, *, place: str = "") -> ReportT
     cols_place = _join(_join(place, "table"), "indicator_columns")
     if scheme.indicators.weighting == "indicator" and not table.has("indicators", "points"):
         raise r.fail(cols_place, "各指标分值逐项填写（scoring.indicators.weighting 为 indicator）时，绩效指标表须有“分值”（points）一栏")
+    if scheme.indicators.score == "computed" and not table.has("indicators", "actual"):
+        raise r.fail(cols_place, "得分由实际完成值计算（scoring.indicators.score 为 computed）时，绩效指标表须有“实际完成值”（actual）一栏")
     if scheme.indicators.score == "entered" and not table.has("indicators", "score"):
         raise r.fail(cols_place, "得分由评价人填写（scoring.indicators.score 为 entered）时，绩效指标表须有“得分”（score）一栏")
     if scheme.budget.formula != "none" and not table.has("budget", "score"):
@@ -508,7 +510,7 @@ def _table(r: _Reader, value: Any, place: str) -> TableSpec:
     indicators = _columns(r, v.get("indicator_columns"), _join(place, "indicator_columns"), INDICATOR_FIELDS,
                           "indicators")
     if not indicators:
-        raise r.fail(_join(place, "indicator_columns"), "绩效指标表至少要有一级指标和实际完成值两栏")
+        raise r.fail(_join(place, "indicator_columns"), "绩效指标表至少要有一级指标一栏")
     levels_place = _join(place, "indicator_levels")
     levels = r.items(v.get("indicator_levels", [1, 2, 3]), levels_place)
     if not levels or any(lv not in (1, 2, 3) for lv in levels) or 1 not in levels or len(set(levels)) != len(levels):

@@ -20,7 +20,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from nanzhou_desktop.model import Report
-from nanzhou_desktop.money import format_money, format_rate
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.output import atomic_write
@@ -211,29 +210,31 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     doc.add_paragraph(f"{report.year}年度{report.template.table.title}", style="Title")
     p = doc.add_paragraph(f"单位名称（盖章）：{report.unit.full_name}　　　　金额单位：万元")
     _fonts(p.runs[0], BODY_FONT, 12)
-    _table(doc, ["预算执行情况", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", "分值", "得分", "偏差原因"],
-           [[m.label, format_money(m.budget_initial), format_money(m.budget_total), format_money(m.executed),
-             format_rate(m.rate), table_data.score_text(m.points), table_data.score_text(m.score), m.reason]
-            for m in data.budget], numeric={1, 2, 3, 4, 5, 6}, shares=(0.14, 0.10, 0.125, 0.125, 0.11, 0.06, 0.06, 0.28))
+    def write(table: str, rows: list, cell) -> object | None:  # noqa: ANN001 - table_data rows and reader
+        cols = table_data.columns(report, table)
+        if not cols:
+            return None
+        return _table(doc, [c.header for c in cols], [[cell(m, c.field) for c in cols] for m in rows],
+                      numeric={k for k, c in enumerate(cols) if c.numeric}, shares=tuple(c.share for c in cols))
+
+    write("budget", data.budget, table_data.money_cell)
     doc.add_paragraph("")
-    if data.projects:
-        _table(doc, ["重点项目", "全年预算数", "全年执行数", "执行率", "偏差原因"],
-               [[m.label, format_money(m.budget_total), format_money(m.executed), format_rate(m.rate), m.reason]
-                for m in data.projects], numeric={1, 2, 3}, shares=(0.26, 0.12, 0.12, 0.10, 0.40))
+    if data.projects and write("projects", data.projects, table_data.money_cell) is not None:
         doc.add_paragraph("")
-    rows = [[i.level1, i.level2, i.level3, i.direction, i.target, i.unit, i.actual,
-             "—" if i.not_applicable else table_data.score_text(i.points),
-             "不适用" if i.not_applicable else table_data.score_text(i.score), i.reason] for i in data.indicators]
-    rows.append(["总分", "", "", "", "", "", "", table_data.score_text(data.total_points),
-                 table_data.score_text(data.total_score), f"自评等级：{data.grade}"])
-    t = _table(doc, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "得分",
-                     "偏差原因分析及改进措施"], rows, numeric={4, 6, 7, 8},
-               shares=(0.08, 0.09, 0.17, 0.06, 0.08, 0.06, 0.08, 0.06, 0.06, 0.26))
-    _merge(t, [i.level1 for i in data.indicators], 0)
-    _merge(t, [f"{i.level1}\x00{i.level2}" for i in data.indicators], 1)
+    fields = [c.field for c in table_data.columns(report, "indicators")]
+    total, span_to = table_data.total_row(data, fields)
+    cols = table_data.columns(report, "indicators")
+    rows = [[table_data.indicator_cell(i, f) for f in fields] for i in data.indicators] + [total]
+    t = _table(doc, [c.header for c in cols], rows, numeric={k for k, c in enumerate(cols) if c.numeric},
+               shares=tuple(c.share for c in cols))
+    for name, values in (("level1", [i.level1 for i in data.indicators]),
+                         ("level2", [f"{i.level1}\x00{i.level2}" for i in data.indicators])):
+        if name in fields:
+            _merge(t, values, fields.index(name))
     last = len(rows)
-    merged = t.cell(last, 0).merge(t.cell(last, 6))
-    _cell(merged, "总分", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if span_to > 0:
+        merged = t.cell(last, 0).merge(t.cell(last, span_to))
+        _cell(merged, total[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if data.other_explanations:
         doc.add_paragraph("")
         _table(doc, ["其他出错说明"], [[x] for x in data.other_explanations], numeric=set())

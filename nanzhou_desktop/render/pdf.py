@@ -368,24 +368,23 @@ class _Renderer:
                    ("FONTNAME", (0, 0), (-1, -1), self.body_font)]))
         story.append(Spacer(width, 3))
 
-        # 预算执行情况
-        w = [width * f for f in (0.14, 0.10, 0.125, 0.125, 0.11, 0.06, 0.06, 0.28)]
-        rows = [[hc("预算执行情况"), hc("年初预算数"), hc("全年预算数（A）"), hc("全年执行数（B）"),
-                 hc("执行率（B/A）"), hc("分值"), hc("得分"), hc("偏差原因")]]
-        for m in data.budget:
-            rows.append([c(m.label), num(format_money(m.budget_initial)), num(format_money(m.budget_total)),
-                         num(format_money(m.executed)), num(format_rate(m.rate)),
-                         num(table_data.score_text(m.points)), num(table_data.score_text(m.score)), c(m.reason)])
+        def cells(cols: list, texts: list[str]) -> list[Flowable]:
+            return [num(t) if col.numeric else c(t, align="center" if col.field in ("direction", "unit") else "left")
+                    for col, t in zip(cols, texts, strict=True)]
+
+        # 预算执行情况, 重点项目, 绩效指标: the columns of the report's template
+        cols = table_data.columns(r, "budget")
+        w = [width * col.share for col in cols]
+        rows = [[hc(col.header) for col in cols]]
+        rows += [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.budget]
         story.append(self._table(rows, w))
         story.append(Spacer(width, 6))
 
-        # 重点项目
-        if data.projects:
-            w = [width * f for f in (0.26, 0.12, 0.12, 0.10, 0.40)]
-            rows = [[hc("重点项目"), hc("全年预算数"), hc("全年执行数"), hc("执行率"), hc("偏差原因")]]
-            for m in data.projects:
-                rows.append([c(m.label), num(format_money(m.budget_total)), num(format_money(m.executed)),
-                             num(format_rate(m.rate)), c(m.reason)])
+        cols = table_data.columns(r, "projects")
+        if data.projects and cols:
+            w = [width * col.share for col in cols]
+            rows = [[hc(col.header) for col in cols]]
+            rows += [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.projects]
             story.append(self._table(rows, w))
             story.append(Spacer(width, 6))
         chart = self._chart(width)
@@ -393,25 +392,25 @@ class _Renderer:
             story.append(chart)
 
         # 绩效指标: 一级/二级 cells merged over their rows.
-        w = [width * f for f in (0.08, 0.09, 0.17, 0.06, 0.08, 0.06, 0.08, 0.06, 0.06, 0.26)]
-        rows = [[hc("一级指标"), hc("二级指标"), hc("三级指标"), hc("指标性质"), hc("年度指标值"), hc("度量单位"),
-                 hc("实际完成值"), hc("分值"), hc("得分"), hc("偏差原因分析及改进措施")]]
-        for ind in data.indicators:
-            rows.append([c(ind.level1), c(ind.level2), c(ind.level3), c(ind.direction, align="center"),
-                         num(ind.target), c(ind.unit, align="center"), num(ind.actual),
-                         num("—" if ind.not_applicable else table_data.score_text(ind.points)),
-                         num("不适用" if ind.not_applicable else table_data.score_text(ind.score)), c(ind.reason)])
+        cols = table_data.columns(r, "indicators")
+        fields = [col.field for col in cols]
+        w = [width * col.share for col in cols]
+        rows = [[hc(col.header) for col in cols]]
+        rows += [cells(cols, [table_data.indicator_cell(ind, f) for f in fields]) for ind in data.indicators]
         extra: list[tuple] = []
         l1 = [i.level1 for i in data.indicators]
         l2 = [f"{i.level1}\x00{i.level2}" for i in data.indicators]
-        for col, values in ((0, l1), (1, l2)):
-            for a, b in table_data.spans(values):
-                if b > a:
-                    extra.append(("SPAN", (col, a + 1), (col, b + 1)))
+        for name, values in (("level1", l1), ("level2", l2)):
+            if name in fields:
+                col = fields.index(name)
+                for a, b in table_data.spans(values):
+                    if b > a:
+                        extra.append(("SPAN", (col, a + 1), (col, b + 1)))
         n = len(rows)
-        rows.append([hc("总分"), "", "", "", "", "", "", num(table_data.score_text(data.total_points)),
-                     num(table_data.score_text(data.total_score)), c(f"自评等级：{data.grade}")])
-        extra.append(("SPAN", (0, n), (6, n)))
+        total_row, span_to = table_data.total_row(data, fields)
+        rows.append([hc(t) if k == 0 else (num(t) if cols[k].numeric else c(t)) for k, t in enumerate(total_row)])
+        if span_to > 0:
+            extra.append(("SPAN", (0, n), (span_to, n)))
         story.append(self._table(rows, w, extra=extra))
         story.append(Spacer(width, 4))
         # The signature row and the QR never stand alone on a page: the last 其他出错说明 (or the

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from nanzhou_desktop.model import BudgetKind, Direction, Report
-from nanzhou_desktop.money import percent, round_half_up
+from nanzhou_desktop.money import format_money, format_rate, percent, round_half_up
 from nanzhou_desktop.rules.findings import CheckResult, Finding
 
 
@@ -41,6 +41,65 @@ class IndicatorRow(NamedTuple):
     score: Decimal | None
     not_applicable: bool
     reason: str
+    target_initial: str = ""
+
+
+class TableColumn(NamedTuple):
+    """A column of one table of the 自评表, as the report's template lists it."""
+
+    field: str
+    header: str
+    numeric: bool  # right-aligned figures
+    share: float  # of the table's width
+
+
+# The width of each column (a share of the table's width), by table: the shares the version-2
+# 自评表 printed with (their columns add up to 1, so that table prints exactly as before); a
+# template with other columns gets these shares scaled to fill the width.
+_SHARES = {
+    "budget": {"label": 0.14, "budget_initial": 0.10, "budget_total": 0.125, "executed": 0.125, "rate": 0.11,
+               "points": 0.06, "score": 0.06, "reason": 0.28},
+    "projects": {"name": 0.26, "budget_total": 0.12, "executed": 0.12, "rate": 0.10, "reason": 0.40},
+    "indicators": {"level1": 0.08, "level2": 0.09, "level3": 0.17, "direction": 0.06, "target_initial": 0.08,
+                   "target": 0.08, "unit": 0.06, "actual": 0.08, "points": 0.06, "score": 0.06, "reason": 0.26},
+}
+_NUMERIC = {"budget_initial", "budget_total", "executed", "rate", "points", "score", "target_initial", "target",
+            "actual"}
+
+
+def columns(report: Report, table: str) -> list[TableColumn]:
+    """The columns of ``table`` (budget / projects / indicators) as the report's template has them."""
+    spec = report.template.table
+    cols = {"budget": spec.budget_columns, "projects": spec.project_columns,
+            "indicators": spec.indicator_columns}[table]
+    if not cols:  # the form has no such table (no key-project table)
+        return []
+    shares = _SHARES[table]
+    total = sum(shares[c.field] for c in cols)
+    scale = 1.0 if abs(total - 1.0) < 1e-9 else 1.0 / total
+    return [TableColumn(c.field, c.header, c.field in _NUMERIC, shares[c.field] * scale) for c in cols]
+
+
+def money_cell(row: MoneyRow, field: str) -> str:
+    """A budget or key-project row's cell as printed."""
+    if field in ("label", "name"):
+        return row.label
+    if field in ("budget_initial", "budget_total", "executed"):
+        return format_money(getattr(row, field))
+    if field == "rate":
+        return format_rate(row.rate)
+    if field in ("points", "score"):
+        return score_text(getattr(row, field))
+    return row.reason
+
+
+def indicator_cell(row: IndicatorRow, field: str) -> str:
+    """An indicator row's cell as printed (— and 不适用 for a not-applicable one's 分值 and 得分)."""
+    if field == "points":
+        return "—" if row.not_applicable else score_text(row.points)
+    if field == "score":
+        return "不适用" if row.not_applicable else score_text(row.score)
+    return getattr(row, field)
 
 
 @dataclass
@@ -109,13 +168,30 @@ def build(report: Report, result: CheckResult) -> SelfEvalTable:
             "定性" if ind.direction == Direction.QUALITATIVE else str(ind.direction),
             ind.target, ind.unit, ind.actual,
             None if ind.not_applicable else s.points, s.score, ind.not_applicable,
-            _reason(ind.reason, take("indicators", ind.id, f"indicator:{name}"))))
+            _reason(ind.reason, take("indicators", ind.id, f"indicator:{name}")), ind.target_initial))
     t.total_points = score.budget_points + score.indicator_points
     t.total_score = score.total
     t.grade = score.grade
     t.other_explanations = [f"{f.message}——出错说明：{f.explanation.text.strip()}"
                             for f in explained if id(f) not in used and f.explanation is not None]
     return t
+
+
+def total_row(t: SelfEvalTable, fields: list[str]) -> tuple[list[str], int]:
+    """The 总分 row under the indicators for these columns, and the last column its label spans:
+    总分 over the columns before 分值 (or 得分), the totals in those, 自评等级 in 偏差原因 (or after
+    the label when the form has no such column)."""
+    first_figure = next((k for k, f in enumerate(fields) if f in ("points", "score")), len(fields))
+    row = [""] * len(fields)
+    row[0] = "总分" if "reason" in fields else f"总分（自评等级：{t.grade}）"
+    for k, f in enumerate(fields):
+        if f == "points":
+            row[k] = score_text(t.total_points)
+        elif f == "score":
+            row[k] = score_text(t.total_score)
+        elif f == "reason":
+            row[k] = f"自评等级：{t.grade}"
+    return row, max(first_figure - 1, 0)
 
 
 def spans(values: list[str]) -> list[tuple[int, int]]:

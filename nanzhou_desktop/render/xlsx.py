@@ -60,10 +60,11 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
     wb = Workbook()
     ws = wb.active
     ws.title = "自评表"
-    ncols = 10
-    widths = (12, 12, 26, 10, 13, 10, 13, 9, 9, 40)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+    ind_cols = table_data.columns(report, "indicators")
+    ncols = max(len(ind_cols), len(table_data.columns(report, "budget")), len(table_data.columns(report, "projects")),
+                2)
+    for i, col in enumerate(ind_cols, start=1):  # the widest table sets the widths, 26 cm of landscape A4
+        ws.column_dimensions[get_column_letter(i)].width = max(8, round(col.share * 154))
 
     def put(row: int, col: int, value, *, fmt: str | None = None, bold: bool = False, head: bool = False,
             align: str = "left", border: bool = True) -> None:
@@ -77,16 +78,24 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
         if head:
             c.fill = HEAD_FILL
 
+    def widen(row: int, last: int) -> None:
+        """A table narrower than the sheet: its last column spans the rest."""
+        if last < ncols:
+            for col in range(last + 1, ncols + 1):
+                put(row, col, None)
+            ws.merge_cells(start_row=row, start_column=last, end_row=row, end_column=ncols)
+
     r = 1
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
     t = ws.cell(row=r, column=1, value=f"{report.year}年度{report.template.table.title}")
     t.font = Font(name="黑体", size=16, bold=True)
     t.alignment = Alignment(horizontal="center")
     r += 1
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
+    split = max(1, ncols - 3)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
     put(r, 1, f"单位名称（盖章）：{report.unit.full_name}", border=False)
-    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=ncols)
-    put(r, 8, "金额单位：万元", align="right", border=False)
+    ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncols)
+    put(r, split + 1, "金额单位：万元", align="right", border=False)
     if report.cover:  # the cover fields (评价年度、预算编码 …) on one line under the unit
         from nanzhou_desktop.narrative import cover_value
 
@@ -94,76 +103,72 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], result: CheckResult
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         put(r, 1, "　　".join(f"{c.label}：{cover_value(c.kind, c.value)}" for c in report.cover), border=False)
 
-    # 预算执行情况 (columns: label over A–B, then the figures)
-    r += 1
-    budget_head = ["预算执行情况", "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", "分值", "得分", "偏差原因", ""]
-    for col, text in enumerate(budget_head, start=1):
-        put(r, col, text or None, head=True)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-    ws.merge_cells(start_row=r, start_column=9, end_row=r, end_column=10)
-    for m in data.budget:
-        r += 1
-        put(r, 1, m.label)
-        put(r, 2, None)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-        put(r, 3, _num(m.budget_initial), fmt=MONEY, align="right")
-        put(r, 4, _num(m.budget_total), fmt=MONEY, align="right")
-        put(r, 5, _num(m.executed), fmt=MONEY, align="right")
-        put(r, 6, _rate(m.rate), fmt=RATE, align="right")
-        put(r, 7, _num(m.points), fmt=SCORE, align="right")
-        put(r, 8, _num(m.score), fmt=SCORE, align="right")
-        put(r, 9, m.reason or None)
-        put(r, 10, None)
-        ws.merge_cells(start_row=r, start_column=9, end_row=r, end_column=10)
+    def figure(field: str, value):  # noqa: ANN001, ANN202 - a cell value by its column
+        if field in ("budget_initial", "budget_total", "executed"):
+            return _num(value), MONEY
+        if field == "rate":
+            return _rate(value), RATE
+        if field in ("points", "score"):
+            return _num(value), SCORE
+        return value or None, None
 
-    if data.projects:
-        r += 2
-        for col, text in enumerate(["重点项目", "", "", "全年预算数", "全年执行数", "执行率", "偏差原因", "", "", ""], start=1):
-            put(r, col, text or None, head=True)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-        ws.merge_cells(start_row=r, start_column=7, end_row=r, end_column=10)
-        for m in data.projects:
+    # 预算执行情况 and 重点项目: the template's columns
+    for table, rows in (("budget", data.budget), ("projects", data.projects)):
+        cols = table_data.columns(report, table)
+        if not cols or (table == "projects" and not rows):
+            continue
+        r += 1 if table == "budget" else 2
+        for k, col in enumerate(cols, start=1):
+            put(r, k, col.header, head=True)
+        widen(r, len(cols))
+        for m in rows:
             r += 1
-            put(r, 1, m.label)
-            for col in (2, 3, 8, 9, 10):
-                put(r, col, None)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-            put(r, 4, _num(m.budget_total), fmt=MONEY, align="right")
-            put(r, 5, _num(m.executed), fmt=MONEY, align="right")
-            put(r, 6, _rate(m.rate), fmt=RATE, align="right")
-            put(r, 7, m.reason or None)
-            ws.merge_cells(start_row=r, start_column=7, end_row=r, end_column=10)
+            for k, col in enumerate(cols, start=1):
+                raw = m.label if col.field in ("label", "name") else getattr(m, col.field)
+                value, fmt = figure(col.field, raw)
+                put(r, k, value, fmt=fmt, align="right" if col.numeric else "left")
+            widen(r, len(cols))
 
     r += 2
     head_row = r
-    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "得分",
-                                "偏差原因分析及改进措施"], start=1):
-        put(r, col, text, head=True)
+    fields = [c.field for c in ind_cols]
+    for k, col in enumerate(ind_cols, start=1):
+        put(r, k, col.header, head=True)
+    widen(r, len(ind_cols))
     first = r + 1
     for ind in data.indicators:
         r += 1
-        put(r, 1, ind.level1)
-        put(r, 2, ind.level2)
-        put(r, 3, ind.level3)
-        put(r, 4, ind.direction, align="center")
-        put(r, 5, _typed(ind.target), align="right")
-        put(r, 6, ind.unit or None, align="center")
-        put(r, 7, _typed(ind.actual), align="right")
-        put(r, 8, "—" if ind.not_applicable else _num(ind.points), fmt=SCORE, align="right")
-        put(r, 9, "不适用" if ind.not_applicable else _num(ind.score), fmt=SCORE, align="right")
-        put(r, 10, ind.reason or None)
-    for col, values in ((1, [i.level1 for i in data.indicators]), (2, [f"{i.level1}\x00{i.level2}" for i in data.indicators])):
-        for a, b in table_data.spans(values):
-            if b > a:
-                ws.merge_cells(start_row=first + a, start_column=col, end_row=first + b, end_column=col)
+        for k, f in enumerate(fields, start=1):
+            if f in ("target", "actual", "target_initial"):
+                put(r, k, _typed(getattr(ind, f)), align="right")
+            elif f == "points":
+                put(r, k, "—" if ind.not_applicable else _num(ind.points), fmt=SCORE, align="right")
+            elif f == "score":
+                put(r, k, "不适用" if ind.not_applicable else _num(ind.score), fmt=SCORE, align="right")
+            else:
+                put(r, k, getattr(ind, f) or None, align="center" if f in ("direction", "unit") else "left")
+        widen(r, len(ind_cols))
+    for name, values in (("level1", [i.level1 for i in data.indicators]),
+                         ("level2", [f"{i.level1}\x00{i.level2}" for i in data.indicators])):
+        if name in fields:
+            col = fields.index(name) + 1
+            for a, b in table_data.spans(values):
+                if b > a:
+                    ws.merge_cells(start_row=first + a, start_column=col, end_row=first + b, end_column=col)
     r += 1
-    put(r, 1, "总分", head=True)
-    for col in range(2, 8):
-        put(r, col, None)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
-    put(r, 8, _num(data.total_points), fmt=SCORE, align="right", bold=True)
-    put(r, 9, _num(data.total_score), fmt=SCORE, align="right", bold=True)
-    put(r, 10, f"自评等级：{data.grade}", bold=True)
+    total, span_to = table_data.total_row(data, fields)
+    for k, f in enumerate(fields, start=1):
+        if k == 1:
+            put(r, k, total[0], head=True)
+        elif f == "points":
+            put(r, k, _num(data.total_points), fmt=SCORE, align="right", bold=True)
+        elif f == "score":
+            put(r, k, _num(data.total_score), fmt=SCORE, align="right", bold=True)
+        else:
+            put(r, k, total[k - 1] or None, bold=bool(total[k - 1]))
+    if span_to > 0:
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=span_to + 1)
+    widen(r, len(ind_cols))
 
     for text in data.other_explanations:
         r += 1
