@@ -222,11 +222,8 @@ def check_indicator_value(direction: Direction, value: str, label: str,
         return text
     q = read_quantity(text)
     if q is None:
-        try:  # the number reader's own message names what is wrong with the digits
-            parse_decimal(text, field=label)
-        except AmountError as exc:
-            raise EditError(str(exc) + "；定量指标请填数字，可带单位（如“168起”“95%”）") from exc
-        raise EditError(f"{label}“{text}”不是数字；定量指标请填数字，可带单位（如“168起”“95%”）")
+        raise EditError(f"{label}“{text}”不是数字：定量指标请填数字，可带单位（如“168起”“95%”）；"
+                        "用文字描述的指标请把指标性质改为“定性”")
     return normalised(q)
 
 
