@@ -461,12 +461,12 @@ class DistrictWindow(QMainWindow):
             self.show_status("正在取消：当前文件处理完后停止")
 
     def add_files_dialog(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "添加收到的报告文件", "", "报告文件 (*.sqlite);;所有文件 (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, "添加收到的报告文件", self._folder(), "报告文件 (*.sqlite);;所有文件 (*)")
         if files:
             self.add_paths(files)
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "添加文件夹中的全部报告文件")
+        folder = QFileDialog.getExistingDirectory(self, "添加文件夹中的全部报告文件", self._folder())
         if folder:
             self.add_paths([folder])
 
@@ -574,12 +574,12 @@ class DistrictWindow(QMainWindow):
         return out
 
     def export_xlsx_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", "区级汇总.xlsx", "Excel 工作簿 (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", self._folder("区级汇总.xlsx"), "Excel 工作簿 (*.xlsx)")
         if path:
             self.export_summary(path if path.lower().endswith(".xlsx") else path + ".xlsx")
 
     def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", "区级汇总.csv", "CSV 文件 (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "导出汇总表", self._folder("区级汇总.csv"), "CSV 文件 (*.csv)")
         if path:
             self.export_summary(path if path.lower().endswith(".csv") else path + ".csv")
 
@@ -629,6 +629,12 @@ class DistrictWindow(QMainWindow):
         return win
 
     # -- misc ---------------------------------------------------------------------
+    def _folder(self, name: str = "") -> str:
+        """File dialogs open in the district database's folder (a visible one the user chose),
+        not in the program's working directory."""
+        folder = Path(self.db.path).parent
+        return str(folder / name) if name else str(folder)
+
     def show_on_screen(self) -> None:
         """Show as the user left it (clamped to this screen), or 1280×820 / what fits the first time."""
         from nanzhou_desktop.gui.app import AppSettings

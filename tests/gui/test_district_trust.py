@@ -56,3 +56,17 @@ def test_times_read_as_date_and_minute(qtbot, tmp_path):
     assert re.search(r"装入于 \d{4}-\d\d-\d\d \d\d:\d\d", history)
     assert re.search(r"退回修改（\d{4}-\d\d-\d\d \d\d:\d\d，", history)
     assert not re.search(r"\d{2}:\d{2}:\d{2}|T\d\d:|\+\d\d:\d\d", history)
+
+
+def test_file_dialogs_open_beside_the_district_database(qtbot, tmp_path, monkeypatch):
+    """Not in the program's working directory (the summary was offered as ./区级汇总.xlsx)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    w = _window(qtbot, tmp_path)
+    seen: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda p, t, d, *a, **k: (seen.append(d), ("", ""))[1])
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda p, t, d, *a, **k: (seen.append(d), ([], ""))[1])
+    w.export_xlsx_dialog()
+    w.export_csv_dialog()
+    w.add_files_dialog()
+    assert seen == [str(tmp_path / "区级汇总.xlsx"), str(tmp_path / "区级汇总.csv"), str(tmp_path)]
