@@ -3,7 +3,9 @@
 ``nanzhou-desktop export FILE -o DIR``
 ``nanzhou-desktop district`` or ``district DB``       opens the 区级汇总 window
 ``nanzhou-desktop district load DB FILES…``           loads received files (folders: their *.sqlite)
-``nanzhou-desktop district summary DB [--xlsx OUT] [--csv OUT]``
+``nanzhou-desktop district summary DB [--year Y | --compare Y1 Y2] [--district D] [--xlsx OUT] [--csv OUT] [--parquet OUT]``
+``nanzhou-desktop district merge DB OTHER.db…``      a city bureau merges district databases
+``nanzhou-desktop district verify DB --qr TEXT``     confirms a report against its signed paper
 ``nanzhou-desktop district remove DB UNIT|ID [--year Y]``  takes one report (and its history) out
 """
 
@@ -12,14 +14,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from nanzhou_desktop.cli import EXIT_FAILED, ChineseArgumentParser, CliError, year_argument
 from nanzhou_desktop.district import expand_paths
-from nanzhou_desktop.district.db import DistrictDbError, Outcome, open_district_db
+from nanzhou_desktop.district.db import DistrictDbError, LoadResult, Outcome, open_district_db
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES
 from nanzhou_desktop.store.errors import os_reason
 
 EXIT_SOME_REFUSED = 4
+EXIT_CANCELLED = 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,12 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "district", help="区级汇总：district [汇总库] 打开窗口；district load 汇总库 文件…；district summary 汇总库；"
+                         "district merge 汇总库 另一汇总库；district verify 汇总库 --qr 二维码内容；"
                          "district remove 汇总库 单位或编号",
         description="区级汇总。不带参数或只给汇总库时打开“区级汇总”窗口；"
                     "“district load 汇总库 文件…”装入收到的报告文件；"
-                    "“district summary 汇总库 [--xlsx 输出] [--csv 输出]”显示并导出汇总表；"
+                    "“district summary 汇总库 [--year 年度 | --compare 年度 年度] [--xlsx 输出] [--csv 输出] "
+                    "[--parquet 输出]”显示并导出汇总表；"
+                    "“district merge 汇总库 另一汇总库”把各区的汇总库合并（市级汇总）；"
+                    "“district verify 汇总库 --qr 二维码内容”把报告与签字盖章的纸面核对；"
                     "“district remove 汇总库 单位或编号 [--year 年度]”从汇总库中移除一份报告。")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / remove … / 汇总库文件")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="load … / summary … / merge … / verify … / remove … / 汇总库文件")
     p.set_defaults(handler=cmd_district)
 
 
@@ -78,9 +86,24 @@ def cmd_district(args: argparse.Namespace) -> int:
     if rest and rest[0] == "summary":
         p = _sub_parser("summary")
         p.add_argument("db", help="区级汇总库文件")
-        p.add_argument("--xlsx", help="导出为 Excel 文件")
+        p.add_argument("--year", type=year_argument, help="只汇总这一年度")
+        p.add_argument("--compare", type=year_argument, nargs=2, metavar=("年度一", "年度二"),
+                       help="两个年度对比（同一单位的执行率、得分、等级和问题数并排）")
+        p.add_argument("--district", help="只汇总这个区（所属区）")
+        p.add_argument("--xlsx", help="导出为 Excel 文件（含合计、平均，各区各一页）")
         p.add_argument("--csv", help="导出为 CSV 文件")
+        p.add_argument("--parquet", metavar="Parquet文件", help="导出为 Parquet 文件（供 DuckDB、pandas 分析；需要 pyarrow）")
         return _summary(p.parse_args(rest[1:]))
+    if rest and rest[0] == "merge":
+        p = _sub_parser("merge")
+        p.add_argument("db", help="区级汇总库文件（不存在时新建）")
+        p.add_argument("others", nargs="+", metavar="另一汇总库", help="要合并进来的汇总库（例如各区报来的汇总库）")
+        return _merge(p.parse_args(rest[1:]))
+    if rest and rest[0] == "verify":
+        p = _sub_parser("verify")
+        p.add_argument("db", help="区级汇总库文件")
+        p.add_argument("--qr", required=True, help="纸面报告上二维码的内容（扫描或照抄）")
+        return _verify(p.parse_args(rest[1:]))
     if rest and rest[0] == "remove":
         p = _sub_parser("remove")
         p.add_argument("db", help="区级汇总库文件")
@@ -90,7 +113,8 @@ def cmd_district(args: argparse.Namespace) -> int:
         return _remove(p.parse_args(rest[1:]))
     if len(rest) > 1:
         raise CliError("用法：nanzhou-desktop district [汇总库]，或 district load 汇总库 文件…，"
-                       "或 district summary 汇总库，或 district remove 汇总库 单位或编号", 2)
+                       "或 district summary 汇总库，或 district merge 汇总库 另一汇总库，"
+                       "或 district verify 汇总库 --qr 二维码内容，或 district remove 汇总库 单位或编号", 2)
     return _window(rest[0] if rest else None)
 
 
@@ -101,49 +125,213 @@ def _open(db: str, *, create: bool) -> object:
         raise CliError(str(exc)) from None
 
 
+class _Progress:
+    """``file n / N · 拒收 k`` on one terminal line (stderr), redrawn in place; each result line
+    is printed above it.  Ctrl+C asks to stop after the file in hand, keeping what is loaded;
+    a second Ctrl+C stops at once (the batch since the last commit is rolled back)."""
+
+    def __init__(self, total: int, verb: str) -> None:
+        self.total = total
+        self.verb = verb
+        self.tty = sys.stderr.isatty()
+        self.done = self.refused = 0
+        self.cancelled = False
+        self._shown = False
+        self._old_handler: Any = None
+
+    def __enter__(self) -> _Progress:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._old_handler = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        self._clear()
+        if self._old_handler is not None:
+            signal.signal(signal.SIGINT, self._old_handler)
+
+    def _interrupt(self, signum: int, frame: Any) -> None:
+        if self.cancelled:
+            raise KeyboardInterrupt
+        self.cancelled = True
+        if self.tty:
+            self._clear()
+            sys.stderr.write("正在取消：当前文件处理完后停止，已装入的保留（再按一次 Ctrl+C 立即停止）\n")
+            self._draw()
+
+    def result(self, res: LoadResult) -> bool:
+        """Print one result; False when the user asked to stop."""
+        self.done += 1
+        self.refused += res.outcome == Outcome.REFUSED
+        self._clear()
+        print(f"【{res.outcome}】{res.message}", flush=self.tty)
+        self._draw()
+        return not self.cancelled
+
+    def _draw(self) -> None:
+        if self.tty:
+            sys.stderr.write(f"\r{self.verb} {self.done:,} / {self.total:,} · 拒收 {self.refused:,} · 按 Ctrl+C 取消")
+            sys.stderr.flush()
+            self._shown = True
+
+    def _clear(self) -> None:
+        if self.tty and self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown = False
+
+
 def _load(args: argparse.Namespace) -> int:
     db = _open(args.db, create=True)
-    refused = 0
     try:
         paths = expand_paths(args.files)
-        for res in db.load_files(paths, max_bytes=args.max_mb * 1024 * 1024):  # type: ignore[attr-defined]
-            refused += res.outcome == Outcome.REFUSED
-            print(f"【{res.outcome}】{res.message}")
-        units = len(db.units())  # type: ignore[attr-defined]
+        with _Progress(len(paths), "装入") as progress:
+            db.load_files(paths, max_bytes=args.max_mb * 1024 * 1024,  # type: ignore[attr-defined]
+                          progress=lambda _i, res: progress.result(res))
+        units = db.count()  # type: ignore[attr-defined]
     except DistrictDbError as exc:
         raise CliError(str(exc)) from None
     finally:
         db.close()  # type: ignore[attr-defined]
-    print(f"共 {len(paths)} 个文件，拒收 {refused} 个；汇总库中现有 {units} 个单位的报告。")
+    if progress.cancelled:
+        print(f"已取消：处理了 {progress.done} / {len(paths)} 个文件（已装入的保留），拒收 {progress.refused} 个；"
+              f"汇总库中现有 {units} 份报告。")
+        return EXIT_CANCELLED
+    print(f"共 {len(paths)} 个文件，拒收 {progress.refused} 个；汇总库中现有 {units} 份报告。")
+    return EXIT_SOME_REFUSED if progress.refused else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.district.merge import merge_into
+
+    db = _open(args.db, create=True)
+    refused = 0
+    try:
+        for other in args.others:
+            with _Progress(0, "合并") as progress:
+                def each(_i: int, total: int, res: LoadResult, progress: _Progress = progress) -> bool:
+                    progress.total = total
+                    return progress.result(res)
+
+                try:
+                    merge_into(db, Path(other), progress=each)  # type: ignore[arg-type]
+                except DistrictDbError as exc:
+                    print(f"【拒收】{exc}")
+                    refused += 1
+                    continue
+            refused += progress.refused
+            print(f"“{Path(other).name}”：{progress.done} 份报告，拒收 {progress.refused} 份")
+            if progress.cancelled:
+                print("已取消：其余报告未合并（已合并的保留）。")
+                return EXIT_CANCELLED
+        units = db.count()  # type: ignore[attr-defined]
+    except DistrictDbError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        db.close()  # type: ignore[attr-defined]
+    print(f"合并完成；汇总库中现有 {units} 份报告。")
     return EXIT_SOME_REFUSED if refused else 0
 
 
+def _check_output(out: str | None) -> None:
+    if not out:
+        return
+    if Path(out).is_dir():
+        raise CliError(f"“{out}”是一个文件夹，请给出汇总表的文件名")
+    if not Path(out).parent.exists():
+        raise CliError(f"文件夹“{Path(out).parent}”不存在，汇总表未导出")
+
+
 def _summary(args: argparse.Namespace) -> int:
-    from nanzhou_desktop.district.summary import summary_table, templates_note, write_csv, write_xlsx
+    from nanzhou_desktop.district.db import Filter
+    from nanzhou_desktop.district.summary import (
+        GROUP_HEADER,
+        PARQUET_MISSING,
+        by_district,
+        by_kind,
+        compare_header,
+        compare_texts,
+        group_texts,
+        groups,
+        parquet_available,
+        summary_table,
+        templates_note,
+        write_compare_csv,
+        write_csv,
+        write_parquet,
+        write_xlsx,
+    )
 
     if not Path(args.db).exists():
         raise CliError(f"找不到汇总库“{args.db}”")
-    for out in (args.xlsx, args.csv):  # said before anything is printed
-        if out and not Path(out).parent.exists():
-            raise CliError(f"文件夹“{Path(out).parent}”不存在，汇总表未导出")
-        if out and Path(out).is_dir():
-            raise CliError(f"“{out}”是一个文件夹，请给出汇总表的文件名")
+    if args.year is not None and args.compare:
+        raise CliError("--year 与 --compare 只能用一个", 2)
+    for out in (args.xlsx, args.csv, args.parquet):  # said before anything is printed
+        _check_output(out)
+    if args.parquet and not parquet_available():
+        raise CliError(PARQUET_MISSING)
     db = _open(args.db, create=False)
+    flt = Filter(year=args.year, district=args.district or "")
     try:
-        rows = db.units()  # type: ignore[attr-defined]
+        if args.compare:
+            year_a, year_b = args.compare
+            pairs = db.compare(year_a, year_b, flt)  # type: ignore[attr-defined]
+            rows = [r for pair in pairs for r in pair if r is not None]
+        else:
+            rows = db.units(flt)  # type: ignore[attr-defined]
     finally:
         db.close()  # type: ignore[attr-defined]
-    for line in summary_table(rows):
-        print("\t".join(line))
+    if args.compare:
+        print("\t".join(compare_header(year_a, year_b)))
+        for a, b in pairs:
+            print("\t".join(compare_texts(a, b)))
+    else:
+        for line in summary_table(rows):
+            print("\t".join(line))
     if note := templates_note(rows):
         print(note)
+    for title, key in (("按区汇总", by_district), ("按单位类型汇总", by_kind)):
+        parts = groups(rows, key)
+        if len(parts) > 1 or (parts and parts[0].name != "未注明"):
+            print(f"\n{title}：")
+            print("\t".join(GROUP_HEADER))
+            for g in parts:
+                print("\t".join(group_texts(g)))
     try:
         if args.xlsx:
-            print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx)}")
+            compare = (year_a, year_b, pairs) if args.compare else None
+            print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx, compare=compare)}")
         if args.csv:
-            print(f"已导出 CSV 汇总表：{write_csv(rows, args.csv)}")
+            out = write_compare_csv(pairs, year_a, year_b, args.csv) if args.compare else write_csv(rows, args.csv)
+            print(f"已导出 CSV 汇总表：{out}")
+        if args.parquet:
+            print(f"已导出 Parquet 汇总表：{write_parquet(rows, args.parquet)}")
     except OSError as exc:
-        raise CliError(f"无法写入汇总表（{os_reason(exc)}）", EXIT_FAILED) from None
+        raise CliError(f"无法写入汇总表（{os_reason(exc)}），未导出", EXIT_FAILED) from None
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.district.paper import confirm_paper
+
+    if not Path(args.db).exists():
+        raise CliError(f"找不到汇总库“{args.db}”")
+    db = _open(args.db, create=False)
+    try:
+        row, differences = confirm_paper(db, args.qr)  # type: ignore[arg-type]
+    except DistrictDbError as exc:
+        raise CliError(str(exc), 2) from None
+    finally:
+        db.close()  # type: ignore[attr-defined]
+    if differences:
+        for d in differences:
+            print(d)
+        raise CliError(f"纸面与汇总库中 {row.unit} {row.year} 年度的报告不一致，未记为已核对。", 1)
+    print(f"一致：纸面二维码与汇总库中 {row.unit} {row.year} 年度修订号 {row.revision} 的报告相同，已记为已与纸面核对。")
     return 0
 
 

@@ -1,19 +1,29 @@
 """The district's own database (区级汇总库): the reports received from its units.
 
 A separate SQLite file with its own ``application_id`` and schema.  Each loaded report is
-stored by report UUID + revision, as its canonical content (the same JSON the fingerprint
-is computed over) plus the figures recomputed at loading.  Loading the same file twice
-changes nothing, and so does a copy of a loaded revision with the same content in another
-status (the draft a final version was made from, the unit's 已导出 working file); a draft of
-the current revision is replaced by a newer copy or its final version; a higher revision
-becomes current and the older one stays as history; a lower revision, a second content for a
-final revision, or a UUID already used by another unit, is refused.  A refusal's advice
-depends on whether the reports involved are drafts (a draft has no 定稿 to lift).  Per report the district
-records 已审核 or 退回修改 with a note; a returned unit's next revision shows as new
-(待审核).
+stored by report UUID + revision: a narrow summary row in ``reports`` (unit, place, year,
+status, the figures recomputed at loading, the latest review, whether it was confirmed
+against the signed paper) and its canonical content (the JSON the fingerprint is computed
+over) in ``contents``.  Everything the window, the summary and the load path ask is answered
+from ``reports`` through an index; the content is read only to show or merge a report.
 
-Every check happens before the single write transaction, so a refused file leaves the
-database byte for byte as it was.
+Loading the same file twice changes nothing, and so does a copy of a loaded revision with the
+same content in another status (the draft a final version was made from, the unit's 已导出
+working file); a draft of the current revision is replaced by a newer copy or its final
+version; a higher revision becomes current and the older one stays as history; a lower
+revision, a second content for a final revision, or a UUID already used by another unit, is
+refused.  A refusal's advice depends on whether the reports involved are drafts (a draft has
+no 定稿 to lift).  Per report the district records 已审核 or 退回修改 with a note; a returned
+unit's next revision shows as new (待审核).
+
+Files are loaded in batches: one write transaction for up to :data:`BATCH_FILES` files, a
+savepoint per file.  A refused file leaves nothing; a cancel keeps every file loaded before
+it; a kill leaves the database as it was after the last whole batch (a prefix of the files,
+each whole).  A city bureau merges district databases (:meth:`DistrictDb.merge`) through
+the same checks as files.
+
+Schema versions: 1 (session 1–3: one ``reports`` table with the content in it) is migrated
+to 2 when opened for writing, after a backup copy beside it.
 """
 
 from __future__ import annotations
@@ -24,14 +34,17 @@ import enum
 import getpass
 import json
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from decimal import Decimal
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from nanzhou_desktop.content import canonical_json, from_content, to_content
+from nanzhou_desktop.content import from_content
+from nanzhou_desktop.district.hierarchy import place_of
 from nanzhou_desktop.district.safe_open import (
     DEFAULT_MAX_BYTES,
     ReceivedReport,
@@ -46,9 +59,10 @@ from nanzhou_desktop.store.errors import os_reason
 
 # "NZDS" (NanZhou District Summary); never change it.
 DISTRICT_APPLICATION_ID = 0x4E5A4453
-DISTRICT_SCHEMA_VERSION = 1
+DISTRICT_SCHEMA_VERSION = 2
+BATCH_FILES = 500  # files per write transaction when loading: a kill loses at most this many
 
-_SCHEMA_V1 = """
+_SCHEMA_V2 = """
 CREATE TABLE reports (
     id INTEGER PRIMARY KEY,
     uuid TEXT NOT NULL,
@@ -57,7 +71,12 @@ CREATE TABLE reports (
     unit_full_name TEXT NOT NULL,
     unit_short_name TEXT NOT NULL,
     unit_code TEXT NOT NULL,
+    unit_kind TEXT NOT NULL DEFAULT '',
     district TEXT NOT NULL,
+    city TEXT NOT NULL DEFAULT '',
+    template_id TEXT NOT NULL DEFAULT '',
+    template_name TEXT NOT NULL DEFAULT '',
+    template_version TEXT NOT NULL DEFAULT '',
     fiscal_year INTEGER NOT NULL,
     status TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
@@ -66,6 +85,10 @@ CREATE TABLE reports (
     executed TEXT,
     execution_rate TEXT,
     score TEXT,
+    budget_total_num REAL,
+    executed_num REAL,
+    rate_num REAL,
+    score_num REAL,
     grade TEXT NOT NULL DEFAULT '',
     errors INTEGER,
     warnings INTEGER,
@@ -76,10 +99,18 @@ CREATE TABLE reports (
     schema_version INTEGER NOT NULL,
     loaded_at TEXT NOT NULL,
     loaded_by TEXT NOT NULL,
-    content TEXT NOT NULL,
+    review TEXT NOT NULL DEFAULT '待审核',
+    review_note TEXT NOT NULL DEFAULT '',
+    history INTEGER NOT NULL DEFAULT 0,
+    paper_at TEXT NOT NULL DEFAULT '',
     UNIQUE (uuid, revision)
 ) STRICT;
-CREATE INDEX reports_current ON reports (is_current, uuid);
+CREATE INDEX reports_unit_year ON reports (unit_full_name, fiscal_year) WHERE is_current = 1;
+CREATE INDEX reports_current_year ON reports (fiscal_year, unit_full_name) WHERE is_current = 1;
+CREATE TABLE contents (
+    report_id INTEGER PRIMARY KEY,
+    content TEXT NOT NULL
+) STRICT;
 CREATE TABLE reviews (
     id INTEGER PRIMARY KEY,
     uuid TEXT NOT NULL,
@@ -89,7 +120,27 @@ CREATE TABLE reviews (
     at TEXT NOT NULL,
     who TEXT NOT NULL
 ) STRICT;
+CREATE INDEX reviews_report ON reviews (uuid, revision, id);
+CREATE TABLE confirmations (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL
+) STRICT;
+CREATE INDEX confirmations_report ON confirmations (uuid, revision, id);
 """
+
+# The summary columns of ``reports`` (everything but what only loading needs), in UnitRow order.
+_SUMMARY_COLUMNS = (
+    "id", "uuid", "unit_full_name", "unit_short_name", "unit_code", "unit_kind", "district", "city", "template_id",
+    "template_name", "template_version", "fiscal_year", "revision", "status", "review", "review_note", "budget_total",
+    "executed", "execution_rate", "score", "grade", "errors", "warnings", "fingerprint_ok", "file_name", "loaded_at", "history", "paper_at",
+    "check_note",
+)
+_SELECT_SUMMARY = f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM reports"
 
 
 def approval_refusal(status: str, fingerprint_ok: int | bool | None) -> str:
@@ -132,7 +183,7 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One row of the summary: the current revision of one unit's report."""
+    """One row of the summary: the current revision of one unit's report for one year."""
 
     uuid: str
     unit: str
@@ -153,9 +204,65 @@ class UnitRow:
     file_name: str
     loaded_at: str
     history: int  # older revisions kept
+    id: int = 0
+    code: str = ""
+    kind: str = ""  # 单位类型: 街道 / 镇 / 乡 / 部门, or "" when nothing says
+    district: str = ""
+    city: str = ""
     template_id: str = ""  # 报告模板: the template the report was made from (its scheme gave the score)
     template_name: str = ""
     template_version: str = ""
+    paper_at: str = ""  # when the report was confirmed against its signed paper ("" = not)
+    check_note: str = ""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the window's filter box and the summary's options narrow the reports to."""
+
+    text: str = ""  # part of the unit's full or short name, or of its code
+    district: str = ""
+    city: str = ""
+    kind: str = ""
+    grade: str = ""
+    status: str = ""
+    review: str = ""
+    has_errors: bool = False
+    year: int | None = None
+    ids: tuple[int, ...] | None = None  # exactly these reports (a selection)
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition (on current revisions) and its parameters."""
+        sql, args = ["is_current = 1"], []
+        text = self.text.strip()
+        if text:
+            sql.append("(instr(unit_full_name, ?) > 0 OR instr(unit_short_name, ?) > 0 OR instr(unit_code, ?) > 0)")
+            args += [text, text, text]
+        for column, value in (("district", self.district), ("city", self.city), ("unit_kind", self.kind),
+                              ("grade", self.grade), ("status", self.status), ("review", self.review)):
+            if value:
+                sql.append(f"{column} = ?")
+                args.append(value)
+        if self.has_errors:
+            sql.append("errors > 0")
+        if self.year is not None:
+            sql.append("fiscal_year = ?")
+            args.append(self.year)
+        if self.ids is not None:
+            sql.append(f"id IN ({','.join('?' * len(self.ids))})" if self.ids else "0")
+            args += list(self.ids)
+        return " AND ".join(sql), args
+
+
+# Sort keys of the summary columns (``summary.COLUMNS`` keys) as SQL: every one is a plain
+# column of ``reports``; NULLs sort below every value, as Qt's proxy did.
+SORT_SQL = {
+    "unit": "unit_full_name", "code": "unit_code", "kind": "unit_kind", "district": "district", "city": "city",
+    "template": "template_id, template_version", "year": "fiscal_year", "revision": "revision", "status": "status",
+    "review": "review, history > 0", "budget_total": "budget_total_num", "executed": "executed_num",
+    "rate": "rate_num", "score": "score_num", "grade": "grade", "errors": "errors", "warnings": "warnings",
+    "fingerprint": "fingerprint_ok", "paper": "paper_at", "note": "review_note",
+}
 
 
 def _now() -> str:
@@ -169,8 +276,67 @@ def _who() -> str:
         return "未知用户"
 
 
-def _dec(value: str | None) -> Decimal | None:
-    return None if value in (None, "") else Decimal(value)
+def _dec(value: Any) -> Decimal | None:
+    """A stored amount as Decimal; anything that is not a finite number reads as absent (the
+    database may be old, merged or edited by hand: no stored value may break a reader)."""
+    if value is None or value == "":
+        return None
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return d if d.is_finite() else None
+
+
+def _num(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return f if f == f and abs(f) != float("inf") else None
+
+
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _unit_row(x: Sequence[Any]) -> UnitRow:
+    (id_, uuid, full, short, code, kind, district, city, template_id, template_name, template_version, year,
+     revision, status, review, note,
+     budget_total, executed, rate, score, grade, errors, warnings, fp_ok, file_name, loaded_at, history,
+     paper_at, check_note) = x
+    try:
+        review_value = Review(review)
+    except ValueError:
+        review_value = Review.PENDING
+    return UnitRow(
+        uuid=_text(uuid), unit=_text(full), short_name=_text(short), year=_int(year) or 0,
+        revision=_int(revision) or 0, status=_text(status), review=review_value, review_note=_text(note),
+        budget_total=_dec(budget_total), executed=_dec(executed), execution_rate=_dec(rate), score=_dec(score),
+        grade=_text(grade), errors=_int(errors), warnings=_int(warnings),
+        fingerprint_ok=None if fp_ok is None else bool(fp_ok), file_name=_text(file_name),
+        loaded_at=_text(loaded_at), history=_int(history) or 0, id=_int(id_) or 0, code=_text(code),
+        kind=_text(kind), district=_text(district), city=_text(city), template_id=_text(template_id),
+        template_name=_text(template_name), template_version=_text(template_version),
+        paper_at=_text(paper_at), check_note=_text(check_note),
+    )
+
+
+@dataclass
+class LoadProgress:
+    """Where a load stands, for a progress bar: file ``done`` of ``total``, refused so far."""
+
+    total: int
+    done: int = 0
+    refused: int = 0
+    results: list[LoadResult] = field(default_factory=list)
+    cancelled: bool = False
 
 
 class DistrictDb:
@@ -203,8 +369,9 @@ class DistrictDb:
         name = rec.file_name
         unit = r.unit.full_name or r.unit.short_name or "（未填单位名称）"
         base = {"file_name": name, "uuid": r.uuid, "unit": unit}
+        # (uuid, revision) index: the report's own revisions only.
         rows = self.conn.execute(
-            "SELECT revision, fingerprint, status, unit_full_name, unit_code, is_current FROM reports WHERE uuid = ?"
+            "SELECT revision, fingerprint, status, unit_full_name, is_current FROM reports WHERE uuid = ?"
             " ORDER BY revision DESC", (r.uuid,)).fetchall()
         if rows:
             other = rows[0]
@@ -220,12 +387,13 @@ class DistrictDb:
             same = next((x for x in rows if x["revision"] == r.revision), None)
             if same is not None:
                 return self._same_revision(rec, same, current, base)
-            self._write(rec, supersede=True)
+            self._write(rec, supersede=True, older=len(rows))
             return LoadResult(outcome=Outcome.REPLACED, message=(
                 f"文件“{name}”：{unit} 修订号 {r.revision} 已装入，替换修订号 {current['revision']}"
                 "（旧修订号保留在历史中）"), **base)
+        # reports_unit_year (partial index on current revisions): one unit, one year.
         clash = self.conn.execute(
-            "SELECT uuid, status FROM reports WHERE is_current = 1 AND unit_full_name = ? AND fiscal_year = ?",
+            "SELECT uuid, status FROM reports WHERE unit_full_name = ? AND fiscal_year = ? AND is_current = 1",
             (r.unit.full_name, r.year)).fetchone()
         if clash is not None:
             old_id = clash["uuid"][:8]
@@ -279,7 +447,8 @@ class DistrictDb:
             f"文件“{name}”与已装入的 {unit} 修订号 {r.revision} 内容不同，同一修订号不能有两种内容，已拒收；"
             f"请报送单位解除定稿后以新的修订号重新报送，或确需以此文件为准时，{remove}"), **base)
 
-    def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None) -> None:
+    def _write(self, rec: ReceivedReport, *, supersede: bool = False, replace_revision: int | None = None,
+               older: int = 0) -> None:
         r = rec.report
         total = r.budget_total_row
         budget_total = total.budget_total if total else None
@@ -295,43 +464,78 @@ class DistrictDb:
             errors, warnings = res.count(Severity.ERROR), res.count(Severity.WARNING)
             if res.score.budget_rate is not None:
                 rate = res.score.budget_rate
-        values = (
-            r.uuid, r.revision, r.unit.full_name, r.unit.short_name, r.unit.code, r.unit.district, r.year,
-            str(r.status), rec.fingerprint, None if rec.fingerprint_ok is None else int(rec.fingerprint_ok),
-            canonical(budget_total), canonical(executed), canonical(rate), canonical(score), grade or "",
-            errors, warnings, rec.check_error, rec.file_name, rec.sha256, rec.size, rec.schema_version,
-            _now(), self._who(), rec.content_json or canonical_json(to_content(r)),
-        )
+        place = place_of(r)
         with self._transaction():
             if replace_revision is not None:
-                self.conn.execute("DELETE FROM reports WHERE uuid = ? AND revision = ?", (r.uuid, replace_revision))
+                old = self.conn.execute("SELECT id, history FROM reports WHERE uuid = ? AND revision = ?",
+                                        (r.uuid, replace_revision)).fetchone()
+                if old is not None:
+                    older = old["history"]
+                    self.conn.execute("DELETE FROM contents WHERE report_id = ?", (old["id"],))
+                    self.conn.execute("DELETE FROM reports WHERE id = ?", (old["id"],))
             if supersede:
-                self.conn.execute("UPDATE reports SET is_current = 0 WHERE uuid = ?", (r.uuid,))
-            self.conn.execute(
-                "INSERT INTO reports (uuid, revision, unit_full_name, unit_short_name, unit_code, district,"
-                " fiscal_year, status, fingerprint, fingerprint_ok, budget_total, executed, execution_rate, score,"
-                " grade, errors, warnings, check_note, file_name, file_sha256, file_size, schema_version, loaded_at,"
-                " loaded_by, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+                self.conn.execute("UPDATE reports SET is_current = 0 WHERE uuid = ? AND is_current = 1", (r.uuid,))
+            # The decision and paper check already recorded for this very revision (a draft
+            # replaced by its final version keeps them; a new revision starts 待审核).
+            review = self.conn.execute(
+                "SELECT decision, note FROM reviews WHERE uuid = ? AND revision = ? ORDER BY id DESC LIMIT 1",
+                (r.uuid, r.revision)).fetchone()
+            paper = self.conn.execute(
+                "SELECT at FROM confirmations WHERE uuid = ? AND revision = ? AND fingerprint = ?"
+                " ORDER BY id DESC LIMIT 1", (r.uuid, r.revision, rec.fingerprint)).fetchone()
+            cur = self.conn.execute(
+                "INSERT INTO reports (uuid, revision, unit_full_name, unit_short_name, unit_code, unit_kind, district,"
+                " city, template_id, template_name, template_version, fiscal_year, status, fingerprint, fingerprint_ok,"
+                " budget_total, executed, execution_rate, score, budget_total_num, executed_num, rate_num, score_num, grade, errors, warnings,"
+                " check_note, file_name, file_sha256, file_size, schema_version, loaded_at, loaded_by, review,"
+                " review_note, history, paper_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (r.uuid, r.revision, r.unit.full_name, r.unit.short_name, r.unit.code, place.kind, place.district,
+                 place.city, r.template_id, r.template.name, r.template.version, r.year, str(r.status), rec.fingerprint,
+                 None if rec.fingerprint_ok is None else int(rec.fingerprint_ok),
+                 canonical(budget_total), canonical(executed), canonical(rate), canonical(score),
+                 _num(budget_total), _num(executed), _num(rate), _num(score), grade or "", errors, warnings,
+                 rec.check_error, rec.file_name, rec.sha256, rec.size, rec.schema_version, _now(), self._who(),
+                 review["decision"] if review else str(Review.PENDING), review["note"] if review else "",
+                 older, paper["at"] if paper else ""))
+            self.conn.execute("INSERT INTO contents (report_id, content) VALUES (?, ?)",
+                              (cur.lastrowid, rec.content_json))
 
-    def load_files(self, paths: Iterable[str | Path], *, progress: Callable[[int, LoadResult], bool] | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[LoadResult]:
+    def load_files(self, paths: Iterable[str | Path], *,
+                   progress: Callable[[int, LoadResult], bool | None] | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES, batch_files: int = BATCH_FILES) -> list[LoadResult]:
         """Load several files; one bad file never stops the others.  ``progress(i, result)``
         returning False cancels before the next file (files already loaded stay loaded).
 
-        The accepted files of one call are committed together (one fsync instead of one per
+        Up to ``batch_files`` files share one write transaction (one fsync instead of one per
         file); each file is its own savepoint, so a file that fails to write undoes only itself.
         """
         out: list[LoadResult] = []
-        with self._transaction():
+        with self.batch(batch_files) as batch:
             for i, p in enumerate(paths):
-                res = self.load_file(p, max_bytes=max_bytes)
+                try:
+                    res = self.load_file(p, max_bytes=max_bytes)
+                except DistrictDbError as exc:
+                    # The database cannot be written (a full disk): this file is not loaded, and
+                    # the next ones would not be either; what was loaded before stays.
+                    name = Path(p).name or str(p)
+                    out.append(LoadResult(name, Outcome.REFUSED, f"文件“{name}”未能装入：{exc}；其余文件未处理"))
+                    if progress is not None:
+                        progress(i, out[-1])
+                    break
                 out.append(res)
+                batch.done_one()
                 if progress is not None and progress(i, res) is False:
                     break
         return out
 
+    def batch(self, batch_files: int = BATCH_FILES) -> Batch:
+        """A write transaction over many files, committed every ``batch_files`` files (see
+        :class:`Batch`)."""
+        return Batch(self, batch_files)
+
     # ---------------------------------------------------------------- reviewing
-    def review(self, uuid: str, decision: Review, note: str = "") -> None:
+    def review(self, uuid: str, decision: Review, note: str = "", *, at: str = "", who: str = "") -> None:
         """Mark the current revision of a report 已审核 or 退回修改 (with a note)."""
         if decision not in (Review.APPROVED, Review.RETURNED):
             raise DistrictDbError(f"无效的审核结论：{decision}")
@@ -340,7 +544,7 @@ class DistrictDb:
             raise DistrictDbError("退回修改时请写明需要修改的内容")
         if len(note) > 10_000:
             raise DistrictDbError("审核意见过长（上限 10,000 字）")
-        row = self.conn.execute("SELECT revision, status, fingerprint_ok FROM reports WHERE uuid = ? AND is_current = 1",
+        row = self.conn.execute("SELECT id, revision, status, fingerprint_ok FROM reports WHERE uuid = ? AND is_current = 1",
                                 (uuid,)).fetchone()
         if row is None:
             raise DistrictDbError("找不到这份报告，可能已被移除")
@@ -350,58 +554,139 @@ class DistrictDb:
                 raise DistrictDbError(refused)
         with self._transaction():
             self.conn.execute("INSERT INTO reviews (uuid, revision, decision, note, at, who) VALUES (?,?,?,?,?,?)",
-                              (uuid, row["revision"], str(decision), note, _now(), self._who()))
+                              (uuid, row["revision"], str(decision), note, at or _now(), who or self._who()))
+            self.conn.execute("UPDATE reports SET review = ?, review_note = ? WHERE id = ?",
+                              (str(decision), note, row["id"]))
 
     def remove(self, uuid: str) -> None:
         """Remove a report and its history (e.g. a unit sent a second report for the same year)."""
         with self._transaction():
+            self.conn.execute("DELETE FROM contents WHERE report_id IN (SELECT id FROM reports WHERE uuid = ?)",
+                              (uuid,))
             self.conn.execute("DELETE FROM reports WHERE uuid = ?", (uuid,))
             self.conn.execute("DELETE FROM reviews WHERE uuid = ?", (uuid,))
+            self.conn.execute("DELETE FROM confirmations WHERE uuid = ?", (uuid,))
+
+    # ---------------------------------------------------------------- the paper
+    def record_confirmation(self, report_id: int, fingerprint: str, payload: str) -> None:
+        """Record that report ``report_id`` (this fingerprint) was found to agree with its signed
+        paper (see :mod:`nanzhou_desktop.district.paper`)."""
+        row = self.conn.execute("SELECT uuid, revision FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            raise DistrictDbError("找不到这份报告，可能已被移除")
+        at = _now()
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO confirmations (uuid, revision, fingerprint, payload, at, who) VALUES (?,?,?,?,?,?)",
+                (row["uuid"], row["revision"], fingerprint, payload, at, self._who()))
+            self.conn.execute("UPDATE reports SET paper_at = ? WHERE id = ?", (at, report_id))
 
     # ---------------------------------------------------------------- reading
-    def units(self) -> list[UnitRow]:
-        """One row per report (current revision), ordered by unit name."""
-        rows = self.conn.execute(
-            "SELECT r.*, (SELECT count(*) FROM reports h WHERE h.uuid = r.uuid AND h.is_current = 0) AS history,"
-            " (SELECT decision FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
-            "  ORDER BY v.id DESC LIMIT 1) AS decision,"
-            " (SELECT note FROM reviews v WHERE v.uuid = r.uuid AND v.revision = r.revision"
-            "  ORDER BY v.id DESC LIMIT 1) AS review_note,"
-            # the template each report used, read from its stored content (no template key: the
-            # version-2 广州 template, see content.py)
-            " json_extract(r.content, '$.template_id') AS template_id,"
-            " json_extract(r.content, '$.template.name') AS template_name,"
-            " json_extract(r.content, '$.template.version') AS template_version"
-            " FROM reports r WHERE r.is_current = 1 ORDER BY r.fiscal_year, r.unit_full_name").fetchall()
-        from nanzhou_desktop.template_data import V2_TEMPLATE_DATA
+    def units(self, flt: Filter | None = None, *, order: str = "fiscal_year, unit_full_name") -> list[UnitRow]:
+        """One row per report (current revision), by year and unit name unless ``order`` says
+        otherwise.  Reads the summary columns only."""
+        where, args = (flt or Filter()).where()
+        return [_unit_row(x) for x in self.conn.execute(f"{_SELECT_SUMMARY} WHERE {where} ORDER BY {order}, id", args)]
 
-        v2_name, v2_version = V2_TEMPLATE_DATA["name"], V2_TEMPLATE_DATA["version"]
-        return [
-            UnitRow(
-                uuid=x["uuid"], unit=x["unit_full_name"], short_name=x["unit_short_name"], year=x["fiscal_year"],
-                revision=x["revision"], status=x["status"],
-                review=Review(x["decision"]) if x["decision"] else Review.PENDING, review_note=x["review_note"] or "",
-                budget_total=_dec(x["budget_total"]), executed=_dec(x["executed"]),
-                execution_rate=_dec(x["execution_rate"]), score=_dec(x["score"]), grade=x["grade"],
-                errors=x["errors"], warnings=x["warnings"],
-                fingerprint_ok=None if x["fingerprint_ok"] is None else bool(x["fingerprint_ok"]),
-                file_name=x["file_name"], loaded_at=x["loaded_at"], history=x["history"],
-                template_id=str(x["template_id"] or ""),
-                template_name=str(x["template_name"] or v2_name), template_version=str(x["template_version"] or v2_version),
-            )
-            for x in rows
-        ]
+    def count(self, flt: Filter | None = None) -> int:
+        where, args = (flt or Filter()).where()
+        return int(self.conn.execute(f"SELECT count(*) FROM reports WHERE {where}", args).fetchone()[0])
+
+    def ids(self, flt: Filter | None = None, *, sort: str = "unit", descending: bool = False) -> list[int]:
+        """The ids of the reports ``flt`` lets through, in the order of the summary column
+        ``sort`` (SQLite sorts; ties by unit name).  What the window's table shows."""
+        where, args = (flt or Filter()).where()
+        direction = "DESC" if descending else "ASC"
+        keys = ", ".join(f"{k.strip()} {direction}" for k in SORT_SQL.get(sort, "unit_full_name").split(","))
+        sql = f"SELECT id FROM reports WHERE {where} ORDER BY {keys}, unit_full_name, fiscal_year, id"
+        return [x[0] for x in self.conn.execute(sql, args)]
+
+    def rows(self, ids: Sequence[int]) -> dict[int, UnitRow]:
+        """The summary rows of ``ids`` (by id)."""
+        out: dict[int, UnitRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for x in self.conn.execute(f"{_SELECT_SUMMARY} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                row = _unit_row(x)
+                out[row.id] = row
+        return out
+
+    def row(self, report_id: int) -> UnitRow | None:
+        return self.rows([report_id]).get(report_id)
+
+    def values(self, column: str, flt: Filter | None = None) -> list[str]:
+        """The distinct non-empty values of a place or status column (for the filter box)."""
+        if column not in ("district", "city", "unit_kind", "grade", "status", "review"):
+            raise ValueError(column)
+        where, args = (flt or Filter()).where()
+        return [x[0] for x in self.conn.execute(
+            f"SELECT DISTINCT {column} FROM reports WHERE {where} AND {column} != '' ORDER BY {column}", args)]
+
+    def template_count(self, flt: Filter | None = None) -> int:
+        """How many templates (id and version) the reports ``flt`` lets through were made from."""
+        where, args = (flt or Filter()).where()
+        return int(self.conn.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT template_id, template_version FROM reports WHERE {where})",
+            args).fetchone()[0])
+
+    def years(self) -> list[int]:
+        return [x[0] for x in self.conn.execute(
+            "SELECT DISTINCT fiscal_year FROM reports WHERE is_current = 1 ORDER BY fiscal_year")]
+
+    def unit_years(self, full_name: str) -> list[UnitRow]:
+        """The same unit's reports across years (current revisions, oldest year first)."""
+        return [_unit_row(x) for x in self.conn.execute(
+            f"{_SELECT_SUMMARY} WHERE unit_full_name = ? AND is_current = 1 ORDER BY fiscal_year", (full_name,))]
+
+    def compare(self, year_a: int, year_b: int, flt: Filter | None = None) -> list[tuple[UnitRow | None, UnitRow | None]]:
+        """Units side by side in two years (a unit present in one year only has None in the other),
+        ordered by district and unit name."""
+        base = flt or Filter()
+        a = {r.unit: r for r in self.units(_with_year(base, year_a))}
+        b = {r.unit: r for r in self.units(_with_year(base, year_b))}
+        names = sorted(set(a) | set(b), key=lambda n: ((a.get(n) or b.get(n)).district, n))  # type: ignore[union-attr]
+        return [(a.get(n), b.get(n)) for n in names]
+
+    def numbers(self, column: str, flt: Filter | None = None) -> list[float]:
+        """The non-empty values of ``rate_num`` or ``score_num`` (for the distribution chart)."""
+        if column not in ("rate_num", "score_num"):
+            raise ValueError(column)
+        where, args = (flt or Filter()).where()
+        return [x[0] for x in self.conn.execute(
+            f"SELECT {column} FROM reports WHERE {where} AND {column} IS NOT NULL", args)]
+
+    def grade_counts(self, flt: Filter | None = None) -> dict[str, int]:
+        where, args = (flt or Filter()).where()
+        return {g: n for g, n in self.conn.execute(
+            f"SELECT grade, count(*) FROM reports WHERE {where} GROUP BY grade ORDER BY grade", args)}
+
+    def lowest(self, column: str, n: int, flt: Filter | None = None) -> list[UnitRow]:
+        """The ``n`` reports lowest in ``rate_num`` or ``score_num``."""
+        if column not in ("rate_num", "score_num"):
+            raise ValueError(column)
+        where, args = (flt or Filter()).where()
+        return [_unit_row(x) for x in self.conn.execute(
+            f"{_SELECT_SUMMARY} WHERE {where} AND {column} IS NOT NULL ORDER BY {column}, unit_full_name LIMIT ?",
+            [*args, n])]
 
     def report(self, uuid: str, revision: int | None = None) -> Report:
         """The stored content of a report (current revision unless ``revision`` is given)."""
         if revision is None:
-            row = self.conn.execute("SELECT * FROM reports WHERE uuid = ? AND is_current = 1", (uuid,)).fetchone()
+            row = self.conn.execute(
+                "SELECT r.status, r.revision, r.fingerprint, r.fingerprint_ok, c.content FROM reports r"
+                " JOIN contents c ON c.report_id = r.id WHERE r.uuid = ? AND r.is_current = 1", (uuid,)).fetchone()
         else:
-            row = self.conn.execute("SELECT * FROM reports WHERE uuid = ? AND revision = ?", (uuid, revision)).fetchone()
+            row = self.conn.execute(
+                "SELECT r.status, r.revision, r.fingerprint, r.fingerprint_ok, c.content FROM reports r"
+                " JOIN contents c ON c.report_id = r.id WHERE r.uuid = ? AND r.revision = ?",
+                (uuid, revision)).fetchone()
         if row is None:
             raise DistrictDbError("找不到这份报告，可能已被移除")
-        report = from_content(json.loads(row["content"]))
-        report.status, report.revision = Status(row["status"]), row["revision"]
+        try:
+            report = from_content(json.loads(row["content"]))
+            report.status, report.revision = Status(row["status"]), row["revision"]
+        except (ValueError, KeyError, TypeError, ArithmeticError, RecursionError) as exc:
+            raise DistrictDbError(f"汇总库中这份报告的内容无法读取（{type(exc).__name__}），请重新装入原文件") from None
         report.final_fingerprint = row["fingerprint"] if row["fingerprint_ok"] else ""
         return report
 
@@ -414,6 +699,10 @@ class DistrictDb:
         return [dict(x) for x in self.conn.execute(
             "SELECT revision, decision, note, at, who FROM reviews WHERE uuid = ? ORDER BY id", (uuid,))]
 
+    def confirmations(self, uuid: str) -> list[dict[str, Any]]:
+        return [dict(x) for x in self.conn.execute(
+            "SELECT revision, fingerprint, at, who FROM confirmations WHERE uuid = ? ORDER BY id", (uuid,))]
+
     def __iter__(self) -> Iterator[UnitRow]:
         return iter(self.units())
 
@@ -423,6 +712,9 @@ class DistrictDb:
 
     def close(self) -> None:
         if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
             self.conn.close()
             self.conn = None  # type: ignore[assignment]
 
@@ -431,6 +723,91 @@ class DistrictDb:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _with_year(flt: Filter, year: int) -> Filter:
+    from dataclasses import replace
+
+    return replace(flt, year=year)
+
+
+def write_error(db_name: str, exc: BaseException) -> DistrictDbError:
+    """A failed write, in words that say what happened (disk full, read-only, locked)."""
+    return DistrictDbError(f"未能保存到汇总库“{db_name}”（{sqlite_reason(exc, writing=True)}）；"
+                           "此前已装入的内容不受影响")
+
+
+class Batch:
+    """A write transaction over many files: BEGIN IMMEDIATE, a savepoint per file (``add``'s
+    own), COMMIT after every ``batch_files`` files and at the end.  An exception inside rolls
+    back only the files since the last commit; a cancel (leaving the ``with``) commits."""
+
+    def __init__(self, db: DistrictDb, batch_files: int) -> None:
+        self.db = db
+        self.batch_files = max(1, batch_files)
+        self.pending = 0
+
+    def __enter__(self) -> Batch:
+        if self.db.conn.in_transaction:  # inside an outer batch: that one commits
+            self.batch_files = sys.maxsize
+            self.outer = True
+            return self
+        self.outer = False
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _busy_or_write_error(self.db, exc) from exc
+
+    def done_one(self) -> None:
+        """One more file handled: commit when the batch is full."""
+        self.pending += 1
+        if self.pending >= self.batch_files:
+            self.commit()
+            self._begin()
+
+    def commit(self) -> None:
+        conn = self.db.conn
+        if not conn.in_transaction:
+            return
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise write_error(self.db.path.name, exc) from exc
+        self.pending = 0
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self.outer:
+            return
+        if exc_type is None or not issubclass(exc_type, Exception):
+            # Finished, or interrupted (Ctrl+C, a cancel): what was loaded so far is kept.
+            if exc_type is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._release_open_savepoints()
+            self.commit()
+            return
+        with contextlib.suppress(sqlite3.Error):
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+
+    def _release_open_savepoints(self) -> None:
+        """A KeyboardInterrupt may land inside a file's savepoint: undo that file only."""
+        conn = self.db.conn
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK TO one_file")
+            conn.execute("RELEASE one_file")
+
+
+def _busy_or_write_error(db: DistrictDb, exc: sqlite3.Error) -> DistrictDbError:
+    low = str(exc).lower()
+    if "locked" in low or "busy" in low:
+        return DistrictDbError(f"汇总库“{db.path.name}”正被其他程序使用，请稍后再试")
+    return write_error(db.path.name, exc)
 
 
 class _Tx:
@@ -446,7 +823,7 @@ class _Tx:
         try:
             conn.execute("SAVEPOINT one_file" if self.nested else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise DistrictDbError(f"汇总库“{self.db.path.name}”正被其他程序使用，请稍后再试") from exc
+            raise _busy_or_write_error(self.db, exc) from exc
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         conn = self.db.conn
@@ -456,25 +833,36 @@ class _Tx:
                 return
             except sqlite3.Error as err:
                 self._undo()
-                raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{sqlite_reason(err)}）；已装入的内容不受影响") from err
+                raise write_error(self.db.path.name, err) from err
         self._undo()
         if isinstance(exc, sqlite3.Error):
-            raise DistrictDbError(f"未能保存到汇总库“{self.db.path.name}”（{sqlite_reason(exc)}）；已装入的内容不受影响") from exc
+            raise write_error(self.db.path.name, exc) from exc
 
     def _undo(self) -> None:
         conn = self.db.conn
         if not conn.in_transaction:
             return
-        if self.nested:
-            conn.execute("ROLLBACK TO one_file")
-            conn.execute("RELEASE one_file")
-        else:
-            conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):
+            if self.nested:
+                conn.execute("ROLLBACK TO one_file")
+                conn.execute("RELEASE one_file")
+            else:
+                conn.execute("ROLLBACK")
+
+
+# ------------------------------------------------------------------------ opening
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
 
 
 def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
     """Open (or create) a district database.  A file that is not one is refused in Chinese and
-    left untouched."""
+    left untouched; a database of schema version 1 is migrated (after a backup beside it)."""
     path = Path(path)
     if path.is_dir():
         raise DistrictDbError(f"“{path}”是文件夹，请给出汇总库文件的名称")
@@ -485,8 +873,11 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
         if not path.parent.exists():
             raise DistrictDbError(f"文件夹“{path.parent}”不存在")
         _create_district_db(path)
-    with open(path, "rb") as fh:
-        head = fh.read(100)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise DistrictDbError(f"无法打开汇总库“{path.name}”（{os_reason(exc)}）") from None
     if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
         raise DistrictDbError(f"“{path.name}”不是区级汇总库（不是 SQLite 数据库）")
     app_id = int.from_bytes(head[68:72], "big")
@@ -499,19 +890,29 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
         raise DistrictDbError(f"“{path.name}”不是区级汇总库（是其他软件的数据库）")
     if version > DISTRICT_SCHEMA_VERSION:
         raise DistrictDbError(f"汇总库“{path.name}”由更新版本的软件创建（第 {version} 版），请升级软件")
+    if version < 1:
+        raise DistrictDbError(f"汇总库“{path.name}”的版本号无效（第 {version} 版），可能已损坏，请使用备份")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA synchronous = FULL")
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        conn = _connect(path)
+        # The summary table and its indexes, checked at every open (fast: the contents are
+        # checked when a report is shown or merged, and each was checked when it was loaded).
+        check = conn.execute("PRAGMA quick_check(reports)" if version >= 2 else "PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             conn.close()
             raise DistrictDbError(f"汇总库“{path.name}”已损坏（{check}），请使用备份")
     except sqlite3.Error as exc:
         raise DistrictDbError(f"无法打开汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
+    if version < DISTRICT_SCHEMA_VERSION:
+        try:
+            _migrate_v1(path, conn)
+        except BaseException:
+            conn.close()
+            raise
     return DistrictDb(path, conn)
+
+
+def _schema_statements(sql: str) -> list[str]:
+    return [s for s in sql.split(";") if s.strip()]
 
 
 def _create_district_db(path: Path) -> None:
@@ -528,9 +929,8 @@ def _create_district_db(path: Path) -> None:
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA_V1.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _schema_statements(_SCHEMA_V2):
+                conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {DISTRICT_APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {DISTRICT_SCHEMA_VERSION}")
             conn.execute("COMMIT")
@@ -546,10 +946,80 @@ def _create_district_db(path: Path) -> None:
             os.replace(tmp, path)
         fsync_dir(path.parent)
     except sqlite3.Error as exc:
-        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{sqlite_reason(exc)}）") from exc
+        raise DistrictDbError(f"无法创建汇总库“{path.name}”（{sqlite_reason(exc, writing=True)}）") from exc
     except OSError as exc:
         raise DistrictDbError(f"无法创建汇总库“{path.name}”（{os_reason(exc)}）") from exc
     finally:
         for p in leftovers:
             with contextlib.suppress(OSError):
                 p.unlink(missing_ok=True)
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy of a database of ``version`` is kept before it is migrated."""
+    return path.with_name(f"{path.stem}（第{version}版备份）{path.suffix}")
+
+
+def _migrate_v1(path: Path, conn: sqlite3.Connection) -> None:
+    """Version 1 → 2: the content moves to ``contents``, the summary row gains the place, the
+    numbers for sorting, the latest review and the history count.  A backup of the version-1
+    file is kept beside it first; the migration is one transaction."""
+    backup = backup_path(path, 1)
+    try:
+        if not backup.exists():
+            tmp = backup.with_name(f".{backup.name}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, backup)
+    except OSError as exc:
+        raise DistrictDbError(f"汇总库“{path.name}”需要升级格式，但未能先保存备份（{os_reason(exc)}）；"
+                              "汇总库未改动") from None
+    old = [dict(x) for x in conn.execute("SELECT * FROM reports ORDER BY id")]
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ALTER TABLE reports RENAME TO reports_v1")
+        conn.execute("DROP INDEX IF EXISTS reports_current")
+        for statement in _schema_statements(_SCHEMA_V2):
+            if "CREATE TABLE reviews" in statement:
+                continue  # kept as it is
+            conn.execute(statement)
+        for x in old:
+            report = from_content(json.loads(x["content"]))
+            place = place_of(report)
+            decision = conn.execute(
+                "SELECT decision, note FROM reviews WHERE uuid = ? AND revision = ? ORDER BY id DESC LIMIT 1",
+                (x["uuid"], x["revision"])).fetchone()
+            history = conn.execute("SELECT count(*) FROM reports_v1 WHERE uuid = ? AND is_current = 0",
+                                   (x["uuid"],)).fetchone()[0] if x["is_current"] else 0
+            conn.execute(
+                "INSERT INTO reports (id, uuid, revision, is_current, unit_full_name, unit_short_name, unit_code,"
+                " unit_kind, district, city, template_id, template_name, template_version, fiscal_year, status,"
+                " fingerprint, fingerprint_ok,"
+                " budget_total, executed, execution_rate, score, budget_total_num, executed_num, rate_num, score_num,"
+                " grade, errors, warnings, check_note, file_name, file_sha256, file_size, schema_version, loaded_at,"
+                " loaded_by, review, review_note, history) VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (x["id"], x["uuid"], x["revision"], x["is_current"], x["unit_full_name"], x["unit_short_name"],
+                 x["unit_code"], place.kind, place.district or x["district"], place.city, report.template_id,
+                 report.template.name, report.template.version,
+                 x["fiscal_year"], x["status"], x["fingerprint"], x["fingerprint_ok"], x["budget_total"],
+                 x["executed"], x["execution_rate"], x["score"], _num(_dec(x["budget_total"])),
+                 _num(_dec(x["executed"])), _num(_dec(x["execution_rate"])), _num(_dec(x["score"])), x["grade"],
+                 x["errors"], x["warnings"], x["check_note"], x["file_name"], x["file_sha256"], x["file_size"],
+                 x["schema_version"], x["loaded_at"], x["loaded_by"],
+                 decision["decision"] if decision else str(Review.PENDING), decision["note"] if decision else "",
+                 history))
+            conn.execute("INSERT INTO contents (report_id, content) VALUES (?, ?)", (x["id"], x["content"]))
+        conn.execute("DROP TABLE reports_v1")
+        conn.execute(f"PRAGMA user_version = {DISTRICT_SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise DistrictDbError(f"汇总库“{path.name}”未能升级格式（{sqlite_reason(exc, writing=True)}）；"
+                              f"原汇总库未改动，备份在“{backup.name}”") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise DistrictDbError(f"汇总库“{path.name}”中有无法读取的报告（{type(exc).__name__}），未能升级格式；"
+                              f"原汇总库未改动，备份在“{backup.name}”") from exc
+

@@ -30,6 +30,7 @@ import os
 import re
 import sqlite3
 import stat
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -67,8 +68,54 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
 MAX_TEXT_CHARS = 1_000_000  # one narrative field; the same limit the editor enforces
 MAX_ROWS = 5_000  # rows in one table; a real report has tens
 _DECIMAL = re.compile(r"^-?\d{1,16}(\.\d{1,10})?$")
-# Unicode category Cc is exactly U+0000–001F and U+007F–009F; tab, line feed and carriage return are text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The bounds of :mod:`nanzhou_desktop.limits`, per decimal column, and for each the shape every
+# value within them has when the office program stored it (matched first: the common case costs
+# one regex; anything else goes to the bound's own check, which accepts or names the problem).
+_AMOUNT_COLUMNS = {"budget_initial", "budget_total", "executed", "prior_budget_total", "prior_executed"}
+_FAST_DECIMAL = {
+    "amount": re.compile(r"\d{1,12}(?:\.\d{1,2})?"),
+    "points": re.compile(r"\d{1,3}(?:\.\d{1,4})?"),
+    "qual_share": re.compile(r"0(?:\.\d{1,6})?|1(?:\.0{1,6})?"),
+}
+
+
+def _bound_kind(column: str) -> str:
+    if column in _AMOUNT_COLUMNS:
+        return "amount"
+    return "points" if column == "score" else column  # an indicator's 得分 is bounded as its 分值
+
+
+def _bound_problem(column: str, value: Decimal) -> str | None:
+    from nanzhou_desktop import limits
+
+    check = {"amount": limits.amount_problem, "points": limits.points_problem,
+             "qual_share": limits.share_problem}[_bound_kind(column)]
+    return check(value)
+
+
+class _RefusedChars:
+    """The characters :mod:`nanzhou_desktop.limits` refuses in content (C0/C1 controls but tab,
+    line feed and carriage return; lone surrogates; the Unicode non-characters such as U+FFFF,
+    which no Word or Excel copy can hold), as a ``search`` over a whole text at once.
+
+    A coarse class of a few ranges is tried first (every refused character is in it; so are
+    the supplementary planes' other characters, e.g. CJK Extension B): limits' exact class,
+    with a literal for each plane's last two code points, costs ~30× more per character, and
+    almost every text has none of these."""
+
+    _COARSE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                         "\U0001fffe-\U0010ffff]")
+
+    @classmethod
+    def search(cls, text: str) -> bool:
+        if cls._COARSE.search(text) is None:
+            return False
+        from nanzhou_desktop import limits
+
+        return limits.text_problem(text, max_chars=sys.maxsize) is not None
+
+
+_CONTROL = _RefusedChars()
 
 
 class RefusedFile(ReportFileError):
@@ -124,21 +171,29 @@ _NULLABLE = _DECIMAL_COLUMNS
 _SQLITE_WORDS = (
     ("malformed", "数据库结构已损坏"),
     ("not a database", "不是有效的数据库"),
-    ("disk i/o", "读取出错"),
+    ("is full", "磁盘空间不足"),
+    ("readonly", "文件或所在文件夹只读，无法写入"),
+    ("read-only", "文件或所在文件夹只读，无法写入"),
+    ("unable to open", "无法打开文件（文件夹不存在或没有访问权限）"),
+    ("permission", "没有访问权限"),
     ("too big", "内容超出上限"),
     ("out of memory", "内存不足"),
     ("no such", "缺少应有的表或列"),
-    ("locked", "数据库被锁定"),
+    ("locked", "数据库被其他程序锁定"),
+    ("busy", "数据库被其他程序锁定"),
 )
 
 
-def sqlite_reason(exc: BaseException) -> str:
-    """SQLite's English error in the user's words (the detail stays in the log, not on screen)."""
+def sqlite_reason(exc: BaseException, *, writing: bool = False) -> str:
+    """SQLite's English error in the user's words (the detail stays in the log, not on screen).
+    A disk I/O error while writing is a write error: it is never called a read error."""
     low = str(exc).lower()
     for word, chinese in _SQLITE_WORDS:
         if word in low:
             return chinese
-    return "数据库读取错误"
+    if "disk i/o" in low:
+        return "磁盘写入出错" if writing else "读取出错"
+    return "数据库写入错误" if writing else "数据库读取错误"
 
 
 def _refuse(name: str, reason: str) -> RefusedFile:
@@ -330,9 +385,12 @@ def _decode(value: Any, name: str, where: str | tuple[str, str]) -> Any:
             raise _refuse(name, f"的“{_where(where)}”中含有无效的 UTF-8 文字（文件可能已被其他程序改动或损坏），已拒收") from None
         if len(text) > MAX_TEXT_CHARS:
             raise _refuse(name, f"的“{_where(where)}”过长（{len(text):,} 字，上限 {MAX_TEXT_CHARS:,} 字），已拒收")
-        bad = _CONTROL.search(text)
-        if bad:
-            raise _refuse(name, f"的“{_where(where)}”中含有不可见的控制字符（U+{ord(bad.group()):04X}），已拒收")
+        if _CONTROL.search(text):
+            from nanzhou_desktop import limits
+
+            problem = limits.text_problem(text, max_chars=MAX_TEXT_CHARS)
+            if problem is not None:
+                raise _refuse(name, f"的“{_where(where)}”{problem}，已拒收")
         return text
     return value
 
@@ -342,11 +400,13 @@ def _where(where: str | tuple[str, str]) -> str:
 
 
 _TABLE_LABELS = {"report": "报告信息", "sections": "章节", "tasks": "工作任务", "task_items": "工作任务小项",
-                 "budget_rows": "预算执行", "projects": "重点项目", "indicators": "绩效指标", "explanations": "出错说明"}
+                 "budget_rows": "预算执行", "projects": "重点项目", "indicators": "绩效指标", "explanations": "出错说明",
+                 "audit": "修改记录"}
 _EXTRA_LABELS = {"uuid": "报告编号", "fiscal_year": "年度", "status": "状态", "revision": "修订号",
                  "final_fingerprint": "内容指纹", "template_id": "提纲版本", "key": "章节编号", "kind": "类型",
                  "level": "层级", "required": "必填", "task_id": "所属工作任务", "id": "行号", "finding_key": "问题编号",
-                 "text": "说明", "author": "填写人", "at": "时间"}
+                 "text": "说明", "author": "填写人", "at": "时间",
+                 "action": "操作", "reason": "原因"}
 
 
 def _label(table: str, column: str) -> str:
@@ -375,9 +435,19 @@ def _typed(value: Any, table: str, column: str, name: str) -> Any:
         if not _DECIMAL.match(text):
             raise _refuse(name, f"的“{_where(where)}”应为数字，却是“{text[:40]}”，已拒收")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern already guards this
             raise _refuse(name, f"的“{_where(where)}”不是有效的数字，已拒收") from None
+        problem = _bound_problem(column, number)
+        if problem is not None:
+            # One impossible figure (全年预算数 0.0000000001 beside 执行数 9999999999999999.99)
+            # would make rates of 10²⁸ % that no summary, chart or rounding can hold.
+            raise _refuse(name, f"的“{_where(where)}”为 {text[:40]}，{problem}，超出报告数字的范围，已拒收")
+        return number
+    return _text_value(value, name, where)
+
+
+def _text_value(value: Any, name: str, where: str | tuple[str, str]) -> str:
     if value is None:
         raise _refuse(name, f"的“{_where(where)}”缺少内容（空值），已拒收")
     text = _decode(value, name, where)
@@ -414,6 +484,7 @@ class _Table:
     ints: tuple[int, ...]  # positions in ``present`` by kind of column
     decimals: tuple[int, ...]
     texts: tuple[int, ...]
+    shapes: tuple[re.Pattern[str], ...]  # the in-bounds shape of each of ``decimals``
 
 
 @cache
@@ -430,6 +501,7 @@ def _table_spec(table: str, version: int) -> _Table:
         sql=sql, present=present, fill=tuple(None if c in _NULLABLE else "" for c in missing),
         ints=tuple(i for i, c in enumerate(present) if c in _INTEGER_COLUMNS),
         decimals=tuple(i for i, c in enumerate(present) if c in _DECIMAL_COLUMNS),
+        shapes=tuple(_FAST_DECIMAL[_bound_kind(c)] for c in present if c in _DECIMAL_COLUMNS),
         texts=tuple(i for i, c in enumerate(present) if c not in _INTEGER_COLUMNS and c not in _DECIMAL_COLUMNS),
     )
 
@@ -473,11 +545,11 @@ def _checked_whole(rows: list[Any], spec: _Table) -> list[Sequence[Any]] | None:
     out: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
-        for i in spec.decimals:
+        for i, shape in zip(spec.decimals, spec.shapes, strict=True):
             v = values[i]
             if v is None or v == "":
                 values[i] = None
-            elif type(v) is str and _DECIMAL.match(v):  # digits only: no control character, short
+            elif type(v) is str and shape.fullmatch(v):  # digits only, within the bounds
                 values[i] = Decimal(v)
             else:
                 return None
@@ -525,10 +597,12 @@ def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
      template_data, preface) = rows[0]
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", uuid):
         raise _refuse(name, f"的报告编号“{uuid[:40]}”格式无效，已拒收")
-    if not 1900 <= fiscal_year <= 2200:
-        raise _refuse(name, f"的年度 {fiscal_year} 无效，已拒收")
-    if revision < 1:
-        raise _refuse(name, f"的修订号 {revision} 无效，已拒收")
+    from nanzhou_desktop import limits
+
+    if (problem := limits.year_problem(fiscal_year)) is not None:
+        raise _refuse(name, f"的年度 {fiscal_year} 无效（{problem}），已拒收")
+    if (problem := limits.revision_problem(revision)) is not None:
+        raise _refuse(name, f"的修订号 {revision} 无效（{problem}），已拒收")
     try:  # the report's own numbering, 自评表 and 评分办法: validated like a template file
         template = from_embedded_json(template_data, template_version, name)
     except TemplateError as exc:
@@ -594,11 +668,25 @@ def load_received(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, with_
     path = Path(path)
     name = path.name or str(path)
     data, header = read_received_bytes(path, max_bytes=max_bytes)
-    size, sha256 = len(data), hashlib.sha256(data).hexdigest()
     # Handed over in a box so that no reference stays here: the bytes are let go as soon as SQLite
     # has its copy, and the memory they held serves SQLite's page cache for this file.
     box = [data]
     del data
+    return _checked_image(path, name, box, header, with_checks=with_checks)
+
+
+def load_image(data: bytes, name: str, *, with_checks: bool = True) -> ReceivedReport:
+    """:func:`load_received` for a report file's bytes already in memory (a merged district
+    database's report, written into a private report file): every check but the file's own."""
+    try:
+        header = parse_header(data[:100], name)
+    except ReportFileError as exc:
+        raise RefusedFile(str(exc)) from None
+    return _checked_image(Path(name), name, [data], header, with_checks=with_checks)
+
+
+def _checked_image(path: Path, name: str, box: list[bytes], header: Header, *, with_checks: bool) -> ReceivedReport:
+    size, sha256 = len(box[0]), hashlib.sha256(box[0]).hexdigest()
     try:
         return _load_bytes(path, name, box, header, size=size, sha256=sha256, with_checks=with_checks)
     except RefusedFile:
@@ -624,21 +712,115 @@ def _load_bytes(path: Path, name: str, box: list[bytes], header: Header, *, size
                 raise _refuse(name, f"已损坏（完整性检查未通过：{detail[:200]}），已拒收")
         _check_schema(conn, version, name)
         report = read_report(conn, version, name)
+        final = report.status in (Status.FINAL, Status.EXPORTED)
+        trail = _finalisation(conn, name) if final else None
     content_json = canonical_json(to_content(report))
     fp = hashlib.sha256(content_json.encode("utf-8")).hexdigest()  # = content.fingerprint(report)
     fp_ok: bool | None = None
-    if report.status in (Status.FINAL, Status.EXPORTED):
+    if final:
         if not report.final_fingerprint:
             raise _refuse(name, f"标为“{report.status}”却没有定稿时的内容指纹，状态不可信，已拒收")
         if report.final_fingerprint != fp:
             raise _refuse(name, "内容在定稿后被改动（内容指纹与定稿时记录的不一致），已拒收")
+        assert trail is not None
+        _check_trail(trail, report, fp, name)
         fp_ok = True
     result, check_error = run_checks(report) if with_checks else (None, "未检查")
+    if final and with_checks:
+        _check_finalisable(report, result, check_error, name)
     return ReceivedReport(
         path=path, file_name=name, size=size, sha256=sha256,
         schema_version=version, report=report, fingerprint=fp, fingerprint_ok=fp_ok,
         result=result, check_error=check_error, content_json=content_json,
     )
+
+
+# ------------------------------------------------------------------------ what 定稿 implies
+# A final report is re-derived, not believed: its status and fingerprint are two fields anyone
+# can write with an SQLite tool.  What the office program does at 定稿 leaves three traces that
+# are checked here: the content has no 错误 and every 警告 is explained (the rules, run again);
+# the audit ends its status history with a 定稿 entry of this very revision and fingerprint; and
+# nothing but opening, closing and exporting was recorded after it.
+_AFTER_FINALISE = ("open", "close", "export")
+
+
+@dataclass(frozen=True)
+class _Trail:
+    reason: str | None  # of the last 定稿 entry (None: there is none)
+    unlocks_before: int  # 解除定稿 entries before it
+    after: str  # the first other action recorded after it ("" when none)
+
+
+def _finalisation(conn: sqlite3.Connection, name: str) -> _Trail:
+    """The audit's 定稿 history, read with bounded queries (the audit may be long)."""
+    last = _fetch(conn, "SELECT id, reason FROM audit WHERE action = 'finalise' ORDER BY id DESC LIMIT 1")
+    if not last:
+        return _Trail(None, 0, "")
+    last_id = last[0][0]
+    if type(last_id) is not int:
+        raise _refuse(name, "的修改记录已损坏（编号无效），已拒收")
+    reason = _text_value(last[0][1], name, ("audit", "reason"))
+    unlocks = conn.execute("SELECT count(*) FROM audit WHERE action = 'unlock' AND id < ?", (last_id,)).fetchone()[0]
+    marks = ",".join("?" * len(_AFTER_FINALISE))
+    after = _fetch_args(conn, f"SELECT action FROM audit WHERE id > ? AND action NOT IN ({marks}) ORDER BY id LIMIT 1",
+                        (last_id, *_AFTER_FINALISE))
+    other = _text_value(after[0][0], name, ("audit", "action"))[:40] if after else ""
+    return _Trail(reason, int(unlocks), other)
+
+
+def _check_trail(trail: _Trail, report: Report, fp: str, name: str) -> None:
+    from nanzhou_desktop.store.reportfile import FINALISE_AUDIT
+
+    status = report.status
+    if trail.reason is None:
+        raise _refuse(name, f"标为“{status}”，但修改记录中没有定稿记录（不是在本程序中定稿的），状态不可信，已拒收；"
+                            "请报送单位在本程序中定稿后用“导出上报”生成报送文件")
+    if trail.after:
+        raise _refuse(name, f"标为“{status}”，但定稿之后仍有修改记录（“{trail.after}”），状态不可信，已拒收")
+    m = FINALISE_AUDIT.search(trail.reason)
+    if m is not None:
+        if int(m.group(1)) != report.revision:
+            raise _refuse(name, f"的定稿记录是修订号 {m.group(1)}，文件却是修订号 {report.revision}，状态不可信，已拒收")
+        if m.group(2) != fp:
+            raise _refuse(name, "的定稿记录中的内容指纹与文件内容不一致，状态不可信，已拒收")
+    elif trail.unlocks_before > report.revision - 1:
+        # A 定稿 entry of an earlier program version (no revision recorded): every 解除定稿
+        # raised the revision by one, so there cannot be more of them than revisions.
+        raise _refuse(name, f"的修改记录中有 {trail.unlocks_before} 次解除定稿，与修订号 {report.revision} 不符，"
+                            "状态不可信，已拒收")
+
+
+def _check_finalisable(report: Report, result: Any, check_error: str, name: str) -> None:
+    """Refuse a final report the office program would not have let through 定稿."""
+    status = report.status
+    if result is None:
+        raise _refuse(name, f"标为“{status}”，但无法重新检查（{check_error}），不能确认其可以定稿，已拒收")
+    blocking = result.blocking
+    if not blocking:
+        return
+    from nanzhou_desktop.rules.findings import Severity
+
+    errors = sum(1 for f in blocking if f.severity == Severity.ERROR)
+    open_warnings = len(blocking) - errors
+    counts = "、".join(x for x in (f"{errors} 个错误" if errors else "",
+                                   f"{open_warnings} 个未说明的警告" if open_warnings else "") if x)
+    first = blocking[0].message
+    raise _refuse(name, f"标为“{status}”，但重新检查发现 {counts}（如：{first[:80]}），本程序不会让这样的报告定稿，"
+                        "状态不可信，已拒收；请报送单位解除定稿、改正或说明后重新定稿并导出上报")
+
+
+def _fetch_args(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> list[Any]:
+    """:func:`_fetch` with parameters."""
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc).lower():
+            raise
+    conn.text_factory = bytes
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.text_factory = str
 
 
 _SCHEMA_SQL = "SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000"

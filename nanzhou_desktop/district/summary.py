@@ -1,23 +1,43 @@
-"""The district summary (区级汇总表): one row per unit, exported to .csv and .xlsx.
+"""The district summary (区级汇总表): one row per report, exported to .xlsx, .csv and .parquet.
 
-The column list is the single definition used by the window's table, the CLI and both
-exports, so what the district sees on screen is what it sends on.
+The column list is the single definition used by the window's table, the CLI and every
+export, so what the district sees on screen is what it sends on.  Every formatter takes any
+stored value: an amount or rate too large to round is shown as 数值异常, never an error
+(a database may come from an older version or from a merge).
+
+The workbook has a sheet of all reports with a 合计 / 平均 row written as formulas, the text
+of 警告 and 等级 exactly as the window shows them ("6（均已说明）", "优（草稿）") beside the
+numbers, a sheet per district when there are several, the groups by district and by
+单位类型, and for two years a comparison sheet.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import uuid as uuidlib
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from nanzhou_desktop.district.db import Review, UnitRow
 from nanzhou_desktop.model import Status
-from nanzhou_desktop.money import format_money, format_rate, round_half_up
+from nanzhou_desktop.money import HUNDRED, format_money, format_rate, round_half_up
+
+ABNORMAL = "数值异常"
+GRADES = ("优", "良", "中", "差")
+
+
+def cell_text(text: str) -> str:
+    """Text as it may go into a cell of an exported table: characters XML cannot hold are
+    dropped, and a leading formula character is neutralised (stays text in Excel/WPS)."""
+    from nanzhou_desktop import limits
+
+    return limits.safe_cell_text(text)
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,28 @@ class Column:
     value: Callable[[UnitRow], Any]  # sortable raw value (Decimal, int, str or None)
     text: Callable[[UnitRow], str]  # as displayed and written to .csv
     numeric: bool = False
+    width: int = 0  # characters, a hint for the window and the workbook (0: from the header)
+
+
+def _safe(fmt: Callable[[Decimal], str], value: Decimal | None, empty: str = "—") -> str:
+    if value is None:
+        return empty
+    try:
+        return fmt(value)
+    except (InvalidOperation, ArithmeticError, ValueError, OverflowError):
+        return ABNORMAL
+
+
+def money_text(value: Decimal | None) -> str:
+    return _safe(format_money, value, "")
+
+
+def rate_text(value: Decimal | None, places: int = 2) -> str:
+    return _safe(lambda v: format_rate(v, places), value)
+
+
+def score_text(value: Decimal | None) -> str:
+    return _safe(lambda v: f"{round_half_up(v, 2)}", value)
 
 
 def _fp(row: UnitRow) -> str:
@@ -44,33 +86,49 @@ def _count(value: int | None) -> str:
     return "—" if value is None else str(value)
 
 
-def _score(value: Decimal | None) -> str:
-    return "—" if value is None else f"{round_half_up(value, 2)}"
-
-
 def is_draft(row: UnitRow) -> bool:
     return row.status == str(Status.DRAFT)
 
 
-def _grade(row: UnitRow) -> str:
+def grade_text(row: UnitRow) -> str:
     # A draft's grade is provisional: its errors and unexplained warnings are still open.
     grade = row.grade or "—"
     return f"{grade}（草稿）" if is_draft(row) else grade
 
 
-def _warnings(row: UnitRow) -> str:
-    # A finalised report has every warning explained (定稿 requires it): say so, so that
-    # its count is not read as open problems next to a draft's.
+def warnings_text(row: UnitRow) -> str:
+    # A finalised report has every warning explained (定稿 requires it, and loading checks
+    # it again): say so, so that its count is not read as open problems next to a draft's.
     if row.warnings and not is_draft(row):
         return f"{row.warnings}（均已说明）"
     return _count(row.warnings)
 
 
-def _template(row: UnitRow) -> str:
-    return f"{row.template_name}（{row.template_id or '—'} 版本 {row.template_version}）"
+def when(stamp: str) -> str:
+    """An ISO time stored by the district database, as people read it: 2026-12-03 15:58 (local)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
-def templates_note(rows: Sequence[UnitRow]) -> str:
+def paper_text(row: UnitRow) -> str:
+    if row.paper_at:
+        return f"已核对 {row.paper_at[:10]}"
+    return "—" if is_draft(row) else "未核对"
+
+
+def template_text(row: UnitRow) -> str:
+    """报告模板: its name, id and version (the scheme its score was given by)."""
+    return f"{row.template_name or '—'}（{row.template_id or '—'} 版本 {row.template_version or '—'}）"
+
+
+def templates_note(rows: Iterable[UnitRow]) -> str:
     """'' when every report used one template; else a sentence saying that scores and grades were
     each given by the report's own template's scheme (what stays comparable: the budget rate, the
     counts of findings, the status)."""
@@ -82,91 +140,434 @@ def templates_note(rows: Sequence[UnitRow]) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("unit", "单位", lambda r: r.unit, lambda r: r.unit),
+    Column("unit", "单位", lambda r: r.unit, lambda r: r.unit, width=30),
+    Column("district", "所属区", lambda r: r.district, lambda r: r.district or "未注明", width=8),
+    Column("kind", "单位类型", lambda r: r.kind, lambda r: r.kind or "未注明", width=6),
     Column("year", "年度", lambda r: r.year, lambda r: str(r.year), True),
     Column("revision", "修订号", lambda r: r.revision, lambda r: str(r.revision), True),
     Column("status", "状态", lambda r: r.status, lambda r: r.status),
-    Column("review", "审核", lambda r: _review(r), lambda r: _review(r)),
-    Column("budget_total", "全年预算数（万元）", lambda r: r.budget_total, lambda r: format_money(r.budget_total), True),
-    Column("executed", "全年执行数（万元）", lambda r: r.executed, lambda r: format_money(r.executed), True),
-    Column("rate", "执行率", lambda r: r.execution_rate, lambda r: format_rate(r.execution_rate), True),
-    Column("score", "自评得分", lambda r: r.score, lambda r: _score(r.score), True),
-    Column("grade", "等级", lambda r: r.grade, _grade),
-    Column("template", "报告模板", lambda r: (r.template_id, r.template_version), _template),
+    Column("review", "审核", _review, _review, width=10),
+    Column("budget_total", "全年预算数（万元）", lambda r: r.budget_total, lambda r: money_text(r.budget_total), True),
+    Column("executed", "全年执行数（万元）", lambda r: r.executed, lambda r: money_text(r.executed), True),
+    Column("rate", "执行率", lambda r: r.execution_rate, lambda r: rate_text(r.execution_rate), True),
+    Column("score", "自评得分", lambda r: r.score, lambda r: score_text(r.score), True),
+    Column("grade", "等级", lambda r: r.grade, grade_text),
+    Column("template", "报告模板", lambda r: (r.template_id, r.template_version), template_text, width=24),
     Column("errors", "错误", lambda r: r.errors, lambda r: _count(r.errors), True),
-    Column("warnings", "警告", lambda r: r.warnings, _warnings, True),
-    Column("fingerprint", "内容指纹", lambda r: _fp(r), _fp),
-    Column("note", "审核意见", lambda r: r.review_note, lambda r: r.review_note),
+    Column("warnings", "警告", lambda r: r.warnings, warnings_text, True, width=10),
+    Column("fingerprint", "内容指纹", _fp, _fp),
+    Column("paper", "纸面核对", lambda r: r.paper_at, paper_text, width=12),
+    Column("city", "所属市", lambda r: r.city, lambda r: r.city or "未注明", width=8),
+    Column("note", "审核意见", lambda r: r.review_note, lambda r: r.review_note, width=24),
 )
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
-def summary_table(rows: Sequence[UnitRow]) -> list[list[str]]:
-    """Header + one text row per unit (what the CLI prints and the .csv holds)."""
+def summary_table(rows: Iterable[UnitRow]) -> list[list[str]]:
+    """Header + one text row per report (what the CLI prints and the .csv holds)."""
     return [[c.title for c in COLUMNS]] + [[c.text(r) for c in COLUMNS] for r in rows]
 
 
+# ------------------------------------------------------------------------ groups
+@dataclass
+class Group:
+    """Totals of a set of reports (a district, a 单位类型, everything)."""
+
+    name: str
+    reports: int = 0
+    budget_total: Decimal = Decimal(0)
+    executed: Decimal = Decimal(0)
+    with_budget: int = 0
+    score_sum: Decimal = Decimal(0)
+    scored: int = 0
+    errors: int = 0
+    drafts: int = 0
+    paper: int = 0
+    grades: Counter[str] | None = None
+
+    def add(self, r: UnitRow) -> None:
+        self.reports += 1
+        if self.grades is None:
+            self.grades = Counter()
+        if r.budget_total is not None and r.executed is not None:
+            self.budget_total = _SUMS.add(self.budget_total, r.budget_total)
+            self.executed = _SUMS.add(self.executed, r.executed)
+            self.with_budget += 1
+        if r.score is not None:
+            self.score_sum = _SUMS.add(self.score_sum, r.score)
+            self.scored += 1
+        self.errors += r.errors or 0
+        self.drafts += is_draft(r)
+        self.paper += bool(r.paper_at)
+        if r.grade:
+            self.grades[r.grade] += 1
+
+    @property
+    def rate(self) -> Decimal | None:
+        """执行数 ÷ 预算数 over the group (not the mean of the units' rates)."""
+        from nanzhou_desktop.limits import percent
+
+        return percent(self.executed, self.budget_total)
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        if not self.scored:
+            return None
+        mean = _SUMS.divide(self.score_sum, Decimal(self.scored))
+        return mean if mean.is_finite() else None
+
+    def grade_text(self) -> str:
+        g = self.grades or Counter()
+        return "，".join(f"{k} {g[k]}" for k in (*GRADES, *sorted(set(g) - set(GRADES))) if g.get(k))
+
+
+# Sums over any stored values: no trap, so an absurd figure gives an absurd (or infinite) total
+# that the formatters show as 数值异常, never an exception.
+_SUMS = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
+
+GROUP_HEADER = ("分组", "报告数", "全年预算数合计（万元）", "全年执行数合计（万元）", "执行率（合计）", "平均得分",
+                "等级分布", "错误合计", "草稿", "已与纸面核对")
+
+
+def groups(rows: Iterable[UnitRow], key: Callable[[UnitRow], str]) -> list[Group]:
+    out: dict[str, Group] = {}
+    for r in rows:
+        name = key(r) or "未注明"
+        out.setdefault(name, Group(name)).add(r)
+    return sorted(out.values(), key=lambda g: (g.name == "未注明", g.name))
+
+
+def group_texts(g: Group) -> list[str]:
+    return [g.name, str(g.reports), money_text(g.budget_total), money_text(g.executed), rate_text(g.rate),
+            score_text(g.mean_score), g.grade_text(), str(g.errors), str(g.drafts), str(g.paper)]
+
+
+def by_district(r: UnitRow) -> str:
+    return f"{r.city}{r.district}" if r.city and r.district else r.district
+
+
+def by_kind(r: UnitRow) -> str:
+    return r.kind
+
+
+# ------------------------------------------------------------------------ two years
+COMPARE_HEADER = ("单位", "所属区", "单位类型", "{a} 执行率", "{b} 执行率", "执行率变化（百分点）", "{a} 得分", "{b} 得分",
+                  "得分变化", "{a} 等级", "{b} 等级", "{a} 错误", "{b} 错误", "{a} 警告", "{b} 警告")
+
+
+def compare_header(year_a: int, year_b: int) -> list[str]:
+    return [h.format(a=year_a, b=year_b) for h in COMPARE_HEADER]
+
+
+def _delta(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None or b is None:
+        return None
+    d = _SUMS.subtract(b, a)
+    return d if d.is_finite() else None
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = _safe(lambda v: f"{round_half_up(v, 2)}", value)
+    return text if text.startswith("-") or text in (ABNORMAL, "0.00") else f"+{text}"
+
+
+def compare_texts(a: UnitRow | None, b: UnitRow | None) -> list[str]:
+    some = a or b
+    assert some is not None
+
+    def part(r: UnitRow | None, f: Callable[[UnitRow], str]) -> str:
+        return "（无报告）" if r is None else f(r)
+
+    return [some.unit, some.district or "未注明", some.kind or "未注明",
+            part(a, lambda r: rate_text(r.execution_rate)), part(b, lambda r: rate_text(r.execution_rate)),
+            _signed(_delta(a and a.execution_rate, b and b.execution_rate)),
+            part(a, lambda r: score_text(r.score)), part(b, lambda r: score_text(r.score)),
+            _signed(_delta(a and a.score, b and b.score)),
+            part(a, grade_text), part(b, grade_text), part(a, lambda r: _count(r.errors)),
+            part(b, lambda r: _count(r.errors)), part(a, warnings_text), part(b, warnings_text)]
+
+
+# ------------------------------------------------------------------------ files
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write under a temporary name beside ``path`` and rename; a failed write leaves neither
+    a half file under the name nor the temporary one (its own error is not the one reported)."""
     path = Path(path)
     if path.is_dir():
-        raise OSError(f"“{path}”是文件夹")
+        raise IsADirectoryError(21, "是文件夹", str(path))
     tmp = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # e.g. a read-only folder, where the temporary file was never made
     return path
 
 
-def write_csv(rows: Sequence[UnitRow], path: str | Path) -> Path:
-    """UTF-8 with BOM so that Excel and WPS open the Chinese text correctly."""
+def write_csv(rows: Iterable[UnitRow], path: str | Path) -> Path:
+    """UTF-8 with BOM so that Excel and WPS open the Chinese text correctly; every cell is
+    formula-safe text."""
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows(summary_table(rows))
+            w = csv.writer(fh)
+            w.writerow([c.title for c in COLUMNS])
+            for r in rows:
+                w.writerow([cell_text(c.text(r)) for c in COLUMNS])
 
     return _atomic_write(Path(path), write)
 
 
-def write_xlsx(rows: Sequence[UnitRow], path: str | Path, *, title: str = "区级汇总") -> Path:
-    """Numbers stay numbers (amounts with two decimals, rates as percentages) in the workbook."""
+def write_compare_csv(pairs: Sequence[tuple[UnitRow | None, UnitRow | None]], year_a: int, year_b: int,
+                      path: str | Path) -> Path:
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(compare_header(year_a, year_b))
+            for a, b in pairs:
+                w.writerow([cell_text(t) for t in compare_texts(a, b)])
+
+    return _atomic_write(Path(path), write)
+
+
+# The workbook's columns: numbers as numbers, and the window's texts of 警告 and 等级 beside them.
+_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("unit", "单位"), ("district", "所属区"), ("kind", "单位类型"), ("city", "所属市"), ("year", "年度"),
+    ("revision", "修订号"), ("status", "状态"), ("review", "审核"), ("budget_total", "全年预算数（万元）"),
+    ("executed", "全年执行数（万元）"), ("rate", "执行率"), ("score", "自评得分"), ("grade", "等级"),
+    ("template", "报告模板"), ("errors", "错误"), ("warnings", "警告"), ("warnings_text", "警告（说明）"), ("fingerprint", "内容指纹"),
+    ("paper", "纸面核对"), ("note", "审核意见"),
+)
+_XLSX_WIDTHS = {"unit": 36, "note": 30, "template": 36, "budget_total": 16, "executed": 16, "warnings_text": 14, "paper": 14,
+                "district": 10, "city": 10}
+_SUM_COLUMNS = ("budget_total", "executed", "errors", "warnings")
+
+
+def _float(value: Decimal | None, places: int) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(round_half_up(value, places))
+    except (InvalidOperation, ArithmeticError, ValueError, OverflowError):
+        try:
+            f = float(value)
+        except (OverflowError, ValueError):
+            return None
+        return f if abs(f) != float("inf") else None
+
+
+def _xlsx_values(r: UnitRow) -> list[Any]:
+    rate = r.execution_rate / HUNDRED if r.execution_rate is not None else None
+    values = {
+        "unit": r.unit, "district": r.district, "kind": r.kind, "city": r.city, "year": r.year,
+        "revision": r.revision, "status": r.status, "review": _review(r), "budget_total": _float(r.budget_total, 2),
+        "executed": _float(r.executed, 2), "rate": _float(rate, 6), "score": _float(r.score, 2),
+        "grade": grade_text(r), "template": template_text(r), "errors": r.errors, "warnings": r.warnings, "warnings_text": warnings_text(r),
+        "fingerprint": _fp(r), "paper": paper_text(r), "note": r.review_note,
+    }
+    return [cell_text(v) if isinstance(v, str) else v for v in (values[k] for k, _ in _XLSX_COLUMNS)]
+
+
+def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区级汇总",
+               compare: tuple[int, int, Sequence[tuple[UnitRow | None, UnitRow | None]]] | None = None) -> Path:
+    """The workbook (see the module docstring).  Written in openpyxl's write-only mode: the
+    rows stream to the file, so 20,000 reports take seconds, not minutes."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    def write(tmp: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = title[:31]
-        ws.append([c.title for c in COLUMNS])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r in rows:
-            out: list[Any] = []
-            for c in COLUMNS:
-                v = c.value(r)
-                if c.key == "rate":
-                    out.append(None if v is None else float(round_half_up(v / 100, 6)))
-                elif isinstance(v, Decimal):
-                    out.append(float(round_half_up(v, 2)))
-                elif c.key in ("fingerprint", "template"):
-                    out.append(c.text(r))
+    rows = list(rows)
+    keys = [k for k, _ in _XLSX_COLUMNS]
+    bold = Font(bold=True)
+    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    formats = {"budget_total": "#,##0.00", "executed": "#,##0.00", "rate": "0.00%", "score": "0.00"}
+
+    def header(ws: Any, titles: Sequence[str]) -> None:
+        cells = []
+        for t in titles:
+            c = WriteOnlyCell(ws, value=t)
+            c.font, c.alignment = bold, head_align
+            cells.append(c)
+        ws.append(cells)
+
+    def widths(ws: Any, columns: Sequence[str], default: int = 12) -> None:
+        for i, key in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(key, default)
+
+    def report_sheet(wb: Any, name: str, part: Sequence[UnitRow]) -> None:
+        ws = wb.create_sheet(_sheet_name(name, wb))
+        widths(ws, keys)
+        ws.freeze_panes = "B2"
+        header(ws, [t for _, t in _XLSX_COLUMNS])
+        style_cells: dict[str, Any] = {}
+        for r in part:
+            out = []
+            for key, v in zip(keys, _xlsx_values(r), strict=True):
+                if key in formats and v is not None:
+                    c = WriteOnlyCell(ws, value=v)
+                    c.number_format = formats[key]
+                    out.append(c)
                 else:
                     out.append(v)
             ws.append(out)
-        keys = [c.key for c in COLUMNS]
-        for row in ws.iter_rows(min_row=2):
-            for key, cell in zip(keys, row, strict=True):
-                if key in ("budget_total", "executed"):
-                    cell.number_format = "#,##0.00"
-                elif key == "rate":
-                    cell.number_format = "0.00%"
-                elif key == "score":
-                    cell.number_format = "0.00"
-        widths = {"unit": 36, "note": 30, "template": 36}
-        for i, key in enumerate(keys, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = widths.get(key, 12)
+        del style_cells
+        if not part:
+            return
+        # 合计 and 平均 as formulas over the rows above, so they follow any correction made in
+        # the workbook; the rate of the whole is 执行数合计 ÷ 预算数合计, not a mean of rates.
+        first, last = 2, len(part) + 1
+        col = {k: get_column_letter(i) for i, k in enumerate(keys, start=1)}
+        total: list[Any] = []
+        mean: list[Any] = []
+        for key in keys:
+            if key == "unit":
+                total.append(_bold(ws, "合计", WriteOnlyCell, bold))
+                mean.append(_bold(ws, "平均", WriteOnlyCell, bold))
+            elif key in _SUM_COLUMNS:
+                rng = f"{col[key]}{first}:{col[key]}{last}"
+                total.append(_formula(ws, f"=SUM({rng})", formats.get(key), WriteOnlyCell, bold))
+                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', formats.get(key, "0.00"), WriteOnlyCell, bold))
+            elif key == "rate":
+                b, e = col["budget_total"], col["executed"]
+                total.append(_formula(ws, f'=IFERROR(SUM({e}{first}:{e}{last})/SUM({b}{first}:{b}{last}),"")',
+                                      "0.00%", WriteOnlyCell, bold))
+                rng = f"{col[key]}{first}:{col[key]}{last}"
+                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', "0.00%", WriteOnlyCell, bold))
+            elif key == "score":
+                rng = f"{col[key]}{first}:{col[key]}{last}"
+                total.append(None)
+                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', "0.00", WriteOnlyCell, bold))
+            elif key == "year":
+                total.append(_formula(ws, f"=COUNTA({col['unit']}{first}:{col['unit']}{last})&\"份\"", None,
+                                      WriteOnlyCell, bold))
+                mean.append(None)
+            else:
+                total.append(None)
+                mean.append(None)
+        ws.append(total)
+        ws.append(mean)
+
+    def table_sheet(wb: Any, name: str, head: Sequence[str], body: Iterable[Sequence[str]], width: int = 14) -> None:
+        ws = wb.create_sheet(_sheet_name(name, wb))
+        for i in range(1, len(head) + 1):
+            ws.column_dimensions[get_column_letter(i)].width = 30 if i == 1 else width
         ws.freeze_panes = "B2"
-        wb.save(tmp)
+        header(ws, head)
+        for line in body:
+            ws.append([cell_text(t) for t in line])
+
+    def write(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        report_sheet(wb, title, rows)
+        districts = groups(rows, by_district)
+        if len(districts) > 1:
+            table_sheet(wb, "按区汇总", GROUP_HEADER, (group_texts(g) for g in districts))
+        kinds = groups(rows, by_kind)
+        if len(kinds) > 1 or (kinds and kinds[0].name != "未注明"):
+            table_sheet(wb, "按单位类型汇总", GROUP_HEADER, (group_texts(g) for g in kinds))
+        if compare is not None:
+            a, b, pairs = compare
+            table_sheet(wb, f"{a}与{b}年度对比", compare_header(a, b), (compare_texts(x, y) for x, y in pairs), 11)
+        if len(districts) > 1:
+            by_name: dict[str, list[UnitRow]] = {}
+            for r in rows:
+                by_name.setdefault(by_district(r) or "未注明", []).append(r)
+            for g in districts:
+                report_sheet(wb, g.name, by_name.get(g.name, []))
+        # Assembled in memory and written in one go: a full disk then fails in our own write,
+        # with its reason, instead of inside a half-written zip file that complains again
+        # when it is collected ("Exception ignored in ZipFile.__del__").
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        with open(tmp, "wb") as fh:
+            fh.write(buffer.getbuffer())
 
     return _atomic_write(Path(path), write)
+
+
+def _bold(ws: Any, text: str, cell: Any, font: Any) -> Any:
+    c = cell(ws, value=text)
+    c.font = font
+    return c
+
+
+def _formula(ws: Any, formula: str, fmt: str | None, cell: Any, font: Any) -> Any:
+    c = cell(ws, value=formula)
+    c.font = font
+    if fmt:
+        c.number_format = fmt
+    return c
+
+
+_SHEET_BAD = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+
+
+def _sheet_name(name: str, wb: Any) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook."""
+    base = (cell_text(name).translate(_SHEET_BAD).strip("'") or "未注明")[:31]
+    taken = {ws.title for ws in wb.worksheets}
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"（{n}）"
+        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def parquet_available() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+PARQUET_MISSING = ("导出 Parquet 需要 pyarrow，本程序的安装包不含它；分析用的电脑上可执行 "
+                   "pip install pyarrow 后再导出，或改用 --csv / --xlsx")
+
+
+def write_parquet(rows: Iterable[UnitRow], path: str | Path) -> Path:
+    """A typed table for DuckDB or pandas: amounts as exact decimals (万元, 2 places), the rate
+    in percent (4 places), counts as integers.  Raises ImportError without pyarrow."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = list(rows)
+
+    def dec(v: Decimal | None, places: int) -> Decimal | None:
+        if v is None:
+            return None
+        try:
+            q = round_half_up(v, places)
+        except (InvalidOperation, ArithmeticError):
+            return None
+        return q if q.adjusted() < 30 else None  # outside decimal128(38, …): absent
+
+    money = pa.decimal128(38, 2)
+    schema = pa.schema([
+        ("uuid", pa.string()), ("unit", pa.string()), ("unit_code", pa.string()), ("unit_kind", pa.string()),
+        ("district", pa.string()), ("city", pa.string()), ("template_id", pa.string()), ("year", pa.int32()),
+        ("revision", pa.int64()), ("status", pa.string()), ("review", pa.string()), ("budget_total", money),
+        ("executed", money), ("execution_rate_percent", pa.decimal128(38, 4)), ("score", pa.decimal128(38, 2)),
+        ("grade", pa.string()), ("errors", pa.int32()), ("warnings", pa.int32()), ("fingerprint_ok", pa.bool_()),
+        ("paper_confirmed_at", pa.string()), ("review_note", pa.string()), ("file_name", pa.string()),
+        ("loaded_at", pa.string()),
+    ])
+    data = {
+        "uuid": [r.uuid for r in rows], "unit": [r.unit for r in rows], "unit_code": [r.code for r in rows],
+        "unit_kind": [r.kind for r in rows], "district": [r.district for r in rows], "city": [r.city for r in rows],
+        "template_id": [r.template_id for r in rows], "year": [r.year for r in rows],
+        "revision": [r.revision for r in rows], "status": [r.status for r in rows],
+        "review": [str(r.review) for r in rows], "budget_total": [dec(r.budget_total, 2) for r in rows],
+        "executed": [dec(r.executed, 2) for r in rows],
+        "execution_rate_percent": [dec(r.execution_rate, 4) for r in rows], "score": [dec(r.score, 2) for r in rows],
+        "grade": [r.grade for r in rows], "errors": [r.errors for r in rows], "warnings": [r.warnings for r in rows],
+        "fingerprint_ok": [r.fingerprint_ok for r in rows], "paper_confirmed_at": [r.paper_at or None for r in rows],
+        "review_note": [r.review_note for r in rows], "file_name": [r.file_name for r in rows],
+        "loaded_at": [r.loaded_at for r in rows],
+    }
+    table = pa.Table.from_pydict(data, schema=schema)
+    return _atomic_write(Path(path), lambda tmp: pq.write_table(table, tmp))

@@ -1,37 +1,35 @@
 """区级汇总: the district's window over its database of received reports.
 
-Adding files (several, a folder, or drag-and-drop) reads and checks each one in a worker
-thread (the untrusted part: :func:`~nanzhou_desktop.district.safe_open.load_received`), and
-the window's thread writes the accepted ones to the district database one by one, so the
-window never freezes, a cancel stops before the next file, and a bad file never stops the
-others.  The table, the chart and the exports all read :meth:`DistrictDb.units`; the window
-holds no rule and writes no SQL.
+Built for a city's 20,000 reports as well as a district's 18: the table is a model over the
+database (:mod:`nanzhou_desktop.gui.district_model`: order and filter in SQL, rows read a
+page at a time, column widths measured once), the chart switches from a bar per unit to the
+distribution when there are many (:mod:`nanzhou_desktop.gui.district_chart`), and the filter
+box narrows everything to a unit name, a year, a district, a 单位类型, a grade, a status or
+the reports with errors.
 
-The window (widgets, menu, actions; the chart is a promoted
-:class:`~nanzhou_desktop.gui.rate_chart.RateChart`) comes from
-``ui/district_window.ui``, the report viewer's frame from ``ui/district_report.ui``; each
+Adding files (several, a folder, or drag-and-drop) or merging another district's database
+reads and checks each report in a worker thread (the untrusted part:
+:func:`~nanzhou_desktop.district.safe_open.load_received`), and the window's thread writes
+the accepted ones to the database in batches (:meth:`DistrictDb.batch`: a savepoint per
+report, a commit every few hundred), so the window never freezes, the progress bar says
+file n of N and how many were refused, a cancel stops before the next file and keeps
+everything loaded so far, and a bad file never stops the others.  The window holds no rule
+and writes no SQL.
+
+The window (widgets, menu, actions; the chart is a promoted :class:`DistrictChart`) comes
+from ``ui/district_window.ui``, the report viewer's frame from ``ui/district_report.ui``; each
 is held as ``self.form``.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-    QThread,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QObject, QSize, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,8 +47,10 @@ from PySide6.QtWidgets import (
 
 from nanzhou_desktop.district import expand_paths
 from nanzhou_desktop.district.db import (
+    Batch,
     DistrictDb,
     DistrictDbError,
+    Filter,
     LoadResult,
     Outcome,
     Review,
@@ -58,12 +58,26 @@ from nanzhou_desktop.district.db import (
     approval_refusal,
     open_district_db,
 )
+from nanzhou_desktop.district.paper import confirm_paper
 from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
-from nanzhou_desktop.district.summary import COLUMNS, is_draft, write_csv, write_xlsx
+from nanzhou_desktop.district.summary import (
+    COLUMN_INDEX,
+    COLUMNS,
+    grade_text,
+    money_text,
+    rate_text,
+    score_text,
+    warnings_text,
+    when,
+    write_csv,
+    write_xlsx,
+)
 from nanzhou_desktop.gui import screen_fit
+from nanzhou_desktop.gui.district_chart import BARS_MAX, chart_data
+from nanzhou_desktop.gui.district_model import ReportTableModel, column_widths
 from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
 from nanzhou_desktop.model import Report
-from nanzhou_desktop.money import format_money, format_rate, percent
+from nanzhou_desktop.money import percent
 from nanzhou_desktop.store.errors import os_reason
 
 OUTCOME_COLOURS = {
@@ -72,87 +86,40 @@ OUTCOME_COLOURS = {
     Outcome.PRESENT: QColor("#666666"),
     Outcome.REFUSED: QColor("#b3261e"),
 }
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-# ------------------------------------------------------------------------ table model
-class UnitTableModel(QAbstractTableModel):
-    """One row per unit (its current revision); columns from :data:`summary.COLUMNS`."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[UnitRow] = []
-
-    def set_rows(self, rows: Sequence[UnitRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, col = self.rows[index.row()], COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(row)
-        if role == SORT_ROLE:
-            value = col.value(row)
-            if col.numeric:
-                # None sorts below every number; Decimal goes through float only for ordering.
-                return float("-inf") if value is None else float(value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col.key == "errors" and row.errors:
-                return QBrush(QColor("#b3261e"))
-            if col.key == "warnings" and row.warnings:
-                return QBrush(QColor("#a15c00" if is_draft(row) else "#666666"))  # explained when final
-            if col.key == "fingerprint" and row.fingerprint_ok is False:
-                return QBrush(QColor("#b3261e"))
-            if col.key == "review" and row.review == Review.RETURNED:
-                return QBrush(QColor("#b3261e"))
-            if col.key == "review" and row.review == Review.APPROVED:
-                return QBrush(QColor("#1b7f3b"))
-        if role == Qt.ItemDataRole.ToolTipRole and col.key == "unit":
-            return f"{row.unit}\n文件：{row.file_name}\n装入时间：{when(row.loaded_at)}\n历史修订：{row.history} 个"
-        return None
-
-    def row_at(self, source_row: int) -> UnitRow:
-        return self.rows[source_row]
-
-
-class RowNumberProxy(QSortFilterProxyModel):
-    """Sorting keeps the row numbers 1, 2, 3 … down the table (not each unit's load order)."""
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return super().headerData(section, orientation, role)
+RESULTS_LISTED = 2000  # 已装入 lines listed per batch; refusals and replacements are always listed
+REFRESH_MS = 1000  # the table and chart follow a long load this often
+ALL = ""  # a filter combo's "全部…" entry
+STATUS_CHOICES = (("全部状态", {}), ("草稿", {"status": "草稿"}), ("已定稿", {"status": "已定稿"}),
+                  ("已导出", {"status": "已导出"}), ("待审核", {"review": "待审核"}), ("已审核", {"review": "已审核"}),
+                  ("退回修改", {"review": "退回修改"}))
 
 
 # ------------------------------------------------------------------------ worker
+Item = tuple[object, object]  # (ReceivedReport | LoadResult 拒收, merge key or None)
+
+
+def file_items(paths: Sequence[Path], max_bytes: int) -> Iterator[Item]:
+    """Each file read and checked (the worker's part of a load)."""
+    for p in paths:
+        item: ReceivedReport | LoadResult
+        try:
+            item = load_received(p, max_bytes=max_bytes)
+        except RefusedFile as exc:
+            item = LoadResult(p.name or str(p), Outcome.REFUSED, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the batch
+            item = LoadResult(p.name or str(p), Outcome.REFUSED, f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收")
+        yield item, None
+
+
 class LoadWorker(QThread):
-    """Reads and checks received files off the window's thread; never touches the database."""
+    """Reads and checks received reports off the window's thread; never writes the database."""
 
-    checked = Signal(int, object)  # (index, ReceivedReport | LoadResult with outcome 拒收)
+    checked = Signal(int, object, object)  # (index, ReceivedReport | LoadResult with outcome 拒收, merge key)
 
-    def __init__(self, paths: Sequence[Path], max_bytes: int, parent: QObject | None = None) -> None:
+    def __init__(self, items: Callable[[], Iterable[Item]], total: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.paths = list(paths)
-        self.max_bytes = max_bytes
+        self.items = items
+        self.total = total
         self._cancel = False
 
     def cancel(self) -> None:
@@ -163,18 +130,14 @@ class LoadWorker(QThread):
         return self._cancel
 
     def run(self) -> None:
-        for i, p in enumerate(self.paths):
-            if self._cancel:
-                return
-            item: ReceivedReport | LoadResult
-            try:
-                item = load_received(p, max_bytes=self.max_bytes)
-            except RefusedFile as exc:
-                item = LoadResult(p.name or str(p), Outcome.REFUSED, str(exc))
-            except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the batch
-                item = LoadResult(p.name or str(p), Outcome.REFUSED,
-                                  f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收")
-            self.checked.emit(i, item)
+        try:
+            for i, (item, key) in enumerate(self.items()):
+                if self._cancel:
+                    return
+                self.checked.emit(i, item, key)
+        except Exception as exc:  # noqa: BLE001 - e.g. the merged database became unreadable midway
+            self.checked.emit(-1, LoadResult("", Outcome.REFUSED, f"读取中断（{type(exc).__name__}），其余报告未处理"),
+                              None)
 
 
 # ------------------------------------------------------------------------ report viewer
@@ -182,7 +145,8 @@ class ReportDialog(QDialog):
     """One unit's report, read-only: its sections, its figures, its findings, its PDF."""
 
     def __init__(self, report: Report, row: UnitRow, history: list[dict[str, Any]],
-                 reviews: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+                 reviews: list[dict[str, Any]], parent: QWidget | None = None, *,
+                 years: Sequence[UnitRow] = (), confirmations: Sequence[dict[str, Any]] = ()) -> None:
         super().__init__(parent)
         self.report = report
         from nanzhou_desktop.gui.forms.ui_district_report import Ui_ReportDialog  # loaded when first needed
@@ -193,7 +157,8 @@ class ReportDialog(QDialog):
         self.tabs = self.form.tabs
         self.setWindowTitle(f"{report.unit.full_name} {report.year} 年度（修订号 {report.revision}，只读）")
         self.form.head.setText(f"<b>{_esc(report.display_title)}</b><br>状态：{row.status}　审核：{row.review}"
-                               f"　内容指纹：{_esc(COLUMNS[-2].text(row))}　文件：{_esc(row.file_name)}")
+                               f"　内容指纹：{_esc(_text_of('fingerprint', row))}　纸面核对：{_esc(_text_of('paper', row))}"
+                               f"　文件：{_esc(row.file_name)}")
         for top in report.top_sections():
             parts = [f"<h3>{_esc(top.number + top.heading)}</h3>", _para(top.body)]
             for child in report.children(top.key):
@@ -206,11 +171,16 @@ class ReportDialog(QDialog):
             self._tab(top.heading[:8] or top.number, "".join(parts))
         self._tab("预算与指标", _figures_html(report))
         self._tab("检查结果", _findings_html(report))
+        if years:
+            self._tab("历年情况", _years_html(row, years))
         hist = "".join(f"<li>修订号 {h['revision']}：{h['status']}，{_esc(h['file_name'])}，装入于 {when(h['loaded_at'])}"
                        f"{'（当前）' if h['is_current'] else ''}</li>" for h in history)
         rev = "".join(f"<li>修订号 {v['revision']}：{v['decision']}（{when(v['at'])}，{_esc(v['who'])}）"
                       f"{_esc(v['note'])}</li>" for v in reviews) or "<li>尚未审核</li>"
-        self._tab("历史与审核", f"<h4>历次装入</h4><ul>{hist}</ul><h4>审核记录</h4><ul>{rev}</ul>")
+        paper = "".join(f"<li>修订号 {c['revision']}：{when(c['at'])}，{_esc(c['who'])}，内容指纹 {c['fingerprint'][:16]}…</li>"
+                        for c in confirmations) or "<li>尚未与纸面核对</li>"
+        self._tab("历史与审核", f"<h4>历次装入</h4><ul>{hist}</ul><h4>审核记录</h4><ul>{rev}</ul>"
+                               f"<h4>纸面核对</h4><ul>{paper}</ul>")
         buttons = self.form.buttons
         # A button of our own next to 关闭: Designer only places standard buttons in a button box.
         self.pdf_button = buttons.addButton("打开 PDF", QDialogButtonBox.ButtonRole.ActionRole)
@@ -253,19 +223,6 @@ class ReportDialog(QDialog):
             QMessageBox.information(self, "打开 PDF", f"已生成 PDF：{out}\n请用 PDF 阅读器打开。")
 
 
-def when(stamp: str) -> str:
-    """An ISO time stored by the district database, as people read it: 2026-12-03 15:58 (local)."""
-    import datetime as dt
-
-    try:
-        moment = dt.datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return str(stamp or "")
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{moment:%Y-%m-%d %H:%M}"
-
-
 def _esc(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -276,13 +233,13 @@ def _para(text: str) -> str:
 
 def _figures_html(r: Report) -> str:
     rows = "".join(
-        f"<tr><td>{_esc(b.label)}</td><td align=right>{format_money(b.budget_total)}</td>"
-        f"<td align=right>{format_money(b.executed)}</td>"
-        f"<td align=right>{format_rate(percent(b.executed, b.budget_total))}</td></tr>" for b in r.budget)
+        f"<tr><td>{_esc(b.label)}</td><td align=right>{money_text(b.budget_total)}</td>"
+        f"<td align=right>{money_text(b.executed)}</td>"
+        f"<td align=right>{rate_text(percent(b.executed, b.budget_total))}</td></tr>" for b in r.budget)
     projects = "".join(
-        f"<tr><td>{_esc(p.name)}</td><td align=right>{format_money(p.budget_total)}</td>"
-        f"<td align=right>{format_money(p.executed)}</td>"
-        f"<td align=right>{format_rate(percent(p.executed, p.budget_total))}</td></tr>" for p in r.projects)
+        f"<tr><td>{_esc(p.name)}</td><td align=right>{money_text(p.budget_total)}</td>"
+        f"<td align=right>{money_text(p.executed)}</td>"
+        f"<td align=right>{rate_text(percent(p.executed, p.budget_total))}</td></tr>" for p in r.projects)
     inds = "".join(
         f"<tr><td>{_esc(i.level1)}</td><td>{_esc(i.level2)}</td><td>{_esc(i.level3)}</td><td>{i.direction}</td>"
         f"<td>{_esc(i.target)}</td><td>{_esc(i.unit)}</td><td>{_esc(i.actual)}</td></tr>" for i in r.indicators)
@@ -301,7 +258,7 @@ def _findings_html(r: Report) -> str:
     except Exception as exc:  # noqa: BLE001 - the viewer still shows the text
         return f"<p>无法检查（{_esc(type(exc).__name__)}）</p>"
     s = result.score
-    head = (f"<p>自评得分 <b>{s.total:.2f}</b>，等级 <b>{_esc(s.grade)}</b>；执行率 {format_rate(s.budget_rate)}。</p>")
+    head = (f"<p>自评得分 <b>{score_text(s.total)}</b>，等级 <b>{_esc(s.grade)}</b>；执行率 {rate_text(s.budget_rate)}。</p>")
     items = "".join(
         f"<li><b>[{f.severity}]</b> {_esc(f.message)}"
         f"{'<br><i>出错说明：' + _esc(f.explanation.text) + '</i>' if f.explanation else ''}</li>"
@@ -309,6 +266,28 @@ def _findings_html(r: Report) -> str:
     return head + (f"<ul>{items}</ul>" if items else "<p>没有发现问题。</p>")
 
 
+
+
+_BOLD = ' style="font-weight:bold"'
+
+
+def _years_html(row: UnitRow, years: Sequence[UnitRow]) -> str:
+    """The same unit's reports across years: rate, score, grade and findings side by side."""
+    head = ("<tr><th>年度</th><th>修订号</th><th>状态</th><th>全年预算数（万元）</th><th>执行率</th><th>自评得分</th>"
+            "<th>等级</th><th>错误</th><th>警告</th><th>审核</th></tr>")
+    body = "".join(
+        f"<tr{_BOLD if y.id == row.id else ''}><td>{y.year}</td><td align=right>{y.revision}</td>"
+        f"<td>{_esc(y.status)}</td><td align=right>{money_text(y.budget_total)}</td>"
+        f"<td align=right>{rate_text(y.execution_rate)}</td><td align=right>{score_text(y.score)}</td>"
+        f"<td>{_esc(grade_text(y))}</td><td align=right>{_esc(_text_of('errors', y))}</td>"
+        f"<td>{_esc(warnings_text(y))}</td><td>{_esc(str(y.review))}</td></tr>" for y in years)
+    note = "" if len(years) > 1 else "<p>汇总库中只有这一个年度的报告。</p>"
+    return (f"<h4>{_esc(row.unit)} 历年自评情况</h4><table border=1 cellspacing=0 cellpadding=4>{head}{body}</table>"
+            f"{note}")
+
+
+def _text_of(key: str, row: UnitRow) -> str:
+    return COLUMNS[COLUMN_INDEX[key]].text(row)
 # ------------------------------------------------------------------------ the window
 class DistrictWindow(QMainWindow):
     """区级汇总."""
@@ -321,144 +300,376 @@ class DistrictWindow(QMainWindow):
         self.max_bytes = max_bytes
         self.worker: LoadWorker | None = None
         self._batch: list[LoadResult] = []
+        self._write: Batch | None = None
+        self._merge: Any = None  # the MergeSource of a merge in progress
+        self._merged: set[tuple[str, int]] = set()
+        self._listed = 0
+        self._refused = 0
+        self._widths_done = False
+        self._selection_chart = False
         # Widgets, menu and actions come from ui/district_window.ui; the names below are the window's API.
         self.form = f = Ui_DistrictWindow()
         f.setupUi(self)
         self.table, self.chart, self.results, self.summary_label = f.table, f.chart, f.results, f.summary_label
         self.progress, self.cancel_button = f.progress, f.cancel_button
         self.open_button, self.approve_button, self.return_button = f.open_button, f.approve_button, f.return_button
-        self.remove_button = f.remove_button
+        self.remove_button, self.paper_button = f.remove_button, f.paper_button
         self.setWindowTitle(f"区级汇总 — {db.path.name}")
         self.resize(screen_fit.fit_size(self, self.size()))
 
-        self.model = UnitTableModel(self)
-        self.proxy = RowNumberProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table.setModel(self.proxy)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default would be descending
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.model = ReportTableModel(db, self)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # widths measured once, not per sort
+        header.setSortIndicatorShown(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setHorizontalScrollMode(self.table.ScrollMode.ScrollPerPixel)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        f.lower.setSizes([520, 760])  # splitter sizes are not a Designer property
-        f.split.setSizes([480, 300])
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.model.modelReset.connect(self._restore_widths)
+        f.lower.setSizes([480, 760])  # splitter sizes are not a Designer property
+        f.split.setSizes([460, 300])
 
         self.progress.setVisible(False)  # shown while a batch loads
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_loading)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         f.add_files_button.clicked.connect(self.add_files_dialog)
         f.add_folder_button.clicked.connect(self.add_folder_dialog)
         self.open_button.clicked.connect(self.open_selected)
         self.approve_button.clicked.connect(lambda: self.review_dialog(Review.APPROVED))
         self.return_button.clicked.connect(lambda: self.review_dialog(Review.RETURNED))
         self.remove_button.clicked.connect(self.remove_dialog)
+        self.paper_button.clicked.connect(self.paper_dialog)
         f.export_xlsx_button.clicked.connect(self.export_xlsx_dialog)
         f.export_csv_button.clicked.connect(self.export_csv_dialog)
         f.action_add_files.triggered.connect(self.add_files_dialog)
         f.action_add_folder.triggered.connect(self.add_folder_dialog)
+        f.action_merge.triggered.connect(self.merge_dialog)
         f.action_export_xlsx.triggered.connect(self.export_xlsx_dialog)
         f.action_export_csv.triggered.connect(self.export_csv_dialog)
+        f.action_export_compare.triggered.connect(self.export_compare_dialog)
         f.action_close.triggered.connect(self.close)
         self._keyboard_and_help()
+
+        # The filter box.
+        self._filling = False
+        for combo in (f.filter_year, f.filter_district, f.filter_kind, f.filter_grade, f.filter_status):
+            combo.setSizeAdjustPolicy(combo.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self.apply_filter)
+        for label, changes in STATUS_CHOICES:
+            f.filter_status.addItem(label, changes)
+        f.filter_grade.addItem("全部等级", ALL)
+        for g in ("优", "良", "中", "差"):
+            f.filter_grade.addItem(g, g)
+        f.filter_text.textChanged.connect(self.apply_filter)
+        f.filter_errors.toggled.connect(self.apply_filter)
+        f.filter_clear.clicked.connect(self.clear_filter)
+        self._fill_choices()
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # reads the ids; Qt's default would be descending
         self.refresh()
 
     # -- data → views ------------------------------------------------------------
+    def current_filter(self) -> Filter:
+        f = self.form
+        changes = f.filter_status.currentData() or {}
+        return Filter(text=f.filter_text.text().strip(), year=f.filter_year.currentData() or None,
+                      district=f.filter_district.currentData() or ALL, kind=f.filter_kind.currentData() or ALL,
+                      grade=f.filter_grade.currentData() or ALL, has_errors=f.filter_errors.isChecked(), **changes)
+
+    def apply_filter(self, *_: object) -> None:
+        """Show what the filter box asks for (one query of ids, one of the chart's aggregates)."""
+        if self._filling:
+            return
+        keep = self._selected_ids()
+        self.model.set_filter(self.current_filter())
+        self._reselect(keep)
+        self._update_chart()
+        self._update_label()
+
+    def clear_filter(self) -> None:
+        f = self.form
+        self._filling = True
+        try:
+            f.filter_text.clear()
+            for combo in (f.filter_year, f.filter_district, f.filter_kind, f.filter_grade, f.filter_status):
+                combo.setCurrentIndex(0)
+            f.filter_errors.setChecked(False)
+        finally:
+            self._filling = False
+        self.apply_filter()
+
+    def _fill_choices(self) -> None:
+        """The years, districts and 单位类型 in the database, in the filter's combo boxes (the
+        choice made stays when it is still there)."""
+        f = self.form
+        self._filling = True
+        try:
+            for combo, all_label, values in (
+                    (f.filter_year, "全部年度", [(f"{y} 年度", y) for y in self.db.years()]),
+                    (f.filter_district, "全部区", [(d, d) for d in self.db.values("district")]),
+                    (f.filter_kind, "全部类型", [(k, k) for k in self.db.values("unit_kind")])):
+                chosen = combo.currentData()
+                combo.clear()
+                combo.addItem(all_label, ALL if combo is not f.filter_year else None)
+                for text, data in values:
+                    combo.addItem(text, data)
+                index = combo.findData(chosen) if chosen not in (None, ALL) else 0
+                combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._filling = False
+
     def refresh(self) -> None:
-        rows = self.db.units()
-        self.model.set_rows(rows)
-        self.chart.set_rows(rows)
-        pending = sum(r.review == Review.PENDING for r in rows)
-        returned = sum(r.review == Review.RETURNED for r in rows)
-        self.summary_label.setText(f"共 {len(rows)} 个单位；待审核 {pending}，退回修改 {returned}")
+        """Read the database again (after a load, a review, a removal), keeping the filter, the
+        order and the selection."""
+        keep = self._selected_ids()
+        self._fill_choices()
+        self.model.filter = self.current_filter()
+        self.model.reload()
+        self._reselect(keep)
+        if not self._widths_done and self.model.total:
+            self._measure_widths()
+        self._update_chart()
+        self._update_label()
         self._update_actions()
+
+    def _measure_widths(self) -> None:
+        self._widths = column_widths(self.model, self.table.fontMetrics())
+        self._widths_done = True
+        self._restore_widths()
+
+    def _restore_widths(self) -> None:
+        widths = getattr(self, "_widths", None)
+        if widths is None:
+            widths = [self.table.fontMetrics().horizontalAdvance(c.title) + 30 for c in COLUMNS]
+        header = self.table.horizontalHeader()
+        for i, w in enumerate(widths):
+            header.resizeSection(i, w)
+        # The 所属市 column says something only in a city's database, 报告模板 only when several were used.
+        self.table.setColumnHidden(COLUMN_INDEX["city"], len(self.db.values("city")) <= 1)
+        self.table.setColumnHidden(COLUMN_INDEX["template"], self.db.template_count() <= 1)
+
+    def _update_label(self) -> None:
+        total = self.db.count()
+        shown = self.model.total
+        flt = self.model.filter
+        pending = self.db.count(replace(flt, review=Review.PENDING))
+        returned = self.db.count(replace(flt, review=Review.RETURNED))
+        part = f"，筛选后 {shown:,} 份" if shown != total else ""
+        text = f"共 {total:,} 份报告{part}；待审核 {pending:,}，退回修改 {returned:,}"
+        templates = self.db.template_count(flt)
+        if templates > 1:  # scores of different schemes side by side: say so where they are read
+            text += f"；用了 {templates} 种报告模板，得分各按其模板计算，不宜直接比较"
+        self.summary_label.setText(text)
+
+    def _update_chart(self) -> None:
+        selected = self._selected_rows() if 2 <= len(self._selected_positions()) <= BARS_MAX else []
+        self._selection_chart = bool(selected)
+        self.chart.set_data(chart_data(self.db, self.model.filter, selected))
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        n = len(self._selected_positions())
+        if 2 <= n <= BARS_MAX or self._selection_chart:
+            self._update_chart()
 
     def _update_actions(self) -> None:
         row = self.selected_row()
         has = row is not None
         for b in (self.open_button, self.approve_button, self.return_button, self.remove_button):
             b.setEnabled(has and self.worker is None)
+        self.paper_button.setEnabled(self.worker is None)
         # 已审核 only for a final report whose fingerprint verifies; the button says why not.
         refused = approval_refusal(row.status, row.fingerprint_ok) if row is not None else ""
         if refused:
             self.approve_button.setEnabled(False)
         self.approve_button.setToolTip(refused or "标记为已审核（可写审核意见）")
 
+    def _selected_positions(self) -> list[int]:
+        return sorted(i.row() for i in self.table.selectionModel().selectedRows())
+
+    def _selected_rows(self) -> list[UnitRow]:
+        out = []
+        for p in self._selected_positions():
+            r = self.model.row_at(p)
+            if r is not None:
+                out.append(r)
+        return out
+
+    def _selected_ids(self) -> list[int]:
+        return [self.model.ids[p] for p in self._selected_positions() if p < len(self.model.ids)]
+
+    def _reselect(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        positions = [p for p in (self.model.position_of(i) for i in ids[:BARS_MAX]) if p >= 0]
+        if not positions:
+            return
+        self.model.show_row(max(positions))
+        sel = self.table.selectionModel()
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for p in positions:
+            selection.select(self.model.index(p, 0), self.model.index(p, last))
+        sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     def selected_row(self) -> UnitRow | None:
-        idx = self.table.selectionModel().selectedRows()
-        if not idx:
+        """The one selected report (None when none or several are selected)."""
+        positions = self._selected_positions()
+        if len(positions) != 1:
             return None
-        return self.model.row_at(self.proxy.mapToSource(idx[0]).row())
+        return self.model.row_at(positions[0])
 
     def select_unit(self, uuid: str) -> bool:
-        for r in range(self.proxy.rowCount()):
-            src = self.proxy.mapToSource(self.proxy.index(r, 0))
-            if self.model.row_at(src.row()).uuid == uuid:
-                self.table.selectRow(r)
-                return True
-        return False
+        """Select the current revision of report ``uuid`` (scrolling to it)."""
+        found = self.db.conn.execute("SELECT id FROM reports WHERE uuid = ? AND is_current = 1", (uuid,)).fetchone()
+        position = self.model.position_of(found[0]) if found is not None else -1
+        if position < 0:
+            return False
+        self.model.show_row(position)
+        self.table.selectRow(position)
+        self.table.scrollTo(self.model.index(position, 0))
+        return True
 
     # -- loading ------------------------------------------------------------------
     def add_paths(self, items: Sequence[str | Path]) -> None:
         """Start loading files and folders in the worker; results arrive one by one."""
-        if self.worker is not None:
-            self.show_status("正在装入，请等待当前这批完成或先取消")
+        if self._busy():
             return
         paths = expand_paths(items)
         if not paths:
             return
+        self._start(lambda: file_items(paths, self.max_bytes), len(paths))
+
+    def merge_file(self, path: str | Path) -> str:
+        """Start merging another district database; returns "" or why it cannot be merged."""
+        if self._busy():
+            return "正在装入，请等待当前这批完成或先取消"
+        from nanzhou_desktop.district.merge import MergeSource
+
+        try:
+            source = MergeSource(self.db, Path(path))
+        except DistrictDbError as exc:
+            return str(exc)
+        self._merge, self._merged = source, set()
+        self._start(source.items, source.total)
+        return ""
+
+    def _busy(self) -> bool:
+        if self.worker is not None:
+            self.show_status("正在装入，请等待当前这批完成或先取消")
+            return True
+        return False
+
+    def _start(self, items: Callable[[], Iterable[Item]], total: int) -> None:
         self._batch = []
-        self.progress.setRange(0, len(paths))
+        self._listed = self._refused = 0
+        try:
+            self._write = self.db.batch()
+            self._write.__enter__()
+        except DistrictDbError as exc:
+            self._write = None
+            self._close_merge()
+            QMessageBox.warning(self, "装入", str(exc))
+            return
+        self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
+        self.progress.setFormat("%v / %m")
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
-        self.worker = LoadWorker(paths, self.max_bytes, self)
+        self.worker = LoadWorker(items, total, self)
         self.worker.checked.connect(self._one_checked)
         self.worker.finished.connect(self._batch_done)
         self._update_actions()
+        self._refresh_timer.start()
         self.worker.start()
 
-    def _one_checked(self, index: int, item: object) -> None:
+    def _one_checked(self, index: int, item: object, key: object) -> None:
         if isinstance(item, ReceivedReport):
             try:
                 result = self.db.add(item)
             except DistrictDbError as exc:
                 result = LoadResult(item.file_name, Outcome.REFUSED, str(exc))
+            if key is not None and result.outcome != Outcome.REFUSED:
+                self._merged.add(key)  # type: ignore[arg-type]
         else:
             assert isinstance(item, LoadResult)
             result = item
+        if self._write is not None:
+            try:
+                self._write.done_one()
+            except DistrictDbError as exc:  # a full disk at a commit: say so, stop the batch
+                result = LoadResult(result.file_name, Outcome.REFUSED, str(exc))
+                self.cancel_loading()
         self._batch.append(result)
-        entry = QListWidgetItem(f"【{result.outcome}】{result.message}")
-        entry.setForeground(QBrush(OUTCOME_COLOURS[result.outcome]))
-        self.results.addItem(entry)
-        self.results.scrollToBottom()
-        self.progress.setValue(index + 1)
-        if result.outcome != Outcome.REFUSED and result.outcome != Outcome.PRESENT:
-            self.refresh()
+        if result.outcome != Outcome.LOADED or self._listed < RESULTS_LISTED:
+            self._listed += result.outcome == Outcome.LOADED
+            entry = QListWidgetItem(f"【{result.outcome}】{result.message}")
+            entry.setForeground(QBrush(OUTCOME_COLOURS[result.outcome]))
+            self.results.addItem(entry)
+            self.results.scrollToBottom()
+        self._refused += result.outcome == Outcome.REFUSED
+        if index >= 0:
+            self.progress.setValue(index + 1)
+        self.progress.setFormat(f"%v / %m · 拒收 {self._refused:,}")
 
     def _batch_done(self) -> None:
         worker, self.worker = self.worker, None
+        self._refresh_timer.stop()
         cancelled = worker is not None and worker.cancelled
-        total = worker.paths if worker is not None else []
+        total = worker.total if worker is not None else 0
         if worker is not None:
             worker.deleteLater()
+        error = ""
+        try:
+            if self._merge is not None and self._write is not None:
+                self._merge.bring_reviews(self.db, self._merged)
+            if self._write is not None:
+                self._write.commit()
+        except DistrictDbError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - reviews of a merged database that cannot be read
+            error = f"审核记录未能合并（{type(exc).__name__}）"
+        self._write = None
+        self._close_merge()
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         counts = {o: sum(r.outcome == o for r in self._batch) for o in Outcome}
-        text = (f"本次处理 {len(self._batch)} / {len(total)} 个文件：已装入 {counts[Outcome.LOADED]}，"
-                f"已替换 {counts[Outcome.REPLACED]}，已存在 {counts[Outcome.PRESENT]}，拒收 {counts[Outcome.REFUSED]}")
+        unlisted = counts[Outcome.LOADED] - self._listed
+        text = (f"本次处理 {len(self._batch):,} / {total:,} 份：已装入 {counts[Outcome.LOADED]:,}，"
+                f"已替换 {counts[Outcome.REPLACED]:,}，已存在 {counts[Outcome.PRESENT]:,}，拒收 {counts[Outcome.REFUSED]:,}")
+        if unlisted > 0:
+            text += f"（已装入的其中 {unlisted:,} 份未逐一列出）"
         if cancelled:
-            text += "（已取消，其余文件未处理；已装入的保留）"
+            text += "（已取消，其余未处理；已装入的保留）"
+        if error:
+            text += f"；{error}"
         self.results.addItem(QListWidgetItem(text))
+        self.results.scrollToBottom()
         self.show_status(text)
         self.refresh()
         self.loading_finished.emit()
+
+    def _close_merge(self) -> None:
+        if self._merge is not None:
+            try:
+                self._merge.close()
+            except Exception:  # noqa: BLE001 - closing a read-only connection
+                pass
+            self._merge = None
 
     def cancel_loading(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
-            self.show_status("正在取消：当前文件处理完后停止")
+            self.show_status("正在取消：当前文件处理完后停止，已装入的保留")
 
     def add_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "添加收到的报告文件", self._folder(), "报告文件 (*.sqlite);;所有文件 (*)")
@@ -469,6 +680,13 @@ class DistrictWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "添加文件夹中的全部报告文件", self._folder())
         if folder:
             self.add_paths([folder])
+
+    def merge_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "合并其他汇总库", "", "区级汇总库 (*.sqlite);;所有文件 (*)")
+        if path:
+            error = self.merge_file(path)
+            if error:
+                QMessageBox.warning(self, "合并汇总库", error)
 
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls():
@@ -545,10 +763,39 @@ class DistrictWindow(QMainWindow):
         if error:
             QMessageBox.warning(self, "移除报告", error)
 
+    # -- the paper ----------------------------------------------------------------
+    def confirm_paper(self, text: str) -> tuple[bool, str]:
+        """Check a QR text from a signed paper; (agreed, what to tell the user).  On agreement
+        the report is recorded as confirmed against paper and selected."""
+        try:
+            row, differences = confirm_paper(self.db, text)
+        except DistrictDbError as exc:
+            return False, str(exc)
+        self.refresh()
+        self.select_unit(row.uuid)
+        if differences:
+            return False, (f"纸面与汇总库中 {row.unit} {row.year} 年度的报告不一致，未记为已核对：\n"
+                           + "\n".join(f"· {d}" for d in differences))
+        message = f"一致：{row.unit} {row.year} 年度修订号 {row.revision} 的报告与签字盖章的纸面相同，已记为已与纸面核对"
+        self.show_status(message)
+        return True, message
+
+    def paper_dialog(self) -> None:
+        text, ok = QInputDialog.getText(
+            self, "纸面核对", "请用扫码枪扫描纸面报告最后一页的二维码，或照抄二维码内容（以 NZPJ1; 开头）：")
+        if not ok or not text.strip():
+            return
+        agreed, message = self.confirm_paper(text)
+        if agreed:
+            QMessageBox.information(self, "纸面核对", message)
+        else:
+            QMessageBox.warning(self, "纸面核对", message)
+
     # -- viewing ------------------------------------------------------------------
     def report_dialog(self, row: UnitRow) -> ReportDialog:
         report = self.db.report(row.uuid)
-        return ReportDialog(report, row, self.db.history(row.uuid), self.db.reviews(row.uuid), self)
+        return ReportDialog(report, row, self.db.history(row.uuid), self.db.reviews(row.uuid), self,
+                            years=self.db.unit_years(row.unit), confirmations=self.db.confirmations(row.uuid))
 
     def open_selected(self) -> None:
         row = self.selected_row()
@@ -562,13 +809,22 @@ class DistrictWindow(QMainWindow):
         dlg.exec()
 
     # -- exporting ----------------------------------------------------------------
-    def export_summary(self, path: str | Path) -> Path | None:
+    def export_summary(self, path: str | Path, *, compare: tuple[int, int] | None = None) -> Path | None:
+        """The reports the table shows (filter and order as on screen) to .xlsx or .csv."""
         path = Path(path)
-        writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx
+        rows = self.model.rows
         try:
-            out = writer(self.model.rows, path)
+            if compare is not None:
+                a, b = compare
+                pairs = self.db.compare(a, b, replace(self.model.filter, year=None))
+                both = [r for pair in pairs for r in pair if r is not None]
+                out = write_xlsx(both, path, compare=(a, b, pairs))
+            elif path.suffix.lower() == ".csv":
+                out = write_csv(rows, path)
+            else:
+                out = write_xlsx(rows, path)
         except OSError as exc:
-            QMessageBox.warning(self, "导出汇总表", f"无法写入“{path.name}”：{os_reason(exc)}")
+            QMessageBox.warning(self, "导出汇总表", f"无法写入“{path.name}”：{os_reason(exc)}；汇总表未导出")
             return None
         self.show_status(f"已导出汇总表：{out}")
         return out
@@ -583,6 +839,22 @@ class DistrictWindow(QMainWindow):
         if path:
             self.export_summary(path if path.lower().endswith(".csv") else path + ".csv")
 
+    def export_compare_dialog(self) -> None:
+        years = [str(y) for y in self.db.years()]
+        if len(years) < 2:
+            QMessageBox.information(self, "年度对比", "汇总库中只有一个年度的报告，无法对比。")
+            return
+        a, ok = QInputDialog.getItem(self, "年度对比", "前一个年度：", years, len(years) - 2, False)
+        if not ok:
+            return
+        b, ok = QInputDialog.getItem(self, "年度对比", "后一个年度：", years, len(years) - 1, False)
+        if not ok or a == b:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出年度对比", f"区级汇总_{a}与{b}年度对比.xlsx",
+                                              "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.export_summary(path if path.lower().endswith(".xlsx") else path + ".xlsx", compare=(int(a), int(b)))
+
     # -- keyboard and help ----------------------------------------------------------
     def _keyboard_and_help(self) -> None:
         """Alt letters on the menu and every button, Ctrl+Q to close (as in the main window),
@@ -593,16 +865,21 @@ class DistrictWindow(QMainWindow):
         self.setObjectName("district-window")
         f.menu_file.setTitle("文件(&F)")
         for action, text in ((f.action_add_files, "添加报告文件(&O)…"), (f.action_add_folder, "添加文件夹(&D)…"),
+                             (f.action_merge, "合并其他汇总库(&M)…"),
                              (f.action_export_xlsx, "导出汇总表（Excel）(&E)…"),
-                             (f.action_export_csv, "导出汇总表（CSV）(&C)…"), (f.action_close, "关闭(&Q)")):
+                             (f.action_export_csv, "导出汇总表（CSV）(&C)…"),
+                             (f.action_export_compare, "导出两个年度对比（Excel）(&Y)…"), (f.action_close, "关闭(&Q)")):
             action.setText(text)
         f.action_close.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence("Ctrl+W")])
         for button, text in ((f.add_files_button, "添加文件(&A)…"), (f.add_folder_button, "添加文件夹(&L)…"),
                              (self.open_button, "查看报告(&V)"), (self.approve_button, "已审核(&P)"),
                              (self.return_button, "退回修改(&R)…"), (self.remove_button, "移除(&M)…"),
+                             (self.paper_button, "纸面核对(&Z)…"),
                              (f.export_xlsx_button, "导出 Excel(&X)…"), (f.export_csv_button, "导出 CSV(&S)…"),
-                             (self.cancel_button, "取消(&N)")):
+                             (self.cancel_button, "取消(&N)"), (f.filter_clear, "清除筛选(&U)")):
             button.setText(text)
+        f.filter_label.setText("筛选(&T)：")
+        f.filter_errors.setText("有错误(&E)")
         menu = self.menuBar().addMenu("帮助(&H)")
         for text, keys, topic, anchor in (("使用说明(&G)", "F1", "guide", "district"),
                                           ("检查规则说明(&R)", "", "rules", ""),
@@ -648,6 +925,15 @@ class DistrictWindow(QMainWindow):
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait(10_000)
+            QApplication.processEvents()  # the reports checked before the cancel are written
+        if self._write is not None:
+            try:
+                self._write.commit()
+            except DistrictDbError:
+                pass
+            self._write = None
+        self._close_merge()
+        self._refresh_timer.stop()
         if self.isVisible():
             from nanzhou_desktop.gui.app import AppSettings
 
@@ -676,8 +962,6 @@ def run_district(db_path: str | Path) -> int:
 
     shots = screenshot_dir()
     if shots is not None:  # offscreen with NANZHOU_SCREENSHOT_DIR: one picture, then quit
-        from PySide6.QtCore import QTimer
-
         def grab() -> None:
             shots.mkdir(parents=True, exist_ok=True)
             out = shots / "district.png"

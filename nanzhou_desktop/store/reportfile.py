@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -63,6 +64,15 @@ def _uuid4_hex() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+def finalise_audit_reason(revision: int, fp: str) -> str:
+    """What the 定稿 entry of the audit records: the revision and the fingerprint it fixed, so
+    that a receiver can match the entry to the file (see ``district.safe_open.finalisation``)."""
+    return f"修订号 {revision}，内容指纹 {fp}"
+
+
+FINALISE_AUDIT = re.compile(r"修订号 (\d{1,19})，内容指纹 ([0-9a-f]{64})")
+
 
 def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -479,6 +489,7 @@ class ReportFile:
         fp = r.final_fingerprint
         if status == Status.FINAL and old_status == Status.DRAFT:
             fp = fingerprint(r)
+            reason = reason or finalise_audit_reason(revision, fp)
         if status == Status.DRAFT and old_status != Status.DRAFT:
             revision += 1
             fp = ""

@@ -68,7 +68,7 @@ def test_district_load_and_summary(tmp_path: Path, received: Path) -> None:
 
     s = run("district", "summary", "汇总.sqlite", "--xlsx", "汇总.xlsx", "--csv", "汇总.csv", cwd=tmp_path)
     assert s.returncode == 0, s.stderr
-    assert s.stdout.splitlines()[0].startswith("单位\t年度\t修订号")
+    assert s.stdout.splitlines()[0].startswith("单位\t所属区\t单位类型\t年度\t修订号")
     assert (tmp_path / "汇总.xlsx").stat().st_size > 0
     with open(tmp_path / "汇总.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -123,3 +123,133 @@ def test_district_db_opens_the_window(tmp_path: Path, received: Path) -> None:
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert (env_shots / "district.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def two_years(tmp_path: Path) -> Path:
+    """A database of 40 units (two districts) for 2022 and 2023, loaded in this process."""
+    from nanzhou_desktop.district.db import open_district_db
+    from nanzhou_desktop.district.testdata import write_units
+
+    db = open_district_db(tmp_path / "汇总.sqlite")
+    for year in (2022, 2023):
+        db.load_files(write_units(tmp_path / str(year), 40, year, seed=31, step=6))
+    db.close()
+    return tmp_path / "汇总.sqlite"
+
+
+def test_summary_picks_a_year_compares_two_and_groups(tmp_path: Path, two_years: Path) -> None:
+    from openpyxl import load_workbook
+
+    s = run("district", "summary", str(two_years), "--year", "2023", "--xlsx", "y.xlsx", cwd=tmp_path)
+    assert s.returncode == 0, s.stderr
+    lines = s.stdout.splitlines()
+    body = lines[1:lines.index("")]
+    assert len(body) == 40 and all("\t2023\t" in line for line in body)
+    assert "按区汇总：" in s.stdout and "按单位类型汇总：" in s.stdout
+    groups = s.stdout.split("按区汇总：")[1]
+    assert "广州市海珠区\t" in groups and "广州市越秀区\t" in groups
+    wb = load_workbook(tmp_path / "y.xlsx")
+    assert wb.sheetnames[0] == "区级汇总" and "按区汇总" in wb.sheetnames and "按单位类型汇总" in wb.sheetnames
+    assert {"广州市海珠区", "广州市越秀区"} <= set(wb.sheetnames)  # a sheet per district
+    ws = wb["区级汇总"]
+    header = [c.value for c in ws[1]]
+    assert ws.max_row == 43 and ws.cell(42, 1).value == "合计" and ws.cell(43, 1).value == "平均"
+    budget = header.index("全年预算数（万元）") + 1
+    assert ws.cell(42, budget).value.startswith("=SUM(") and ws.cell(43, budget).value.startswith("=IFERROR(AVERAGE(")
+    assert header[header.index("警告") + 1] == "警告（说明）"
+    texts = [ws.cell(r, header.index("警告（说明）") + 1).value for r in range(2, 42)]
+    assert any(t and t.endswith("（均已说明）") for t in texts)
+    grades = [ws.cell(r, header.index("等级") + 1).value for r in range(2, 42)]
+    assert any(g.endswith("（草稿）") for g in grades)
+
+    c = run("district", "summary", str(two_years), "--compare", "2022", "2023", "--csv", "c.csv", "--xlsx", "c.xlsx",
+            cwd=tmp_path)
+    assert c.returncode == 0, c.stderr
+    assert c.stdout.splitlines()[0].startswith("单位\t所属区\t单位类型\t2022 执行率\t2023 执行率\t执行率变化（百分点）")
+    with open(tmp_path / "c.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 41 and all(row[3].endswith("%") and row[4].endswith("%") for row in rows[1:])
+    assert "2022与2023年度对比" in load_workbook(tmp_path / "c.xlsx").sheetnames
+
+    d = run("district", "summary", str(two_years), "--district", "越秀区", "--year", "2022", cwd=tmp_path)
+    body = d.stdout.splitlines()[1:d.stdout.splitlines().index("")]
+    assert body and all("\t越秀区\t" in line for line in body)
+    assert run("district", "summary", str(two_years), "--year", "2022", "--compare", "2022", "2023",
+               cwd=tmp_path).returncode == 2
+
+
+def test_summary_as_parquet(tmp_path: Path, two_years: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    s = run("district", "summary", str(two_years), "--parquet", "s.parquet", cwd=tmp_path)
+    assert s.returncode == 0, s.stderr
+    table = pq.read_table(tmp_path / "s.parquet")
+    assert table.num_rows == 80
+    assert str(table.schema.field("budget_total").type) == "decimal128(38, 2)"
+    assert set(table.column("year").to_pylist()) == {2022, 2023}
+
+
+def test_verify_against_the_paper_and_merge(tmp_path: Path, two_years: Path) -> None:
+    from nanzhou_desktop.district.db import open_district_db
+    from nanzhou_desktop.render.stamp import qr_payload
+
+    db = open_district_db(two_years)
+    final = next(r for r in db.units() if r.status == "已定稿")
+    payload = qr_payload(db.report(final.uuid))
+    db.close()
+    bad = run("district", "verify", str(two_years), "--qr", payload.replace(payload[-8:], "00000000"), cwd=tmp_path)
+    assert bad.returncode == 1 and "内容指纹不同" in bad.stdout and "未记为已核对" in bad.stderr
+    ok = run("district", "verify", str(two_years), "--qr", payload, cwd=tmp_path)
+    assert ok.returncode == 0 and "已记为已与纸面核对" in ok.stdout, ok.stderr
+    s = run("district", "summary", str(two_years), cwd=tmp_path)
+    line = next(x for x in s.stdout.splitlines() if x.startswith(final.unit + "\t") and f"\t{final.year}\t" in x)
+    assert "已核对" in line
+    junk = run("district", "verify", str(two_years), "--qr", "hello", cwd=tmp_path)
+    assert junk.returncode == 2 and "NZPJ1" in junk.stderr
+
+    m = run("district", "merge", "市汇总.sqlite", str(two_years), cwd=tmp_path)
+    assert m.returncode == 0, m.stderr
+    assert m.stdout.count("【已装入】") == 80 and "汇总库中现有 80 份报告" in m.stdout
+    again = run("district", "merge", "市汇总.sqlite", str(two_years), str(tmp_path / "2022" / "nothing.sqlite"),
+                cwd=tmp_path)
+    assert again.returncode == 4 and again.stdout.count("【已存在】") == 80 and "【拒收】" in again.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pty and SIGINT")
+def test_load_shows_progress_on_a_terminal_and_ctrl_c_keeps_what_was_loaded(tmp_path: Path) -> None:
+    import pty
+    import signal
+    import time
+
+    from nanzhou_desktop.district.db import open_district_db
+    from nanzhou_desktop.district.testdata import write_units
+
+    files = write_units(tmp_path / "in", 120, 2022, seed=41)
+    master, slave = pty.openpty()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-m", "nanzhou_desktop", "district", "load", "d.sqlite", "in"],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"/ 120" not in seen and time.monotonic() < deadline:  # the progress line, on the terminal
+        seen += os.read(master, 4096)
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=120)
+    try:
+        while True:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    text = seen.decode("utf-8", errors="replace")
+    assert "装入" in text and "拒收 0" in text and "Ctrl+C" in text and "正在取消" in text
+    assert child.returncode == 130 and "已取消" in out
+    db = open_district_db(tmp_path / "d.sqlite", create=False)
+    loaded = db.count()
+    assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    assert 0 < loaded < len(files) and f"处理了 {loaded} / 120 个文件" in out

@@ -12,16 +12,24 @@ import pytest
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.district.db import (
     DISTRICT_APPLICATION_ID,
+    DISTRICT_SCHEMA_VERSION,
     DistrictDbError,
     Outcome,
     Review,
     open_district_db,
 )
 from nanzhou_desktop.district.summary import COLUMNS, summary_table, write_csv, write_xlsx
-from nanzhou_desktop.district.testdata import STREETS, street_kinds, street_reports, write_street_files
+from nanzhou_desktop.district.testdata import (
+    STREETS,
+    change_executed,
+    finalised,
+    street_kinds,
+    street_reports,
+    write_report_file,
+    write_street_files,
+)
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import Report, Status
-from nanzhou_desktop.store.reportfile import create_report_file
 
 
 def _sha(p: Path) -> str:
@@ -29,9 +37,7 @@ def _sha(p: Path) -> str:
 
 
 def _final(r: Report) -> Report:
-    r.status = Status.FINAL
-    r.final_fingerprint = fingerprint(r)
-    return r
+    return finalised(r)
 
 
 def _revision(base: Report, revision: int, *, executed: str | None = None) -> Report:
@@ -40,7 +46,7 @@ def _revision(base: Report, revision: int, *, executed: str | None = None) -> Re
     r = copy.deepcopy(base)
     r.revision = revision
     if executed is not None:
-        r.budget_total_row.executed = Decimal(executed)
+        change_executed(r, Decimal(executed))
     return _final(r)
 
 
@@ -54,11 +60,11 @@ def db(tmp_path: Path):
 def test_new_database_has_its_own_identity(db) -> None:
     head = db.path.read_bytes()[:100]
     assert int.from_bytes(head[68:72], "big") == DISTRICT_APPLICATION_ID
-    assert int.from_bytes(head[60:64], "big") == 1
+    assert int.from_bytes(head[60:64], "big") == DISTRICT_SCHEMA_VERSION
 
 
 def test_same_file_twice_changes_nothing(db, tmp_path: Path) -> None:
-    p = create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
+    p = write_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
     assert db.load_file(p).outcome == Outcome.LOADED
     before = _sha(db.path)
     res = db.load_file(p)
@@ -72,8 +78,8 @@ def test_same_file_twice_changes_nothing(db, tmp_path: Path) -> None:
 
 def test_higher_revision_replaces_and_keeps_history_lower_refused(db, tmp_path: Path) -> None:
     base = example_report(fresh_uuid=True)
-    r1 = create_report_file(tmp_path / "r1.sqlite", _revision(base, 1))
-    r2 = create_report_file(tmp_path / "r2.sqlite", _revision(base, 2, executed="19800.00"))
+    r1 = write_report_file(tmp_path / "r1.sqlite", _revision(base, 1))
+    r2 = write_report_file(tmp_path / "r2.sqlite", _revision(base, 2, executed="19800.00"))
     assert db.load_file(r1).outcome == Outcome.LOADED
     res = db.load_file(r2)
     assert res.outcome == Outcome.REPLACED and "修订号 2" in res.message
@@ -89,8 +95,8 @@ def test_higher_revision_replaces_and_keeps_history_lower_refused(db, tmp_path: 
 
 def test_same_revision_different_content_is_refused(db, tmp_path: Path) -> None:
     base = example_report(fresh_uuid=True)
-    a = create_report_file(tmp_path / "a.sqlite", _revision(base, 1))
-    b = create_report_file(tmp_path / "b.sqlite", _revision(base, 1, executed="1.00"))
+    a = write_report_file(tmp_path / "a.sqlite", _revision(base, 1))
+    b = write_report_file(tmp_path / "b.sqlite", _revision(base, 1, executed="1.00"))
     db.load_file(a)
     before = _sha(db.path)
     res = db.load_file(b)
@@ -100,8 +106,8 @@ def test_same_revision_different_content_is_refused(db, tmp_path: Path) -> None:
 
 def test_draft_then_final_of_same_revision_replaces_the_draft(db, tmp_path: Path) -> None:
     base = example_report(fresh_uuid=True)
-    draft = create_report_file(tmp_path / "draft.sqlite", base)
-    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    draft = write_report_file(tmp_path / "draft.sqlite", base)
+    final = write_report_file(tmp_path / "final.sqlite", _revision(base, 1))
     assert db.load_file(draft).outcome == Outcome.LOADED
     assert db.units()[0].fingerprint_ok is None
     assert db.load_file(final).outcome == Outcome.REPLACED
@@ -113,13 +119,13 @@ def test_summary_marks_a_drafts_grade_and_a_final_reports_explained_warnings(db,
     """Beside a draft's open warnings, a final report's (all explained, or it could not be
     final) must not read as problems; a draft's grade is provisional."""
     base = example_report(fresh_uuid=True)
-    draft = create_report_file(tmp_path / "draft.sqlite", base)
+    draft = write_report_file(tmp_path / "draft.sqlite", base)
     assert db.load_file(draft).outcome == Outcome.LOADED
     text = {c.key: c.text for c in COLUMNS}
     (unit,) = db.units()
     assert unit.warnings and text["warnings"](unit) == str(unit.warnings)
     assert text["grade"](unit) == f"{unit.grade}（草稿）"
-    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    final = write_report_file(tmp_path / "final.sqlite", _revision(base, 1))
     assert db.load_file(final).outcome == Outcome.REPLACED
     (unit,) = db.units()
     assert text["warnings"](unit) == f"{unit.warnings}（均已说明）"
@@ -133,10 +139,10 @@ def test_draft_copy_of_a_loaded_final_revision_gets_advice_for_a_draft(db, tmp_p
     import copy
 
     base = example_report(fresh_uuid=True)
-    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
+    final = write_report_file(tmp_path / "final.sqlite", _revision(base, 1))
     draft = copy.deepcopy(base)
     draft.budget_total_row.executed = Decimal("1.00")
-    draft_path = create_report_file(tmp_path / "draft.sqlite", draft)
+    draft_path = write_report_file(tmp_path / "draft.sqlite", draft)
     assert db.load_file(final).outcome == Outcome.LOADED
     before = _sha(db.path)
     res = db.load_file(draft_path)
@@ -151,12 +157,18 @@ def test_draft_copy_of_a_loaded_final_revision_gets_advice_for_a_draft(db, tmp_p
 def test_same_content_in_another_status_is_present_not_refused(db, tmp_path: Path) -> None:
     """The draft copy a final version was made from, or the unit's 已导出 working file, holds the
     same content as the loaded final: nothing to load, and not "different content"."""
+    import copy
+
     base = example_report(fresh_uuid=True)
-    final = create_report_file(tmp_path / "final.sqlite", _revision(base, 1))
-    draft = create_report_file(tmp_path / "draft.sqlite", base)
-    exported = _revision(base, 1)
+    final_report = _revision(base, 1)
+    final = write_report_file(tmp_path / "final.sqlite", final_report)
+    # The working file just before 定稿: the same content, still a draft.
+    before_finalising = copy.deepcopy(final_report)
+    before_finalising.status, before_finalising.final_fingerprint = Status.DRAFT, ""
+    draft = write_report_file(tmp_path / "draft.sqlite", before_finalising)
+    exported = copy.deepcopy(final_report)
     exported.status = Status.EXPORTED
-    exported_path = create_report_file(tmp_path / "exported.sqlite", exported)
+    exported_path = write_report_file(tmp_path / "exported.sqlite", exported)
     assert db.load_file(final).outcome == Outcome.LOADED
     before = _sha(db.path)
     res = db.load_file(draft)
@@ -172,15 +184,15 @@ def test_second_report_beside_a_loaded_draft_gets_advice_for_a_draft(db, tmp_pat
     """The report loaded first is a draft: nothing to 解除定稿; the unit finishes one of the two.
     Both ways out the message gives work."""
     first = example_report(fresh_uuid=True)
-    a = create_report_file(tmp_path / "a.sqlite", first)
-    b = create_report_file(tmp_path / "b.sqlite", example_report(fresh_uuid=True))
+    a = write_report_file(tmp_path / "a.sqlite", first)
+    b = write_report_file(tmp_path / "b.sqlite", example_report(fresh_uuid=True))
     assert db.load_file(a).outcome == Outcome.LOADED
     res = db.load_file(b)
     assert res.outcome == Outcome.REFUSED and "同一单位同一年度" in res.message
     assert "解除定稿" not in res.message
     assert "定稿后导出上报" in res.message and f"district remove 汇总库 {first.uuid[:8]}" in res.message
     # 以原报告为准: its final version replaces the loaded draft.
-    final = create_report_file(tmp_path / "a-final.sqlite", _revision(first, 1))
+    final = write_report_file(tmp_path / "a-final.sqlite", _revision(first, 1))
     assert db.load_file(final).outcome == Outcome.REPLACED
     # A final report loaded first keeps the advice to lift its 定稿.
     res = db.load_file(b)
@@ -188,8 +200,8 @@ def test_second_report_beside_a_loaded_draft_gets_advice_for_a_draft(db, tmp_pat
 
 
 def test_second_report_of_same_unit_and_year_is_refused(db, tmp_path: Path) -> None:
-    a = create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
-    b = create_report_file(tmp_path / "b.sqlite", _final(example_report(fresh_uuid=True)))
+    a = write_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True)))
+    b = write_report_file(tmp_path / "b.sqlite", _final(example_report(fresh_uuid=True)))
     db.load_file(a)
     res = db.load_file(b)
     assert res.outcome == Outcome.REFUSED and "同一单位同一年度" in res.message
@@ -199,13 +211,13 @@ def test_second_report_of_same_unit_and_year_is_refused(db, tmp_path: Path) -> N
 
 def test_review_and_returned_unit_next_revision_shows_as_new(db, tmp_path: Path) -> None:
     base = example_report(fresh_uuid=True)
-    db.load_file(create_report_file(tmp_path / "r1.sqlite", _revision(base, 1)))
+    db.load_file(write_report_file(tmp_path / "r1.sqlite", _revision(base, 1)))
     with pytest.raises(DistrictDbError, match="写明"):
         db.review(base.uuid, Review.RETURNED, "  ")
     db.review(base.uuid, Review.RETURNED, "执行率与正文不一致，请核对")
     (unit,) = db.units()
     assert unit.review == Review.RETURNED and "执行率" in unit.review_note
-    db.load_file(create_report_file(tmp_path / "r2.sqlite", _revision(base, 2)))
+    db.load_file(write_report_file(tmp_path / "r2.sqlite", _revision(base, 2)))
     (unit,) = db.units()
     assert unit.revision == 2 and unit.review == Review.PENDING and unit.review_note == ""
     db.review(base.uuid, Review.APPROVED)
@@ -216,7 +228,7 @@ def test_review_and_returned_unit_next_revision_shows_as_new(db, tmp_path: Path)
 def test_reopening_keeps_everything_and_refuses_foreign_files(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
     with open_district_db(path) as d:
-        d.load_file(create_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True))))
+        d.load_file(write_report_file(tmp_path / "a.sqlite", _final(example_report(fresh_uuid=True))))
     before = _sha(path)
     with open_district_db(path) as d:
         assert len(d.units()) == 1
@@ -272,9 +284,9 @@ def test_load_eighteen_streets_and_export_summary(db, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     ws = load_workbook(xlsx).active
-    assert ws.max_row == 19
+    assert ws.max_row == 21  # 18 reports, 合计, 平均
     header = [c.value for c in ws[1]]
-    assert header == [c.title for c in COLUMNS]
+    assert header[:3] == ["单位", "所属区", "单位类型"] and "警告（说明）" in header
     first = rows[0]
     rate_col = header.index("执行率") + 1
     assert ws.cell(2, rate_col).value == pytest.approx(float(first.execution_rate) / 100, abs=1e-6)
@@ -303,7 +315,7 @@ def test_database_appears_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> No
     import nanzhou_desktop.district.db as district_db
 
     path = tmp_path / "新汇总.sqlite"
-    monkeypatch.setattr(district_db, "_SCHEMA_V1", district_db._SCHEMA_V1 + ";CREATE TABLE reports (x)")
+    monkeypatch.setattr(district_db, "_SCHEMA_V2", district_db._SCHEMA_V2 + ";CREATE TABLE reports (x)")
     with pytest.raises(DistrictDbError, match="无法创建汇总库"):
         open_district_db(path)
     assert list(tmp_path.iterdir()) == []

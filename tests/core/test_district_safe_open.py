@@ -15,6 +15,7 @@ import pytest
 from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.district.db import Outcome, open_district_db
 from nanzhou_desktop.district.safe_open import RefusedFile, load_received
+from nanzhou_desktop.district.testdata import finalised, write_report_file
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.store.reportfile import create_report_file
@@ -24,10 +25,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _final_file(path: Path) -> Path:
-    r = example_report(fresh_uuid=True)
-    r.status = Status.FINAL
-    r.final_fingerprint = fingerprint(r)
-    return create_report_file(path, r)
+    """The example finalised as an office does it (signed, warnings answered, a 定稿 record)."""
+    return write_report_file(path, finalised(example_report(fresh_uuid=True)))
 
 
 def _sql(path: Path, *statements: str, writable_schema: bool = False) -> None:
@@ -417,9 +416,8 @@ def test_size_limit_is_a_setting(tmp_path: Path) -> None:
 
 
 def test_good_file_is_read_completely_and_fingerprint_recomputed(tmp_path: Path) -> None:
-    src = example_report(fresh_uuid=True)
-    src.status, src.final_fingerprint = Status.FINAL, fingerprint(src)
-    p = create_report_file(tmp_path / "good.sqlite", src)
+    src = finalised(example_report(fresh_uuid=True))
+    p = write_report_file(tmp_path / "good.sqlite", src)
     rec = load_received(p)
     assert rec.fingerprint == fingerprint(src) and rec.fingerprint_ok is True
     assert rec.report.uuid == src.uuid and rec.report.status == Status.FINAL

@@ -7,19 +7,16 @@ import copy
 from decimal import Decimal
 from pathlib import Path
 
-from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.district.db import Outcome, open_district_db
 from nanzhou_desktop.district.summary import COLUMNS, summary_table, templates_note, write_xlsx
+from nanzhou_desktop.district.testdata import finalised, write_report_file
 from nanzhou_desktop.example import example_report
-from nanzhou_desktop.model import Report, Status, Unit
-from nanzhou_desktop.store.reportfile import create_report_file
+from nanzhou_desktop.model import Report, Unit
 from nanzhou_desktop.template_data import V2_TEMPLATE_DATA, parse_report_template
 
 
 def _final(r: Report) -> Report:
-    r.status = Status.FINAL
-    r.final_fingerprint = fingerprint(r)
-    return r
+    return finalised(r)  # signed, warnings answered, 已定稿: what the district accepts as final
 
 
 def _other_scheme_report() -> Report:
@@ -41,9 +38,9 @@ def _other_scheme_report() -> Report:
 
 
 def test_reports_of_two_templates_load_side_by_side(tmp_path: Path) -> None:
-    a = create_report_file(tmp_path / "南洲.sqlite", _final(example_report(fresh_uuid=True)))
+    a = write_report_file(tmp_path / "南洲.sqlite", _final(example_report(fresh_uuid=True)))
     other = _other_scheme_report()
-    b = create_report_file(tmp_path / "某镇.sqlite", _final(other))
+    b = write_report_file(tmp_path / "某镇.sqlite", _final(other))
     db = open_district_db(tmp_path / "汇总.sqlite")
     try:
         assert db.load_file(a).outcome == Outcome.LOADED

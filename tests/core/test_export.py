@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nanzhou_desktop.district.safe_open import load_received
+from nanzhou_desktop.district.safe_open import RefusedFile, load_received
 from nanzhou_desktop.exchange.export import ExportError, export_file_name, export_report, safe_file_part
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.store.errors import EditError
@@ -69,9 +69,12 @@ def test_export_writes_checked_file_under_agreed_name(example_file, tmp_path: Pa
     assert example_file.report.status == Status.EXPORTED
     # No temporary file is left behind.
     assert sorted(p.name for p in out.iterdir()) == [res.path.name]
-    # And the district accepts it as a sound, finalised report.
-    received = load_received(res.path)
+    # The district reads it as a sound file whose fingerprint and 定稿 record hold …
+    received = load_received(res.path, with_checks=False)
     assert received.fingerprint_ok is True
+    # … and, since this test forced 定稿 past the example's open errors, does not take it as final.
+    with pytest.raises(RefusedFile, match="不会让这样的报告定稿"):
+        load_received(res.path)
 
 
 def test_export_with_pdf_beside_it(example_file, tmp_path: Path) -> None:

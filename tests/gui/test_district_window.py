@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from nanzhou_desktop.district.db import Outcome, Review, open_district_db
 from nanzhou_desktop.district.summary import COLUMNS
 from nanzhou_desktop.district.testdata import write_street_files
-from nanzhou_desktop.gui.district_window import SORT_ROLE, DistrictWindow
+from nanzhou_desktop.gui.district_window import DistrictWindow
 
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -51,17 +51,17 @@ def test_load_sort_review_flow(qtbot, window: DistrictWindow, street_files: list
     texts = [window.results.item(i).text() for i in range(window.results.count())]
     assert sum(t.startswith("【已装入】") for t in texts) == 18
     assert any(t.startswith("【拒收】") and "坏文件.sqlite" in t for t in texts)
-    assert "共 18 个单位" in window.summary_label.text()
+    assert "共 18 份报告" in window.summary_label.text()
     assert not window.progress.isVisible()
 
     # Sort by 执行率, descending: the rows follow the recomputed rates.
     window.table.sortByColumn(COL["rate"], Qt.SortOrder.DescendingOrder)
-    rates = [window.proxy.index(r, COL["rate"]).data(SORT_ROLE) for r in range(window.proxy.rowCount())]
+    rates = [window.model.row_at(r).execution_rate for r in range(window.model.rowCount())]
     assert rates == sorted(rates, reverse=True) and rates[0] > rates[-1]
-    shown = window.proxy.index(0, COL["rate"]).data()
+    shown = window.model.index(0, COL["rate"]).data()
     assert shown.endswith("%")
     window.table.sortByColumn(COL["unit"], Qt.SortOrder.AscendingOrder)
-    names = [window.proxy.index(r, COL["unit"]).data() for r in range(window.proxy.rowCount())]
+    names = [window.model.index(r, COL["unit"]).data() for r in range(window.model.rowCount())]
     assert names == sorted(names)
 
     # Select 琶洲 and return it for correction with a note.
@@ -70,9 +70,10 @@ def test_load_sort_review_flow(qtbot, window: DistrictWindow, street_files: list
     assert window.return_button.isEnabled()
     assert "写明" in window.review_selected(Review.RETURNED, "")  # a note is required
     assert window.review_selected(Review.RETURNED, "项目执行率低于 90%，请补充偏差原因") == ""
-    row = next(r for r in range(window.proxy.rowCount())
-               if window.proxy.index(r, COL["unit"]).data() == paz.unit)
-    assert window.proxy.index(row, COL["review"]).data() == "退回修改"
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.index(r, COL["unit"]).data() == paz.unit)
+    assert window.model.index(row, COL["review"]).data() == "退回修改"
+    assert window.selected_row().uuid == paz.uuid  # the selection stays on the unit
     assert "退回修改 1" in window.summary_label.text()
 
     # Loading the same folder again changes nothing.
@@ -142,25 +143,22 @@ def test_higher_revision_replaces_and_returned_unit_shows_as_new(qtbot, window: 
                                                                  tmp_path: Path) -> None:
     import copy
 
-    from nanzhou_desktop.content import fingerprint
-    from nanzhou_desktop.district.testdata import street_reports
-    from nanzhou_desktop.store.reportfile import create_report_file
+    from nanzhou_desktop.district.testdata import change_executed, finalised, street_reports, write_report_file
 
     r1 = street_reports(5)[0]
-    p1 = create_report_file(tmp_path / "r1.sqlite", r1)
+    p1 = write_report_file(tmp_path / "r1.sqlite", r1)
     _load(qtbot, window, [p1])
     window.select_unit(r1.uuid)
     assert window.review_selected(Review.RETURNED, "请核对执行数") == ""
     r2 = copy.deepcopy(r1)
     r2.revision = 2
-    r2.budget_total_row.executed = r2.budget_total_row.budget_total - Decimal("1.00")
-    r2.final_fingerprint = fingerprint(r2)
-    p2 = create_report_file(tmp_path / "r2.sqlite", r2)
+    change_executed(r2, r2.budget_total_row.budget_total - Decimal("1.00"))
+    p2 = write_report_file(tmp_path / "r2.sqlite", finalised(r2))
     _load(qtbot, window, [p2])
     assert window.results.item(window.results.count() - 2).text().startswith(f"【{Outcome.REPLACED}】")
     (row,) = window.model.rows
     assert row.revision == 2 and row.review == Review.PENDING and row.history == 1
-    assert window.proxy.index(0, COL["review"]).data() == "待审核（新修订）"
+    assert window.model.index(0, COL["review"]).data() == "待审核（新修订）"
 
 
 def test_screenshot(qtbot, window: DistrictWindow, street_files: list[Path], tmp_path: Path) -> None:
@@ -208,5 +206,5 @@ def test_chart_shows_one_year(qtbot, window: DistrictWindow, tmp_path: Path) -> 
     assert len(chart.rows) == 2 and {r.year for r in chart.rows} == {2023}
     assert len(window.db.units()) == 5  # the table still lists every report
     window.table.sortByColumn(COL["rate"], Qt.SortOrder.DescendingOrder)
-    numbers = [window.proxy.headerData(i, Qt.Orientation.Vertical) for i in range(window.proxy.rowCount())]
+    numbers = [window.model.headerData(i, Qt.Orientation.Vertical) for i in range(window.model.rowCount())]
     assert numbers == ["1", "2", "3", "4", "5"]  # down the table, whatever the sort
