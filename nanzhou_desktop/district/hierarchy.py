@@ -1,15 +1,20 @@
 """Where a unit sits: its city (市), its district (区/县) and its kind (单位类型: 街道 / 镇 / 乡 / 部门).
 
 A city bureau's database holds many districts, and a district's summary compares streets
-with streets and departments with departments.  What the report says comes first: a cover
-field or the template naming the kind, and the unit's own 所属区 field for the district.
-Where a report says nothing, the unit's full name is read by the statutory naming
-convention of local organs (地方各级人民政府组织法; 民政部 区划地名): a street office is
-"…街道办事处", a town government "…镇人民政府", a township "…乡人民政府"; every other budget
-unit reports as a 部门 (a department or one of its subordinate units).  The city and the
-district are the leading place names of the full name ("广州市海珠区…"), which is how
-official unit names are written.  A name that follows no convention gives "" (shown as
-未注明), never a guess.
+with streets and departments with departments.  The kind is taken, in this order, from:
+
+1. a cover field of the report that states it (单位类型 / 单位性质 / 单位类别);
+2. the unit's full name, read by the statutory naming of local organs (地方各级人民政府组织法;
+   民政部 区划地名): a street office is "…街道办事处", a town government "…镇人民政府", a
+   township "…乡人民政府"; a name ending as a department or public institution does (…局,
+   …委员会, …办公室, …中心, …学校, …医院 …) reports as a 部门;
+3. the report's template, when it is made for one kind of unit (``applies_to``: 街道办事处).
+   It comes last: the default template is a street office's, and a department that wrote
+   its report with it is still a department.
+
+The district is the unit's own 所属区 field, else the leading place names of its full name
+("广州市海珠区…"), which is how official unit names are written; the city likewise.  A name
+that says nothing gives "" (shown as 未注明), never a guess.
 """
 
 from __future__ import annotations
@@ -36,7 +41,14 @@ class Place:
     kind: str
 
 
+# The endings of the names of government departments and public institutions (局、委员会、办公室、
+# 中心、学校、医院 …): such a unit reports its 部门整体支出 as a 部门.
+_DEPARTMENT = re.compile(r"(局|委员会|委|办公室|办|中心|学校|小学|中学|大学|学院|幼儿园|医院|卫生院|院|馆|所|站|队|"
+                         r"协会|联合会|总工会|工会|学会|红十字会|会|联社|社|处|厅|署|部|团|台|园|集团|公司)$")
+
+
 def kind_from_name(full_name: str) -> str:
+    """The kind the statutory name says, or "" when the name follows no convention."""
     name = "".join(full_name.split())
     if not name:
         return ""
@@ -46,11 +58,11 @@ def kind_from_name(full_name: str) -> str:
         return "镇"
     if name.endswith("乡人民政府") or name.endswith("乡"):
         return "乡"
-    return "部门"
+    return "部门" if _DEPARTMENT.search(name) else ""
 
 
-def _declared_kind(report: Report) -> str:
-    """A kind a cover field states, or the one kind the report's template is made for."""
+def _cover_kind(report: Report) -> str:
+    """A kind a cover field of the report states (单位类型 / 单位性质 / 单位类别)."""
     cover: Any = getattr(report, "cover", None)
     stated: list[str] = []
     if isinstance(cover, dict):
@@ -61,9 +73,14 @@ def _declared_kind(report: Report) -> str:
         kinds = _kinds_named(value)
         if len(kinds) == 1:
             return kinds[0]
+    return ""
+
+
+def _template_kind(report: Report) -> str:
+    """The one kind of unit the report's template is made for ("镇、街道" names none)."""
     template: Any = getattr(report, "template", None)
     kinds = _kinds_named(str(getattr(template, "applies_to", "") or ""))
-    return kinds[0] if len(kinds) == 1 else ""  # "镇、街道": a template for several kinds says nothing
+    return kinds[0] if len(kinds) == 1 else ""
 
 
 def _kinds_named(text: str) -> list[str]:
@@ -95,5 +112,5 @@ def place_of(report: Report) -> Place:
     full = report.unit.full_name
     city, district = split_place(full)
     district = report.unit.district.strip() or district
-    kind = _declared_kind(report) or kind_from_name(full)
+    kind = _cover_kind(report) or kind_from_name(full) or _template_kind(report)
     return Place(city, district, kind)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.district.db import DistrictDbError, Review, open_district_db
+from nanzhou_desktop.district.testdata import finalised, write_report_file
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.store.reportfile import create_report_file
@@ -17,10 +17,11 @@ from nanzhou_desktop.store.reportfile import create_report_file
 
 def _file(path: Path, status: Status) -> Path:
     r = example_report(fresh_uuid=True)
+    if status == Status.DRAFT:
+        return create_report_file(path, r)
+    r = finalised(r)  # signed, warnings answered, with its 定稿 record: what the district accepts
     r.status = status
-    if status != Status.DRAFT:
-        r.final_fingerprint = fingerprint(r)
-    return create_report_file(path, r)
+    return write_report_file(path, r)
 
 
 def test_a_draft_cannot_be_approved_but_can_be_returned(tmp_path):

@@ -278,21 +278,33 @@ def test_place_and_kind_of_a_unit() -> None:
     assert split_place("广州市海珠区人民政府南洲街道办事处") == ("广州市", "海珠区")
     assert split_place("广东省韶关市乐昌市财政局") == ("韶关市", "乐昌市")
     assert split_place("杭州市西湖区人民政府北山街道办事处") == ("杭州市", "西湖区")
+    assert split_place("延边朝鲜族自治州延吉市财政局") == ("延边朝鲜族自治州", "延吉市")
     assert split_place("某某单位") == ("", "")
-    assert [kind_from_name(n) for n in ("广州市海珠区人民政府南洲街道办事处", "从化区良口镇人民政府",
-                                        "某县某乡人民政府", "广州市海珠区财政局", "")] == ["街道", "镇", "乡", "部门", ""]
+    names = ("广州市海珠区人民政府南洲街道办事处", "从化区良口镇人民政府", "某县某乡人民政府", "广州市海珠区财政局",
+             "海珠区第三中学", "海珠区妇女联合会", "某某单位", "")
+    assert [kind_from_name(n) for n in names] == ["街道", "镇", "乡", "部门", "部门", "部门", "", ""]
     r = example_report()
     assert place_of(r).district == "海珠区" and place_of(r).city == "广州市" and place_of(r).kind == "街道"
     r.unit.district = ""
-    r.unit.full_name = "佛山市南海区财政局"
+    r.unit.full_name = "佛山市南海区财政局"  # a department that wrote its report with the street template
     assert (place_of(r).city, place_of(r).district, place_of(r).kind) == ("佛山市", "南海区", "部门")
+    r.unit.full_name = "佛山市南海区某某"  # a name that says nothing: the template's one kind
+    assert place_of(r).kind == "街道"
+    import dataclasses
+
+    r.template = dataclasses.replace(r.template, applies_to="镇、街道")  # a template for several kinds says nothing
+    assert place_of(r).kind == ""
 
 
 def test_place_a_cover_field_states_comes_first() -> None:
     """What the report says (a cover field naming the 单位类型) wins over the name."""
+    from nanzhou_desktop.model import CoverField
+
     r = example_report()
-    r.cover = {"单位类型": "部门"}  # type: ignore[attr-defined]  - a template's cover block
+    r.cover = [CoverField("kind", "单位类型", value="部门")]
     assert place_of(r).kind == "部门"
+    r.cover = [CoverField("kind", "单位类型", value="镇人民政府")]
+    assert place_of(r).kind == "镇"
 
 
 # ------------------------------------------------------------------------ version 1
