@@ -20,10 +20,11 @@ from nanzhou_desktop.template import load_template
 from nanzhou_desktop.template_data import V2_TEMPLATE_DATA, embedded_json, v2_template
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-# Made with the code of main at f012022 (report-file version 2): the example, 单位负责人 filled,
-# set to 已定稿 so that its fingerprint was recorded then.
+# Made with the code of main at f012022 (report-file version 2): the example with its sign-off
+# filled, every 警告 explained and 定稿 through workflow.finalise (so that the district, which
+# re-derives what 定稿 implies, takes it as final), its fingerprint recorded then.
 V2_FIXTURE = DATA / "v2_final_example.sqlite"
-V2_FINGERPRINT = "2a42fea35f7859d53b695c4f828fb484e304faedd98195a6efb9dd28cde5505a"
+V2_FINGERPRINT = "6657fdf0a38c3de55da28eb1bd247a4ad30a7e8645ea1d34ba50e0500258119b"
 # The example's fingerprint before and after version 3: unchanged (its data is the v2 template's).
 EXAMPLE_FINGERPRINT = "b146f4c3fe0edc4176e8e0f61dcb3f73ced4b020a40cf69bc8eff1a7a33da604"
 

@@ -1,0 +1,163 @@
+"""Issue 18: the district at city scale (20,000 reports).
+
+Test data: ``nanzhou_desktop.district.testdata`` writes 20,000 distinct units' files for 2022 and
+the first 2,000 of the same units for 2023.  They are generated once and cached in the system
+temp folder (``nanzhou-bench-district/``), keyed by the generator's source, so later runs
+start at once.
+
+Figures (each job in a fresh process: bench/district_child.py), with their same-run baselines:
+
+- load 100, 2,000 and 20,000 files into a new database: seconds per file, against bare sqlite3
+  reads of the same files (open + SELECT every table), also per file.  Targets: ≤ 5 × bare at
+  2,000 and 20,000, and flat: s/file at 2,000 and 20,000 within 1.2 × s/file at 100;
+- a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first;
+- peak RSS of the process loading 20,000 files: < 300 MiB;
+- the window on the 20,000 reports, offscreen: open < 1 s; sort, filter, scroll and select
+  < 100 ms median, p99 < 250 ms (each step includes Qt's event processing and a repaint);
+- ``district summary --xlsx`` on the 20,000, the whole command: < 5 s; baseline a plain
+  openpyxl write-only workbook of the same number of rows and columns;
+- the district suite's crafted files mixed into a 2,000-file batch: each refused with its reason,
+  the rest loaded, integrity_check ok.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, Row
+
+N_BIG = 20_000
+N_MID = 2_000
+N_SMALL = 100
+SEED = 2022
+CACHE = Path(tempfile.gettempdir()) / "nanzhou-bench-district"
+CHILD = Path(__file__).resolve().parent / "district_child.py"
+
+
+def _generator_key() -> str:
+    """The generator's sources and the report-file schema: test data made by other code is remade."""
+    h = hashlib.sha256()
+    for rel in ("nanzhou_desktop/district/testdata.py", "nanzhou_desktop/district/report_image.py",
+                "nanzhou_desktop/store/schema.py", "nanzhou_desktop/store/reportfile.py",
+                "resources/examples/nanzhou_2022.json"):
+        p = ROOT / rel
+        if p.exists():
+            h.update(p.read_bytes())
+    return f"{h.hexdigest()[:16]}-{SEED}-{N_BIG}-{N_MID}"
+
+
+def dataset() -> dict[str, list[Path]]:
+    from nanzhou_desktop.district.testdata import write_units
+
+    key = _generator_key()
+    marker = CACHE / "key.txt"
+    lists = {}
+    if not (marker.exists() and marker.read_text() == key):
+        shutil.rmtree(CACHE, ignore_errors=True)
+        CACHE.mkdir(parents=True)
+        t = time.perf_counter()
+        print(f"generating {N_BIG:,} + {N_MID:,} report files in {CACHE} (once) …", file=sys.stderr, flush=True)
+        lists["y1"] = write_units(CACHE / "2022", N_BIG, 2022, SEED, progress=True)
+        lists["y2"] = write_units(CACHE / "2023", N_MID, 2023, SEED, progress=True)
+        for name, paths in lists.items():
+            (CACHE / f"{name}.txt").write_text("\n".join(map(str, paths)), encoding="utf-8")
+        marker.write_text(key)
+        print(f"generated in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+    for name in ("y1", "y2"):
+        lists[name] = [Path(x) for x in (CACHE / f"{name}.txt").read_text(encoding="utf-8").splitlines()]
+    return lists
+
+
+def _list(paths: list[Path], name: str, work: Path) -> str:
+    out = work / f"{name}.txt"
+    out.write_text("\n".join(map(str, paths)), encoding="utf-8")
+    return str(out)
+
+
+def child(*args: str) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, str(CHILD), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=3600)
+    if r.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed: {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def run() -> list[Row]:
+    data = dataset()
+    work = Path(tempfile.mkdtemp(prefix="bench-district-scale-"))
+    y1, y2 = data["y1"], data["y2"]
+    lists = {n: _list(y1[:n], f"y1_{n}", work) for n in (N_SMALL, N_MID, N_BIG)}
+    second = _list(y2, "y2", work)
+    rows: list[Row] = []
+    per_file: dict[int, float] = {}
+    bare_per_file: dict[int, float] = {}
+    loads: dict[int, dict] = {}
+    for n in (N_SMALL, N_MID, N_BIG):
+        bare = child("bare", lists[n])
+        load = child("load", str(work / f"load{n}.sqlite"), lists[n])
+        assert load["refused"] == 0 and load["reports"] == n, load
+        per_file[n], bare_per_file[n], loads[n] = load["seconds"] / n, bare["seconds"] / n, load
+    for n in (N_SMALL, N_MID, N_BIG):
+        note = f"{loads[n]['seconds']:.1f} s in all; bare reads {bare_per_file[n] * n:.1f} s"
+        target = "≤ 5 × baseline" if n != N_SMALL else ""
+        ok = per_file[n] <= 5 * bare_per_file[n] if n != N_SMALL else None
+        rows.append(Row(f"load {n:,} files into a new district database, per file", per_file[n] * 1000, "ms",
+                        f"bare sqlite3 reads of the same {n:,} files, per file", bare_per_file[n] * 1000, target, ok,
+                        note))
+    for n in (N_MID, N_BIG):
+        ratio = per_file[n] / per_file[N_SMALL]
+        rows.append(Row(f"  s/file loading {n:,} against loading {N_SMALL}", per_file[n] * 1000, "ms",
+                        f"s/file loading {N_SMALL} files (same run)", per_file[N_SMALL] * 1000, "≤ 1.2 × (flat)",
+                        ratio <= 1.2, f"ratio {ratio:.2f}"))
+    big = loads[N_BIG]
+    rows.append(Row(f"peak RSS of the process loading {N_BIG:,} files", big["maxrss_mib"], "MiB",
+                    "the same process before the load (imports, warm-up)", big["rss_before_mib"], "< 300 MiB",
+                    big["maxrss_mib"] < 300))
+
+    years = child("load", str(work / "years.sqlite"), lists[N_MID], second)
+    rows.append(Row(f"load a second year ({N_MID:,} files of 2023) into the database holding 2022's",
+                    years["second_seconds"], "s", f"the first year's {N_MID:,} files into the new database",
+                    years["seconds"], "≤ 1.2 × baseline", years["second_seconds"] <= 1.2 * years["seconds"]))
+
+    win = child("window", str(work / f"load{N_BIG}.sqlite"))
+    assert win["reports"] == N_BIG, win
+    rows.append(Row(f"district window on {N_BIG:,} reports, offscreen: open (construct, show, first paint)",
+                    win["open_seconds"], "s", target="< 1 s", ok=win["open_seconds"] < 1))
+    for op in ("sort", "filter", "scroll", "select"):
+        s = win[op]
+        rows.append(Row(f"  {op} (median of {s['n']}; each with event processing and a repaint)", s["median"], "ms",
+                        target="< 100 ms median, p99 < 250 ms", ok=s["median"] < 100 and s["p99"] < 250,
+                        note=f"p99 {s['p99']:.0f} ms"))
+
+    plain = child("openpyxl", str(N_BIG))
+    out = work / "汇总.xlsx"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nanzhou_desktop", "district", "summary", str(work / f"load{N_BIG}.sqlite"),
+                    "--xlsx", str(out)], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    summary = time.perf_counter() - t
+    rows.append(Row(f"district summary --xlsx on {N_BIG:,} reports (whole command)", summary, "s",
+                    f"plain openpyxl write-only workbook, {N_BIG:,} rows × 19 columns", plain["seconds"], "< 5 s",
+                    summary < 5, f"{out.stat().st_size / 1e6:.1f} MB with 合计/平均, groups and a sheet per district"))
+
+    bad = child("crafted", str(work / "crafted.sqlite"), lists[N_MID])
+    rows.append(Row(f"crafted files mixed into a {N_MID:,}-file batch: refused with their reason",
+                    bad["refused_with_reason"], "count", target=f"all {bad['crafted']}, the rest loaded, integrity ok",
+                    ok=bad["refused_with_reason"] == bad["crafted"] and bad["loaded"] == bad["good"]
+                    and bad["integrity_ok"], note=f"{bad['loaded']:,} of {bad['good']:,} good files loaded"))
+    shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row.what, f"{row.figure:.3f} {row.unit}", f"baseline {row.baseline}", row.target, row.ok, row.note)
