@@ -84,9 +84,8 @@ def load(db_path: str, list_file: str, second: str | None = None) -> dict:
 
 def crafted(db_path: str, list_file: str) -> dict:
     """The district suite's crafted files mixed into a batch of good ones."""
-    from tests.core.test_district_safe_open import CRAFTED
-
     from nanzhou_desktop.district.db import Outcome, open_district_db
+    from tests.core.test_district_safe_open import CRAFTED
 
     good = _paths(list_file)
     root = Path(tempfile.mkdtemp())
