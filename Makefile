@@ -20,7 +20,7 @@ else ifneq ($(VENV_PY),$(WANT_PY))
 $(shell rm -f $(STAMP))
 endif
 
-.PHONY: run test test-all bench screenshots lint system-deps venv dist dist-check clean
+.PHONY: run test test-all bench screenshots lint system-deps venv dist dist-check deb deb-check clean
 
 $(STAMP): pyproject.toml
 	@bash tools/system-deps.sh
@@ -57,6 +57,14 @@ dist: $(STAMP)
 
 dist-check: dist
 	$(BIN)/python tools/dist_check.py
+
+# A .deb of the one-folder build (Debian 12, Ubuntu, 统信UOS, 麒麟), and its install check
+# (apt install, run from PATH, dpkg -r; needs root or sudo).
+deb: dist
+	$(BIN)/python tools/build_deb.py
+
+deb-check: deb
+	bash tools/deb_check.sh
 
 clean:
 	rm -rf build dist .pytest_cache
