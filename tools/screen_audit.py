@@ -130,6 +130,16 @@ def run(width: int, height: int, scale: float, shots: Path | None, *, quick: boo
     audit.dialog("dialog-new-report", dialogs.NewReportDialog(window))
     audit.dialog("dialog-explain", dialogs.ExplainDialog(warning, window))
     audit.dialog("dialog-unlock", dialogs.UnlockDialog("已定稿", 1, window))
+    from nanzhou_desktop.exchange import mail
+    from nanzhou_desktop.gui.send_mail import SendMailDialog
+
+    report = window.session.report
+    sent = tmp / f"{report.year}_南洲街道_部门整体支出绩效自评_r1.sqlite"
+    sent.write_bytes(b"")
+    audit.dialog("dialog-send-mail", SendMailDialog(mail.draft_for(report, "jxpj@czj.example.gov.cn", sent,
+                                                                   sent.with_suffix(".pdf")), window))
+    audit.dialog("dialog-exported", dialogs.exported_box(window, "已导出上报文件“2022_南洲街道_部门整体支出绩效自评_r1.sqlite”，"
+                                                         "签字盖章用的 PDF 在同一文件夹中。\n\n文件夹：/home/用户/文档/部门整体支出绩效自评"))
     audit.dialog("dialog-refused", dialogs.list_box(window, "还不能定稿", "\n".join(
         f"· 警告：{f.message}" for f in result.findings[:12])))
     box = QMessageBox(QMessageBox.Icon.Information, "关于", "关于", QMessageBox.StandardButton.Ok, window)

@@ -21,4 +21,30 @@ def reveal(path: str | Path) -> bool:
             return True
         except OSError:
             pass
+    if sys.platform == "darwin" and path.is_file():  # pragma: no cover - macOS only
+        try:
+            subprocess.Popen(["open", "-R", str(path)])  # noqa: S603, S607
+            return True
+        except OSError:
+            pass
+    if path.is_file() and show_items(path):
+        return True
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+
+
+def show_items(path: Path) -> bool:
+    """The freedesktop file manager's ShowItems over D-Bus: the folder opened with the file
+    selected (Nautilus, Dolphin, Nemo, Caja, 统信UOS's dde-file-manager, 麒麟's peony).
+    False where no such file manager answers on the session bus."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    manager = QDBusInterface("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                             "org.freedesktop.FileManager1", bus)
+    if not manager.isValid():
+        return False
+    reply = manager.call("ShowItems", [QUrl.fromLocalFile(str(path.resolve())).toString()], "")
+    return reply.type() != QDBusMessage.MessageType.ErrorMessage

@@ -246,9 +246,46 @@ def show_saved(parent: QWidget | None, title: str, text: str, path: object) -> N
         desktop.reveal(Path(str(path)))
 
 
-def saved_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+def saved_box(parent: QWidget | None, title: str, text: str,
+              icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText("确定")
     box.reveal_button = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
     box.setDefaultButton(QMessageBox.StandardButton.Ok)
     return box
+
+
+def show_attach_by_hand(parent: QWidget | None, title: str, text: str, path: object) -> None:
+    """The mail program could not be given the files: say which to attach, where they are."""
+    from pathlib import Path
+
+    from nanzhou_desktop.gui import desktop
+
+    box = saved_box(parent, title, text, QMessageBox.Icon.Warning)
+    box.exec()
+    if box.clickedButton() is box.reveal_button:  # type: ignore[attr-defined]
+        desktop.reveal(Path(str(path)))
+
+
+def exported_box(parent: QWidget | None, text: str) -> QMessageBox:
+    """导出上报 done: where the files are, with 用邮件发送 (the next step) and 打开所在文件夹."""
+    box = saved_box(parent, "导出上报", text)
+    box.mail_button = box.addButton("用邮件发送…", QMessageBox.ButtonRole.ActionRole)  # type: ignore[attr-defined]
+    box.setDefaultButton(box.mail_button)  # type: ignore[attr-defined]
+    return box
+
+
+def show_exported(parent: QWidget | None, text: str, path: object) -> str:
+    """``exported_box``; "mail" when 用邮件发送 was chosen (打开所在文件夹 is done here), else ""."""
+    from pathlib import Path
+
+    from nanzhou_desktop.gui import desktop
+
+    box = exported_box(parent, text)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is box.mail_button:  # type: ignore[attr-defined]
+        return "mail"
+    if clicked is box.reveal_button:  # type: ignore[attr-defined]
+        desktop.reveal(Path(str(path)))
+    return ""

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QTableView
 
+    from nanzhou_desktop.exchange.export import ExportResult
     from nanzhou_desktop.gui.table_views import SelfEvaluationTab
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.form = Ui_MainWindow()
         self.form.setupUi(self)
         self.session: ReportSession | None = None
+        self._last_export: tuple[Path, ExportResult] | None = None  # (working file, its last 导出上报)
         self.registry = self._new_registry()
         self.pages: dict[str, LazyPage] = {}  # "1".."4" (outline parts), "table", "signoff"
         self._tab_state: dict[int, str] = {}
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         f.actionOpenExample.setText("打开示例（南洲街道 2022 年度）(&E)")
         f.actionUnlock.triggered.connect(self.unlock)
         f.actionExportForSending.triggered.connect(self.export_for_sending)
+        f.actionSendByEmail.triggered.connect(self.send_by_email)
         f.actionNextTab.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
         f.actionPrevTab.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         for a in (f.actionNextTab, f.actionPrevTab, f.actionUndo, f.actionRedo, f.actionSave):
@@ -697,8 +700,33 @@ class MainWindow(QMainWindow):
         self.show_status(result.message, 15000)
         self._notices = []  # a crash-recovery or upgrade notice is stale once the report is sent
         self._show_banner()
-        dialogs.show_saved(self, "导出上报", f"{result.message}。\n\n文件夹：{folder}\n\n"
-                           "请把 .sqlite 文件通过电子邮件发送给区财政局；PDF 打印后签字盖章。", result.path)
+        from nanzhou_desktop.gui import send_mail
+
+        self._last_export = (Path(self.session.rf.path), result)
+        send_mail.remember(self.settings, folder=result.path.parent)  # 报告 → 用邮件发送 finds it later
+        choice = dialogs.show_exported(self, f"{result.message}。\n\n文件夹：{folder}\n\n"
+                                       "请把 .sqlite 文件通过电子邮件发送给区财政局（“用邮件发送”会打开邮件程序并添上附件）；"
+                                       "PDF 打印后签字盖章。", result.path)
+        if choice == "mail":
+            send_mail.send_export(self, self.settings, self.session.report, result)
+
+    def send_by_email(self) -> None:
+        """报告 → 用邮件发送: the exported files of this revision, from this session's 导出上报 or
+        found in the folder of the last one; otherwise the officer is told to export first."""
+        from nanzhou_desktop.gui import send_mail
+
+        if self.session is None:
+            return
+        report = self.session.report
+        last = self._last_export
+        if last is not None and last[0] == Path(self.session.rf.path) and last[1].path.is_file():
+            send_mail.send_export(self, self.settings, report, last[1])
+            return
+        found = send_mail.find_export(self.settings, report)
+        if found is None:
+            send_mail.refuse_without_export(self, report)
+            return
+        send_mail.send_files(self, self.settings, report, found[0], found[1])
 
     def open_district(self) -> None:
         """区财政局: open (or create) a district database in its own window."""
@@ -882,6 +910,7 @@ class MainWindow(QMainWindow):
         self.form.actionFinalise.setEnabled(writable and not s.report.locked)
         self.form.actionUnlock.setEnabled(writable and s.report.locked)
         self.form.actionExportForSending.setEnabled(writable)  # a draft is told why it cannot be sent
+        self.form.actionSendByEmail.setEnabled(s.report.locked)  # a draft is not sent
         self.form.actionExplain.setEnabled(editable)
         self.form.actionUndo.setEnabled(editable and s.undo_stack.canUndo())
         self.form.actionRedo.setEnabled(editable and s.undo_stack.canRedo())

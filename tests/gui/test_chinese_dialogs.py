@@ -74,6 +74,13 @@ def _app_dialogs(window: MainWindow, tmp_path: Path):  # noqa: ANN202
     yield "还不能定稿", dialogs.list_box(window, "还不能定稿", "定稿前须改正全部错误")
     yield "替换", dialogs.replace_box(window, "新报告保存为", existing_file(window.session.rf.path), "备份.sqlite")
     yield "已保存", dialogs.saved_box(window, "导出上报", "已导出")
+    yield "导出上报", dialogs.exported_box(window, "已导出")
+    from nanzhou_desktop.exchange import mail
+    from nanzhou_desktop.gui.send_mail import SendMailDialog
+
+    sent = tmp_path / "2022_南洲街道_部门整体支出绩效自评_r1.sqlite"
+    sent.write_bytes(b"")
+    yield "用邮件发送", SendMailDialog(mail.draft_for(window.session.report, "", sent, None), window)
     box = QMessageBox(QMessageBox.Icon.Question, "定稿", "确定定稿吗？",
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
                       | QMessageBox.StandardButton.Cancel, window)
