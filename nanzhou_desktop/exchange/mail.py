@@ -7,8 +7,8 @@ and PDF attached, for the officer to read over and send.
 
 - Linux (and the BSDs): ``xdg-email --attach`` — Thunderbird, Evolution, KMail and the mail
   programs of 统信UOS / 麒麟 take the attachments;
-- Windows: Simple MAPI (``MAPISendMailW``, or ``MAPISendMail`` with the ANSI code page on
-  Windows 7), which Outlook, Foxmail and the like register for;
+- Windows: Simple MAPI (``MAPISendMailW``, or ``MAPISendMail`` in the ANSI code page where the
+  MAPI library is older), which Outlook, Foxmail and the like register for;
 - otherwise, or if those fail: a ``mailto:`` link (subject and body, no attachments: mailto
   cannot carry files) with the folder shown and a sentence saying which files to attach.
 
@@ -154,7 +154,7 @@ def mapi_structures(unicode: bool = True) -> tuple[type, type, type]:
 def mapi_message(draft: MailDraft, unicode: bool = True, encoding: str = "mbcs") -> tuple[Any, list[Any]]:
     """The MapiMessage(W) for ``draft``, and the objects that must stay alive while it is used.
 
-    The ANSI form (Windows 7's MAPI, older clients) takes text in the system code page
+    The ANSI form (an older MAPI library) takes text in the system code page
     (``mbcs``: GBK on a Chinese Windows); a character it lacks becomes ``?``."""
     import ctypes
 

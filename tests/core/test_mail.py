@@ -175,7 +175,7 @@ def test_simple_mapi_call_unicode(exported):
     assert f["files"] == [(str(p), p.name, 0xFFFFFFFF) for p in draft.attachments]
 
 
-def test_simple_mapi_call_ansi_on_windows_7(exported):
+def test_simple_mapi_call_ansi_with_an_older_mapi_library(exported):
     """No MAPISendMailW: the ANSI call, text in the code page (GBK here)."""
     report, result = exported
     draft = mail.draft_for(report, "jxb@hzcz.gov.cn", result.path, result.pdf_path)
