@@ -424,6 +424,8 @@ def test_export_for_sending_from_the_report_menu(qtbot, settings, example, tmp_p
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: errors.append("INFO " + text))
     monkeypatch.setattr(dialogs, "show_saved", lambda parent, title, text, path: errors.append("INFO " + text))
+    # the box after 导出上报 (with 用邮件发送 and 打开所在文件夹); answered 确定
+    monkeypatch.setattr(dialogs, "show_exported", lambda parent, text, path: errors.append("INFO " + text) or "")
     out = tmp_path / "上报"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
