@@ -939,6 +939,26 @@ def font_for(fonts: FontSet, role: str, char: str) -> FontFace | None:
     return None
 
 
+def ink_box(face: FontFace, char: str) -> tuple[float, float, float, float] | None:
+    """The bounding box of ``char``'s outline in ``face`` (xMin, yMin, xMax, yMax, in 1/1000
+    em from the origin on the baseline), read from its 'glyf' entry; None for a character
+    the face lacks or a glyph without outline.  Used to place marks by their ink (the 一字线
+    of the page number is 7 mm below the text block)."""
+    from struct import unpack_from
+
+    tt = register(face).face
+    gid = tt.charToGlyph.get(ord(char))
+    if not gid:
+        return None
+    start, _length = tt.get_table_pos("glyf")
+    pos = tt.glyphPos[gid]
+    if tt.glyphPos[gid + 1] == pos:
+        return None
+    _n, x0, y0, x1, y1 = unpack_from(">hhhhh", tt._ttf_data, start + pos)
+    scale = 1000 / tt.unitsPerEm
+    return x0 * scale, y0 * scale, x1 * scale, y1 * scale
+
+
 def missing(fonts: FontSet, role: str, text: str) -> set[str]:
     """Characters of ``text`` that neither the role's face nor any fallback can print."""
     return {c for c in set(text) if not c.isspace() and font_for(fonts, role, c) is None}

@@ -16,7 +16,7 @@ from reportlab.lib import rl_accel
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from nanzhou_desktop.render.fonts import FontFace, FontSet, font_for, register
-from nanzhou_desktop.render.linebreak import Line, break_lines
+from nanzhou_desktop.render.linebreak import Line, break_lines, justification
 from nanzhou_desktop.render.platypus import Flowable
 
 # Per process: which face prints a character for a role, and glyph advances (1/1000 em).
@@ -150,9 +150,24 @@ class GridText:
                 out.append((name, ch))
         return out
 
-    def draw(self, canv, x: float, y: float, text: str, char_space: float) -> None:
+    @staticmethod
+    def _segments(text: str, gaps: dict[int, float] | None) -> list[tuple[str, float]]:
+        """``text`` cut after each character given extra space (``gaps``: index → space)."""
+        if not gaps:
+            return [(text, 0.0)]
+        out = []
+        start = 0
+        for i in sorted(gaps):
+            out.append((text[start:i + 1], gaps[i]))
+            start = i + 1
+        out.append((text[start:], 0.0))
+        return out
+
+    def draw(self, canv, x: float, y: float, text: str, char_space: float,
+             gaps: dict[int, float] | None = None) -> None:
         """Draw one line; a space (as between "2022" and "年") is a quarter em, placed by us
-        rather than by the font, whose space may be half an em or more.
+        rather than by the font, whose space may be half an em or more.  ``gaps``: extra
+        space after some characters (a justified line widened after its punctuation).
 
         The operators are those reportlab's text object writes for beginText(x, y),
         setCharSpace, then per part setTextOrigin and per run setFont + textOut (without
@@ -160,7 +175,7 @@ class GridText:
         the render went into the text object's bookkeeping.  :meth:`draw_textobject` is
         that reportlab path; tests/core/test_render_pdf.py checks both give the same PDF."""
         if not canv.bottomup:
-            self.draw_textobject(canv, x, y, text, char_space)
+            self.draw_textobject(canv, x, y, text, char_space, gaps)
             return
         fp_str = rl_accel.fp_str
         if not self._tf:
@@ -171,44 +186,49 @@ class GridText:
         names = self._names
         code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm", f"{fp_str(char_space)} Tc"]
         pos = x
-        for i, part in enumerate(text.split(" ")):
-            if i:
-                pos += self.char_width(" ") + char_space
-            if not part:
-                continue
-            code.append(f"1 0 0 1 {fp_str(pos, y)} Tm")
-            for name, run in self.runs(part):
-                font = getFont(name)
-                ops = []
-                current = -1
-                for subset, chunk in split_string(font, run, doc):
-                    if subset != current:
-                        select = names.get((name, subset))
-                        if select is None:
-                            select = names[name, subset] = f"{font.getSubsetInternalName(subset, doc)} {self._tf}"
-                        ops.append(select)
-                        current = subset
-                    ops.append(f"({escape_pdf(chunk)}) Tj")
-                code.append(" ".join(ops))
-            pos += self.width(part) + char_space * len(part)
+        for segment, extra in self._segments(text, gaps):
+            for i, part in enumerate(segment.split(" ")):
+                if i:
+                    pos += self.char_width(" ") + char_space
+                if not part:
+                    continue
+                code.append(f"1 0 0 1 {fp_str(pos, y)} Tm")
+                for name, run in self.runs(part):
+                    font = getFont(name)
+                    ops = []
+                    current = -1
+                    for subset, chunk in split_string(font, run, doc):
+                        if subset != current:
+                            select = names.get((name, subset))
+                            if select is None:
+                                select = names[name, subset] = f"{font.getSubsetInternalName(subset, doc)} {self._tf}"
+                            ops.append(select)
+                            current = subset
+                        ops.append(f"({escape_pdf(chunk)}) Tj")
+                    code.append(" ".join(ops))
+                pos += self.width(part) + char_space * len(part)
+            pos += extra
         code.append("ET")
         canv._code.append(" ".join(code))
 
-    def draw_textobject(self, canv, x: float, y: float, text: str, char_space: float) -> None:
+    def draw_textobject(self, canv, x: float, y: float, text: str, char_space: float,
+                        gaps: dict[int, float] | None = None) -> None:
         """:meth:`draw` through reportlab's text object."""
         t = canv.beginText(x, y)
         t.setCharSpace(char_space)
         pos = x
-        for i, part in enumerate(text.split(" ")):
-            if i:
-                pos += self.char_width(" ") + char_space
-            if not part:
-                continue
-            t.setTextOrigin(pos, y)
-            for name, run in self.runs(part):
-                t.setFont(name, self.size)
-                t._textOut(run)  # textOut, without moving the cursor nothing reads
-            pos += self.width(part) + char_space * len(part)
+        for segment, extra in self._segments(text, gaps):
+            for i, part in enumerate(segment.split(" ")):
+                if i:
+                    pos += self.char_width(" ") + char_space
+                if not part:
+                    continue
+                t.setTextOrigin(pos, y)
+                for name, run in self.runs(part):
+                    t.setFont(name, self.size)
+                    t._textOut(run)  # textOut, without moving the cursor nothing reads
+                pos += self.width(part) + char_space * len(part)
+            pos += extra
         canv.drawText(t)
 
 
@@ -256,11 +276,18 @@ class GridPara(Flowable):
     def _spacing(self) -> float:
         return self.grid.spacing if self.gt.size == self.grid.size else 0.0
 
+    def min_lines(self) -> int:
+        """The fewest of its lines this paragraph can leave on a page: two, or all of a
+        paragraph of three or fewer (split, it would leave one line alone)."""
+        n = len(self.lines())
+        return n if n <= 3 else 2
+
     def lines(self) -> list[Line]:
         if self._lines is None:
             first = self.grid.width - self.indent * self.grid.char
             self._lines = break_lines(self.text, self.gt.width, lambda i: first if i == 0 else self.grid.width,
-                                      spacing=self._spacing, char_widths=self.gt.char_widths)
+                                      spacing=self._spacing, char_widths=self.gt.char_widths, em=self.gt.size,
+                                      justify=self.align == "justify")
         return self._lines
 
     def _trailer_height(self, avail_width: float) -> float:
@@ -281,7 +308,15 @@ class GridPara(Flowable):
             if len(lines) * self.row + tail <= availHeight + 0.5:
                 return [self]
             fit = min(fit, len(lines) - self.keep_tail)
-        if fit <= 0 or fit >= len(lines) and self.trailer is None:
+        if fit >= len(lines) and self.trailer is None:
+            return []
+        # No single line of a paragraph alone at the foot of a page (orphan) or at the head
+        # of the next (widow): give the page one line less, or move the paragraph on.
+        if len(lines) - fit == 1:
+            fit -= 1
+        if fit == 1 and len(lines) > 1:
+            fit = 0
+        if fit <= 0:
             return []
         head = GridPara(self.text, self.gt, self.grid, indent=self.indent, align=self.align, pitch=self.row,
                         lines=lines[:fit], continued=self.continued)
@@ -309,8 +344,8 @@ class GridPara(Flowable):
             elif line.chars > 1 and (self.align == "justify" and not line.last
                                      or natural + spacing * (line.chars - 1) > avail + 0.01):
                 # Justified, or a line that had to keep a mark with it squeezed into the block.
-                cs = (avail - natural) / (line.chars - 1)
-                gt.draw(canv, x0, y_line, line.text, cs)
+                cs, gaps = justification(line.text, avail - natural, spacing, size)
+                gt.draw(canv, x0, y_line, line.text, cs, gaps)
             else:
                 gt.draw(canv, x0, y_line, line.text, spacing)
         if self.trailer is not None:

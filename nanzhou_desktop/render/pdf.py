@@ -1,11 +1,18 @@
 """The printed report: a GB/T 9704-2012 PDF by reportlab.
 
 Page: A4, 37 mm top and 28 mm left margins, a 156 × 225 mm text block holding 22 lines of
-28 characters of 3号 (16 pt) body text.  The narrative is walked through
-:func:`nanzhou_desktop.narrative.blocks`, so numbering is the same as in the window and the
-Word copy.  After the body: the sign-off (unit and 成文日期, room for the seal, kept with the
-last lines of text), the 附注 line, then the annex 部门整体支出绩效自评表 on landscape
-pages with a chart and the QR code that carries the full content fingerprint.
+28 characters of 3号 (16 pt) body text; the page number's 一字线 7 mm below the block
+(§7.5).  The narrative is walked through :func:`nanzhou_desktop.narrative.blocks`, so
+numbering is the same as in the window and the Word copy.  After the body: the 附件说明
+(§7.3.4), the sign-off (unit and 成文日期, room for the seal, kept with the last lines of
+text, §7.3.5.1), the 附注 line, then the annex 部门整体支出绩效自评表 (§7.3.7: "附件" on
+the block's first line, its title on the third) with a chart and the QR code that carries
+the full content fingerprint.
+
+The annex is a landscape table on portrait sheets, as §8 wants for an A4 table set
+landscape: its content fills the rotated text block (225 × 156 mm), its head towards the
+left edge (the binding side of an odd page, the outer side of an even one), and the page
+number stays where it is on every other page.
 
 Every page carries a small line with unit, year, revision and the start of the fingerprint;
 a draft carries a red 草稿 mark on every page.
@@ -21,8 +28,7 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from nanzhou_desktop.content import fingerprint
@@ -30,7 +36,7 @@ from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import format_money, format_rate
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import rlfast, table_data
-from nanzhou_desktop.render.fonts import FontError, FontSet, find_fonts, font_for, prepare, register
+from nanzhou_desktop.render.fonts import FontError, FontSet, find_fonts, font_for, ink_box, prepare, register
 from nanzhou_desktop.render.grid import Grid, GridPara, GridText
 from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
 from nanzhou_desktop.render.output import OutputError, atomic_write
@@ -39,11 +45,9 @@ from nanzhou_desktop.render.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -62,17 +66,19 @@ LINES, CHARS = 22, 28
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 PAGE_NO_SIZE = 14.0  # 4号
-PAGE_NO_GAP = 7 * mm  # 一字线 top 7 mm below the block
+PAGE_NO_GAP = 7 * mm  # the 一字线 of the page number 7 mm below the block (§7.5)
 STAMP_SIZE = 7.0
 GRID = Grid(width=BLOCK_W, pitch=BLOCK_H / LINES, char=BLOCK_W / CHARS, size=BODY_SIZE)
 
-# The annex: landscape A4, a wider block with the same page furniture.
-ANNEX_W, ANNEX_H = landscape(A4)
-ANNEX_MARGIN_X = 20 * mm
-ANNEX_MARGIN_TOP = 22 * mm
-ANNEX_MARGIN_BOTTOM = 25 * mm
-ANNEX_FRAME_H = ANNEX_H - ANNEX_MARGIN_TOP - ANNEX_MARGIN_BOTTOM
+# The annex: the text block turned a quarter turn (§8), so its lines run up the sheet.
+ANNEX_W, ANNEX_H = BLOCK_H, BLOCK_W  # 225 × 156 mm, as the table reads
+ANNEX_FRAME_H = ANNEX_H - 0.6  # less a rule: see RULE
+ANNEX_GRID = Grid(width=ANNEX_W, pitch=GRID.pitch, char=GRID.char, size=BODY_SIZE)
 TABLE_SIZE = 10.5  # 五号
+RULE = 0.6  # table lines
+# The signature cells' shares of their row: each holds its label on one line (单位负责人：, six
+# characters) and its value under it; 填报日期 the blank "　　年　　月　　日" (nine characters).
+SIG_SHARES = (0.162, 0.162, 0.115, 0.165, 0.235, 0.161)
 
 ProgressFn = Callable[[int, int], None]
 _MARKUP_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -98,6 +104,20 @@ class PdfInfo:
     substituted: dict[str, tuple[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
     qr_payload: str = ""
+
+
+def annex_title(report: Report) -> str:
+    """The annex's name (the report's template names its table), the same in the 附件说明 and
+    over the annex (§7.3.7)."""
+    return f"{report.year}年度{report.template.table.title}"
+
+
+def annex_note(titles: list[str]) -> list[str]:
+    """The 附件说明 (§7.3.4): "附件：" and the name; with several annexes each numbered
+    ("附件：1. …", then "2. …" under the first name)."""
+    if len(titles) == 1:
+        return [f"附件：{titles[0]}"]
+    return [f"{'附件：' if i == 0 else ''}{i + 1}. {t}" for i, t in enumerate(titles)]
 
 
 def chinese_date(iso: str) -> str:
@@ -143,29 +163,39 @@ class _Renderer:
         self.stamp_text = page_stamp(report, self.fp)
         self.small = GridText(fonts, "body", STAMP_SIZE, self.missing, self.substituted)
         self._cell_text: dict[tuple[str, float], GridText] = {}
+        self._page_no_y = self.page_number_baseline()
+        self._qr_text = GridText(fonts, "body", 6.5, self.missing, self.substituted)
+        self.annex_name = annex_title(report)
 
     # -- page furniture ----------------------------------------------------------------
-    def _furniture(self, canv, doc, page_w: float, block_left: float, block_right: float,
-                   block_bottom: float, top: float) -> None:
+    def page_number_baseline(self) -> float:
+        """Where the page number's baseline goes: the top of its 一字线's ink 7 mm below the
+        block (§7.5: 一字线上距版心下边缘 7 mm)."""
+        box = ink_box(self.fonts["page_number"], "—")
+        dash_top = (box[3] if box else 400.0) * PAGE_NO_SIZE / 1000
+        return BLOCK_BOTTOM - PAGE_NO_GAP - dash_top
+
+    def _furniture(self, canv, doc) -> None:
+        """Page number, stamp line and draft mark: the same on every sheet, portrait or not."""
         canv.saveState()
         n = canv.getPageNumber() - (1 if self.report.cover else 0)  # a cover page is not numbered
         # Page number "— n —": odd pages at the right, even pages at the left, one character in.
         text = f"— {n} —"
         pn = self.fonts["page_number"]
-        y = block_bottom - PAGE_NO_GAP - PAGE_NO_SIZE * 0.8
+        y = self._page_no_y
         canv.setFont(pn.rl_name, PAGE_NO_SIZE)
         if n < 1:
-            pass
+            pass  # the cover
         elif n % 2:
-            canv.drawRightString(block_right - PAGE_NO_SIZE, y, text)
+            canv.drawRightString(MARGIN_LEFT + BLOCK_W - PAGE_NO_SIZE, y, text)
         else:
-            canv.drawString(block_left + PAGE_NO_SIZE, y, text)
+            canv.drawString(MARGIN_LEFT + PAGE_NO_SIZE, y, text)
         # Unit · year · revision · fingerprint, small and grey, at the foot.
         canv.setFillColor(colors.Color(0.35, 0.35, 0.35))
         width = self.small.width(self.stamp_text)
-        self.small.draw(canv, (page_w - width) / 2, 10 * mm, self.stamp_text, 0)
+        self.small.draw(canv, (PAGE_W - width) / 2, 10 * mm, self.stamp_text, 0)
         if self.report.status == Status.DRAFT:
-            self._draft_mark(canv, block_right, top)
+            self._draft_mark(canv, MARGIN_LEFT + BLOCK_W, PAGE_H - 12 * mm)
         canv.restoreState()
 
     def _draft_mark(self, canv, right: float, top: float) -> None:
@@ -183,11 +213,19 @@ class _Renderer:
         canv.drawCentredString(x + w / 2, y + 6.5, "草稿")
 
     def on_portrait(self, canv, doc) -> None:
-        self._furniture(canv, doc, PAGE_W, MARGIN_LEFT, MARGIN_LEFT + BLOCK_W, BLOCK_BOTTOM, PAGE_H - 12 * mm)
+        self._furniture(canv, doc)
 
-    def on_landscape(self, canv, doc) -> None:
-        self._furniture(canv, doc, ANNEX_W, ANNEX_MARGIN_X, ANNEX_W - ANNEX_MARGIN_X, ANNEX_MARGIN_BOTTOM,
-                        ANNEX_H - 6 * mm)
+    def on_annex_begin(self, canv, doc) -> None:
+        """Furniture as on a portrait page, then turn the coordinates a quarter turn so the
+        annex frame (225 × 156, landscape) fills the text block with its head to the left:
+        the frame's (u, v) lands at (block right − v, block bottom + u)."""
+        self._furniture(canv, doc)
+        canv.saveState()
+        canv.translate(MARGIN_LEFT + BLOCK_W, BLOCK_BOTTOM)
+        canv.rotate(90)
+
+    def on_annex_end(self, canv, doc) -> None:
+        canv.restoreState()
 
     # -- body ------------------------------------------------------------------------
     def _title(self) -> list[Flowable]:
@@ -274,7 +312,7 @@ class _Renderer:
                 need = sum(len(h.lines()) for h in run) * GRID.pitch
                 if i < len(bl):
                     nxt = made[i] = self._paragraph(bl[i])
-                    need += min(len(nxt.lines()), 2) * GRID.pitch
+                    need += nxt.min_lines() * GRID.pitch
                 story.append(CondPageBreak(need + 0.5))
                 story += run
                 continue
@@ -325,19 +363,10 @@ class _Renderer:
                 out.append(escape(ch))
         return "".join(out)
 
-    def _table(self, data: list[list], widths: list[float], *, header_rows: int = 1,
-               extra: list[tuple] | None = None) -> Table:
-        # A row taller than most of a page (a very long 偏差原因) cannot move on whole and must
-        # split inside itself; otherwise keep rows whole (splitting them leaves slivers).
-        tallest = 0.0
-        for row in data:
-            for cell, w in zip(row, widths, strict=False):
-                if isinstance(cell, Flowable):
-                    tallest = max(tallest, cell.wrap(w - 6, ANNEX_FRAME_H)[1] + 6)
-        t = Table(data, colWidths=widths, repeatRows=header_rows, hAlign="LEFT",
-                  splitInRow=1 if tallest > ANNEX_FRAME_H * 0.6 else 0)
-        style = [("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.92, 0.92, 0.92))] if header_rows else []
-        style += [
+    def _table(self, header: list[list], rows: list[list], widths: list[float], *,
+               vspans: list[tuple[int, int, int]] = (), hspans: list[tuple[int, int, int]] = (),
+               trailer: Flowable | None = None, keep_tail: int = 2) -> RowTable:
+        style = [
             ("FONTNAME", (0, 0), (-1, -1), self.body_font),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -346,21 +375,22 @@ class _Renderer:
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ]
-        t.setStyle(TableStyle(style + (extra or [])))
-        return t
+        return RowTable(header, rows, widths, style, vspans=list(vspans), hspans=list(hspans), trailer=trailer,
+                        keep_tail=keep_tail)
 
     def annex_story(self) -> list[Flowable]:
         r = self.report
         data = table_data.build(r, self.result)
-        width = ANNEX_W - 2 * ANNEX_MARGIN_X
+        width = ANNEX_W - RULE  # the frame inside the block by half a rule each side
         hc = lambda s: self._cell(s, align="center", bold_face=self.fonts["heading1"].rl_name)  # noqa: E731
         c = self._cell
         num = lambda s: self._cell(s, align="right")  # noqa: E731
         story: list[Flowable] = [NextPageTemplate("annex"), PageBreak()]
-        story.append(Paragraph(self._markup("附件", "heading1"), ParagraphStyle(
-            "annex-label", fontName=self.fonts["heading1"].rl_name, fontSize=BODY_SIZE, leading=22)))
-        story.append(Paragraph(self._markup(f"{r.year}年度{r.template.table.title}", "title"), ParagraphStyle(
-            "annex-title", fontName=self.fonts["title"].rl_name, fontSize=18, leading=26, alignment=1)))
+        # §7.3.7: "附件" in 3号黑体 at the left of the block's first line, the title centred on
+        # its third line, in the body title's format (2号 小标宋).
+        story.append(GridPara("附件", self.h1, ANNEX_GRID, indent=0, align="left"))
+        story.append(Spacer(width, ANNEX_GRID.pitch))
+        story.append(GridPara(self.annex_name, self.title, ANNEX_GRID, indent=0, align="center"))
         story.append(Table(
             [[c(f"单位名称（盖章）：{r.unit.full_name}"), c("金额单位：万元", align="right")]],
             colWidths=[width * 0.7, width * 0.3], hAlign="LEFT",
@@ -375,17 +405,17 @@ class _Renderer:
         # 预算执行情况, 重点项目, 绩效指标: the columns of the report's template
         cols = table_data.columns(r, "budget")
         w = [width * col.share for col in cols]
-        rows = [[hc(col.header) for col in cols]]
-        rows += [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.budget]
-        story.append(self._table(rows, w))
+        head = [[hc(col.header) for col in cols]]
+        rows = [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.budget]
+        story.append(self._table(head, rows, w))
         story.append(Spacer(width, 6))
 
         cols = table_data.columns(r, "projects")
         if data.projects and cols:
             w = [width * col.share for col in cols]
-            rows = [[hc(col.header) for col in cols]]
-            rows += [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.projects]
-            story.append(self._table(rows, w))
+            head = [[hc(col.header) for col in cols]]
+            rows = [cells(cols, [table_data.money_cell(m, col.field) for col in cols]) for m in data.projects]
+            story.append(self._table(head, rows, w))
             story.append(Spacer(width, 6))
         chart = self._chart(width)
         if chart is not None:
@@ -395,9 +425,9 @@ class _Renderer:
         cols = table_data.columns(r, "indicators")
         fields = [col.field for col in cols]
         w = [width * col.share for col in cols]
-        rows = [[hc(col.header) for col in cols]]
-        rows += [cells(cols, [table_data.indicator_cell(ind, f) for f in fields]) for ind in data.indicators]
-        extra: list[tuple] = []
+        ind_head = [[hc(col.header) for col in cols]]
+        rows = [cells(cols, [table_data.indicator_cell(ind, f) for f in fields]) for ind in data.indicators]
+        vspans: list[tuple[int, int, int]] = []
         l1 = [i.level1 for i in data.indicators]
         l2 = [f"{i.level1}\x00{i.level2}" for i in data.indicators]
         for name, values in (("level1", l1), ("level2", l2)):
@@ -405,23 +435,11 @@ class _Renderer:
                 col = fields.index(name)
                 for a, b in table_data.spans(values):
                     if b > a:
-                        extra.append(("SPAN", (col, a + 1), (col, b + 1)))
+                        vspans.append((col, a, b))
         n = len(rows)
         total_row, span_to = table_data.total_row(data, fields)
         rows.append([hc(t) if k == 0 else (num(t) if cols[k].numeric else c(t)) for k, t in enumerate(total_row)])
-        if span_to > 0:
-            extra.append(("SPAN", (0, n), (span_to, n)))
-        story.append(self._table(rows, w, extra=extra))
-        story.append(Spacer(width, 4))
-        # The signature row and the QR never stand alone on a page: the last 其他出错说明 (or the
-        # whole block when it has one) goes over with them when they do not fit.
-        with_footer: list[Flowable] = []
-        if data.other_explanations:
-            rows = [[hc("其他出错说明")]] + [[c(t)] for t in data.other_explanations]
-            if len(rows) > 2:
-                story.append(self._table(rows[:-1], [width]))
-                rows = rows[-1:]
-            with_footer += [self._table(rows, [width], header_rows=len(rows) - 1), Spacer(width, 6)]
+        hspans = [(n, 0, span_to)] if span_to > 0 else []
 
         # Signature row: blank lines to sign on when a name is not filled, never invented.
         s = r.signoff
@@ -433,29 +451,35 @@ class _Renderer:
             ("单位负责人：", s.head), ("财务负责人：", s.finance_head), ("填报人：", s.preparer),
             ("联系电话：", phone), ("填报日期：", chinese_date(s.fill_date) or "　　年　　月　　日"),
             ("单位（盖章）", ""))]]
-        sig_w = width * 0.62
-        # 填报日期 is the widest value: the blank "　　年　　月　　日" is nine characters, and in
-        # a narrower cell its "日" wrapped onto a line of its own.  The names' cells keep room
-        # for a six-character label (单位负责人：) and 填报人 for a four-character name.
-        sig_table = Table(sig, colWidths=[sig_w * f for f in (0.16, 0.16, 0.12, 0.17, 0.23, 0.16)],
-                          rowHeights=[24 * mm], hAlign="LEFT",
-                          style=[("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                                 ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
+        sig_style = [("GRID", (0, 0), (-1, -1), RULE, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                     ("FONTNAME", (0, 0), (-1, -1), self.body_font)]
         qr = QrFlowable(self.payload, 26 * mm, [
-            "报告核对码（扫描后与报送的报告文件核对）",
+            "报告核对码：扫描后与报送的报告文件核对",
             f"单位：{r.unit.full_name}",
             f"年度：{r.year}　修订号：{r.revision}",
             "内容指纹（SHA-256）：",
             self.fp[:32],
             self.fp[32:],
-        ], self.body_font, 7.5)
-        footer = Table([[sig_table, qr]], colWidths=[sig_w + 4 * mm, width - sig_w - 4 * mm], hAlign="LEFT",
-                       style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                              ("FONTNAME", (0, 0), (-1, -1), self.body_font)])
-        story.append(KeepTogether([*with_footer, footer]))
+        ], self._qr_text)
+        # The QR beside the signature row, so the two take the height of one.
+        sig_w = width * 0.67
+        sig_table = Table(sig, colWidths=[sig_w * f for f in SIG_SHARES], rowHeights=[26 * mm], hAlign="LEFT",
+                          style=sig_style)
+        footer = _Stack([Spacer(width, 6), Table([[sig_table, qr]], colWidths=[sig_w + 3 * mm, width - sig_w - 3 * mm],
+                                                  hAlign="LEFT", style=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("FONTNAME", (0, 0), (-1, -1), self.body_font)])])
+        # The signature row and the QR never stand alone on a page: the last rows of the table
+        # before them (the 其他出错说明, or the indicators) go over with them.
+        if data.other_explanations:
+            story.append(self._table(ind_head, rows, w, vspans=vspans, hspans=hspans))
+            story.append(Spacer(width, 6))
+            story.append(self._table([[hc("其他出错说明")]], [[c(t)] for t in data.other_explanations], [width],
+                                     trailer=footer, keep_tail=1))
+        else:
+            story.append(self._table(ind_head, rows, w, vspans=vspans, hspans=hspans, trailer=footer))
         return story
 
     def _chart(self, width: float) -> Flowable | None:
@@ -468,6 +492,150 @@ class _Renderer:
         for name, _, _ in items:
             self._markup(name, "body")  # records characters no font has
         return BarChart(items, width, 58 * mm, self.body, self.fonts["heading1"].rl_name)
+
+
+class _Stack(Flowable):
+    """Flowables one under the other, kept together (the annex's signature row and QR)."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__()
+        self.parts = parts
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        self._sizes = [p.wrap(availWidth, availHeight) for p in self.parts]
+        self.width = availWidth
+        self.height = sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for part, (_w, h) in zip(self.parts, self._sizes, strict=True):
+            y -= h
+            part.drawOn(self.canv, 0, y)
+
+
+class RowTable(Flowable):
+    """A table that splits between its rows across pages, its header repeated on each.
+
+    A cell merged down several rows (一级/二级指标, ``vspans``: (column, first row, last row))
+    splits with them: each page's part is merged over its own rows and shows the text again,
+    so a group of any size fits (reportlab's own Table will not split inside a merged cell:
+    24 indicators under one 一级指标 were one unsplittable block, a LayoutError).  A row
+    taller than a whole page splits inside itself.  ``trailer`` (the signature row and QR)
+    is drawn under the last part, with at least ``keep_tail`` rows above it on its page."""
+
+    def __init__(self, header: list[list], rows: list[list], widths: list[float], style: list, *,
+                 vspans: list[tuple[int, int, int]], hspans: list[tuple[int, int, int]],
+                 trailer: Flowable | None = None, keep_tail: int = 2) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows
+        self.widths = widths
+        self.style = style
+        self.vspans = vspans
+        self.hspans = hspans  # (row, first column, last column): the 总分 row
+        self.trailer = trailer
+        self.keep_tail = keep_tail
+        self._t: Table | None = None
+        self._trailer_h = 0.0
+
+    def _table(self) -> Table:
+        if self._t is None:
+            nh = len(self.header)
+            cmds = list(self.style)
+            if nh:
+                cmds.append(("BACKGROUND", (0, 0), (-1, nh - 1), colors.Color(0.92, 0.92, 0.92)))
+            for col, a, b in self.vspans:
+                cmds.append(("SPAN", (col, a + nh), (col, b + nh)))
+            for row, a, b in self.hspans:
+                cmds.append(("SPAN", (a, row + nh), (b, row + nh)))
+            self._t = Table(self.header + self.rows, colWidths=self.widths, hAlign="LEFT", style=TableStyle(cmds))
+        return self._t
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        w, h = self._table().wrap(availWidth, availHeight)
+        self._trailer_h = self.trailer.wrap(availWidth, availHeight)[1] if self.trailer is not None else 0.0
+        self.width, self.height = w, h + self._trailer_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        t = self._table()
+        t.drawOn(self.canv, 0, self._trailer_h)
+        if self.trailer is not None:
+            self.trailer.drawOn(self.canv, 0, 0)
+
+    def _part(self, a: int, b: int, *, trailer: bool) -> RowTable:
+        """Rows a..b-1 as a table of their own: merged cells cut at the edges, the text of a
+        merged cell that began before ``a`` repeated on its first row here."""
+        rows = [list(r) for r in self.rows[a:b]]
+        vspans = []
+        for col, first, last in self.vspans:
+            lo, hi = max(first, a), min(last, b - 1)
+            if lo > hi:
+                continue
+            if lo > first:  # continued from the page before: show the group's name again
+                rows[lo - a][col] = _copy_cell(self.rows[first][col])
+            if hi > lo:
+                vspans.append((col, lo - a, hi - a))
+        hspans = [(row - a, c0, c1) for row, c0, c1 in self.hspans if a <= row < b]
+        return RowTable(self.header, rows, self.widths, self.style, vspans=vspans, hspans=hspans,
+                        trailer=self.trailer if trailer else None, keep_tail=self.keep_tail)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        t = self._table()
+        t.wrap(availWidth, availHeight)
+        heights = t._rowHeights
+        nh = len(self.header)
+        room = availHeight - sum(heights[:nh])
+        n = len(self.rows)
+        k = 0
+        used = 0.0
+        while k < n and used + heights[nh + k] <= room + 0.01:
+            used += heights[nh + k]
+            k += 1
+        if self.trailer is not None:
+            tail = self.trailer.wrap(availWidth, availHeight)[1]
+            if k == n and used + tail <= room + 0.01:
+                return [self]
+            k = min(k, n - min(self.keep_tail, n))  # the last rows go over with the trailer
+        elif k == n:
+            return [self]
+        if k == 1 and n > 2:
+            k = 0  # not one row alone under the header at a page's foot
+        if k <= 0:
+            if heights[nh] > ANNEX_FRAME_H - sum(heights[:nh]) - 1:  # taller than any page: split inside
+                return self._split_inside(availWidth, availHeight)
+            return []
+        return [self._part(0, k, trailer=False), self._part(k, n, trailer=True)]
+
+    def _split_inside(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """The first row is taller than a page: reportlab splits it (its cells split by line)."""
+        first = self._part(0, 1, trailer=False)
+        t = Table(first.header + first.rows, colWidths=self.widths, hAlign="LEFT", repeatRows=len(self.header),
+                  splitInRow=1, style=TableStyle(_span_free(first)))
+        parts = t.split(availWidth, availHeight)
+        if not parts:
+            return []
+        rest = [self._part(1, len(self.rows), trailer=True)] if len(self.rows) > 1 else []
+        return [*parts, *rest]
+
+
+def _span_free(table: RowTable) -> list:
+    """The style commands of a one-row part (no merged cells across rows)."""
+    nh = len(table.header)
+    cmds = list(table.style)
+    if nh:
+        cmds.append(("BACKGROUND", (0, 0), (-1, nh - 1), colors.Color(0.92, 0.92, 0.92)))
+    for row, a, b in table.hspans:
+        cmds.append(("SPAN", (a, row + nh), (b, row + nh)))
+    return cmds
+
+
+def _copy_cell(cell):
+    if isinstance(cell, CellText):
+        return CellText(cell.text, cell.gt, cell.align)
+    return cell
 
 
 class CellText(Flowable):
@@ -487,7 +655,8 @@ class CellText(Flowable):
             self._for_width = availWidth
             self._lines = [ln for part in self.text.split("\n")
                            for ln in break_lines(part, self.gt.width, lambda i: availWidth,
-                                                 char_widths=self.gt.char_widths)] if self.text else []
+                                                 char_widths=self.gt.char_widths, em=self.gt.size,
+                                                 justify=False)] if self.text else []
         self.width = availWidth
         self.height = max(len(self._lines), 1) * self.leading
         return self.width, self.height
@@ -588,29 +757,117 @@ class BarChart(Flowable):
             c.rect(lx, ly - k * 16, 9, 9, stroke=1, fill=1)
             c.setFillColor(colors.black)
             self._label(lx + 14, ly - k * 16 + 1, text, 9)
-        rates = "；".join(f"{n}执行率 {format_rate(e * 100 / b) if b else '—'}" for n, b, e in self.items)
-        self._label(lx, ly - 40, rates, 9)
+        # One line per item, cut to the room right of the plot: never past the block.
+        room = self.width - lx
+        gt = GridText(self.text.fonts, "body", 9, self.text.missing, self.text.substituted)
+        y = ly - 40
+        for n, b, e in self.items:
+            text = f"{n}执行率 {format_rate(e * 100 / b) if b else '—'}"
+            for line in break_lines(text, gt.width, lambda i: room, char_widths=gt.char_widths, em=9, justify=False):
+                gt.draw(self.canv, lx, y, line.text, 0)
+                y -= 12
         c.restoreState()
 
 
 class _SignOff(Flowable):
-    """Unit name centred over the 成文日期, the date four characters in from the right, room
-    for the seal above them, and the 附注 line below.  Travels with the last lines of text."""
+    """The end of the body, kept with its last lines of text: the 附件说明, room for the seal,
+    the unit name over the 成文日期, and the 附注 line.
 
-    ROOM_LINES = 2  # empty lines between the text and the unit name: the seal's upper half
+    GB/T 9704-2012:
+    - §7.3.4: 附件说明 one empty line under the text, two characters in: "附件：" and the
+      annex's name; a name that needs a second line continues under its own first character.
+    - §7.3.5.1 (a sealed document, as this report is): the 成文日期 "一般右空四字"; the unit
+      name (发文机关署名) "以成文日期为准居中", i.e. the name's centre over the date's centre;
+      the seal's top within one line of the 附件说明, so two empty lines go between.
+    - A full name too long to centre over a date four characters in would run past the
+      block's right edge.  §7.3.5.1 gives centring as the rule and four characters as what is
+      done "一般" (generally), so the centring is kept and the date, with the name over it,
+      moves left just enough for the name to end at the block's edge.  (§7.3.5.2 — name two
+      characters in, date under it — is the rule for documents *without* a seal; it is not
+      used.)  A name longer than a whole line is set on two lines, each centred on the date.
+    - §7.3.6: the 附注 in parentheses, two characters in, on the line under the date.
+    """
+
+    ROOM_LINES = 2  # empty lines between the 附件说明 and the unit name: the seal's upper half
 
     def __init__(self, r: _Renderer) -> None:
         super().__init__()
         self.r = r
         s = r.report.signoff
-        self.date = chinese_date(s.issue_date)
+        self.date = chinese_date(s.issue_date) or "　　　　年　　月　　日"  # blank: written by hand
         contact = s.preparer or "＿＿＿＿＿＿"
         phone = "、".join(p for p in (s.phone_office, s.phone_mobile) if p) or "＿＿＿＿＿＿＿＿"
         self.note = f"（联系人：{contact}，联系电话：{phone}）"
+        self._laid: tuple | None = None
+
+    def _width_of(self, text: str) -> float:
+        """Width of ``text`` set on the grid (grid spacing after every character but the last)."""
+        return self.r.body.width(text) + GRID.spacing * (len(text) - 1) if text else 0.0
+
+    def _lines(self, text: str, first: float, rest: float) -> list[str]:
+        gt = self.r.body
+        return [ln.text for ln in break_lines(text, gt.width, lambda i: first if i == 0 else rest,
+                                              spacing=GRID.spacing, char_widths=gt.char_widths, em=BODY_SIZE,
+                                              justify=False)]
+
+    def layout(self, width: float) -> tuple:
+        """(annex rows [(x, text)], unit rows [(x, text)], (date x, date), note rows [(x, text)])."""
+        if self._laid is not None and self._laid[0] == width:
+            return self._laid[1]
+        char = GRID.char
+        annex = []
+        for item in annex_note([self.r.annex_name]):
+            head, sep, name = item.partition("：")
+            if not sep:
+                head, name = "", item
+            lead = head + sep
+            if item[:1].isdigit() or not sep:  # "2. …" under "1. …": its number after 附件：
+                lead = ""
+            x0 = 2 * char + (self._width_of("附件：") + GRID.spacing if not lead and annex else 0.0)
+            num, dot, rest_name = name.partition(". ")
+            number = f"{num}{dot}" if dot and num.isdigit() else ""
+            body = rest_name if number else name
+            indent = x0 + (self._width_of(lead + number) + GRID.spacing if lead or number else 0.0)
+            for i, text in enumerate(self._lines(body, width - indent, width - indent)):
+                annex.append((x0, lead + number + text) if i == 0 else (indent, text))
+        # 署名 over 成文日期 (see the class docstring for the rule applied)
+        date_w = self._width_of(self.date)
+        date_x = width - 4 * char - date_w
+        unit = self.r.report.unit.full_name
+        names = [unit] if self._width_of(unit) <= width else self._two_lines(unit, width)
+        widest = max(self._width_of(n) for n in names)
+        centre = date_x + date_w / 2
+        over = centre + widest / 2 - width
+        if over > 0:
+            centre -= over
+            date_x -= over
+        unit_rows = [(max(centre - self._width_of(n) / 2, 0.0), n) for n in names]
+        note = [(2 * char if i == 0 else 0.0, t) for i, t in enumerate(self._lines(self.note, width - 2 * char, width))]
+        laid = (annex, unit_rows, (date_x, self.date), note)
+        self._laid = (width, laid)
+        return laid
+
+    def _two_lines(self, unit: str, width: float) -> list[str]:
+        """A name longer than a line, on two lines as even as the 禁则 allow."""
+        lines = self._lines(unit, width, width)
+        if len(lines) <= 2:
+            best = None
+            for cut in range(1, len(unit)):
+                a, b = unit[:cut], unit[cut:]
+                wa, wb = self._width_of(a), self._width_of(b)
+                if wa <= width and wb <= width and (best is None or abs(wa - wb) < best[0]):
+                    best = (abs(wa - wb), [a, b])
+            if best is not None:
+                return best[1]
+        return lines
+
+    def rows(self, width: float) -> int:
+        annex, unit, _date, note = self.layout(width)
+        return 1 + len(annex) + self.ROOM_LINES + len(unit) + 1 + len(note)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        self.height = (self.ROOM_LINES + 3) * GRID.pitch
+        self.height = self.rows(availWidth) * GRID.pitch
         return self.width, self.height
 
     def draw(self) -> None:
@@ -619,21 +876,20 @@ class _SignOff(Flowable):
         pitch = GRID.pitch
         base = (pitch - BODY_SIZE) / 2 + BODY_SIZE * 0.88
         sp = GRID.spacing
-        right = self.width - 4 * GRID.char
-        date = self.date or "　　　　年　　月　　日"  # blank to write the date by hand
-        date_w = gt.width(date) + sp * (len(date) - 1)
-        date_x = right - date_w
-        unit = self.r.report.unit.full_name
-        unit_w = gt.width(unit) + sp * (len(unit) - 1)
-        unit_x = date_x + date_w / 2 - unit_w / 2
-        # A long unit name cannot centre over the date without leaving the block: keep two
-        # characters from the right edge instead (the standard allows moving the name).
-        unit_x = max(0.0, min(unit_x, self.width - 2 * GRID.char - unit_w))
-        top = self.height
-        y_unit = top - (self.ROOM_LINES + 1) * pitch + (pitch - base)
-        gt.draw(canv, unit_x, y_unit, unit, sp)
-        gt.draw(canv, date_x, y_unit - pitch, date, sp)
-        gt.draw(canv, 2 * GRID.char, y_unit - 2 * pitch, self.note, sp)
+        annex, unit, (date_x, date), note = self.layout(self.width)
+        y = self.height - base  # the baseline of row 1, the empty line under the text
+        for x, text in annex:
+            y -= pitch
+            gt.draw(canv, x, y, text, sp)
+        y -= pitch * self.ROOM_LINES
+        for x, text in unit:
+            y -= pitch
+            gt.draw(canv, x, y, text, sp)
+        y -= pitch
+        gt.draw(canv, date_x, y, date, sp)
+        for x, text in note:
+            y -= pitch
+            gt.draw(canv, x, y, text, sp)
 
 
 def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: CheckResult | None = None,
@@ -674,9 +930,11 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
                    initialFontName=r.body_font)  # else reportlab lists an unused Helvetica
         portrait = PageTemplate("body", [Frame(MARGIN_LEFT, BLOCK_BOTTOM, BLOCK_W, BLOCK_H, 0, 0, 0, 0, id="block")],
                                 onPage=r.on_portrait, pagesize=A4)
-        annex_frame = Frame(ANNEX_MARGIN_X, ANNEX_MARGIN_BOTTOM, ANNEX_W - 2 * ANNEX_MARGIN_X,
-                            ANNEX_H - ANNEX_MARGIN_TOP - ANNEX_MARGIN_BOTTOM, 0, 0, 0, 0, id="annex")
-        annex = PageTemplate("annex", [annex_frame], onPage=r.on_landscape, pagesize=(ANNEX_W, ANNEX_H))
+        # In the turned coordinates of on_annex_begin: the block, 225 wide and 156 high.
+        # Half a rule's width in from each edge: the table's outer lines stay inside the block.
+        annex_frame = Frame(0, 0, ANNEX_W, ANNEX_H, RULE / 2, RULE / 2, RULE / 2, RULE / 2, id="annex")
+        annex = PageTemplate("annex", [annex_frame], onPage=r.on_annex_begin, onPageEnd=r.on_annex_end,
+                             pagesize=A4)
         doc.addPageTemplates([portrait, annex])
         doc.build(story)
         doc_box.append(doc)

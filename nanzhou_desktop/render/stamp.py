@@ -119,20 +119,28 @@ def _load_encoder_alone():
 
 
 class QrFlowable(Flowable):
-    """A QR code drawn as vector squares (crisp at any printer resolution), with its caption."""
+    """A QR code drawn as vector squares (crisp at any printer resolution), with its caption
+    to its right, each line wrapped to the width left (``text``: the renderer's GridText, which
+    measures and draws with per-character fallback fonts)."""
 
-    def __init__(self, payload: str, size: float, caption: list[str], font: str, font_size: float = 9) -> None:
+    def __init__(self, payload: str, size: float, caption: list[str], text) -> None:
         super().__init__()
         # A fixed mask skips segno's evaluation of all eight (~25 ms); any mask is valid.
         self.matrix = qr_matrix(payload)
         self.size = size
         self.caption = caption
-        self.font = font
-        self.font_size = font_size
+        self.text = text
+        self._lines: list[str] = []
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        from nanzhou_desktop.render.linebreak import break_lines
+
         self.width = availWidth
-        self.height = self.size
+        room = max(availWidth - self.size - 6, self.text.size)
+        gt = self.text
+        self._lines = [ln.text for line in self.caption
+                       for ln in break_lines(line, gt.width, lambda i: room, char_widths=gt.char_widths)]
+        self.height = max(self.size, len(self._lines) * self.text.size * 1.5)
         return self.width, self.height
 
     def draw(self) -> None:
@@ -145,6 +153,7 @@ class QrFlowable(Flowable):
         c.setFillColor(colors.black)
         # One path of horizontal runs: a few hundred rectangles instead of one per module.
         path = c.beginPath()
+        top = self.height
         for r, row in enumerate(matrix):
             col = 0
             while col < n:
@@ -152,13 +161,13 @@ class QrFlowable(Flowable):
                     start = col
                     while col < n and row[col] & 1:
                         col += 1
-                    path.rect((start + quiet) * cell, self.size - (r + quiet + 1) * cell, (col - start) * cell, cell)
+                    path.rect((start + quiet) * cell, top - (r + quiet + 1) * cell, (col - start) * cell, cell)
                 else:
                     col += 1
         c.drawPath(path, stroke=0, fill=1)
-        c.setFont(self.font, self.font_size)
-        y = self.size - quiet * cell - self.font_size
-        for line in self.caption:
-            c.drawString(self.size + 6, y, line)
-            y -= self.font_size * 1.5
+        size = self.text.size
+        y = self.height - quiet * cell - size
+        for line in self._lines:
+            self.text.draw(c, self.size + 6, y, line, 0)
+            y -= size * 1.5
         c.restoreState()

@@ -4,8 +4,6 @@ the draft mark, the stamp, the sign-off and the QR code."""
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import re
 import shutil
 import subprocess
@@ -21,58 +19,12 @@ from nanzhou_desktop.model import Status
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render.pdf import PdfInfo, chinese_date, render_pdf
 from nanzhou_desktop.render.stamp import qr_payload
+from tests.core.pdf_pages import MM, Page, Word, read_pages, squash
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) 未安装")
 
-MM = 72 / 25.4
 FORBIDDEN_START = "，。、；：？！）》”’"
 FORBIDDEN_END = "（《“‘"
-WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
-PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
-
-
-@dataclasses.dataclass
-class Word:
-    x0: float
-    y0: float  # from the top of the page
-    x1: float
-    y1: float
-    text: str
-
-    @property
-    def h(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclasses.dataclass
-class Page:
-    n: int
-    w: float
-    h: float
-    words: list[Word]
-
-    @property
-    def portrait(self) -> bool:
-        return self.h > self.w
-
-    def body(self) -> list[Word]:
-        """Words set at 3号 (16 pt) or 2号 (22 pt): the narrative, not the page furniture."""
-        return [w for w in self.words if 15.5 <= w.h <= 16.5 or 21.5 <= w.h <= 22.5]
-
-    def lines(self) -> list[str]:
-        rows: dict[int, list[Word]] = defaultdict(list)
-        for w in self.body():
-            rows[round(w.y0)].append(w)
-        return ["".join(w.text for w in sorted(rows[y], key=lambda w: w.x0)) for y in sorted(rows)]
-
-
-def read_pages(pdf: Path) -> list[Page]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    pages = []
-    for n, m in enumerate(PAGE.finditer(out), start=1):
-        words = [Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in WORD.findall(m.group(3))]
-        pages.append(Page(n, float(m.group(1)), float(m.group(2)), words))
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +34,6 @@ def rendered(tmp_path_factory) -> tuple:
     calls: list[tuple[int, int]] = []
     info = render_pdf(report, out, progress=lambda d, t: calls.append((d, t)))
     return report, info, read_pages(out), calls
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def test_pdf_written_small_and_valid(rendered):
@@ -125,7 +73,7 @@ def test_glyphs_inside_the_text_block(rendered):
             checked += 1
             assert w.x0 >= left - tol and w.x1 <= right + tol, (p.n, w)
             assert w.y0 >= top - tol and w.y1 <= bottom + tol, (p.n, w)
-    assert checked > 300
+    assert checked > 250
 
 
 def test_grid_22_lines_of_28_characters(rendered):
@@ -133,14 +81,17 @@ def test_grid_22_lines_of_28_characters(rendered):
     body_pages = [p for p in pages if p.portrait]
     counts = [len(p.lines()) for p in body_pages]
     assert max(counts) == 22
-    # Short pages only where a heading was moved on, on the title page and before the sign-off.
-    assert counts.count(22) >= len(body_pages) // 2
+    # A page is short only by what the rules move on: a line for a paragraph's lone first or
+    # last line (orphan, widow), a heading with the two lines it needs under it; the page
+    # before the sign-off by the lines that go over with the seal.
+    assert all(c >= 19 for c in counts[:-2]), counts
     full = [ln for p in body_pages for ln in p.lines() if re.fullmatch(r"[\u4e00-\u9fff，。、；：？！“”（）《》]+", ln)]
     lengths = [len(ln) for ln in full]
-    assert max(lengths) == 28
+    # 28 on the grid; 27 or 29 where the 禁则 moved a character (letter spacing within 5 %).
+    assert max(lengths) <= 29
     assert lengths.count(28) > len(lengths) / 2
     # A justified line runs from the left edge to the right edge of the block.
-    cjk = re.compile(r"[\u4e00-\u9fff，。、；：？！“”（）《》]{28}")
+    cjk = re.compile(r"[\u4e00-\u9fff，。、；：？！“”（）《》]{27,29}")
     xs = [w for p in body_pages for w in p.body() if cjk.fullmatch(w.text)]
     assert xs and all(abs(w.x0 - 28 * MM) < 1 * MM and abs(w.x1 - 184 * MM) < 1 * MM for w in xs)
 
@@ -155,22 +106,22 @@ def test_no_line_starts_or_ends_with_forbidden_punctuation(rendered):
 
 
 def test_page_numbers_odd_right_even_left(rendered):
-    _, _, pages, _ = rendered
-    for p in pages:
-        nums = [w for w in p.words if w.text == str(p.n) and 13.5 <= w.h <= 14.5]
+    """On every sheet, annex included (§8: the same place as on the other pages): "— n —" in
+    4号, odd pages one character in from the block's right edge, even pages from its left.
+    (Its height is measured by its ink in tests/core/test_render_layout.py.)"""
+    _, info, _, _ = rendered
+    for p in read_pages(info.path, turn=False):
+        assert p.portrait
+        nums = [w for w in p.words if w.text == str(p.n) and 13.5 <= w.h <= 14.5 and w.w < w.h * 2]
         assert len(nums) == 1, (p.n, [w.text for w in p.words][-8:])
         num = nums[0]
         row = sorted((w for w in p.words if abs(w.y0 - num.y0) < 1), key=lambda w: w.x0)
         assert "".join(w.text for w in row) == f"—{p.n}—"
-        if p.portrait:
-            block_left, block_right, block_bottom = 28 * MM, 184 * MM, 262 * MM
-        else:
-            block_left, block_right, block_bottom = 20 * MM, p.w - 20 * MM, p.h - 25 * MM
-        assert 6 * MM <= num.y0 - block_bottom <= 9 * MM, (p.n, num.y0 - block_bottom)
+        assert 262 * MM < num.y0 < 262 * MM + 9 * MM, p.n
         if p.n % 2:
-            assert abs(row[-1].x1 - (block_right - 14)) < 1 * MM, p.n
+            assert abs(row[-1].x1 - (184 * MM - 14)) < 1 * MM, p.n
         else:
-            assert abs(row[0].x0 - (block_left + 14)) < 1 * MM, p.n
+            assert abs(row[0].x0 - (28 * MM + 14)) < 1 * MM, p.n
 
 
 def test_headings_never_last_on_a_page(rendered):
@@ -184,7 +135,7 @@ def test_headings_never_last_on_a_page(rendered):
 def test_stamp_and_draft_mark_on_every_page(rendered):
     report, info, pages, _ = rendered
     short = info.fingerprint[:12]
-    for p in pages:
+    for p in read_pages(info.path, turn=False):  # as on the sheet, annex pages too
         text = "".join(w.text for w in p.words)
         assert short in text and report.unit.full_name in text, p.n
         marks = [w for w in p.words if w.text == "草稿" and w.h > 17]
@@ -251,7 +202,10 @@ def test_signoff_with_date_and_names(tmp_path: Path):
     unit = next(w for w in body.body() if w.text == report.unit.full_name)
     date = next(w for w in body.body() if w.text == "2023年3月15日")
     char = 156 * MM / 28
-    assert abs((184 * MM - date.x1) - 4 * char) < 1 * MM  # date four characters in from the right
+    # the name centred over the date; this long name ends at the block's edge, so the date
+    # is further in than four characters (tests/core/test_render_layout.py has the rule)
+    assert abs((unit.x0 + unit.x1) / 2 - (date.x0 + date.x1) / 2) < 0.5 * MM
+    assert 184 * MM - date.x1 >= 4 * char - 0.5 * MM
     assert unit.x1 <= 184 * MM + 0.5
     assert chinese_date("2023-03-05") == "2023年3月5日" and chinese_date("") == ""
 
