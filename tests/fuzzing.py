@@ -117,3 +117,23 @@ def cases(src: Path, out: Path, n: int, seed: int) -> list[tuple[Path, str]]:
         dst.write_bytes(bytes(data))
         result.append((dst, how))
     return result
+
+
+# -- hostile text (issue 16 F2): paragraphs that made the figure parser quadratic, or that hold
+# as many figures, budget sentences and dates as fit.  Each maker gives about ``n`` characters.
+HOSTILE_PARAGRAPHS: dict[str, Callable[[int], str]] = {
+    "digits": lambda n: "9" * n,
+    "digits_then_percent": lambda n: "9" * n + "%",
+    "digits_commas": lambda n: "1," * (n // 2),
+    "digits_points": lambda n: "1." * (n // 2),
+    "digits_spaces": lambda n: "1 " * (n // 2),
+    "thousands_groups": lambda n: "1,111" * (n // 5),
+    "fullwidth_commas": lambda n: "１，" * (n // 2),
+    "budget_then_digits": lambda n: "全年预算数" + "1" * n,
+    "budget_sentence_then_digits": lambda n: "全年预算数1万元，执行数" + "1" * n,
+    "cutoff_then_digits": lambda n: "截至" + "1" * n,
+    "percents": lambda n: "1%" * (n // 2),
+    "units": lambda n: "1件" * (n // 2),
+    "rate_pairs": lambda n: "受理6799件，办结6780件，办结率99.7%。" * (n // 24),
+    "budget_words": lambda n: "预算" * (n // 2),
+}

@@ -32,8 +32,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
+from nanzhou_desktop.limits import TEXT_FIGURE_CHARS, TEXT_FIGURES
 from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind, Task, TaskItem
 from nanzhou_desktop.money import HUNDRED, format_money
 from nanzhou_desktop.narrative import PREFACE_KEY
@@ -66,8 +68,13 @@ UNITS = ("平方公里|平方米|公里|人次|场次|件|宗|人|户|次|个|�
 # One pass finds every figure: a number followed by % or by a unit (with 余/多 and 万/亿/千).  The
 # number is matched loosely (a leading digit lets the regex engine skip CJK text fast) and its
 # separators are validated afterwards.
+#
+# It also matches a bare run of digits, points and commas (all groups None), whole: the next try
+# starts after the run.  The tail of a longer number is thus never taken for a figure ("1.,5件"
+# holds none), and a run of n digits is read once, not from each of its n positions (n² steps).
 FIGURE = re.compile(
-    rf"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:(?P<pct>%)|(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS}))")
+    rf"(?P<num>\d[\d,]*+(?:\.\d++)?)\s*(?:(?P<pct>%)|(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?(?P<unit>{UNITS}))"
+    r"|[\d.,]++")
 NUM_FULL = re.compile(rf"(?:{NUM})\Z")
 SENTENCE_END = re.compile(r"[。；;！？!?]")
 CONNECTORS = re.compile(r"(?:达到|达|为|是|约|了|的|分别|仅|共|\s)+$")
@@ -238,32 +245,74 @@ def item_key_title(title: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def field_parts(text: str, claim_window: int) -> tuple[bool, tuple[tuple[int, Parsed], ...]]:
-    """The paragraphs of a field holding anything the rules look at (most hold nothing), and
-    whether one of them holds a budget sentence (whose findings depend on the tables)."""
+def field_parts(text: str, claim_window: int) -> tuple[bool, tuple[tuple[int, Parsed], ...], int]:
+    """The paragraphs of a field holding anything the rules look at (most hold nothing), whether
+    one of them holds a budget sentence (whose findings depend on the tables), and how many
+    places the rules read in it (figures, 截至, and 预算 counted as the three figures of a budget
+    sentence; at most ``limits.TEXT_FIGURES`` + 1).
+
+    Only the paragraphs where such a place stands are parsed, found by one scan of the whole
+    field: a field of a hundred thousand short lines without a figure costs one regex pass, not
+    a hundred thousand parses.  Past ``limits.TEXT_FIGURES`` places the rest of the field is not
+    read (no real report comes near; the check says so, see :func:`check_narrative`)."""
     if not _ANY_DIGIT.search(text):  # every rule here reads a number: a field without one holds nothing
-        return False, ()
-    parts = tuple((start, p) for start, p in parse_field(text, claim_window)
-                  if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep or p.rate_claims)
-    return any(p.budget or p.rate_claims for _, p in parts), parts
+        return False, (), 0
+    cap = TEXT_FIGURES + 1
+    hits = [m.start() for m in islice((m for m in FIGURE.finditer(text) if m.lastindex), cap)]
+    for word, weight in (("预算", 3), ("截", 1)):  # a budget sentence states three figures
+        at = text.find(word)
+        while at != -1 and len(hits) < cap:
+            hits.extend((at,) * weight)
+            at = text.find(word, at + 1)
+    hits.sort()
+    del hits[cap:]
+    parts: list[tuple[int, Parsed]] = []
+    line_end = -1
+    for at in hits:
+        if at < line_end:
+            continue  # in the paragraph just parsed
+        start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
+        if line_end == -1:
+            line_end = len(text)
+        p = parse_paragraph(text[start:line_end], claim_window)
+        if p.budget or p.claims or p.cutoffs or p.money_with_sep or p.money_without_sep or p.rate_claims:
+            parts.append((start, p))
+    return any(p.budget or p.rate_claims for _, p in parts), tuple(parts), len(hits)
 
 
-def fields_to_check(report: Report, claim_window: int) -> list[tuple[str, int | None, str, str, Task | None,
-                                                                     TaskItem | None, bool,
-                                                                     tuple[tuple[int, Parsed], ...]]]:
+class CheckedFields(list):
+    """What :func:`fields_to_check` returns: a list of fields, and how many fields with figures
+    were left unread because the report holds more than ``limits.TEXT_FIGURES`` of them."""
+
+    skipped: int = 0
+
+
+def fields_to_check(report: Report, claim_window: int) -> CheckedFields:
     """The fields of :func:`paragraph_fields` that hold anything to check, in the same order:
     (table, row id, section key, text, work task, sub-item, has a budget sentence, paragraphs).
 
     The same walk without building a reference and a place for every field: on a large report
-    nearly all of them hold nothing to check, and this runs on every keystroke.
+    nearly all of them hold nothing to check, and this runs on every keystroke.  The walk reads
+    at most ``limits.TEXT_FIGURES`` figures in all (the fields after are counted in
+    ``skipped``), so that no text makes the check take long.
     """
-    out = []
+    out = CheckedFields()
+    budget = TEXT_FIGURES
 
     def add(table: str, row_id: int | None, key: str, body: str, task: Task | None, item: TaskItem | None) -> None:
-        if body:
-            budget, parts = field_parts(body, claim_window)
-            if parts:
-                out.append((table, row_id, key, body, task, item, budget, parts))
+        nonlocal budget
+        if not body:
+            return
+        if budget < 0:
+            out.skipped += 1
+            return
+        has_budget, parts, cost = field_parts(body, claim_window)
+        budget -= cost
+        if budget < 0:
+            out.skipped += 1
+        if parts:
+            out.append((table, row_id, key, body, task, item, has_budget, parts))
 
     add("report", None, PREFACE_KEY, report.preface, None, None)
     for sec in report.sections:
@@ -312,7 +361,9 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
     budget: list[tuple[re.Match[str], int]] = []
     consumed: set[int] = set()  # percent claims that belong to a budget sentence
     if "预算" in text:
-        for m in BUDGET.finditer(text):
+        for m in islice(BUDGET.finditer(text), TEXT_FIGURES):
+            if max(len(m["b"]), len(m["e"]), len(m["r"] or "")) > TEXT_FIGURE_CHARS:
+                continue  # not an amount anyone wrote; reading it would cost more than the check
             budget.append((m, sentence_start(m.start())))
             if m["r"] is not None:
                 consumed.add(m.start("r"))
@@ -321,12 +372,10 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
     percents: list[re.Match[str]] = []
     with_sep: list[tuple[int, int, str]] = []
     without_sep: list[tuple[int, int, str]] = []
-    for m in FIGURE.finditer(text):
+    for m in islice((m for m in FIGURE.finditer(text) if m.lastindex), TEXT_FIGURES):
         start = m.start()
-        if start and text[start - 1] in "0123456789.,":
-            continue  # the tail of a longer number that did not parse
         num, pct, _approx, scale, unit = m.groups()  # one call: this loop runs for every figure
-        if "," in num and not NUM_FULL.match(num):
+        if len(num) > TEXT_FIGURE_CHARS or ("," in num and not NUM_FULL.match(num)):
             continue
         if pct:
             percents.append(m)
@@ -360,7 +409,7 @@ def parse_paragraph(raw: str, claim_window: int) -> Parsed:
             rate_claims.append((claim, sentence_start(at)))
             continue
         claims.append((claim, pair))
-    cutoffs = tuple(CUTOFF.finditer(text)) if "截" in text else ()
+    cutoffs = tuple(islice(CUTOFF.finditer(text), TEXT_FIGURES)) if "截" in text else ()
     return Parsed(text, tuple(budget), tuple(claims), cutoffs, tuple(with_sep), tuple(without_sep),
                   tuple(rate_claims))
 
@@ -379,7 +428,8 @@ def check_narrative(c: Collector) -> None:
     tables: tuple | None = None
     amounts_with: list[tuple[Span, tuple[int, int, str]]] = []
     amounts_without: list[tuple[Span, tuple[int, int, str]]] = []
-    for table, row, skey, text, task, item, has_budget, parts in fields_to_check(r, window):
+    walked = fields_to_check(r, window)
+    for table, row, skey, text, task, item, has_budget, parts in walked:
         task_title = task.title.strip() if task is not None else ""
         item_title = _item_title(item) if item is not None else ""
         where_name = names.get(skey, skey)
@@ -399,6 +449,13 @@ def check_narrative(c: Collector) -> None:
         c.extend(findings)
         amounts_with.extend(with_sep)
         amounts_without.extend(without_sep)
+    if walked.skipped:
+        c.add("narrative.too_many_figures", WARNING,
+              f"正文中的数字、预算句和日期超过 {TEXT_FIGURES:,} 处，其后的 {walked.skipped} 段正文没有核对；"
+              "正常的报告远没有这么多数字，请检查是否误粘贴了数据表",
+              FieldRef("report", None, "title"), "report:figures",
+              seen=f"超过 {TEXT_FIGURES:,} 处", expected=f"不超过 {TEXT_FIGURES:,} 处",
+              suggestion="删去误粘贴的数据，或把数据放到表格中")
     _check_separators(c, amounts_with, amounts_without)
     _check_signoff_dates(c)
     _check_title(c)

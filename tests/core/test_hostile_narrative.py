@@ -1,0 +1,72 @@
+"""Issue 16 F2: reading figures in the text is linear in the text, whatever it holds.
+
+A paragraph that was a long run of digits made ``parse_paragraph`` quadratic (10k digits took
+12.6 s, 40k 195 s).  Linearity is shown by ratios on growing inputs (CPU time, best of a few
+runs), never by absolute times: the machine is shared.  The absolute figure (``check`` on the
+worst accepted file, against the example in the same run) is in bench/bench_robustness.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.limits import TEXT_FIGURES
+from nanzhou_desktop.rules import check
+from nanzhou_desktop.rules.narrative import clear_caches, fields_to_check, parse_paragraph
+from tests.fuzzing import HOSTILE_PARAGRAPHS
+
+
+def _cpu(fn, *args) -> float:
+    best = float("inf")
+    for _ in range(3):
+        clear_caches()
+        t = time.process_time()
+        fn(*args)
+        best = min(best, time.process_time() - t)
+    return max(best, 1e-4)
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE_PARAGRAPHS))
+def test_parse_paragraph_is_linear(shape):
+    make = HOSTILE_PARAGRAPHS[shape]
+    small, large = make(4_000), make(32_000)  # 8× the text: linear ≈ 8×, quadratic ≈ 64×
+    ratio = _cpu(parse_paragraph, large, 60) / _cpu(parse_paragraph, small, 60)
+    assert ratio < 24, f"{shape}: 8× the text took {ratio:.1f}× the time"
+
+
+def test_check_of_long_digit_fields_is_linear():
+    """The issue's file: fields of nothing but digits (six of 999,999 did not finish in 180 s)."""
+    def run(n: int) -> None:
+        r = example_report()
+        for sec in r.sections[:6]:
+            sec.body = "9" * n
+        check(r)
+
+    ratio = _cpu(run, 400_000) / _cpu(run, 50_000)
+    assert ratio < 24, f"8× the digits took {ratio:.1f}× the time"
+
+
+def test_a_tail_of_a_longer_number_is_not_a_figure():
+    # what the old skip of matches preceded by a digit, point or comma did, now done by the pattern
+    assert not parse_paragraph("编号 1.,5件 与 12.5.6件", 60).money_without_sep
+    p = parse_paragraph("受理 6799 件，办结 6780 件，办结率 99.7%。", 60)
+    assert len(p.claims) == 1 and p.claims[0][1] is not None
+    assert not parse_paragraph("9" * 100 + "%", 60).claims  # no one writes a 100-digit rate
+
+
+def test_more_figures_than_the_limit_are_left_unread_with_a_warning():
+    r = example_report()
+    r.section("3").body = "\n".join(f"第{i}项完成率{i % 100}%。" for i in range(TEXT_FIGURES + 10))
+    walked = fields_to_check(r, 60)
+    assert walked.skipped >= 1
+    found = [f for f in check(r).findings if f.rule == "narrative.too_many_figures"]
+    assert len(found) == 1 and "没有核对" in found[0].message
+
+
+def test_the_example_is_read_in_full():
+    r = example_report()
+    assert fields_to_check(r, 60).skipped == 0
+    assert "narrative.too_many_figures" not in {f.rule for f in check(r).findings}
