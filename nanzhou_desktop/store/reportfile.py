@@ -628,6 +628,22 @@ def _backup_before_migration(path: Path, version: int) -> Path:
     return backup
 
 
+IN_USE = "文件正在被另一个窗口或程序编辑"
+
+
+def _held_elsewhere(path: Path) -> bool:
+    """Does another window or process hold ``path`` for editing now?"""
+    probe = ReportLock(path)
+    try:
+        probe.acquire()
+    except FileInUse:
+        return True
+    except OSError:  # cannot even make the side file (read-only folder): nobody edits it there
+        return False
+    probe.release()
+    return False
+
+
 def open_report_file(path: str | Path, *, read_only: bool = False, who: str | None = None) -> ReportFile:
     """Open a report file for editing (or read-only).
 
@@ -653,12 +669,12 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             try:
                 lock.acquire()
             except FileInUse:
-                lock, read_only, reason = None, True, "文件正在被另一个窗口或程序编辑"
+                lock, read_only, reason = None, True, IN_USE
     elif read_only:
         reason = "按要求以只读方式打开"
-    if read_only and crashed_with_journal:
-        if lock:
-            lock.release()
+    # A journal beside the file while another window or process holds it is that one's save in
+    # progress, not a crash: SQLite waits for the save (busy timeout) and reads what it saved.
+    if read_only and crashed_with_journal and reason != IN_USE and not _held_elsewhere(path):
         raise ReportFileError(f"文件“{path.name}”上次没有正常关闭，需要可写打开一次才能恢复；请检查文件是否只读")
     backup: Path | None = None
     conn: sqlite3.Connection | None = None
@@ -689,6 +705,8 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             raise
         if isinstance(exc, TemplateError):
             raise ReportFileError(f"文件“{path.name}”中保存的报告模板数据无效（{exc}），无法打开") from exc
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            raise ReportFileError(f"文件“{path.name}”正被另一个窗口或程序保存，暂时无法读取，请稍后再试") from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{sqlite_reason(exc)}），无法打开") from exc
         if isinstance(exc, (ValueError, KeyError, TypeError, ArithmeticError, IndexError, UnicodeError)):
