@@ -60,7 +60,7 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.store.errors import ReportFileError, os_reason
-from nanzhou_desktop.store.header import Header, parse_header
+from nanzhou_desktop.store.header import Header, open_regular, parse_header
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, expected_schema, read_schema
 from nanzhou_desktop.template_data import COVER_KINDS, TemplateError, from_embedded_json
 
@@ -230,13 +230,15 @@ def read_received_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
         if size > max_bytes:
             raise _refuse(name, f"过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），"
                                 "正常的报告文件不到 1 MB，已拒收")
-        with open(path, "rb", buffering=0) as fh:
+        with open_regular(path, name) as fh:  # not a FIFO or device: those would block or never end
             # One read of what stat said (+1 to see growth), not of the limit: a buffer of the
             # limit's size would be allocated and faulted in for every file.
             data = fh.read(size + 1)
             if len(data) != size:  # changed since stat, or a short read: on to the end or past the limit
                 while len(data) <= max_bytes and (more := fh.read(max_bytes + 1 - len(data))):
                     data += more
+    except ReportFileError as exc:
+        raise RefusedFile(str(exc)) from None
     except PermissionError:
         raise _refuse(name, "没有读取权限，无法装入") from None
     except OSError as exc:

@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
-import uuid as uuidlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.limits import safe_file_part
 from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.oscompat import fsync_dir, fsync_file, path_too_long
+from nanzhou_desktop.store.atomic import clean_stale_temps, discard, temp_beside
 from nanzhou_desktop.store.errors import EditError, ReportFileError, os_reason
 from nanzhou_desktop.store.header import parse_header
-
-# Characters Windows refuses in file names, plus the control characters.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 class ExportError(ReportFileError):
@@ -54,17 +50,12 @@ class ExportResult:
         return text + f"；签字盖章用的 PDF 未能生成（{self.pdf_error}），请在窗口中另行打印"
 
 
-def safe_file_part(text: str) -> str:
-    """``text`` made usable in a file name on Windows, macOS and Linux."""
-    cleaned = _UNSAFE.sub("", text).strip().rstrip(". ")
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    if cleaned.upper() in _RESERVED:
-        cleaned = "_" + cleaned
-    return cleaned[:60]
-
-
 def export_file_name(report: Report) -> str:
-    """``{年度}_{单位简称}_部门整体支出绩效自评_r{修订号}.sqlite`` (short name, else full name)."""
+    """``{年度}_{单位简称}_部门整体支出绩效自评_r{修订号}.sqlite`` (short name, else full name).
+
+    The name part is cut to 120 bytes and loses characters a file name cannot or should not hold
+    (:func:`nanzhou_desktop.limits.safe_file_part`: U+202E would show the name reversed, 60
+    characters of CJK extension B made a name too long for the file system)."""
     unit = safe_file_part(report.unit.short_name) or safe_file_part(report.unit.full_name) or "未命名单位"
     return f"{report.year}_{unit}_部门整体支出绩效自评_r{report.revision}.sqlite"
 
@@ -106,15 +97,37 @@ def _render_pdf(report: Report, out: Path) -> tuple[Path | None, str]:
         result = check(report)
     except Exception:  # noqa: BLE001, S110 - the PDF can be made without the annex scores
         result = None
-    tmp = out.with_name(f".{out.name}.{uuidlib.uuid4().hex[:8]}.tmp")
+    tmp = temp_beside(out)
     try:
         render_pdf(report, tmp, result=result)
         fsync_file(tmp)
         os.replace(tmp, out)
+    except OSError as exc:
+        discard(tmp)
+        return None, os_reason(exc)
     except Exception as exc:  # noqa: BLE001 - the .sqlite export stands; the user is told the PDF failed
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         return None, f"{type(exc).__name__}：{exc}"[:200]
     return out, ""
+
+
+def _export_error(exc: BaseException, out_dir: Path) -> BaseException:
+    """What to tell the user about a failed copy, in Chinese (SQLite's and the OS's words are
+    English); anything else (a kill, a bug) goes on as it was."""
+    if isinstance(exc, ExportError):
+        return exc
+    if isinstance(exc, ReportFileError):
+        return ExportError(f"导出的副本无效：{exc}")
+    if isinstance(exc, sqlite3.Error):
+        low = str(exc).lower()
+        if "full" in low:
+            return ExportError(f"磁盘空间不足，未能导出到“{out_dir}”；工作文件不受影响")
+        if "readonly" in low or "read-only" in low or "permission" in low or "unable to open" in low:
+            return ExportError(f"无法在文件夹“{out_dir}”中写入（文件夹只读或没有写入权限）；工作文件不受影响")
+        return ExportError(f"未能导出到“{out_dir}”（数据库写入错误）；工作文件不受影响")
+    if isinstance(exc, OSError):
+        return ExportError(f"未能写入文件夹“{out_dir}”（{os_reason(exc)}）；工作文件不受影响")
+    return exc
 
 
 def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> ExportResult:
@@ -143,7 +156,8 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
     if final.exists() and final.is_dir():
         raise ExportError(f"目标位置已有同名文件夹“{name}”")
     backup = _make_room(rf, report, final)
-    tmp = out_dir / f".{name}.{uuidlib.uuid4().hex[:8]}.tmp"
+    clean_stale_temps(out_dir)
+    tmp = temp_beside(final)
     try:
         # VACUUM INTO attaches its target internally; the working connection forbids ATTACH
         # (a guard against crafted files), so lift the limit for this one statement only.
@@ -156,23 +170,14 @@ def export_report(rf: Any, out_dir: str | Path, *, with_pdf: bool = True) -> Exp
         fsync_file(tmp)
         os.replace(tmp, final)
         fsync_dir(out_dir)
-    except ExportError:
-        tmp.unlink(missing_ok=True)
-        raise
-    except ReportFileError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"导出的副本无效：{exc}") from exc
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        low = str(exc).lower()
-        if "full" in low:
-            raise ExportError(f"磁盘空间不足，未能导出到“{out_dir}”；工作文件不受影响") from exc
-        if "readonly" in low or "permission" in low or "unable to open" in low:
-            raise ExportError(f"无法在文件夹“{out_dir}”中写入（没有写入权限或文件夹只读）；工作文件不受影响") from exc
-        raise ExportError(f"未能导出到“{out_dir}”（数据库写入错误）；工作文件不受影响") from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"未能写入文件夹“{out_dir}”（{os_reason(exc)}）；工作文件不受影响") from exc
+    except BaseException as exc:
+        # The cleanup never raises: a second error here would hide the one the user must be told.
+        discard(tmp)
+        discard(Path(f"{tmp}-journal"))
+        err = _export_error(exc, out_dir)
+        if err is exc:
+            raise
+        raise err from exc
     digest = _sha256(final)
     pdf_path, pdf_error = (None, "未要求生成") if not with_pdf else _render_pdf(report, final.with_suffix(".pdf"))
     rf.record_export(name, digest)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from nanzhou_desktop.store.errors import ReportFileError, os_reason
 from nanzhou_desktop.store.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -45,6 +48,25 @@ def parse_header(data: bytes, name: str) -> Header:
     return Header(app_id, user_version, page_size, page_count, wal)
 
 
+def open_regular(path: Path, name: str | None = None) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file: a FIFO named ``*.sqlite`` would
+    block the reader forever, a device would be read without end (issue 16).  Opened without
+    blocking and checked on the open descriptor, so the file cannot be swapped in between."""
+    name = name or path.name
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReportFileError(f"“{name}”是文件夹，不是报告文件")
+        if not stat.S_ISREG(mode):
+            raise ReportFileError(f"“{name}”不是普通文件（是管道、设备或套接字），不是报告文件")
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_header(path: Path) -> Header:
     path = Path(path)
     if path.is_dir():
@@ -52,7 +74,7 @@ def read_header(path: Path) -> Header:
     if not path.exists():
         raise ReportFileError(f"找不到文件“{path}”")
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read(100)
     except PermissionError as exc:
         raise ReportFileError(f"没有权限读取文件“{path.name}”") from exc

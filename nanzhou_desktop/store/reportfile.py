@@ -14,7 +14,7 @@ import getpass
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 
 from nanzhou_desktop import __version__
 from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.limits import file_name_problem
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
@@ -40,7 +41,8 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.money import canonical
-from nanzhou_desktop.oscompat import fsync_file, path_too_long
+from nanzhou_desktop.oscompat import fsync_dir, fsync_file, path_too_long
+from nanzhou_desktop.store.atomic import clean_stale_temps, discard, temp_beside
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
 from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, parse_cover_value, to_db
 from nanzhou_desktop.store.header import read_header
@@ -59,11 +61,6 @@ def _uuid4_str() -> str:
 
     return str(uuid.uuid4())
 
-
-def _uuid4_hex() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
 
 def finalise_audit_reason(revision: int, fp: str) -> str:
     """What the 定稿 entry of the audit records: the revision and the fingerprint it fixed, so
@@ -826,9 +823,18 @@ def _write_report(conn: sqlite3.Connection, report: Report) -> None:
                  (now_iso(), current_user(), "create", "report", None, r.display_title, ""))
 
 
-def create_report_file(path: str | Path, report: Report, *, overwrite: bool = False) -> Path:
-    """Write ``report`` to a new report file at ``path`` (written under a temporary name,
-    then renamed, so a half-written file never stands under the final name)."""
+AuditEntries = list[tuple[str, str, Any, Any, str]]  # (action, target, old, new, reason)
+
+
+def create_report_file(path: str | Path, report: Report, *, overwrite: bool = False,
+                       audit: Callable[[], AuditEntries] | None = None) -> Path:
+    """Write ``report`` to a new report file at ``path``.
+
+    The whole file is made under a hidden temporary name in the same folder, then renamed: a
+    half-written file never stands under the final name, and a kill leaves only the temporary
+    file (removed at a later write into the folder).  ``audit`` gives entries written in the same
+    transaction as the report (called once the rows have their ids), so that, say, an import's
+    own audit is in the file from the moment it exists."""
     path = Path(path)
     if too_long := path_too_long(path):
         raise ReportFileError(too_long)
@@ -844,7 +850,10 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         check_replaceable(path)
     if not path.parent.exists():
         raise ReportFileError(f"文件夹“{path.parent}”不存在")
-    tmp = path.with_name(f".{path.name}.{_uuid4_hex()[:8]}.tmp")
+    if problem := file_name_problem(path.name):
+        raise ReportFileError(f"无法创建“{path.name[:60]}”：{problem}")
+    clean_stale_temps(path.parent)
+    tmp = temp_beside(path)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -852,18 +861,37 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
             apply_migrations(conn)
             conn.execute("BEGIN")
             _write_report(conn, report)
+            if audit is not None:
+                who, at = current_user(), now_iso()
+                conn.executemany(
+                    "INSERT INTO audit (at, who, action, target, old_value, new_value, reason) VALUES (?,?,?,?,?,?,?)",
+                    [(at, who, action, target, old, new, reason) for action, target, old, new, reason in audit()])
             conn.execute("COMMIT")
         finally:
             conn.close()
         fsync_file(tmp)
         tmp.replace(path)
+        fsync_dir(path.parent)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise _save_error(path, exc) from exc
+        discard(tmp)
+        discard(Path(str(tmp) + "-journal"))
+        raise _create_error(path, exc) from exc
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
+        discard(Path(str(tmp) + "-journal"))
         raise ReportFileError(f"无法写入文件“{path.name}”：{os_reason(exc)}") from exc
     return path
+
+
+def _create_error(path: Path, exc: sqlite3.Error) -> ReportFileError:
+    """Why a new file could not be made, in the user's words (SQLite says "unable to open
+    database file" for a read-only folder, and "database or disk is full")."""
+    low = str(exc).lower()
+    if "full" in low:
+        return SaveError(f"磁盘空间不足，未能创建“{path.name}”；没有留下不完整的文件")
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
+        return SaveError(f"无法在文件夹“{path.parent}”中写入（文件夹只读或没有写入权限），未能创建“{path.name}”")
+    return _save_error(path, exc)
 
 
 def new_report(unit: Unit, year: int, template: Any | None = None) -> Report:

@@ -28,3 +28,23 @@ def test_set_while_another_process_is_mid_save_says_the_file_is_in_use(example_p
     assert r.returncode != 0
     assert "另一个窗口或程序编辑" in r.stderr and "没有正常关闭" not in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_fifo_named_sqlite_is_refused_not_waited_on(tmp_path):
+    """`show` and `district load` hung on a FIFO named *.sqlite."""
+    import os
+
+    import pytest
+
+    from nanzhou_desktop.district.safe_open import RefusedFile, load_received
+
+    fifo = tmp_path / "来件.sqlite"
+    os.mkfifo(fifo)
+    for command in ("show", "check", "print"):
+        args = [command, str(fifo)] + (["-o", str(tmp_path / "x.pdf")] if command == "print" else [])
+        r = cli(*args, check_rc=None)  # cli() has a timeout: a hang fails the test
+        assert r.returncode != 0 and "不是普通文件" in r.stderr, (command, r.stderr)
+    with pytest.raises(RefusedFile, match="不是普通文件"):
+        load_received(fifo)
+    r = cli("district", "load", str(tmp_path / "d.sqlite"), str(fifo), check_rc=None)
+    assert "不是普通文件" in r.stdout + r.stderr
