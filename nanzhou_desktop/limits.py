@@ -204,10 +204,15 @@ def safe_file_part(text: str, max_bytes: int = 120) -> str:
 
 
 def file_name_problem(name: str) -> str | None:
-    """Why ``name`` (one file name, no folders) cannot be used, or ``None``."""
+    """Why ``name`` (one file name, no folders) should not be used for a new file, or ``None``:
+    too long for the file system, or holding a control, a non-character or a bidirectional
+    control (U+202E shows "gpj.exe" as "exe.jpg")."""
     if len(name.encode("utf-8")) > FILE_NAME_BYTES:
         return f"文件名过长（{len(name.encode('utf-8'))} 字节，上限 {FILE_NAME_BYTES} 字节），请改用较短的名称"
-    bad = next((ch for ch in name if ch in BIDI_CONTROLS or _NAME_UNSAFE.match(ch) or is_noncharacter(ch)), None)
+    # Characters the file system refuses are its own business (its error is put into words);
+    # these it would take, and they would mislead or break whoever reads the name.
+    bad = next((ch for ch in name if ch in BIDI_CONTROLS or ch < " " or "\x7f" <= ch <= "\x9f"
+                or is_noncharacter(ch)), None)
     if bad is not None:
         return f"文件名中含有不允许的字符（{char_name(bad)}）"
     return None
