@@ -11,16 +11,16 @@ the field or file it names.
 Why these bounds:
 
 - **Amounts (万元)** have at most :data:`AMOUNT_INTEGER_DIGITS` integer digits and two
-  decimals: below 10¹² 万元 (10¹⁶ 元).  China's whole general public budget is about
-  3 × 10⁹ 万元 a year, so every real figure fits with a factor of 300 to spare; a street office
-  spends about 10⁴ 万元.  Figures that are possible but implausible (an extra digit typed) are
-  the business of warnings, which a user can answer; these bounds are the hard wall that keeps
-  every derived figure computable.
+  decimals: below 10¹⁵ 万元.  China's whole general public budget is about 3 × 10⁹ 万元 a year and
+  a street office spends about 10⁴ 万元, so a figure near the bound is a typing slip; but a
+  slip the user can still see and correct (an extra digit or three) is the business of the
+  warnings (``budget.executed_implausible`` and the window's own), which a user can answer.
+  These bounds are the hard wall that keeps every derived figure computable.
 - **Indicator values** (年度指标值 / 实际完成值 of a quantitative indicator) have at most
   :data:`INDICATOR_INTEGER_DIGITS` integer digits and :data:`INDICATOR_PLACES` decimals (rates
   such as 0.0005 per cent of incidents need a few).
-- With those bounds the largest rate there can be is 10¹² / 10⁻⁶ × 100 = 10²⁰ %, which with
-  its decimals fits Python's default 28-digit decimal context; :func:`percent` and
+- With those bounds the largest rate there can be is 10¹⁵ / 10⁻⁶ × 100 = 10²³ %, which with two
+  decimals fits Python's default 28-digit decimal context; :func:`percent` and
   :func:`quantize_half_up` still use a context of their own, so a value from anywhere (a
   crafted file, a figure in the text) can never raise ``InvalidOperation`` or ``Overflow``.
 - **Text**: one narrative field (a section, a work task or sub-item, a 偏差原因, an 出错说明)
@@ -49,10 +49,10 @@ import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # -- numbers ----------------------------------------------------------------------------------------
-AMOUNT_INTEGER_DIGITS = 12  # < 10^12 万元
+AMOUNT_INTEGER_DIGITS = 15  # < 10^15 万元
 AMOUNT_PLACES = 2  # 万元 with two decimals, as the forms print them
 AMOUNT_MAX = Decimal(10) ** AMOUNT_INTEGER_DIGITS  # exclusive
-INDICATOR_INTEGER_DIGITS = 12
+INDICATOR_INTEGER_DIGITS = 15
 INDICATOR_PLACES = 6
 INDICATOR_MAX = Decimal(10) ** INDICATOR_INTEGER_DIGITS  # exclusive, either sign
 POINTS_MAX = Decimal(1000)  # 分值 of one indicator (a scheme totals 100 or so)
@@ -79,7 +79,11 @@ ROWS_MAX: dict[str, int] = {
     "projects": 1_000,
     "indicators": 1_000,
     "explanations": 5_000,
+    "cover_fields": 200,
 }
+TABLE_LABELS = {"sections": "章节", "tasks": "工作任务", "task_items": "工作任务小项", "budget_rows": "预算执行情况",
+                "projects": "重点项目", "indicators": "绩效指标", "explanations": "出错说明",
+                "cover_fields": "封面项目"}
 RECEIVED_FILE_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
 WORKING_FILE_BYTES = 256 * 1024 * 1024
 FILE_NAME_BYTES = 240  # of a whole file name; most file systems allow 255 bytes
@@ -102,6 +106,7 @@ _NONCHAR_PLANE_ENDS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0x
 _REFUSED_CHARS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
                   + "".join(re.escape(c) for c in _NONCHAR_PLANE_ENDS))
 _REFUSED = re.compile(f"[{_REFUSED_CHARS}]")
+_REFUSED_NAME = re.compile(f"[{_REFUSED_CHARS}\u202a-\u202e\u2066-\u2069]")
 _REFUSED_ONE_LINE = re.compile(f"[{_REFUSED_CHARS}\n\r\t\u202a-\u202e\u2066-\u2069]")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Everything XML 1.0 cannot hold, plus the non-characters (allowed by XML, refused by us).
@@ -132,15 +137,17 @@ def _char_reason(ch: str) -> str:
     return f"不可见的控制字符（{char_name(ch)}）"
 
 
-def text_problem(text: str, *, max_chars: int = LONG_TEXT_CHARS, one_line: bool = False) -> str | None:
+def text_problem(text: str, *, max_chars: int = LONG_TEXT_CHARS, one_line: bool = False,
+                 name: bool = False) -> str | None:
     """What is wrong with ``text`` as stored content, as a Chinese phrase to put after the field's
-    name ("过长（…）" / "含有不可见的控制字符（U+0000）"), or ``None`` when it is acceptable.
+    name ("过长（…）" / "中含有不可见的控制字符（U+0000）"), or ``None`` when it is acceptable.
 
-    Multi-line text may hold tab, line feed and carriage return; ``one_line`` text none of them,
-    nor a bidirectional control."""
+    Multi-line text may hold tab, line feed and carriage return; ``one_line`` text (as typed in a
+    name or cell) none of them, nor a bidirectional control; ``name`` (a name as read from a
+    file, where an older version may have kept a line break) no bidirectional control."""
     if len(text) > max_chars:
         return f"过长（{len(text):,} 字，上限 {max_chars:,} 字）"
-    bad = (_REFUSED_ONE_LINE if one_line else _REFUSED).search(text)
+    bad = (_REFUSED_ONE_LINE if one_line else _REFUSED_NAME if name else _REFUSED).search(text)
     if bad is not None:
         return f"中含有{_char_reason(bad.group())}"
     return None
@@ -285,7 +292,7 @@ def revision_problem(revision: int) -> str | None:
     return None
 
 
-# The longest decimal text a stored column may hold before it is even converted: sign, 12 digits,
+# The longest decimal text a stored column may hold before it is even converted: sign, 15 digits,
 # point, 6 decimals, with room for a few leading zeros a hand-edited file may have.
 _STORED_DECIMAL = re.compile(r"-?[0-9]{1,24}(?:\.[0-9]{1,12})?")
 
@@ -322,12 +329,17 @@ def quantize_half_up(value: Decimal, places: int = 2) -> Decimal:
     (``Decimal.quantize`` in the default context raises ``InvalidOperation`` once the result
     needs more than 28 digits, as a rate of 10²⁸ % does).  A value that is not finite is
     returned as it is."""
+    return safe_quantize(value, places, ROUND_HALF_UP)
+
+
+def safe_quantize(value: Decimal, places: int = 2, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value.quantize(10**-places, rounding)`` that never raises: the context has the precision
+    the result needs."""
     if not value.is_finite():
         return value
     digits = max(value.adjusted(), 0) + places + 2
-    ctx = Context(prec=max(28, digits), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    ctx = Context(prec=max(28, digits), rounding=rounding, Emax=MAX_EMAX, Emin=MIN_EMIN)
     try:
         return value.quantize(Decimal(1).scaleb(-places), context=ctx)
     except InvalidOperation:  # pragma: no cover - the precision above always suffices
         return value
-

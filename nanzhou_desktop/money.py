@@ -7,7 +7,10 @@ ever goes through a binary float.  Formatting for display and print happens only
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from nanzhou_desktop.limits import AMOUNT_INTEGER_DIGITS, INDICATOR_PLACES, quantize_half_up
+from nanzhou_desktop.limits import percent as _percent
 
 # Full-width digits and punctuation that Chinese input methods produce (１９，９１０．７５).
 _FULLWIDTH = str.maketrans(
@@ -15,7 +18,7 @@ _FULLWIDTH = str.maketrans(
     "0123456789,.-+% ",
 )
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
-MAX_DIGITS = 15  # above this a 万元 amount is certainly a typing slip (10^15 万元)
+MAX_DIGITS = AMOUNT_INTEGER_DIGITS  # above this a number is refused (see nanzhou_desktop.limits)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -49,11 +52,14 @@ def parse_decimal(text: str | Decimal | int | None, *, field: str = "数值",
             raw = raw[:-1]
         if raw == "":
             return None
-        if not _NUMBER.match(raw):
+        if len(raw) > 64 or not _NUMBER.match(raw):  # no number anyone types is longer
             raise AmountError(f"{field}“{text.strip()}”不是有效的数字，请只输入数字、小数点和千位分隔符，例如 19,910.75")
         digits = raw.lstrip("+-").split(".")[0].replace(",", "")
         if len(digits.lstrip("0")) > MAX_DIGITS:
             raise AmountError(f"{field}“{text.strip()}”整数部分超过 {MAX_DIGITS} 位，请核对是否多输了数字")
+        decimals = len(raw.split(".", 1)[1].rstrip("0")) if "." in raw else 0
+        if decimals > INDICATOR_PLACES:  # trailing zeros aside: 1.5000000 is 1.5
+            raise AmountError(f"{field}“{text.strip()}”小数超过 {INDICATOR_PLACES} 位，请核对")
         try:
             value = Decimal(raw.replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - regex already guards this
@@ -62,6 +68,8 @@ def parse_decimal(text: str | Decimal | int | None, *, field: str = "数值",
         raise AmountError(f"{field}的类型不受支持：{type(text).__name__}")
     if not value.is_finite():
         raise AmountError(f"{field}必须是有限的数字")
+    if value.adjusted() >= MAX_DIGITS:  # a Decimal or int given directly: the same bound as typed text
+        raise AmountError(f"{field}“{value}”整数部分超过 {MAX_DIGITS} 位，请核对是否多输了数字")
     if value == 0:
         value = abs(value)  # "-0" is zero, not a negative amount
     if not allow_negative and value < 0:
@@ -103,22 +111,21 @@ def parse_money(text: str | Decimal | int | None, *, field: str = "金额") -> D
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """Round half up (99.135 → 99.14), the rounding printed forms use."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round half up (99.135 → 99.14), the rounding printed forms use; never raises, however
+    large the value (a rate of 10²⁸ % once broke every summary)."""
+    return quantize_half_up(value, places)
 
 
 def percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    """Exact ratio in percent (not rounded); ``None`` when it cannot be computed."""
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return numerator * HUNDRED / denominator
+    """Ratio in percent (not rounded); ``None`` when it cannot be computed.  Never raises."""
+    return _percent(numerator, denominator)
 
 
 def format_money(value: Decimal | None) -> str:
     """19910.75 → '19,910.75' (two decimals, thousands separators)."""
     if value is None:
         return ""
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+    return f"{quantize_half_up(value, 2):,}"
 
 
 def format_rate(value: Decimal | None, places: int = 2) -> str:

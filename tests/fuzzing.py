@@ -137,3 +137,60 @@ HOSTILE_PARAGRAPHS: dict[str, Callable[[int], str]] = {
     "rate_pairs": lambda n: "受理6799件，办结6780件，办结率99.7%。" * (n // 24),
     "budget_words": lambda n: "预算" * (n // 2),
 }
+
+
+def craft(src: Path, dst: Path, *statements: str) -> Path:
+    """A copy of ``src`` changed with plain SQL, as anyone with sqlite3 can: what a crafted or
+    hand-edited report file holds (the schema stays the app's, so it passes the schema check)."""
+    dst.write_bytes(src.read_bytes())
+    conn = sqlite3.connect(dst)
+    try:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    return dst
+
+
+# -- hostile values (issue 16 F1/F3/F5/F6): (what, SQL) pairs a crafted file may hold; each must be
+# refused in Chinese by every reader, or read and survive every computation and output.
+HOSTILE_VALUES: list[tuple[str, str]] = [
+    ("tiny budget, huge execution", "UPDATE budget_rows SET budget_total = '0.0000000001', "
+     "executed = '9999999999999999.99' WHERE kind = 'total'"),
+    ("extreme decimals", "UPDATE projects SET budget_total = '0.000000000000000000001'"),
+    ("a million digits", "UPDATE budget_rows SET executed = replace(hex(zeroblob(500000)), '00', '99')"),
+    ("negative amount", "UPDATE budget_rows SET executed = '-5'"),
+    ("points with many decimals", "UPDATE indicators SET points = '0.000000001'"),
+    ("share above one", "UPDATE indicators SET qual_share = '7'"),
+    ("indicator target tiny", "UPDATE indicators SET target = '0.0000000001' WHERE direction = '≥'"),
+    ("indicator actual huge", "UPDATE indicators SET actual = '99999999999999999999' WHERE direction = '≥'"),
+    ("noncharacter in a name", "UPDATE report SET unit_short_name = '南洲' || char(65535)"),
+    ("noncharacter in a paragraph", "UPDATE sections SET body = body || char(64976) WHERE key = '1'"),
+    ("NUL in a name", "UPDATE report SET head = '张' || char(0) || '三'"),
+    ("C0 in a paragraph", "UPDATE sections SET body = body || char(27) WHERE key = '1'"),
+    ("bidi override in a name", "UPDATE report SET unit_short_name = char(8238) || '道街洲南'"),
+    ("revision 0", "UPDATE report SET revision = 0"),
+    ("revision 2^63-1", "UPDATE report SET revision = 9223372036854775807"),
+    ("year 99999999999", "UPDATE report SET fiscal_year = 99999999999"),
+    ("50 MB paragraph", "UPDATE sections SET body = hex(zeroblob(25000000)) WHERE key = '1'"),
+    ("100,000 budget rows", "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n "
+     "WHERE value < 100000) INSERT INTO budget_rows (position, kind, label) "
+     "SELECT 100 + value, 'other', '其他' || value FROM n"),
+    ("a long short name", "UPDATE report SET unit_short_name = replace(hex(zeroblob(1000)), '00', '南洲')"),
+]
+# Values that are odd but allowed: they must be read and survive check, show and print.
+ODD_BUT_ALLOWED: list[tuple[str, str]] = [
+    ("largest amounts, smallest budget", "UPDATE budget_rows SET budget_total = '0.01', "
+     "executed = '999999999999999.99' WHERE kind = 'total'"),
+    ("formula prefixes", "UPDATE projects SET name = '=HYPERLINK(\"http://x.example/\",\"y\")', "
+     "reason = '+1+2'"),
+    ("formula in an indicator", "UPDATE indicators SET level3 = '@SUM(1)', note = '-2+3' WHERE id = 1"),
+    ("many indicators under one group", "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n "
+     "WHERE value < 30) INSERT INTO indicators (position, level1, level2, level3, direction, "
+     "target, unit, actual, points, reason, not_applicable, qual_share, note, prior_actual) "
+     "SELECT 100 + value, '产出指标', '数量指标', '新增指标' || value, '≥', '100', '%', '99', NULL, '', 0, NULL, '', '' "
+     "FROM n"),
+    ("long digit runs", "UPDATE sections SET body = replace(hex(zeroblob(300000)), '00', '99') WHERE key = '1'"),
+]

@@ -30,12 +30,12 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
-from nanzhou_desktop.limits import TEXT_FIGURE_CHARS, TEXT_FIGURES
+from nanzhou_desktop.limits import TEXT_FIGURE_CHARS, TEXT_FIGURES, safe_quantize
 from nanzhou_desktop.model import BudgetKind, FieldRef, Project, Report, SectionKind, Task, TaskItem
 from nanzhou_desktop.money import HUNDRED, format_money
 from nanzhou_desktop.narrative import PREFACE_KEY
@@ -595,7 +595,7 @@ def _recompute(c: Collector | Recorder, block: Span, text: str, claim: Claim, pa
     target = f"{place.target()}/{label}"
     n, d = orders[0]
     computed = ratio(n, d, True)
-    shown = "无法计算" if computed is None else f"{computed.quantize(Decimal('0.01'))}%"
+    shown = "无法计算" if computed is None else f"{safe_quantize(computed, 2, ROUND_HALF_EVEN)}%"
     if a.scale != b.scale:
         for n2, d2 in orders:
             v = ratio(n2, d2, False)
@@ -606,7 +606,7 @@ def _recompute(c: Collector | Recorder, block: Span, text: str, claim: Claim, pa
                 c.add("narrative.unit_mismatch", WARNING,
                       f"{describe(place, names)}：“{n2.text}”与“{d2.text}”单位不一致，按所写单位比例为 {shown}，"
                       f"与所写的 {stated} 不符；若两者都是“{other.scale}{other.unit}”，比例为 "
-                      f"{v.quantize(Decimal('0.01'))}%，与正文一致，“{odd.scale}{odd.unit}”可能是笔误",
+                      f"{safe_quantize(v, 2, ROUND_HALF_EVEN)}%，与正文一致，“{odd.scale}{odd.unit}”可能是笔误",
                       where, target, seen=odd.text, expected=fixed.strip(),
                       suggestion=f"把“{odd.text}”改为“{fixed.strip()}”")
                 return False
@@ -679,7 +679,7 @@ def _sentence_disagreements(c: Collector | Recorder, m: re.Match[str], cand: _Ca
         table_rate = cand.executed * HUNDRED / cand.budget
         places = decimals_of(m["r"])
         if not agrees(table_rate, to_decimal(m["r"]), places, False, c):
-            out.append(("执行率", f"{m['r']}%", f"{table_rate.quantize(Decimal(1).scaleb(-max(places, 2)))}%", "r"))
+            out.append(("执行率", f"{m['r']}%", f"{safe_quantize(table_rate, max(places, 2), ROUND_HALF_EVEN)}%", "r"))
     return out
 
 

@@ -4,8 +4,9 @@ office explains it in the text or the district asks."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
+from nanzhou_desktop.limits import safe_quantize
 from nanzhou_desktop.model import Direction, FieldRef, SectionKind
 from nanzhou_desktop.money import HUNDRED, format_money
 from nanzhou_desktop.rules.base import INFO, Collector, pct, section_key_of
@@ -24,7 +25,7 @@ def swing(current: Decimal, prior: Decimal) -> Decimal | None:
 
 def _describe(change: Decimal) -> str:
     word = "增加" if change > 0 else "减少"
-    return f"{word} {format(abs(change).quantize(Decimal('0.01')), 'f')}%"
+    return f"{word} {format(safe_quantize(abs(change), 2, ROUND_HALF_EVEN), 'f')}%"
 
 
 def check_prior_year(c: Collector) -> None:

@@ -7,32 +7,54 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction
+from nanzhou_desktop.limits import (
+    INDICATOR_INTEGER_DIGITS,
+    LONG_TEXT_CHARS,
+    REPORT_TEXT_CHARS,
+    ROWS_MAX,
+    SHORT_TEXT_CHARS,
+    TABLE_LABELS,
+    LimitError,
+    amount_problem,
+    check_text,
+    indicator_value_problem,
+    points_problem,
+    revision_problem,
+    share_problem,
+    text_problem,
+    year_problem,
+)
+from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, Report
 from nanzhou_desktop.money import AmountError, normalise_digits, parse_decimal, parse_money
 from nanzhou_desktop.quantity import normalised, read_quantity
 from nanzhou_desktop.store.errors import EditError
 
-MAX_TEXT = 1_000_000  # characters in one narrative field
-_CONTROL_OK = {"\n", "\t"}
+MAX_TEXT = LONG_TEXT_CHARS  # characters in one narrative field (nanzhou_desktop.limits)
 
 
-def clean_text(value: Any, label: str) -> str:
-    """Narrative text as typed: line endings unified; invisible control characters refused."""
+def clean_text(value: Any, label: str, *, short: bool = False) -> str:
+    """Text as typed: line endings unified; refused (:class:`EditError`) when it is too long or
+    holds what no report can (control characters, Unicode non-characters, a lone surrogate).
+
+    ``short`` is for a name, title, heading or table cell: one line of at most
+    ``limits.SHORT_TEXT_CHARS`` characters, without tabs or bidirectional controls."""
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    if len(text) > MAX_TEXT:
-        raise EditError(f"{label}过长（{len(text):,} 字），每项最多 {MAX_TEXT:,} 字")
-    for ch in text:
-        if ch not in _CONTROL_OK and unicodedata.category(ch) == "Cc":
-            raise EditError(f"{label}中含有不可见的控制字符（U+{ord(ch):04X}），请删除后再输入")
-    return text
+    try:
+        return check_text(text, label, max_chars=SHORT_TEXT_CHARS if short else LONG_TEXT_CHARS, one_line=short)
+    except LimitError as exc:
+        raise EditError(str(exc)) from None
+
+
+def clean_line(value: Any, label: str) -> str:
+    """A one-line text field (name, title, heading, table cell); see :func:`clean_text`."""
+    return clean_text(value, label, short=True)
 
 
 def parse_date(value: Any, label: str) -> str:
@@ -103,12 +125,21 @@ def _decimal(value: Any, label: str) -> Decimal | None:
         raise EditError(str(exc)) from exc
 
 
+def _points(value: Any, label: str) -> Decimal | None:
+    d = _decimal(value, label)
+    if d is not None and (problem := points_problem(d)):
+        raise EditError(f"{label}“{value}”{problem}")
+    return d
+
+
 def _share(value: Any, label: str) -> Decimal | None:
     d = _decimal(value, label)
     if d is not None and d > 1:
         d = d / 100 if d <= 100 else d  # typed as a percentage: 85 → 0.85
     if d is not None and not (0 <= d <= 1):
         raise EditError(f"{label}应在 0 到 100% 之间（输入的是 {value}）")
+    if d is not None and (problem := share_problem(d)):
+        raise EditError(f"{label}“{value}”{problem}")
     return d
 
 
@@ -143,19 +174,25 @@ class FieldSpec:
 
 
 def _t(label: str, attr: str) -> FieldSpec:
+    """A multi-line text field (正文, 偏差原因, 数据来源)."""
     return FieldSpec(label, clean_text, attr)
+
+
+def _s(label: str, attr: str) -> FieldSpec:
+    """A one-line text field (names, titles, headings, table cells)."""
+    return FieldSpec(label, clean_line, attr)
 
 
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     "report": {
-        "title": _t("报告标题", "title"),
-        "unit_full_name": _t("单位全称", "unit.full_name"),
-        "unit_short_name": _t("单位简称", "unit.short_name"),
-        "unit_code": _t("单位编码", "unit.code"),
-        "district": _t("所属区", "unit.district"),
-        "head": _t("单位负责人", "signoff.head"),
-        "finance_head": _t("财务负责人", "signoff.finance_head"),
-        "preparer": _t("填报人", "signoff.preparer"),
+        "title": _s("报告标题", "title"),
+        "unit_full_name": _s("单位全称", "unit.full_name"),
+        "unit_short_name": _s("单位简称", "unit.short_name"),
+        "unit_code": _s("单位编码", "unit.code"),
+        "district": _s("所属区", "unit.district"),
+        "head": _s("单位负责人", "signoff.head"),
+        "finance_head": _s("财务负责人", "signoff.finance_head"),
+        "preparer": _s("填报人", "signoff.preparer"),
         "phone_office": FieldSpec("联系电话（办公）", parse_landline, "signoff.phone_office", "phone"),
         "phone_mobile": FieldSpec("联系电话（手机）", parse_mobile, "signoff.phone_mobile", "phone"),
         "fill_date": FieldSpec("填报日期", parse_date, "signoff.fill_date", "date"),
@@ -164,14 +201,14 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     },
     "cover_fields": {"value": _t("封面项目", "value")},  # read again by its kind: parse_cover_value
     "sections": {
-        "number": _t("编号", "number"),
-        "heading": _t("标题", "heading"),
+        "number": _s("编号", "number"),
+        "heading": _s("标题", "heading"),
         "body": _t("正文", "body"),
     },
-    "tasks": {"title": _t("工作任务标题", "title"), "body": _t("工作任务正文", "body")},
-    "task_items": {"title": _t("小项标题", "title"), "body": _t("小项正文", "body")},
+    "tasks": {"title": _s("工作任务标题", "title"), "body": _t("工作任务正文", "body")},
+    "task_items": {"title": _s("小项标题", "title"), "body": _t("小项正文", "body")},
     "budget_rows": {
-        "label": _t("项目名称", "label"),
+        "label": _s("项目名称", "label"),
         "budget_initial": FieldSpec("年初预算数", _money, "budget_initial", "money"),
         "budget_total": FieldSpec("全年预算数", _money, "budget_total", "money"),
         "executed": FieldSpec("全年执行数", _money, "executed", "money"),
@@ -180,7 +217,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "prior_executed": FieldSpec("上年全年执行数", _money, "prior_executed", "money"),
     },
     "projects": {
-        "name": _t("项目名称", "name"),
+        "name": _s("项目名称", "name"),
         "budget_total": FieldSpec("预算数", _money, "budget_total", "money"),
         "executed": FieldSpec("执行数", _money, "executed", "money"),
         "reason": _t("偏差原因", "reason"),
@@ -188,21 +225,21 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "prior_executed": FieldSpec("上年执行数", _money, "prior_executed", "money"),
     },
     "indicators": {
-        "level1": _t("一级指标", "level1"),
-        "level2": _t("二级指标", "level2"),
-        "level3": _t("三级指标", "level3"),
+        "level1": _s("一级指标", "level1"),
+        "level2": _s("二级指标", "level2"),
+        "level3": _s("三级指标", "level3"),
         "direction": FieldSpec("指标性质", _direction, "direction", "enum"),
-        "target": _t("年度指标值", "target"),
-        "unit": _t("度量单位", "unit"),
-        "actual": _t("实际完成值", "actual"),
-        "points": FieldSpec("分值", _decimal, "points", "decimal"),
+        "target": _s("年度指标值", "target"),
+        "unit": _s("度量单位", "unit"),
+        "actual": _s("实际完成值", "actual"),
+        "points": FieldSpec("分值", _points, "points", "decimal"),
         "reason": _t("偏差原因分析及改进措施", "reason"),
         "not_applicable": FieldSpec("不适用", _bool, "not_applicable", "bool"),
         "qual_share": FieldSpec("定性得分比例", _share, "qual_share", "decimal"),
         "note": _t("数据来源", "note"),
-        "prior_actual": _t("上年实际完成值", "prior_actual"),
-        "target_initial": _t("年初目标值", "target_initial"),
-        "score": FieldSpec("得分", _decimal, "score", "decimal"),
+        "prior_actual": _s("上年实际完成值", "prior_actual"),
+        "target_initial": _s("年初目标值", "target_initial"),
+        "score": FieldSpec("得分", _points, "score", "decimal"),
     },
 }
 
@@ -222,8 +259,13 @@ def check_indicator_value(direction: Direction, value: str, label: str,
         return text
     q = read_quantity(text)
     if q is None:
+        plain = normalise_digits(text).replace(" ", "").replace(",", "").removesuffix("%")
+        if _PLAIN_NUMBER.fullmatch(plain):  # a number the reader refused: more digits than allowed
+            raise EditError(f"{label}“{text}”整数部分超过 {INDICATOR_INTEGER_DIGITS} 位，请核对是否多输了数字")
         raise EditError(f"{label}“{text}”不是数字：定量指标请填数字，可带单位（如“168起”“95%”）；"
                         "用文字描述的指标请把指标性质改为“定性”")
+    if problem := indicator_value_problem(q.number):
+        raise EditError(f"{label}“{text}”{problem}")
     return normalised(q)
 
 
@@ -257,3 +299,126 @@ def to_db(spec: FieldSpec, value: Any) -> Any:
     if isinstance(value, Direction):
         return str(value)
     return value
+
+
+# -- a whole report against the limits --------------------------------------------------------------
+# The same bounds as typing, for a report that did not come through typing: a file being opened
+# (show, check, print, the window), a file being made (new, import, undump, next-year).  One walk
+# of the columns of FIELDS, so a column added there is checked here too.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_LONG = "long"
+_SHORT = "short"
+_DECIMAL_PROBLEMS = {"money": amount_problem, "points": points_problem, "score": points_problem,
+                     "qual_share": share_problem}
+_EXTRA_TEXT = {  # stored text columns that are not typed as such
+    "report": (("uuid", "报告编号"), ("template_id", "提纲版本"), ("final_fingerprint", "内容指纹")),
+    "sections": (("key", "章节编号"),),
+}
+
+
+def _text_kind(spec: FieldSpec) -> str | None:
+    if spec.parse is clean_text:
+        return _LONG
+    if spec.kind in ("text", "phone", "date", "enum") and spec.parse is not _direction:
+        return _SHORT
+    return None
+
+
+def _values(report: Report) -> Iterator[tuple[str, str, Any, str]]:
+    """(table, where, value, kind) for every stored value the limits apply to; ``where`` names
+    it the way the window does."""
+    r = report
+    for spec in FIELDS["report"].values():
+        kind = _text_kind(spec)
+        if kind:
+            yield "report", f"“{spec.label}”", _attr(r, spec.attr), kind
+    for column, label in _EXTRA_TEXT["report"]:
+        yield "report", f"“{label}”", getattr(r, column), _SHORT
+    for n, cover in enumerate(r.cover, 1):
+        yield "cover_fields", f"封面项目第 {n} 项的“名称”", cover.label, _SHORT
+        yield "cover_fields", f"封面项目“{cover.label[:20]}”", cover.value, _SHORT
+    for table in ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators"):
+        for n, row in enumerate(r.rows(table), 1):
+            where = f"{TABLE_LABELS[table]}第 {n} 行的"
+            for column, label in _EXTRA_TEXT.get(table, ()):
+                yield table, f"{where}“{label}”", getattr(row, column), _SHORT
+            for column, spec in FIELDS[table].items():
+                value = _attr(row, spec.attr)
+                kind = _text_kind(spec)
+                if kind:
+                    yield table, f"{where}“{spec.label}”", value, kind
+                elif spec.kind == "money" or column in _DECIMAL_PROBLEMS:
+                    yield table, f"{where}“{spec.label}”", value, "money" if spec.kind == "money" else column
+            if table == "indicators" and row.direction != Direction.QUALITATIVE:
+                for column in ("target", "actual", "prior_actual", "target_initial"):
+                    spec = FIELDS[table][column]
+                    yield table, f"{where}“{spec.label}”", getattr(row, column), "indicator"
+    for n, e in enumerate(r.explanations.values(), 1):
+        where = f"出错说明第 {n} 条的"
+        yield "explanations", f"{where}“问题编号”", e.finding_key, _SHORT
+        yield "explanations", f"{where}“说明”", e.text, _LONG
+        yield "explanations", f"{where}“填写人”", e.author, _SHORT
+        yield "explanations", f"{where}“时间”", e.at, _SHORT
+
+
+def _attr(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _value_problem(value: Any, kind: str) -> str | None:
+    if kind == _LONG:
+        return text_problem(value, max_chars=LONG_TEXT_CHARS) if isinstance(value, str) else "不是文字"
+    if kind == _SHORT:
+        return text_problem(value, max_chars=SHORT_TEXT_CHARS, name=True) if isinstance(value, str) else "不是文字"
+    if kind == "indicator":
+        q = read_quantity(value)
+        if q is not None:
+            return indicator_value_problem(q.number)
+        raw = normalise_digits(value).replace(" ", "").replace(",", "").removesuffix("%")
+        if _PLAIN_NUMBER.fullmatch(raw):  # digits the number reader refused: too many of them
+            return f"整数部分超过 {INDICATOR_INTEGER_DIGITS} 位"
+        return None  # words, or nothing: the rules say what is wrong with it
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        return "不是数字"
+    return _DECIMAL_PROBLEMS[kind](value)
+
+
+def report_problem(report: Report) -> str | None:
+    """The first thing in ``report`` outside the limits, as a Chinese phrase naming where it is
+    ("预算执行情况第 1 行的“全年执行数”整数部分超过 15 位，…"), or ``None`` (the usual case,
+    found in a few passes over the joined text)."""
+    if problem := year_problem(report.year):
+        return f"年度 {report.year} {problem}"
+    if problem := revision_problem(report.revision):
+        return f"修订号 {report.revision} {problem}"
+    for table, limit in ROWS_MAX.items():
+        n = len(report.explanations) if table == "explanations" else len(report.rows(table))
+        if n > limit:
+            return f"{TABLE_LABELS[table]}有 {n:,} 行，超过上限 {limit:,} 行"
+    values = list(_values(report))
+    longs = [v for _, _, v, kind in values if kind == _LONG]
+    shorts = [v for _, _, v, kind in values if kind == _SHORT]
+    try:
+        total = sum(map(len, longs)) + sum(map(len, shorts))
+        sound = (text_problem("\n".join(longs), max_chars=REPORT_TEXT_CHARS) is None
+                 and max(map(len, longs), default=0) <= LONG_TEXT_CHARS
+                 and text_problem("\n".join(shorts), max_chars=REPORT_TEXT_CHARS, name=True) is None
+                 and max(map(len, shorts), default=0) <= SHORT_TEXT_CHARS)
+    except TypeError:  # something that is not text
+        total, sound = 0, False
+    if sound and all(_value_problem(v, kind) is None for _, _, v, kind in values
+                     if kind not in (_LONG, _SHORT)):
+        return None
+    for _table, where, value, kind in values:
+        if problem := _value_problem(value, kind):
+            if kind in (_LONG, _SHORT):
+                return f"{where}{problem}"
+            shown = format(value, "f") if isinstance(value, Decimal) else str(value)
+            return f"{where}（{shown[:40]}）{problem}"
+    if total > REPORT_TEXT_CHARS:
+        return f"文字合计 {total:,} 字，超过一份报告的上限 {REPORT_TEXT_CHARS:,} 字"
+    return None

@@ -22,7 +22,7 @@ from typing import Any
 
 from nanzhou_desktop import __version__
 from nanzhou_desktop.content import fingerprint
-from nanzhou_desktop.limits import file_name_problem
+from nanzhou_desktop.limits import ROWS_MAX, TABLE_LABELS, WORKING_FILE_BYTES, file_name_problem, stored_decimal
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
@@ -44,7 +44,15 @@ from nanzhou_desktop.money import canonical
 from nanzhou_desktop.oscompat import fsync_dir, fsync_file, path_too_long
 from nanzhou_desktop.store.atomic import clean_stale_temps, discard, temp_beside
 from nanzhou_desktop.store.errors import EditError, ReportFileError, SaveError, os_reason
-from nanzhou_desktop.store.fields import FIELDS, check_indicator_value, clean_text, parse_cover_value, to_db
+from nanzhou_desktop.store.fields import (
+    FIELDS,
+    check_indicator_value,
+    clean_line,
+    clean_text,
+    parse_cover_value,
+    report_problem,
+    to_db,
+)
 from nanzhou_desktop.store.header import read_header
 from nanzhou_desktop.store.lock import FileInUse, ReportLock
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, apply_migrations, expected_schema, read_schema
@@ -92,15 +100,21 @@ class OpenNotice:
 
 
 def _parse_dec(value: Any) -> Decimal | None:
-    """A stored decimal; anything else (text, NaN, 1e400) means the file was damaged or crafted."""
+    """A stored decimal; anything else (text, NaN, 1e400, a million digits) means the file was
+    damaged or crafted.  The shape is checked before ``Decimal`` sees the text; the bounds of
+    each column are checked with the whole report (:func:`~nanzhou_desktop.store.fields.report_problem`)."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ValueError(f"数值列中出现了非文本值 {value!r}")
-    d = Decimal(value)  # InvalidOperation is an ArithmeticError, reported by the caller
-    if not d.is_finite() or abs(d) >= Decimal(10) ** 16:
-        raise ValueError(f"数值 {value!r} 超出范围")
+        raise _Unreadable(f"数值列中出现了非文本值（{type(value).__name__}）")
+    d = stored_decimal(value)
+    if d is None:
+        raise _Unreadable(f"数值“{value[:40]}”不是有效的数字")
     return d
+
+
+class _Unreadable(ValueError):
+    """A stored value of the wrong shape; ``str(err)`` is a Chinese phrase."""
 
 
 def _attr_get(obj: Any, path: str) -> Any:
@@ -159,7 +173,16 @@ class ReportFile:
             preface=r["preface"],
             template=from_embedded_json(r["template_data"], r["template_version"], self.path.name),
         )
-        q = self.conn.execute
+        def q(sql: str) -> list[sqlite3.Row]:
+            # Never more rows than a report may have (+1 to see that there are more): a crafted
+            # file with 100,000 budget rows is refused without building them all.
+            table = sql.split(" FROM ", 1)[1].split()[0]
+            rows = self.conn.execute(f"{sql} LIMIT {ROWS_MAX[table] + 1}").fetchall()
+            if len(rows) > ROWS_MAX[table]:
+                raise ReportFileError(f"文件“{self.path.name}”的{TABLE_LABELS[table]}超过 {ROWS_MAX[table]:,} 行，"
+                                      "不是正常的报告文件，无法打开")
+            return rows
+
         report.sections = [
             Section(key=s["key"], level=s["level"], number=s["number"], heading=s["heading"], body=s["body"],
                     kind=SectionKind(s["kind"]), required=bool(s["required"]), id=s["id"])
@@ -215,6 +238,13 @@ class ReportFile:
             "INSERT INTO audit (at, who, action, target, old_value, new_value, reason) VALUES (?,?,?,?,?,?,?)",
             (now_iso(), self.who, action + at, target, o, n, reason),
         )
+
+    def _check_room(self, table: str) -> None:
+        """Refuse a row past ``limits.ROWS_MAX`` (no reader would accept the file after)."""
+        rows = (sum(len(t.items) for t in self.report.tasks) if table == "task_items"
+                else len(self.report.rows(table)))
+        if rows >= ROWS_MAX[table]:
+            raise EditError(f"{TABLE_LABELS[table]}已有 {rows:,} 行，达到上限 {ROWS_MAX[table]:,} 行，不能再添加")
 
     def _find(self, table: str, row_id: int | None) -> Any:
         r = self.report
@@ -279,7 +309,8 @@ class ReportFile:
 
     def add_budget_row(self, kind: BudgetKind, label: str) -> BudgetRow:
         self._check_editable()
-        row = BudgetRow(kind, clean_text(label, "项目名称"))
+        self._check_room("budget_rows")
+        row = BudgetRow(kind, clean_line(label, "项目名称"))
         with self._transaction():
             row.id = self._insert("budget_rows", {"kind": str(kind), "label": row.label,
                                                   "position": self._next_position("budget_rows")})
@@ -289,7 +320,8 @@ class ReportFile:
 
     def add_project(self, name: str = "") -> Project:
         self._check_editable()
-        p = Project(clean_text(name, "项目名称"))
+        self._check_room("projects")
+        p = Project(clean_line(name, "项目名称"))
         with self._transaction():
             p.id = self._insert("projects", {"name": p.name, "position": self._next_position("projects")})
             self._audit("add", f"projects#{p.id}", None, p.name)
@@ -299,6 +331,9 @@ class ReportFile:
     def add_indicator(self, level1: str = "", level2: str = "", level3: str = "",
                       direction: Direction = Direction.AT_LEAST) -> Indicator:
         self._check_editable()
+        self._check_room("indicators")
+        level1, level2, level3 = (clean_line(v, label) for v, label in
+                                  ((level1, "一级指标"), (level2, "二级指标"), (level3, "三级指标")))
         ind = Indicator(level1, level2, level3, direction)
         with self._transaction():
             ind.id = self._insert("indicators", {
@@ -310,7 +345,8 @@ class ReportFile:
 
     def add_task(self, title: str = "", index: int | None = None) -> Task:
         self._check_editable()
-        task = Task(clean_text(title, "工作任务标题"))
+        self._check_room("tasks")
+        task = Task(clean_line(title, "工作任务标题"))
         with self._transaction():
             task.id = self._insert("tasks", {"title": task.title, "position": self._next_position("tasks")})
             self._audit("add", f"tasks#{task.id}", None, task.title)
@@ -323,7 +359,8 @@ class ReportFile:
     def add_task_item(self, task_id: int, title: str = "", index: int | None = None) -> TaskItem:
         self._check_editable()
         task = self._find("tasks", task_id)
-        item = TaskItem(clean_text(title, "小项标题"))
+        self._check_room("task_items")
+        item = TaskItem(clean_line(title, "小项标题"))
         with self._transaction():
             item.id = self._insert("task_items", {"task_id": task_id, "title": item.title, "position": 0})
             self._audit("add", f"task_items#{item.id}", None, item.title)
@@ -336,13 +373,14 @@ class ReportFile:
     def add_section(self, parent_key: str, number: str, heading: str, body: str = "") -> Section:
         """Add a sub-section under ``parent_key`` (e.g. 四's （一）围绕“一个核心”)."""
         self._check_editable()
+        self._check_room("sections")
         siblings = self.report.children(parent_key)
         idx = 1 + max((int(s.key.rsplit(".", 1)[1]) for s in siblings), default=0)
         parent = self.report.section(parent_key)
         if parent is None:
             raise EditError(f"找不到上级章节 {parent_key}")
         sec = Section(key=f"{parent_key}.{idx}", level=parent.level + 1, number=number,
-                      heading=clean_text(heading, "标题"), body=clean_text(body, "正文"), required=False)
+                      heading=clean_line(heading, "标题"), body=clean_text(body, "正文"), required=False)
         # Place it after the parent's last descendant.
         descendants = [s for s in self.report.sections if s.key == parent_key or s.key.startswith(parent_key + ".")]
         at = self.report.sections.index(descendants[-1]) + 1
@@ -652,6 +690,13 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
     if too_long := path_too_long(path):
         raise ReportFileError(too_long)
     header = read_header(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReportFileError(f"无法读取文件“{path.name}”：{os_reason(exc)}") from exc
+    if size > WORKING_FILE_BYTES:
+        raise ReportFileError(f"文件“{path.name}”过大（{size / 1048576:,.0f} MB，上限 {WORKING_FILE_BYTES // 1048576} MB），"
+                              "不是正常的报告文件，无法打开")
     hot_journal = Path(str(path) + "-journal")
     crashed_with_journal = hot_journal.exists() and hot_journal.stat().st_size > 0
     reason = ""
@@ -693,6 +738,10 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             backup = _backup_before_migration(path, header.user_version)
             apply_migrations(conn)
         rf = ReportFile(path, conn, read_only=read_only, lock=lock, who=who or current_user())
+        # The limits every entry point keeps (issue 16 F1/F3): a file holding what the window
+        # would refuse to type was made or changed by something else, and is not read further.
+        if problem := report_problem(rf.report):
+            raise ReportFileError(f"文件“{path.name}”中{problem}；这不是本程序会写出的内容，文件可能被其他程序改动过，无法打开")
     except BaseException as exc:
         if conn is not None:
             conn.close()
@@ -706,6 +755,8 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
             raise ReportFileError(f"文件“{path.name}”正被另一个窗口或程序保存，暂时无法读取，请稍后再试") from exc
         if isinstance(exc, sqlite3.DatabaseError):
             raise ReportFileError(f"文件“{path.name}”已损坏或不是报告文件（{sqlite_reason(exc)}），无法打开") from exc
+        if isinstance(exc, _Unreadable):
+            raise ReportFileError(f"文件“{path.name}”中的{exc}，文件可能被其他程序改动过，无法打开") from exc
         if isinstance(exc, (ValueError, KeyError, TypeError, ArithmeticError, IndexError, UnicodeError)):
             raise ReportFileError(f"文件“{path.name}”中的内容无效（{type(exc).__name__}：{exc}），无法打开") from exc
         raise
@@ -852,6 +903,8 @@ def create_report_file(path: str | Path, report: Report, *, overwrite: bool = Fa
         raise ReportFileError(f"文件夹“{path.parent}”不存在")
     if problem := file_name_problem(path.name):
         raise ReportFileError(f"无法创建“{path.name[:60]}”：{problem}")
+    if problem := report_problem(report):
+        raise ReportFileError(f"无法创建“{path.name}”：报告内容中{problem}；没有写入任何文件")
     clean_stale_temps(path.parent)
     tmp = temp_beside(path)
     try:

@@ -126,7 +126,8 @@ def test_safe_file_part_strips_bidi_controls_and_bounds_bytes():
 
 
 @pytest.mark.parametrize(("text", "ok"), [
-    ("19910.75", True), ("0", True), ("999999999999.99", True), ("1000000000000", False),
+    ("19910.75", True), ("0", True), ("999999999999999.99", True), ("1000000000000000", False),
+    ("9999999999999999.99", False),
     ("0.001", False), ("0.010", True), ("-1", False), ("NaN", False), ("Infinity", False),
 ])
 def test_amount_bounds(text, ok):
@@ -196,10 +197,18 @@ def test_quantize_half_up_matches_decimal_where_decimal_can(value):
     assert quantize_half_up(value, 2) == expected
 
 
-@given(st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2),
-       st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"), places=2))
+@given(st.decimals(min_value=0, max_value=Decimal("999999999999999.99"), places=2),
+       st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999999999.99"), places=2))
 def test_bounded_amounts_give_rates_the_default_context_can_round(n, d):
     """The bounds are chosen so that any rate of two accepted amounts fits 28 digits at 0.01."""
     assert amount_problem(n) is None and amount_problem(d) is None
     rate = percent(n, d)
     rate.quantize(Decimal("0.01"))  # default context: raises InvalidOperation if it did not fit
+
+
+@given(st.decimals(min_value=Decimal("-999999999999999.999999"), max_value=Decimal("999999999999999.999999"),
+                   places=6),
+       st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("999999999999999.999999"), places=6))
+def test_bounded_indicator_values_give_rates_the_default_context_can_round(n, d):
+    assert indicator_value_problem(n) is None and indicator_value_problem(d) is None
+    percent(n, d).quantize(Decimal("0.01"))
