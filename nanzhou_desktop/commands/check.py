@@ -12,6 +12,7 @@ from nanzhou_desktop.model import Report
 from nanzhou_desktop.money import format_rate, round_half_up
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
+from nanzhou_desktop.rules.integrity import with_integrity
 from nanzhou_desktop.rules.narrative import section_names
 from nanzhou_desktop.store.reportfile import open_report_file
 from nanzhou_desktop.workflow import explain, finalise, unlock
@@ -138,7 +139,7 @@ def result_dict(result: CheckResult, report: Report) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     with open_report_file(args.file, read_only=True) as rf:
         report = rf.report
-        result = check(report)
+        result = with_integrity(check(report), report, rf.changed_after_final())
         if args.json:
             sys.stdout.write(json.dumps(result_dict(result, report), ensure_ascii=False, indent=2) + "\n")
         else:

@@ -60,6 +60,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     xlsx_out = _check_output(args.xlsx, ".xlsx", "Excel ", args.file) if args.xlsx else None
     with open_report_file(args.file, read_only=True) as rf:
         report = rf.report
+        if rf.changed_after_final():  # a changed file must not come out looking 定稿 (issue 16 F11)
+            from nanzhou_desktop.rules.integrity import describe
+
+            raise CliError(f"不能打印：{describe(report)}。", 1)
     from nanzhou_desktop.rules import check
 
     result = check(report)
@@ -74,6 +78,10 @@ def cmd_print(args: argparse.Namespace) -> int:
         info = render_pdf(report, pdf_out, result=result)
     except (FontError, RenderError) as exc:
         raise CliError(str(exc)) from None
+    except OSError as exc:  # pragma: no cover - render_pdf says it as a RenderError/OutputError
+        from nanzhou_desktop.store.errors import os_reason
+
+        raise CliError(f"无法写入 PDF 文件“{pdf_out}”：{os_reason(exc)}") from None
     print(f"已生成 {info.path}（{info.pages} 页，内容指纹 {info.fingerprint[:16]}…）")
     if args.fonts:
         for line in find_fonts().describe():
@@ -81,16 +89,21 @@ def cmd_print(args: argparse.Namespace) -> int:
     sys.stdout.flush()  # the notes after the line above, also when both go to one file
     for line in font_notes(info):
         sys.stderr.write(line + "\n")
-    if docx_out:
-        from nanzhou_desktop.render.docx import write_docx
+    from nanzhou_desktop.render.output import OutputError
 
-        write_docx(report, docx_out, result=result)
-        print(f"已生成 Word 副本 {docx_out}")
-    if xlsx_out:
-        from nanzhou_desktop.render.xlsx import write_xlsx
+    try:  # a full disk or a read-only folder is said in Chinese, like the PDF's (issue 16 F9)
+        if docx_out:
+            from nanzhou_desktop.render.docx import write_docx
 
-        write_xlsx(report, xlsx_out, result=result)
-        print(f"已生成 Excel 副本 {xlsx_out}")
+            write_docx(report, docx_out, result=result)
+            print(f"已生成 Word 副本 {docx_out}")
+        if xlsx_out:
+            from nanzhou_desktop.render.xlsx import write_xlsx
+
+            write_xlsx(report, xlsx_out, result=result)
+            print(f"已生成 Excel 副本 {xlsx_out}")
+    except OutputError as exc:
+        raise CliError(f"{exc}；已生成的文件不受影响") from None
     return 0
 
 

@@ -925,6 +925,10 @@ class MainWindow(QMainWindow):
         if r.locked:
             lines.insert(0, f"报告{r.status}（第 {r.revision} 版），各项内容已锁定，不能修改。"
                             + ("如需修改，请点“解除定稿”。" if locked else ""))
+        if self.session.rf.changed_after_final():
+            from nanzhou_desktop.rules.integrity import describe
+
+            lines.insert(0, describe(r) + "。")
         if self._saved_text:
             lines.append(self._saved_text)
         self.form.bannerButton.setVisible(locked)

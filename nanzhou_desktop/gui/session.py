@@ -19,6 +19,7 @@ from nanzhou_desktop.gui.undo import FieldEdit, RowChange, as_input
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult
+from nanzhou_desktop.rules.integrity import with_integrity
 from nanzhou_desktop.store.errors import EditError, SaveError
 from nanzhou_desktop.store.fields import FIELDS
 from nanzhou_desktop.store.reportfile import ReportFile
@@ -243,7 +244,8 @@ class ReportSession(QObject):
     # ------------------------------------------------------------------ checks
     def recheck(self) -> CheckResult:
         t = time.perf_counter()
-        self.result = check(self.report, self.rules_settings)
+        self.result = with_integrity(check(self.report, self.rules_settings), self.report,
+                                     self.rf.changed_after_final())
         self.last_check_ms = (time.perf_counter() - t) * 1000
         self.checked.emit(self.result)
         return self.result

@@ -896,6 +896,11 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
                progress: ProgressFn | None = None, fonts: FontSet | None = None) -> PdfInfo:
     """Write the report's PDF to ``out_path`` (atomically: a half-written file never replaces
     a good one) and say what was used.  Raises :class:`RenderError` with a Chinese message."""
+    if report.status != Status.DRAFT:  # every print path: the CLI, the window, 导出上报's PDF
+        from nanzhou_desktop.rules.integrity import changed_after_final, describe
+
+        if changed_after_final(report):
+            raise RenderError(f"不能打印：{describe(report)}")
     patch_reportlab()
     rlfast.install()
     # Binary streams (no ASCII85 layer): 20 % smaller and ~20 ms faster; every reader copes.

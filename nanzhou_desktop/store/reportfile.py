@@ -157,6 +157,7 @@ class ReportFile:
         self._lock = lock
         self.who = who
         self.notice = OpenNotice()
+        self._integrity: tuple[tuple[Any, ...], bool] | None = None
         self.report = self._load()
 
     # ------------------------------------------------------------------ loading
@@ -218,6 +219,17 @@ class ReportFile:
             for e in q("SELECT * FROM explanations")
         }
         return report
+
+    def changed_after_final(self) -> bool:
+        """Is this a 已定稿/已导出 report changed after 定稿 (its content no longer has the
+        recorded fingerprint)?  Computed once per state of the report (issue 16 F11)."""
+        r = self.report
+        key = (r.status, r.revision, r.final_fingerprint)
+        if self._integrity is None or self._integrity[0] != key:
+            from nanzhou_desktop.rules.integrity import changed_after_final
+
+            self._integrity = (key, changed_after_final(r))
+        return self._integrity[1]
 
     # ------------------------------------------------------------------ writing
     def _check_writable(self) -> None:
