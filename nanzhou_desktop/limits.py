@@ -86,6 +86,7 @@ TABLE_LABELS = {"sections": "章节", "tasks": "工作任务", "task_items": "�
                 "cover_fields": "封面项目"}
 RECEIVED_FILE_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
 WORKING_FILE_BYTES = 256 * 1024 * 1024
+JSON_FILE_BYTES = 64 * 1024 * 1024  # a report's content as dump writes it (undump)
 FILE_NAME_BYTES = 240  # of a whole file name; most file systems allow 255 bytes
 
 # -- years and revisions ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ the report file (which audits every change).
 
 from __future__ import annotations
 
+from nanzhou_desktop.limits import REVISION_MAX
 from nanzhou_desktop.model import Explanation, Report, SectionKind, Status
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
@@ -65,6 +66,8 @@ def unlock(rf: ReportFile, reason: str) -> None:
         raise EditError("解除定稿必须写明原因（例如：区财政局退回修改）")
     if rf.report.status == Status.DRAFT:
         raise EditError("报告尚未定稿，无需解除")
+    if rf.report.revision >= REVISION_MAX:  # the next 修订号 would be one no reader accepts
+        raise EditError(f"修订号已达上限 {REVISION_MAX:,}，不能再解除定稿；请用“下一年度”或“另存为”开始新的报告")
     rf.set_status(Status.DRAFT, reason=reason, action="unlock")
 
 

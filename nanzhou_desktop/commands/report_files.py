@@ -169,13 +169,34 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_undump(args: argparse.Namespace) -> int:
+    from nanzhou_desktop.limits import JSON_FILE_BYTES
+    from nanzhou_desktop.store.fields import report_problem
+
+    source = Path(args.json_file)
+    not_content = f"“{args.json_file}”不是有效的报告内容 JSON（应为 nanzhou-desktop dump 的输出）"
     try:
-        data = json.loads(Path(args.json_file).read_text(encoding="utf-8"))
+        if source.stat().st_size > JSON_FILE_BYTES:
+            raise CliError(f"“{args.json_file}”过大（上限 {JSON_FILE_BYTES // 1048576} MB），不是 dump 输出的报告内容")
+        data = json.loads(source.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise CliError(not_content)
         report = from_content(data)
     except FileNotFoundError:
         raise CliError(f"找不到文件“{args.json_file}”") from None
-    except (ValueError, KeyError, TypeError):
-        raise CliError(f"“{args.json_file}”不是有效的报告内容 JSON（应为 nanzhou-desktop dump 的输出）") from None
+    except RecursionError:  # a crafted file of brackets nested thousands deep
+        raise CliError(f"“{args.json_file}”嵌套层数过多，不是 dump 输出的报告内容") from None
+    except (ValueError, KeyError, TypeError, ArithmeticError, AttributeError, IndexError):
+        # (Decimal's InvalidOperation is an ArithmeticError; a list where an object belongs, an
+        # AttributeError)
+        raise CliError(not_content) from None
+    except OSError as exc:
+        from nanzhou_desktop.store.errors import os_reason
+
+        raise CliError(f"无法读取“{args.json_file}”：{os_reason(exc)}") from None
+    # What the app itself would refuse to type (1e400, control characters, a body that is not
+    # text …) is refused here too, before anything is written or backed up.
+    if problem := report_problem(report):
+        raise CliError(f"“{args.json_file}”中{problem}；没有生成报告文件")
     replace_target(args.file, args.force)
     path = create_report_file(args.file, report, overwrite=args.force)
     print(f"已由 {args.json_file} 生成 {path}（内容指纹 {fingerprint(report)[:16]}…）")

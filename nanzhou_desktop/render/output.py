@@ -3,11 +3,16 @@ half-written PDF/Word/Excel file in place of a good one."""
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from nanzhou_desktop.store.atomic import clean_stale_temps, discard
 from nanzhou_desktop.store.errors import os_reason
 
 
@@ -37,9 +42,34 @@ def atomic_write(out: str | os.PathLike[str], write: Callable[[str], object], *,
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the copy is meant to be shared
         os.replace(tmp, out)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入{what}文件“{out}”：{os_reason(exc)}") from exc
+        _drop_half_written(exc)
+        discard(Path(tmp))
+        raise OutputError(f"无法写入{what}文件“{out}”：{os_reason(exc)}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        discard(Path(tmp))
         raise
+    clean_stale_temps(out.parent)  # those a kill left here before
     return out
+
+
+def _drop_half_written(exc: BaseException) -> None:
+    """After a writer failed (a full disk): let go, now and quietly, of what it left open.
+
+    python-docx and openpyxl write through a ``zipfile.ZipFile``; when the disk is full its
+    ``close`` fails, and the object, kept alive by the traceback, tried again when it was
+    collected at exit, printing "Exception ignored in: ZipFile.__del__ … OSError 28" after the
+    Chinese message (issue 16 F9).  The traceback's frames are cleared and collected here with
+    such OSErrors silenced; nothing else is."""
+    previous = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        if exc.__traceback__ is not None:
+            traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous

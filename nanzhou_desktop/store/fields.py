@@ -373,6 +373,8 @@ def _value_problem(value: Any, kind: str) -> str | None:
     if kind == _SHORT:
         return text_problem(value, max_chars=SHORT_TEXT_CHARS, name=True) if isinstance(value, str) else "不是文字"
     if kind == "indicator":
+        if not isinstance(value, str):
+            return "不是文字"
         q = read_quantity(value)
         if q is not None:
             return indicator_value_problem(q.number)
