@@ -26,8 +26,9 @@ Why these bounds:
 - **Text**: one narrative field (a section, a work task or sub-item, a 偏差原因, an 出错说明)
   holds at most :data:`LONG_TEXT_CHARS` characters — a whole report is some 20,000; a name,
   title, heading, label or table cell at most :data:`SHORT_TEXT_CHARS`.  All text fields of one
-  report together hold at most :data:`REPORT_TEXT_CHARS`; with the per-table row limits this
-  bounds the work of ``check``, ``print`` and the district on any file that is accepted.
+  report together hold at most :data:`REPORT_TEXT_CHARS` (twenty long reports); with the
+  per-table row limits and :data:`TEXT_FIGURES` this bounds the work of ``check``, ``print`` and
+  the district on any file that is accepted.
 - **Files**: a received file is read whole into memory, so it is refused above
   :data:`RECEIVED_FILE_BYTES`; a working file, whose audit grows with every save, above
   :data:`WORKING_FILE_BYTES`.
@@ -61,16 +62,17 @@ SHARE_PLACES = 6  # 定性得分比例, a share 0–1
 # The longest number the rules read as a figure in the text (digits and separators): a longer run
 # of digits is not a figure anyone wrote, and converting it would cost more than the whole check.
 TEXT_FIGURE_CHARS = 40
-# Places in the narrative of one report that the rules read (figures with a unit or %, 预算, 截至).
-# The example has 157 in 6,600 characters; 5,000 is thirty such reports.  Each costs the check some
-# microseconds (a budget sentence more), so beyond this the rest of the text is left unread and
-# the check says so: with it, ``check`` on any accepted file stays well under a second.
-TEXT_FIGURES = 5_000
+# Places in the narrative of one report that the rules read (figures with a unit or %; 预算 and 截至
+# count three, for the figures and findings they bring).  The example has about 180 in 6,600
+# characters; 3,000 is some fifteen such reports.  Each costs the check some microseconds (one
+# with a finding more), so beyond this the rest of the text is left unread and the check says so:
+# with it and REPORT_TEXT_CHARS, ``check`` on any accepted file stays under a second.
+TEXT_FIGURES = 3_000
 
 # -- text and tables -------------------------------------------------------------------------------
 LONG_TEXT_CHARS = 1_000_000  # one narrative field
 SHORT_TEXT_CHARS = 1_000  # a name, title, heading, label or table cell
-REPORT_TEXT_CHARS = 3_000_000  # all text fields of one report together
+REPORT_TEXT_CHARS = 1_000_000  # all text fields of one report together (a real report: 10,000–50,000)
 ROWS_MAX: dict[str, int] = {
     "sections": 500,
     "tasks": 500,

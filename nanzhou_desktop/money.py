@@ -93,7 +93,7 @@ def _unit_hint(text: str) -> str:
         return ""
     if not wan.is_finite():
         return ""
-    shown = format(wan.quantize(CENT, rounding=ROUND_HALF_UP).normalize(), "f")
+    shown = format(quantize_half_up(wan, 2).normalize(), "f")  # never raises, however long the digits
     return f"“{text.strip()}”应填 {shown}"
 
 
