@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.limits import TEXT_FIGURES
@@ -70,3 +72,33 @@ def test_the_example_is_read_in_full():
     r = example_report()
     assert fields_to_check(r, 60).skipped == 0
     assert "narrative.too_many_figures" not in {f.rule for f in check(r).findings}
+
+
+_BUDGET_ALPHABET = "年初全年调整后预算数为是共1234567890,.万元亿元，、 执行率完成的%实际"
+
+
+@given(st.text(alphabet=_BUDGET_ALPHABET, max_size=80))
+def test_budget_sentences_are_found_as_finditer_found_them(text):
+    """Trying BUDGET only near a 预算 finds exactly what trying every position found."""
+    from nanzhou_desktop.rules.narrative import BUDGET, _budget_matches
+
+    assert [m.span() for m in _budget_matches(text)] == [m.span() for m in BUDGET.finditer(text)]
+
+
+@given(st.text(alphabet="12３４，,.．％%字 ", max_size=30))
+def test_fold_needs_folding_exactly_when_it_did(text):
+    import re
+
+    from nanzhou_desktop.rules.narrative import _FOLD, _FW_SEP, fold
+
+    before = _FW_SEP.sub(",", text.translate(_FOLD)) if re.search(r"[０-９．％]|\d，\d", text) else text
+    assert fold(text) == before
+
+
+@given(st.text(alphabet="0123456789.,% 件万余亿元人次场平方米\n", max_size=60))
+def test_figure_start_finds_the_figures_figure_reads(text):
+    """FIGURE_START (the whole-field scan) starts where FIGURE's figures start."""
+    from nanzhou_desktop.rules.narrative import FIGURE, FIGURE_START
+
+    assert [m.start() for m in FIGURE_START.finditer(text)] == [m.start() for m in FIGURE.finditer(text)
+                                                                 if m.lastindex]
