@@ -102,3 +102,18 @@ def test_figure_start_finds_the_figures_figure_reads(text):
 
     assert [m.start() for m in FIGURE_START.finditer(text)] == [m.start() for m in FIGURE.finditer(text)
                                                                  if m.lastindex]
+
+
+@given(st.text(alphabet="0123456789.,% 件万余多亿千元人次场平方米公里小时课\n字", max_size=50))
+def test_figure_reads_what_the_quadratic_pattern_read(text):
+    """The linear FIGURE finds the figures (spans and groups) that the former pattern, with its
+    skip of matches preceded by a digit, point or comma, found."""
+    import re
+
+    from nanzhou_desktop.rules.narrative import FIGURE, UNITS
+
+    before = re.compile(rf"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?:(?P<pct>%)|(?P<approx>余|多)?\s*(?P<scale>万|亿|千)?"
+                        rf"(?P<unit>{UNITS}))")
+    old = [(m.span(), m.groups()) for m in before.finditer(text)
+           if not (m.start() and text[m.start() - 1] in "0123456789.,")]
+    assert [(m.span(), m.groups()) for m in FIGURE.finditer(text) if m.lastindex] == old
