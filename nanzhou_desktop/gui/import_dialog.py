@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.importing import DocumentImportError, ImportResult, Place, import_document, write_import
 from nanzhou_desktop.importing.result import SourceBlock
+from nanzhou_desktop.limits import safe_file_part
 from nanzhou_desktop.model import Unit
 from nanzhou_desktop.money import format_money
 from nanzhou_desktop.narrative import item_number, task_number
@@ -302,7 +303,7 @@ def import_to_file(parent: QWidget | None, path: str | Path, *, folder: Path | N
     if result is None:
         return None
     r = result.report
-    suggested = (folder or files.documents_folder()) / f"{r.unit.short_name or r.unit.full_name}{r.year}年度自评报告.sqlite"
+    suggested = (folder or files.documents_folder()) / f"{safe_file_part(r.unit.short_name or r.unit.full_name) or '报告'}{r.year}年度自评报告.sqlite"
     out = files.ask_new_report_path(parent, "导入的报告保存为", suggested, current=current)
     if out is None:
         return None

@@ -47,6 +47,7 @@ from nanzhou_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from nanzhou_desktop.gui.section_forms import SectionTab
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.gui.signoff_form import SignOffForm
+from nanzhou_desktop.limits import safe_file_part
 from nanzhou_desktop.model import FieldRef, Report, SectionKind
 from nanzhou_desktop.money import format_rate, round_half_up
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
@@ -487,7 +488,7 @@ class MainWindow(QMainWindow):
         choice = dialogs.ask_new_report(self)
         if choice is None:
             return
-        name = f"{choice.unit.short_name or choice.unit.full_name}{choice.year}年度自评报告.sqlite"
+        name = f"{safe_file_part(choice.unit.short_name or choice.unit.full_name) or '报告'}{choice.year}年度自评报告.sqlite"
         path = files.ask_new_report_path(self, "新报告保存为", Path(self._documents_dir()) / name,
                                          current=self._current_path())
         if path is not None:
@@ -638,7 +639,7 @@ class MainWindow(QMainWindow):
 
         self.flush()
         report = next_year(self.session.report)
-        name = f"{report.unit.short_name or report.unit.full_name}{report.year}年度自评报告.sqlite"
+        name = f"{safe_file_part(report.unit.short_name or report.unit.full_name) or '报告'}{report.year}年度自评报告.sqlite"
         path = files.ask_new_report_path(self, "下一年度报告保存为", Path(self._documents_dir()) / name,
                                          current=self._current_path())
         if path is not None:

@@ -66,9 +66,13 @@ def existing_file(path: str | Path) -> ExistingFile | None:
         return None
     if path.is_dir():
         raise ReplaceRefused(f"“{path.name}”是文件夹，请给出报告文件的名称")
+    from nanzhou_desktop.store.header import open_regular
+
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a FIFO named *.sqlite would block here
             magic = fh.read(16)
+    except ReportFileError as exc:
+        raise ReplaceRefused(str(exc)) from None
     except OSError:
         return ExistingFile(path, False)
     if magic != b"SQLite format 3\x00":

@@ -48,6 +48,9 @@ def test_a_fifo_named_sqlite_is_refused_not_waited_on(tmp_path):
         load_received(fifo)
     r = cli("district", "load", str(tmp_path / "d.sqlite"), str(fifo), check_rc=None)
     assert "不是普通文件" in r.stdout + r.stderr
+    # and a new report to be written where the FIFO stands (the check before replacing it)
+    r = cli("new", "--unit", "某街道办事处", "--year", "2023", str(fifo), "--force", check_rc=None)
+    assert r.returncode != 0 and "不是普通文件" in r.stderr, r.stderr
 
 
 # A child that runs the CLI with writes limited once the PDF is made: the Word or Excel copy then
@@ -172,3 +175,21 @@ def test_unlock_at_the_last_revision_is_refused_in_chinese(example_path, tmp_pat
     huge = craft(example_path, tmp_path / "huge.sqlite", "UPDATE report SET revision = 9223372036854775807")
     r = cli("unlock", str(huge), "--reason", "退回修改", check_rc=None)
     assert r.returncode == 3 and "修订号" in r.stderr and "OverflowError" not in r.stderr, r.stderr
+
+
+def test_export_with_a_very_long_short_name_bounds_the_file_name(example_path, tmp_path):
+    """A 单位简称 of 60×U+20000 gave "File name too long"; U+202E was kept in export names (it can
+    no longer be typed into a name: tests/core/test_hostile_files.py)."""
+    from nanzhou_desktop.exchange.export import export_file_name, export_report
+    from nanzhou_desktop.model import Status
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    out = tmp_path / "上报"
+    out.mkdir()
+    with open_report_file(example_path) as rf:
+        rf.set_field("report", None, "unit_short_name", "\U00020000" * 60)
+        rf.set_status(Status.FINAL, action="finalise")
+        result = export_report(rf, out, with_pdf=False)
+        rf.report.unit.short_name = "南洲\u202e街道"  # as an older file might hold it
+        assert "\u202e" not in export_file_name(rf.report)
+    assert result.path.exists() and len(result.path.name.encode("utf-8")) <= 255
