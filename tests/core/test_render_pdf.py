@@ -143,8 +143,10 @@ def test_stamp_and_draft_mark_on_every_page(rendered):
 
 
 def test_final_report_has_no_draft_mark(tmp_path: Path):
+    from nanzhou_desktop.content import fingerprint
+
     report = example_report()
-    report.status = Status.FINAL
+    report.status, report.final_fingerprint = Status.FINAL, fingerprint(report)  # a true 定稿
     info = render_pdf(report, tmp_path / "final.pdf")
     assert not any(w.text == "草稿" for p in read_pages(info.path) for w in p.words)
 
