@@ -335,10 +335,22 @@ def quantize_half_up(value: Decimal, places: int = 2) -> Decimal:
     return safe_quantize(value, places, ROUND_HALF_UP)
 
 
+# No figure the limits accept comes near this: amounts stay below 10¹⁵, a rate of two of them
+# below 10¹⁹ %, a score below 10³.  A stored value beyond it (a database edited by hand, a file
+# from before the limits) is shown as abnormal (e.g. the district's 数值异常), not as digits.
+DISPLAY_MAX = Decimal(10) ** 20
+
+
+def displayable(value: Decimal) -> bool:
+    """Is ``value`` a figure to show as digits (finite, and below :data:`DISPLAY_MAX`)?"""
+    return value.is_finite() and value.copy_abs() < DISPLAY_MAX  # copy_abs: no context, no Overflow
+
+
 def safe_quantize(value: Decimal, places: int = 2, rounding: str = ROUND_HALF_UP) -> Decimal:
     """``value.quantize(10**-places, rounding)`` that never raises: the context has the precision
-    the result needs."""
-    if not value.is_finite():
+    the result needs.  A value that is not finite, or so large that rounding it would mean
+    building more than a hundred digits (10¹⁰⁰⁰⁰⁰⁰ stored by hand), is returned as it is."""
+    if not value.is_finite() or value.adjusted() > 100:
         return value
     digits = max(value.adjusted(), 0) + places + 2
     ctx = Context(prec=max(28, digits), rounding=rounding, Emax=MAX_EMAX, Emin=MIN_EMIN)

@@ -53,6 +53,10 @@ class Column:
 def _safe(fmt: Callable[[Decimal], str], value: Decimal | None, empty: str = "—") -> str:
     if value is None:
         return empty
+    from nanzhou_desktop.limits import displayable
+
+    if not displayable(value):  # rounding no longer fails on these (limits.quantize_half_up): say so
+        return ABNORMAL
     try:
         return fmt(value)
     except (InvalidOperation, ArithmeticError, ValueError, OverflowError):

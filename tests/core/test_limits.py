@@ -212,3 +212,12 @@ def test_bounded_amounts_give_rates_the_default_context_can_round(n, d):
 def test_bounded_indicator_values_give_rates_the_default_context_can_round(n, d):
     assert indicator_value_problem(n) is None and indicator_value_problem(d) is None
     percent(n, d).quantize(Decimal("0.01"))
+
+
+def test_absurd_values_are_not_displayable_and_rounding_them_is_cheap():
+    assert limits.displayable(Decimal("999999999999999.99"))  # the largest amount
+    assert limits.displayable(percent(Decimal("999999999999999.99"), Decimal("0.01")))  # its largest rate
+    assert not limits.displayable(Decimal("9999999999999999990000000000"))  # the 10^28 %
+    assert not limits.displayable(Decimal("NaN")) and not limits.displayable(Decimal("-Infinity"))
+    huge = Decimal("1e999999999")
+    assert quantize_half_up(huge, 2) is huge  # not a billion digits
