@@ -1,7 +1,8 @@
 """新建下一年度: next year's report from this year's.
 
-The outline, the work-task headings and the indicators carry over (targets kept, actuals
-emptied); this year's figures move to the 上年 columns beside next year's empty ones, so the
+The report's template (its numbering, 自评表 and 评分办法), its own outline as edited, the cover
+fields, the work-task headings and the indicators carry over (targets kept, actuals and typed
+得分 emptied; a cover field of kind 年度 moves to the new year, a date is emptied); this year's figures move to the 上年 columns beside next year's empty ones, so the
 window and the 与上年数据核对 rule can compare.  The narrative starts empty: last year's
 text describes last year.
 """
@@ -13,6 +14,7 @@ import uuid as uuidlib
 
 from nanzhou_desktop.model import (
     BudgetRow,
+    CoverField,
     Indicator,
     Project,
     Report,
@@ -42,8 +44,12 @@ def next_year(report: Report) -> Report:
         projects=[Project(p.name, prior_budget_total=p.budget_total, prior_executed=p.executed)
                   for p in report.projects],
         indicators=[Indicator(i.level1, i.level2, i.level3, i.direction, i.target, i.unit, actual="",
-                              points=i.points, not_applicable=i.not_applicable, prior_actual=i.actual)
+                              points=i.points, not_applicable=i.not_applicable, prior_actual=i.actual,
+                              target_initial=i.target_initial)
                     for i in report.indicators],
+        template=report.template,
+        preface="",  # last year's opening cites last year's notice
+        cover=[CoverField(c.key, c.label, c.kind, c.required, _next_cover_value(c, year)) for c in report.cover],
         # The people usually stay; the dates belong to the year's own report.
         signoff=SignOff(report.signoff.head, report.signoff.finance_head, report.signoff.preparer,
                         report.signoff.phone_office, report.signoff.phone_mobile),
@@ -52,6 +58,16 @@ def next_year(report: Report) -> Report:
         revision=1,
         final_fingerprint="",
     )
+
+
+def _next_cover_value(c: CoverField, year: int) -> str:
+    """评价年度 moves to the new year; a date (报告日期) is the new report's to fill; names and
+    codes (评价单位, 预算编码) stay."""
+    if c.kind == "year":
+        return str(year) if c.value else ""
+    if c.kind == "date":
+        return ""
+    return c.value
 
 
 def _next_title(title: str, year: int) -> str:

@@ -101,3 +101,30 @@ def test_prior_year_rule_on_projects_indicators_and_a_zero_last_year():
     assert keys == {"prior_year.swing@project:疫情防控项目/budget_total",
                     "prior_year.swing@indicator:政务服务事项办结率",
                     "prior_year.from_zero@budget:total/executed"}
+
+
+def test_next_year_keeps_the_template_and_the_edited_outline(tmp_path) -> None:
+    from nanzhou_desktop.model import CoverField, Unit
+    from nanzhou_desktop.next_year import next_year
+    from nanzhou_desktop.store import outline as ops
+    from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
+    from nanzhou_desktop.template import load_template
+
+    t = load_template("guangdong_county_2021")
+    r = t.new_report("0" * 32, Unit("某镇人民政府", "某镇"), 2022)
+    r.preface = "根据2022年的通知……"
+    for c in r.cover:
+        c.value = {"year": "2022", "date": "2023-03-10"}.get(c.kind, "某镇人民政府")
+    path = create_report_file(tmp_path / "a.sqlite", r)
+    with open_report_file(path) as rf:
+        ops.add_section(rf, "1", "辖区概况", index=0)
+        ops.set_required(rf, "8", True)
+        nxt = next_year(rf.report)
+        outline = [(s.key, s.level, s.number, s.heading, s.required) for s in rf.report.sections]
+    assert nxt.year == 2023 and nxt.template_id == "guangdong_county_2021" and nxt.template == t.data
+    assert [(s.key, s.level, s.number, s.heading, s.required) for s in nxt.sections] == outline
+    assert nxt.sections[1].heading == "辖区概况" and all(not s.body for s in nxt.sections)
+    assert nxt.preface == ""
+    assert [(c.key, c.value) for c in nxt.cover] == [("eval_year", "2023"), ("eval_unit", "某镇人民政府"),
+                                                     ("fill_date", "")]
+    assert isinstance(nxt.cover[0], CoverField)
