@@ -3,6 +3,12 @@ headless converting the Word copy of the same report to PDF (paired runs, altern
 one benchmark; skipped with a note where LibreOffice is absent); the PDF's size; and the
 first render in a process with and without the font-metrics cache.
 
+Issue 19: the same print paired, in one run, with parts swapped for reportlab's own
+(bench/print_variant.py): without the C accelerator rl-accel, with reportlab's TTFont instead
+of our font cache (first and later prints), with reportlab's subsetter and font writer.  Each
+variant is a fresh process; CPU time and peak memory come from the child's own rusage, which
+a busy machine disturbs less than wall time.
+
 Target: ≥ 6 × faster than LibreOffice, and under 1 MB.
 """
 
@@ -23,6 +29,8 @@ from common import ROOT, Row
 from nanzhou_desktop.example import write_example
 
 RUNS = 7
+VARIANT_RUNS = 15
+VARIANT = str(ROOT / "bench" / "print_variant.py")
 
 
 # As installed (pip, PyInstaller): our modules load from compiled bytecode.  This
@@ -35,6 +43,76 @@ def _timed(cmd: list[str], env: dict | None = None) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, env=env or ENV, check=True, capture_output=True)
     return time.perf_counter() - t
+
+
+def _child(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MiB) of one run of ``cmd`` in its own process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        raise RuntimeError(f"{cmd} exited {status}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def variants(report: Path, out: Path, names: list[str], runs: int = VARIANT_RUNS) -> dict[str, list[tuple[float, float, float]]]:
+    """Each variant of print_variant.py run ``runs`` times, interleaved, after one warm-up each."""
+    cmds = {n: [sys.executable, VARIANT, n, "print", str(report), "-o", str(out)] for n in names}
+    for n in names:
+        _child(cmds[n])
+    results: dict[str, list[tuple[float, float, float]]] = {n: [] for n in names}
+    for _ in range(runs):
+        for n in names:
+            results[n].append(_child(cmds[n]))
+    return results
+
+
+def _cpu(xs: list[tuple[float, float, float]]) -> float:
+    return statistics.median(x[1] for x in xs) * 1000
+
+
+def _peak(xs: list[tuple[float, float, float]]) -> float:
+    return statistics.median(x[2] for x in xs)
+
+
+def variant_rows(tmp: Path, report: Path) -> list[Row]:
+    out = tmp / "variant.pdf"
+    r = variants(report, out, ["as-is", "no-accel", "rl-ttfont", "rl-subset", "rl-maker", "no-deflate"])
+    ours = r["as-is"]
+    n = f"{VARIANT_RUNS} paired runs"
+    note = (f"wall {statistics.median(x[0] for x in ours) * 1000:.0f} ms vs "
+            f"{statistics.median(x[0] for x in r['no-accel']) * 1000:.0f} ms; peak memory {_peak(ours):.1f} MiB vs "
+            f"{_peak(r['no-accel']):.1f} MiB")
+    rows = [Row(f"print example → PDF, CPU time, with rl-accel (median of {n})", _cpu(ours), "ms",
+                "the same without rl-accel (reportlab's pure-Python functions)", _cpu(r["no-accel"]),
+                target="≤ baseline", ok=_cpu(ours) <= _cpu(r["no-accel"]) * 1.02, note=note)]
+    rows.append(Row(f"print example → PDF, CPU time, our font cache (median of {n})", _cpu(ours), "ms",
+                    "reportlab's own TTFont (every font parsed at each print)", _cpu(r["rl-ttfont"]),
+                    note=f"peak memory {_peak(ours):.1f} MiB vs {_peak(r['rl-ttfont']):.1f} MiB"))
+    rows.append(Row(f"print example → PDF, CPU time, our subsetter (median of {n})", _cpu(ours), "ms",
+                    "reportlab's makeSubset and font writer on the cached faces", _cpu(r["rl-subset"])))
+    rows.append(Row(f"print example → PDF, CPU time, our font writer (median of {n})", _cpu(ours), "ms",
+                    "reportlab's TTFontMaker (its checksums in C)", _cpu(r["rl-maker"])))
+    rows.append(Row(f"print example → PDF, CPU time, fonts compressed on their own threads (median of {n})",
+                    _cpu(ours), "ms", "compressed by reportlab as the file is written", _cpu(r["no-deflate"])))
+    # The first print on a machine: our cache is built (fonts parsed and written), reportlab's
+    # TTFont parses them as it does at every print.  The free fonts converted to TrueType
+    # (a one-off of ~10 s each, in the same cache folder) are copied in: only the metrics are cold.
+    from nanzhou_desktop.render.fonts import cache_dir
+
+    cold: list[tuple[float, float, float]] = []
+    for i in range(3):
+        folder = tmp / f"metrics-cold{i}"
+        if (cache_dir() / "ttf").is_dir():
+            shutil.copytree(cache_dir() / "ttf", folder / "fonts" / "ttf")
+        env = dict(ENV, NANZHOU_CACHE_DIR=str(folder))
+        cold.append(_child([sys.executable, VARIANT, "as-is", "print", str(report), "-o", str(out)], env))
+    rows.append(Row("first print with an empty font-metrics cache, CPU time (median of 3)",
+                    statistics.median(x[1] for x in cold) * 1000, "ms",
+                    "reportlab's own TTFont (the same at every print)", _cpu(r["rl-ttfont"]),
+                    note=f"peak memory {statistics.median(x[2] for x in cold):.1f} MiB"))
+    return rows
 
 
 def run() -> list[Row]:
@@ -104,6 +182,7 @@ def run() -> list[Row]:
     rows.append(Row("render_pdf in a running process: first render (median of 5 processes)", statistics.median(firsts),
                     "ms", "second render in the same process", statistics.median(seconds), target="< 1 s",
                     ok=statistics.median(firsts) < 1000, note="imports included in neither"))
+    rows += variant_rows(tmp, report)
     shutil.rmtree(tmp, ignore_errors=True)
     return rows
 

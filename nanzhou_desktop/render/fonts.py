@@ -324,7 +324,9 @@ _BIG = ("charToGlyph", "charWidths", "glyphToChar", "hmetrics", "glyphPos")
 
 
 def cache_dir() -> Path:
-    """Where parsed font metrics are kept between runs (per user)."""
+    """Where parsed font metrics are kept between runs, per user: under %LOCALAPPDATA% on
+    Windows, else $XDG_CACHE_HOME or ~/.cache.  Found without platformdirs, which the other
+    user folders use: importing it (tempfile and more) would cost every print several ms."""
     env = os.environ.get("NANZHOU_CACHE_DIR")
     if env:
         return Path(env) / "fonts"
@@ -480,14 +482,63 @@ def _face_class():
             ref = super().addSubsetObjects(doc, fontname, subset)
             from reportlab.pdfbase import pdfdoc
 
-            from nanzhou_desktop.render.rlfast import Deflating
-
             stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
             if stream is not None and stream.filters == [pdfdoc.PDFZCompress] and isinstance(stream.content, bytes):
                 stream.filters = [Deflating(stream.content)]
             return ref
 
     return CachedFace
+
+
+class Deflating:
+    """reportlab's FlateDecode filter for one embedded font program, compressed on a thread
+    of its own from the moment the subset is made.  Font programs are most of the bytes
+    compressed (0.8 of 1 MB for the example: ~20 ms); zlib lets other threads run while it
+    works, so compression overlaps with writing the pages and uses both cores while the
+    writer waits for the last ones.  Same bytes as reportlab's filter (``zlib.compress``,
+    of the UTF-8 text for a str) on the writing thread.
+
+    Measured with rl-accel (bench/print_variant.py ``no-deflate``, 15 paired runs on a busy
+    2-core machine): the example's print took 553 ms of CPU with reportlab compressing on
+    the writing thread against 529 ms with this, and 1,492 against 1,317 ms wall."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, data: bytes | str) -> None:
+        import _thread
+        import threading
+
+        self._data = data
+        self._result: bytes | None = None
+        self._done = threading.Lock()
+        self._done.acquire()  # released when compressed
+        _thread.start_new_thread(self._run, ())  # no start-up handshake (threading.Thread waits for one)
+
+    def _run(self) -> None:
+        import zlib
+
+        try:
+            data = self._data
+            self._result = zlib.compress(data.encode("utf8") if isinstance(data, str) else data)
+        except Exception:  # noqa: BLE001 - MemoryError …: encode() compresses on its own
+            pass
+        finally:
+            self._done.release()
+
+    def encode(self, text) -> bytes:
+        import zlib
+
+        with self._done:
+            pass
+        if text is self._data and self._result is not None:
+            return self._result
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
+
+    @staticmethod
+    def decode(encoded: bytes) -> bytes:
+        import zlib
+
+        return zlib.decompress(encoded)
 
 
 def _checksum(data: bytes) -> int:
@@ -509,7 +560,10 @@ def _font_maker():
     from reportlab.pdfbase.ttfonts import TTFontMaker
 
     class FontMaker(TTFontMaker):
-        """reportlab's TrueType file writer with a faster checksum (the same file)."""
+        """reportlab's TrueType file writer with a faster checksum (the same file): each table
+        is summed once, as 32-bit words in an array.  reportlab's, even with its checksums in
+        C (rl-accel), sums the whole file a second time: 550 ms of CPU for the example's
+        print against 515 ms (bench/bench_print.py, 15 paired runs)."""
 
         def makeStream(self):  # noqa: N802 - reportlab API
             stm = BytesIO()
@@ -580,7 +634,9 @@ def _make_subset(face, subset) -> bytes:
     """reportlab's TTFontFile.makeSubset (5.1.0) for a cached face: the same font file,
     reading glyph headers straight from the mapped file and the metrics from the cache's
     arrays instead of through reportlab's read position (a tenth of saving the PDF went
-    there).  tests/core/test_render_fonts.py compares the two."""
+    there).  tests/core/test_render_fonts.py compares the two.  With rl-accel, reportlab's
+    own makeSubset and font writer on the same cached faces took the example's print 554 ms
+    of CPU against 515 ms (bench/bench_print.py, 15 paired runs)."""
     from struct import pack, unpack_from
 
     from reportlab.pdfbase.ttfonts import (
@@ -824,7 +880,12 @@ def _unpack_face(data, path: str):
 def _cached_face(path: str, subfont: int):
     """Parsing a CJK TrueType font is the main cost of a first render (0.05-0.15 s each);
     its metrics are cached on disk keyed by file, size, mtime and reportlab version.  Any
-    problem with the cache just means parsing again."""
+    problem with the cache just means parsing again.
+
+    Measured with rl-accel (bench/bench_print.py, 15 paired runs on a busy 2-core VM): the
+    example's print took 515 ms of CPU and 58.5 MiB at peak with the cache, 1,054 ms and
+    153.6 MiB with reportlab's own TTFont parsing every font at each print; the first print,
+    which also writes the cache, 1,243 ms."""
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     cache = _cache_file(path, subfont)
@@ -853,6 +914,28 @@ def _cached_face(path: str, subfont: int):
 
 
 @cache
+def _cached_font_class():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class CachedFont(TTFont):
+        """A TTFont over a cached face.  reportlab's C accelerator (rl-accel) measures strings
+        only from a real dict of widths; the cache keeps them in arrays, so these fonts
+        measure in Python, as reportlab does without the accelerator.  A print measures ~45
+        strings this way (platypus tables; the body goes through GridText): ~1 ms.  Turning
+        the arrays into dicts instead cost the example's print 4 % more CPU and 10 MiB more
+        memory (529 against 509 ms, 68.7 against 58.5 MiB: bench/print_variant.py, 15 paired
+        runs)."""
+
+        def stringWidth(self, text, size, encoding="utf8"):  # noqa: N802 - reportlab API
+            if not isinstance(text, str):
+                text = text.decode(encoding or "utf8")
+            get, default = self.face.charWidths.get, self.face.defaultWidth
+            return 0.001 * size * sum(get(ord(u), default) for u in text)
+
+    return CachedFont
+
+
+@cache
 def _load(path: str, subfont: int, name: str, use_cache: bool = True):  # -> reportlab TTFont
     from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
@@ -866,7 +949,7 @@ def _load(path: str, subfont: int, name: str, use_cache: bool = True):  # -> rep
     else:
         # What TTFont.__init__ does, with the face from the cache (reportlab is pinned;
         # tests/core/test_render_fonts.py compares the result with a freshly parsed font).
-        font = TTFont.__new__(TTFont)
+        font = _cached_font_class().__new__(_cached_font_class())
         font.fontName = name
         font.face = _cached_face(path, subfont)
         font.encoding = TTEncoding()

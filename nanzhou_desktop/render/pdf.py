@@ -35,7 +35,7 @@ from nanzhou_desktop.content import fingerprint
 from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.money import format_money, format_rate
 from nanzhou_desktop.narrative import blocks
-from nanzhou_desktop.render import rlfast, table_data
+from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.fonts import FontError, FontSet, find_fonts, font_for, ink_box, prepare, register
 from nanzhou_desktop.render.grid import Grid, GridPara, GridText
 from nanzhou_desktop.render.linebreak import Line, break_lines, patch_reportlab
@@ -902,7 +902,6 @@ def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: Chec
         if changed_after_final(report):
             raise RenderError(f"不能打印：{describe(report)}")
     patch_reportlab()
-    rlfast.install()
     # Binary streams (no ASCII85 layer): 20 % smaller and ~20 ms faster; every reader copes.
     rl_config.useA85 = 0
     if result is None:

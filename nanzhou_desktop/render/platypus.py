@@ -7,7 +7,7 @@ patterns used only to validate link targets and by a wrapping helper we never ca
 Before importing platypus we leave stand-ins for exactly those patterns in ``re``'s
 compile cache; a stand-in compiles its real pattern the first time it is used, and is
 taken out of the cache as soon as platypus is imported.  Everything else is reportlab as
-shipped (it is pinned); tests/core/test_render_rlfast.py checks that the stand-ins are in
+shipped (it is pinned); tests/core/test_render_speedups.py checks that the stand-ins are in
 place and match as the real patterns do.
 
 The printing modules import platypus names from here.
