@@ -84,6 +84,13 @@ class AppSettings:
         self.qsettings.setValue("recent_files", [f for f in self.recent_files() if f != p])
         self.qsettings.sync()
 
+    def last_template(self) -> str:
+        """The id of the report template the last new report was made from ('' at first)."""
+        return str(self.qsettings.value("last_template", "") or "")
+
+    def set_last_template(self, template_id: str) -> None:
+        self.qsettings.setValue("last_template", template_id)
+
     def last_file(self) -> str:
         return str(self.qsettings.value("last_file", "") or "")
 

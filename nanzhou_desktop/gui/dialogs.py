@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
@@ -36,10 +37,18 @@ def _ok_cancel_chinese(buttons: QDialogButtonBox) -> None:
 class NewReportChoice:
     unit: Unit
     year: int
+    template: Any = None  # nanzhou_desktop.template.Template
+
+
+OTHER_TEMPLATE = "__file__"  # the combo's last entry: 从文件选择模板…
 
 
 class NewReportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, default_year: int | None = None) -> None:
+    """新建报告: unit, year and the report template, whose outline is previewed beside its
+    region, years, scheme and sources.  The last template used is offered first."""
+
+    def __init__(self, parent: QWidget | None = None, default_year: int | None = None,
+                 last_template: str = "", template_dirs: tuple[Any, ...] | None = None) -> None:
         super().__init__(parent)
         from nanzhou_desktop.gui.forms.ui_new_report import Ui_NewReportDialog  # loaded when first needed
 
@@ -56,6 +65,110 @@ class NewReportDialog(QDialog):
         self.form.buttons.accepted.connect(self._accept)
         self.form.buttons.rejected.connect(self.reject)
         self._auto_short = ""
+        self._fill_templates(last_template, template_dirs)
+
+    # ---------------------------------------------------------------- templates
+    def _fill_templates(self, last: str, dirs: tuple[Any, ...] | None) -> None:
+        from nanzhou_desktop.template import DEFAULT_TEMPLATE, catalog
+
+        cat = catalog(extra_dirs=dirs)
+        self.templates = list(cat.templates)
+        self.problems = list(cat.problems)
+        combo = self.form.template
+        combo.blockSignals(True)
+        for t in self.templates:
+            combo.addItem(self._label(t), t.id)
+        combo.addItem("从文件选择模板…", OTHER_TEMPLATE)
+        combo.blockSignals(False)
+        ids = [t.id for t in self.templates]
+        want = last if last in ids else DEFAULT_TEMPLATE
+        combo.setCurrentIndex(ids.index(want) if want in ids else 0)
+        self._current = combo.currentIndex()
+        combo.currentIndexChanged.connect(self._template_changed)
+        self.form.preview.setMinimumHeight(150)
+        self.form.previewRow.setStretch(0, 1)  # the outline and the description share the width
+        self.form.previewRow.setStretch(1, 1)
+        self._show_template()
+
+    @staticmethod
+    def _label(t: Any) -> str:
+        own = "" if t.builtin else "（自备）"
+        return f"{t.name}{own}"
+
+    def template(self) -> Any:
+        i = self.form.template.currentIndex()
+        return self.templates[i] if 0 <= i < len(self.templates) else None
+
+    def _template_changed(self, index: int) -> None:
+        if self.form.template.itemData(index) == OTHER_TEMPLATE:
+            self._pick_file()
+            return
+        self._current = index
+        self._show_template()
+
+    def _pick_file(self) -> None:
+        """A template file the user has (a district's own): read and checked; a broken one is
+        named with its problem and the choice goes back."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from nanzhou_desktop.template import load_template_file
+        from nanzhou_desktop.template_data import TemplateError
+
+        combo = self.form.template
+        path, _ = QFileDialog.getOpenFileName(self, "选择报告模板文件", "", "报告模板 (*.json);;所有文件 (*)")
+        if path:
+            try:
+                t = load_template_file(path)
+            except TemplateError as exc:
+                self.form.error.setText(str(exc))
+            else:
+                self.form.error.setText("")
+                self.templates.append(t)
+                combo.blockSignals(True)
+                combo.insertItem(len(self.templates) - 1, self._label(t), t.id)
+                combo.blockSignals(False)
+                self._current = len(self.templates) - 1
+        combo.blockSignals(True)
+        combo.setCurrentIndex(self._current)
+        combo.blockSignals(False)
+        self._show_template()
+
+    def _show_template(self) -> None:
+        from PySide6.QtWidgets import QTreeWidgetItem
+
+        t = self.template()
+        tree = self.form.preview
+        tree.clear()
+        if t is None:
+            self.form.templateInfo.setText("没有可用的报告模板。")
+            return
+        stack: list[tuple[int, Any]] = []
+        for s in t.sections:
+            while stack and stack[-1][0] >= s["level"]:
+                stack.pop()
+            item = QTreeWidgetItem([f"{s['number']}{s['heading']}"])
+            (stack[-1][1].addChild(item) if stack else tree.addTopLevelItem(item))
+            stack.append((s["level"], item))
+        tree.expandAll()
+        d = t.data
+        sc = d.scheme
+        budget = "不单列预算执行率" if sc.budget.formula == "none" else f"预算执行率 {sc.budget.points.normalize():f} 分"
+        split = "（" + " / ".join(f"{k} {v.normalize():f}" for k, v in sc.indicators.level1) + "）" \
+            if sc.indicators.level1 else ""
+        how = "得分由评价人填写" if sc.indicators.score == "entered" else "得分按实际完成值计算"
+        lines = [f"适用：{'、'.join(x for x in (d.region, d.applies_to) if x) or '不限'}；{d.years_text}",
+                 f"评分：{budget}，绩效指标 {sc.indicators.points.normalize():f} 分{split}；{how}",
+                 f"等级：{'、'.join(f'{g.grade} ≥ {g.min.normalize():f}' for g in sc.grades[:-1])}",
+                 "封面：" + ("、".join(c.label for c in t.cover) if t.cover else "无")
+                 + "；前言：" + ("必填" if d.preface.required else "可写" if d.preface.enabled else "无"),
+                 f"版本：{d.version}"]
+        lines += [f"来源：{src.title if len(src.title) <= 46 else src.title[:45] + '…'}" for src in d.sources[:3]]
+        if self.problems:
+            lines.append(f"另有 {len(self.problems)} 个模板文件无法读取（把鼠标停在这里查看原因）。")
+        self.form.templateInfo.setText("\n".join(lines))
+        self.form.templateInfo.setToolTip("\n".join(
+            [f"来源：{src.title}（{src.url}）" if src.url else f"来源：{src.title}" for src in d.sources]
+            + self.problems))
 
     def _unit_changed(self, text: str) -> None:
         street = next((s for s in HAIZHU_STREETS if street_full_name(s) == text.strip()), None)
@@ -69,7 +182,7 @@ class NewReportDialog(QDialog):
         full = self.form.unit.currentText().strip()
         short = self.form.shortName.text().strip() or full
         return NewReportChoice(Unit(full_name=full, short_name=short, district=self.form.district.text().strip()),
-                               self.form.year.value())
+                               self.form.year.value(), self.template())
 
     def _accept(self) -> None:
         if not self.form.unit.currentText().strip():
@@ -144,8 +257,8 @@ class UnlockDialog(QDialog):
 # ---------------------------------------------------------------------- small questions
 # Module-level functions so tests can answer them without a modal loop.
 
-def ask_new_report(parent: QWidget | None) -> NewReportChoice | None:
-    d = NewReportDialog(parent)
+def ask_new_report(parent: QWidget | None, last_template: str = "") -> NewReportChoice | None:
+    d = NewReportDialog(parent, last_template=last_template)
     return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -31,7 +31,7 @@ from nanzhou_desktop.gui.undo import as_input
 from nanzhou_desktop.model import FieldRef
 from nanzhou_desktop.rules.findings import CheckResult, Finding, Severity
 from nanzhou_desktop.store.errors import EditError, SaveError
-from nanzhou_desktop.store.fields import FIELDS
+from nanzhou_desktop.store.fields import FIELDS, FieldSpec
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFocusEvent, QKeyEvent
@@ -183,12 +183,13 @@ class FieldBinding(QObject):
 
     def __init__(self, session: ReportSession, registry: FieldRegistry, widget: PlainEditor | LineEditor,
                  table: str, row: int | None, column: str, *, message: QLabel | None = None,
-                 debounce: bool = True) -> None:
+                 debounce: bool = True, spec: FieldSpec | None = None) -> None:
         super().__init__(widget)
         self.session, self.registry, self.widget = session, registry, widget
         self.table, self.row, self.column = table, row, column
         self.message = message
-        self.spec = FIELDS[table][column]
+        # a field whose label and kind are the row's own (a cover field: 评价年度, a date …)
+        self.spec = spec or FIELDS[table][column]
         self._local_error = ""
         self.findings: tuple[Finding, ...] = ()
         self._shown: tuple[str, str] = ("", "")

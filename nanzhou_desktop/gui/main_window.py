@@ -203,8 +203,15 @@ class MainWindow(QMainWindow):
         self._add_file_actions()
 
     def _add_file_actions(self) -> None:
-        """文件 menu entries for import, next year, printing and the district window."""
+        """文件 menu entries for import, next year, printing and the district window; 报告 →
+        编辑提纲."""
         f = self.form
+        a = QAction("编辑提纲(&O)…", self)
+        a.setObjectName("actionEditOutline")
+        a.setToolTip("添加、重命名、移动、删除本报告的章节，或设为可选")
+        a.triggered.connect(self.edit_outline)
+        f.menuReport.insertAction(f.menuReport.actions()[0] if f.menuReport.actions() else None, a)
+        f.menuReport.insertSeparator(f.menuReport.actions()[1] if len(f.menuReport.actions()) > 1 else None)
         before = f.actionQuit
         a = QAction("打开所在文件夹(&G)", self)
         a.setToolTip("在文件管理器中打开当前报告文件所在的文件夹（发送邮件时要找到这个 .sqlite 文件）")
@@ -314,6 +321,10 @@ class MainWindow(QMainWindow):
     def _close_session(self) -> None:
         if self.session is None:
             return
+        editor = getattr(self, "_outline_editor", None)
+        if editor is not None:  # it edits the report being closed
+            editor.close()
+            self._outline_editor = None
         session, self.session = self.session, None
         try:
             session.close()
@@ -357,8 +368,11 @@ class MainWindow(QMainWindow):
         self.form.tabs.addTab(page, title)
 
     def _make_section_tab(self, top: Any) -> SectionTab:
+        from nanzhou_desktop.gui.section_forms import shows_preface
+
         assert self.session is not None
-        tab = SectionTab(self.session, self.registry, top)
+        first = self.session.report.top_sections()[:1] == [top]
+        tab = SectionTab(self.session, self.registry, top, preface=first and shows_preface(self.session))
         for form in tab.forms:
             form.go_to_table.connect(self.show_table_page)
         return tab
@@ -485,14 +499,16 @@ class MainWindow(QMainWindow):
 
         from nanzhou_desktop.gui import dialogs
 
-        choice = dialogs.ask_new_report(self)
+        choice = dialogs.ask_new_report(self, self.settings.last_template())
         if choice is None:
             return
+        if choice.template is not None:
+            self.settings.set_last_template(choice.template.id)
         name = f"{safe_file_part(choice.unit.short_name or choice.unit.full_name) or '报告'}{choice.year}年度自评报告.sqlite"
         path = files.ask_new_report_path(self, "新报告保存为", Path(self._documents_dir()) / name,
                                          current=self._current_path())
         if path is not None:
-            self.create_and_open(path, new_report(choice.unit, choice.year), what="新报告")
+            self.create_and_open(path, new_report(choice.unit, choice.year, choice.template), what="新报告")
 
     def create_and_open(self, path: str | Path, report: Report, *, what: str = "报告") -> bool:
         """Write ``report`` as a new file at ``path`` and open it.  An existing file there is
@@ -778,7 +794,10 @@ class MainWindow(QMainWindow):
         """The page key ("1".."4", "table", "signoff") that shows the field ``ref``."""
         if ref.table in TABLE_TABLES:
             return "table"
-        if ref.table == "report":
+        if ref.table == "report" and ref.column == "preface" and self.session is not None:
+            tops = self.session.report.top_sections()  # the 前言 stands before 一、, on its tab
+            return tops[0].key if tops else ""
+        if ref.table in ("report", "cover_fields"):
             return "signoff"
         key = ref.section_key
         if not key and self.session is not None:
@@ -788,7 +807,11 @@ class MainWindow(QMainWindow):
             elif ref.table in ("tasks", "task_items"):
                 sec = self.session.report.section_of_kind(SectionKind.TASKS)
                 key = sec.key if sec else ""
-        return key.split(".")[0] if key else ""
+        if not key:
+            return ""
+        # a section's part is found by position and level: a key says nothing of where a moved
+        # section stands
+        return self.session.report.top_keys().get(key, key) if self.session is not None else key
 
     def _tab_of(self, ref: FieldRef) -> int:
         page = self.pages.get(self._page_of(ref))
@@ -868,7 +891,59 @@ class MainWindow(QMainWindow):
         self.update_title()
 
     def _on_structure_changed(self, table: str) -> None:
+        if table == "sections":
+            self._rebuild_outline_pages()
         self.update_title()
+
+    def _rebuild_outline_pages(self) -> None:
+        """The outline changed (a section added, moved, renamed, deleted): the tabs of its parts
+        are made again from it, the 自评表 and 签章 tabs kept, the current part kept in view."""
+        if self.session is None:
+            return
+        tabs = self.form.tabs
+        current = tabs.currentWidget()
+        current_key = current.key if isinstance(current, LazyPage) else ""
+        current_index = tabs.currentIndex()
+        tabs.blockSignals(True)
+        try:
+            for key in [k for k in self.pages if k not in ("table", "signoff")]:
+                page = self.pages.pop(key)
+                for b in list(self.registry.bindings.values()):
+                    if page.isAncestorOf(b.widget):
+                        b.dispose()
+                tabs.removeTab(tabs.indexOf(page))
+                page.deleteLater()
+            for i, top in enumerate(self.session.report.top_sections()):
+                page = LazyPage(top.key, lambda t=top: self._make_section_tab(t))
+                self.pages[top.key] = page
+                tabs.insertTab(i, page, f"{top.number}{top.heading}")
+        finally:
+            tabs.blockSignals(False)
+        self._tab_state.clear()
+        target = self.pages.get(current_key)
+        tabs.setCurrentIndex(tabs.indexOf(target) if target is not None else min(current_index, tabs.count() - 1))
+        self._page_shown(tabs.currentIndex())
+        if self.session.result is not None:
+            self._update_tab_states(self.session.result)
+
+    def edit_outline(self) -> None:
+        """报告 → 编辑提纲: the outline editor, beside the window (its changes undo from 编辑)."""
+        if self.session is None:
+            return
+        from nanzhou_desktop.gui.outline_editor import OutlineEditor
+
+        self.flush()
+        editor = getattr(self, "_outline_editor", None)
+        if editor is None or editor.session is not self.session:
+            if editor is not None:
+                editor.close()
+            editor = self._outline_editor = OutlineEditor(self.session, self)
+        page = self.form.tabs.currentWidget()
+        if isinstance(page, LazyPage) and page.key in self.session.report.top_keys():
+            editor.select(page.key)
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
 
     def _on_committed(self) -> None:
         self.saved_label.setText(f"已自动保存 {dt.datetime.now():%H:%M:%S}")

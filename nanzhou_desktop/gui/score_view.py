@@ -216,11 +216,25 @@ class ScoreView(QWidget):
         self.rate_label.setText(format_rate(s.budget_rate))
         self.budget_points_label.setText(points_text(s.budget_points))
         self.budget_score_label.setText(points_text(s.budget_score))
-        if s.budget_rate is None:
+        scheme = self.rf.report.template.scheme
+        if scheme.budget.formula == "none":
+            self.budget_formula.setText("本报告格式不单列预算执行率得分（预算执行作为绩效指标之一评分）")
+        elif s.budget_rate is None:
             self.budget_formula.setText("全年预算数或全年执行数未填写，执行率无法计算，本项暂不得分")
+        elif scheme.budget.formula == "bands":
+            steps = "；".join(f"执行率 ≥ {lo.normalize():f}% 得 {(share * 100).normalize():f}%"
+                              for lo, share in scheme.budget.bands)
+            self.budget_formula.setText(f"得分按执行率分档：{steps}（乘以 {points_text(s.budget_points)} 分）")
         else:
             self.budget_formula.setText(
                 f"得分 = 执行率 × {points_text(s.budget_points)} 分（执行率超过 100% 按 100% 计）")
+        def plain(d: Decimal) -> str:
+            return f"{d.normalize():f}"
+
+        bands = scheme.grades
+        rule = "，".join(f"{g.grade} ≥ {plain(g.min)} 分" for g in bands[:-1])
+        self.grade_rule.setText(f"等级：{rule}，{bands[-1].grade}" + (f" < {plain(bands[-2].min)} 分"
+                                                                     if len(bands) > 1 else ""))
         self._describe_rescaling(s.indicators)
         self.indicator_sum_label.setText(
             f"绩效指标合计：{points_text(s.indicator_score)} 分（满分 {points_text(s.indicator_points)} 分；"

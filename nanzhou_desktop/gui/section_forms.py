@@ -130,17 +130,70 @@ class SectionForm(QGroupBox):
                                  else "自评表中还没有重点项目。")
 
 
+class PrefaceForm(QGroupBox):
+    """前言: the opening paragraph before 一、 (shown at the top of the first part when the
+    report's template has one, or when the report holds one).  It behaves as a section form
+    for the tab (a pseudo section keyed ``preface``, no table, no tasks)."""
+
+    go_to_table = Signal(str)  # never emitted: the same interface as SectionForm
+
+    def __init__(self, session: ReportSession, registry: FieldRegistry, parent: QWidget | None = None) -> None:
+        t = session.report.template.preface
+        super().__init__("前言" + ("（必填）" if t.required else "（一、之前的开头段落）"), parent)
+        self.section = Section(key="preface", level=1, number="", heading="前言", required=t.required)
+        self.session = session
+        self.summary = None
+        self.task_editor = None
+        self.setObjectName("section-preface")
+        set_bold(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 12, 10, 8)
+        self.editor = PlainEditor(min_lines=3)
+        self.editor.setObjectName("body-preface")
+        self.editor.setAccessibleName("前言")
+        self.editor.setPlaceholderText(t.hint or "（可选）开头段落，如：根据《关于开展××年度绩效自评工作的通知》要求，"
+                                                 "现将××年度部门整体支出绩效自评情况报告如下：")
+        lay.addWidget(self.editor)
+        foot = QHBoxLayout()
+        self.message = message_label()
+        foot.addWidget(self.message, 1)
+        self.count = QLabel()
+        set_text_colour(self.count, "#777777")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        foot.addWidget(self.count)
+        lay.addLayout(foot)
+        self.editor.textChanged.connect(self._count)
+        self.binding = FieldBinding(session, registry, self.editor, "report", None, "preface", message=self.message)
+        plain = QFont(QApplication.font())
+        plain.setBold(False)
+        for child in (self.editor, self.message, self.count):
+            child.setFont(plain)
+        self._count()
+
+    def _count(self) -> None:
+        self.count.setText(f"字数 {count_chars(self.editor.toPlainText())}")
+
+    def update_summary(self, result: CheckResult | None) -> None:
+        pass
+
+
+def shows_preface(session: ReportSession) -> bool:
+    r = session.report
+    return r.template.preface.enabled or bool(r.preface)
+
+
 class SectionTab(QWidget):
     """A top-level part (一、… 四、): a list of its sub-sections on the left (one click to
-    reach any of them) and the forms one under another on the right."""
+    reach any of them) and the forms one under another on the right; the first part also holds
+    the 前言 when the report has one."""
 
     def __init__(self, session: ReportSession, registry: FieldRegistry, top: Section,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, preface: bool = False) -> None:
         super().__init__(parent)
         self.top = top
         self.session = session
         report = session.report
-        sections = [s for s in report.sections if s.key == top.key or s.key.startswith(top.key + ".")]
+        sections = report.subtree(top.key)
         # The part's own text is shown when it has some, or when it is all there is.
         if not top.body and len(sections) > 1 and not top.required:
             sections = sections[1:]
@@ -161,11 +214,19 @@ class SectionTab(QWidget):
         self.forms_layout = QVBoxLayout(body)
         self.forms_layout.setContentsMargins(4, 0, 12, 12)
         self.forms: list[SectionForm] = []
+        if preface:
+            form = PrefaceForm(session, registry)
+            self.forms.append(form)  # type: ignore[arg-type]  # the same interface
+            self.forms_layout.addWidget(form)
+            item = QListWidgetItem("前言")
+            item.setToolTip("前言（一、之前的开头段落）")
+            self.outline.addItem(item)
         for sec in sections:
             form = SectionForm(session, registry, sec)
             self.forms.append(form)
             self.forms_layout.addWidget(form)
-            item = QListWidgetItem(f"{sec.number}{sec.heading}")
+            indent = "　" * max(0, sec.level - top.level - 1)  # a third level stands under its second
+            item = QListWidgetItem(f"{indent}{sec.number}{sec.heading}")
             item.setToolTip(f"{sec.number}{sec.heading}")
             self.outline.addItem(item)
         self.forms_layout.addStretch(1)

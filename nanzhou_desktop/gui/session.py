@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nanzhou_desktop.gui.undo import FieldEdit, RowChange, as_input
+from nanzhou_desktop.gui.undo import FieldEdit, OutlineChange, RowChange, as_input
 from nanzhou_desktop.model import Report
 from nanzhou_desktop.rules import check
 from nanzhou_desktop.rules.findings import CheckResult
@@ -110,9 +110,45 @@ class ReportSession(QObject):
         return new_value
 
     def _reload_dependents(self, table: str, column: str) -> None:
-        """Fields the store changed along with this one (the title names the unit)."""
+        """Fields the store changed along with this one (the title names the unit), and the
+        views of the outline when a heading changed (tab titles, form titles)."""
         if table == "report" and column == "unit_full_name":
             self.field_reloaded.emit("report", None, "title")
+        if table == "sections" and column == "heading":
+            self.structure_changed.emit("sections")
+
+    # ------------------------------------------------------------------ the outline
+    def outline(self, text: str, op: Callable[[Any], Any]) -> Any:
+        """One change of the outline through ``store.outline`` (``op(rf)`` returns its Undo, or
+        (result, Undo)): saved, audited, one undo step named ``text``, then the views rebuild."""
+        from nanzhou_desktop.store.outline import Undo
+
+        self.flush()
+        got = op(self.rf)
+        result, step = (got, got) if isinstance(got, Undo) else got
+        if step is not None and not self._applying:
+            self.undo_stack.push(OutlineChange(self._apply_outline, text, step))
+        self.structure_changed.emit("sections")
+        self.committed.emit()
+        self.recheck()
+        return result
+
+    def _apply_outline(self, step: Any) -> Any:
+        """Undo/redo path of an outline change; returns the step that reverses it."""
+        from nanzhou_desktop.store import outline as ops
+
+        self._applying = True
+        try:
+            back = ops.undo(self.rf, step)
+        except (EditError, SaveError) as exc:
+            self.problem.emit(f"无法撤销或重做：{exc}")
+            return None
+        finally:
+            self._applying = False
+        self.structure_changed.emit("sections")
+        self.committed.emit()
+        self.recheck()
+        return back
 
     def _apply(self, table: str, row_id: int | None, column: str, text: str) -> None:
         """Undo/redo write path: through set_field, then tell the widget showing the field."""

@@ -56,6 +56,8 @@ class SignOffForm(QWidget):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(12, 8, 12, 12)
         self.editors: dict[str, LineEditor] = {}
+        if session.report.cover:
+            lay.addWidget(self._cover_group(registry))
         lay.addWidget(self._group("单位信息", UNIT_FIELDS, registry))
         lay.addWidget(self._group("签章信息（打印在报告末尾和自评表下方）", SIGNOFF_FIELDS, registry))
         self.state = QLabel()
@@ -100,6 +102,41 @@ class SignOffForm(QWidget):
             FieldBinding(self.session, registry, editor, "report", None, column, message=msg,
                          debounce=spec.kind != "date")
             self.editors[column] = editor
+        return box
+
+    def _cover_group(self, registry: FieldRegistry) -> QGroupBox:
+        """封面: the cover fields of the report's template, each checked by its kind (a date, a
+        year, a code) and printed on the cover page."""
+        from dataclasses import replace
+
+        box = QGroupBox("封面（打印在报告的封面页）")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        hints = {"year": f"如：{self.session.report.year}", "date": f"如：{self.session.report.year + 1}年3月15日",
+                 "code": "字母、数字", "text": ""}
+        base = FIELDS["cover_fields"]["value"]
+        for c in self.session.report.cover:
+            editor = LineEditor()
+            editor.setObjectName(f"cover-{c.key}")
+            editor.setPlaceholderText(hints.get(c.kind, ""))
+            editor.setAccessibleName(c.label)
+            editor.setMaximumWidth(620)
+            editor.setMinimumHeight(editor.sizeHint().height())
+            msg = message_label()
+            msg.setWordWrap(False)
+            cell = QWidget()
+            cl = QVBoxLayout(cell)
+            cl.setContentsMargins(0, 0, 0, 0)
+            cl.setSpacing(2)
+            cl.addWidget(editor)
+            cl.addWidget(msg)
+            label = QLabel(c.label + ("（必填）" if c.required else "") + "：")
+            label.setBuddy(editor)
+            form.addRow(label, cell)
+            spec = replace(base, label=c.label, kind="date" if c.kind == "date" else "text")
+            FieldBinding(self.session, registry, editor, "cover_fields", c.id, "value", message=msg,
+                         debounce=c.kind not in ("date", "year"), spec=spec)
+            self.editors[f"cover:{c.key}"] = editor
         return box
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]

@@ -36,7 +36,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from nanzhou_desktop.model import (
-    QUALITATIVE_VALUES,
     BudgetKind,
     BudgetRow,
     Direction,
@@ -680,8 +679,15 @@ class IndicatorTableModel(ReportTableModel):
         _field_column("indicators", "note", width=240),
     )
 
+    def __init__(self, report_file: ReportFile, parent: Any = None, *, session: Any = None) -> None:
+        super().__init__(report_file, parent, session=session)
+        self.columns = indicator_columns(report_file.report)
+
     def rows(self) -> Sequence[Indicator]:
         return self.rf.report.indicators
+
+    def _entered(self) -> bool:
+        return self.rf.report.template.scheme.indicators.score == "entered"
 
     def _is_numeric_value(self, obj: Indicator) -> bool:  # type: ignore[override]
         return obj.direction != Direction.QUALITATIVE
@@ -703,7 +709,7 @@ class IndicatorTableModel(ReportTableModel):
         if col.key == "direction":
             return list(DIRECTION_CHOICES)
         if col.key == "actual" and obj.direction == Direction.QUALITATIVE:
-            return list(QUALITATIVE_VALUES)
+            return list(self.rf.report.template.scheme.qualitative_values)
         return None
 
     def display_value(self, obj: Indicator, col: Column) -> str:  # type: ignore[override]
@@ -712,6 +718,8 @@ class IndicatorTableModel(ReportTableModel):
         if col.key == "score":
             if obj.not_applicable:
                 return "不适用"
+            if self._entered():  # typed by the evaluator
+                return "" if obj.score is None else format_number(obj.score)
             s = self._indicator_score(obj)
             return "" if s is None else _score_text(s.score)
         if col.key == "qual_share":
@@ -735,7 +743,9 @@ class IndicatorTableModel(ReportTableModel):
             if s is not None and s.score is None:
                 return "年度指标值或实际完成值未填写，无法计算得分"
         if col.key == "qual_share":
-            return "定性指标在等级区间内的得分比例：达成 80%–100%，部分达成 60%–80%，未达成 0–60%"
+            bands = "，".join(f"{b.value} {_share_text(b.low)}%–{_share_text(b.high)}%"
+                             for b in self.rf.report.template.scheme.qualitative)
+            return f"定性指标在等级区间内的得分比例：{bands}"
         return ""
 
     def _indicator_score(self, obj: Indicator) -> Any:
@@ -750,6 +760,26 @@ class IndicatorTableModel(ReportTableModel):
         # A new indicator continues the group of the last one, the way forms are filled in.
         last = self.rows()[-1] if self.rows() else None
         return self.rf.add_indicator(last.level1 if last else "产出指标", last.level2 if last else "数量指标", "")
+
+
+def indicator_columns(report: Any) -> tuple[Column, ...]:
+    """The indicator table's columns for the report's template: the 年初目标值 column when the
+    form has one, the form's own headers for the columns it prints (全年目标值 …), and 得分 to type
+    in when the scheme's scores are entered by the evaluator."""
+    t = report.template
+    headers = {c.field: c.header for c in t.table.indicator_columns}
+    entered = t.scheme.indicators.score == "entered"
+    out: list[Column] = []
+    for col in IndicatorTableModel.columns:
+        if col.key == "target" and t.table.has("indicators", "target_initial"):
+            out.append(_field_column("indicators", "target_initial", "value", 90,
+                                     headers.get("target_initial", "")))
+        if col.key == "score" and entered:
+            col = Column("score", headers.get("score", "得分"), "decimal", True, 60)
+        elif col.key in headers and col.key not in ("score",):
+            col = Column(col.key, headers[col.key], col.kind, col.editable, col.width)
+        out.append(col)
+    return tuple(out)
 
 
 def _share_text(share: Decimal) -> str:

@@ -1,6 +1,6 @@
 """二（二）各项工作任务绩效目标完成情况分析: the work tasks (1. 2. …) and their numbered
 sub-items （1）（2）…, each with a title and text.  Add, delete and move go through the report
-file; numbering comes from position (``narrative.task_number`` / ``item_number``), so it
+file; numbering comes from position, in the report template's styles (``_number``), so it
 renumbers itself after every move or deletion.
 """
 
@@ -33,7 +33,6 @@ from nanzhou_desktop.gui.field_widgets import (
 )
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.model import Task, TaskItem
-from nanzhou_desktop.narrative import item_number, task_number
 from nanzhou_desktop.store.errors import EditError, SaveError
 
 if TYPE_CHECKING:
@@ -123,6 +122,16 @@ class TaskEditor(QWidget):
         super().showEvent(event)
         self._order_add_button()
 
+    def _number(self, below: int, index: int) -> str:
+        """The numbering of a task (``below`` 1) or 小项 (2): the styles of the levels under the
+        task section in the report's template (1. and （1） under a （二）), as printed."""
+        from nanzhou_desktop.template_data import format_number
+
+        report = self.session.report
+        sec = report.section(self.section_key)
+        level = (sec.level if sec else 2) + below
+        return format_number(report.template.number_style(level), index + 1)
+
     def _bind(self, widget: Any, table: str, row: int | None, column: str, message: QLabel) -> FieldBinding:
         b = FieldBinding(self.session, self.registry, widget, table, row, column, message=message)
         self._bindings.append(b)
@@ -135,7 +144,7 @@ class TaskEditor(QWidget):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(8, 6, 8, 6)
         head = QHBoxLayout()
-        number = QLabel(task_number(ti))
+        number = QLabel(self._number(1, ti))
         set_bold(number)
         number.setMinimumWidth(24)
         self.number_labels[("tasks", task.id or 0)] = number
@@ -178,7 +187,7 @@ class TaskEditor(QWidget):
 
     def _item_rows(self, grid: QGridLayout, ii: int, item: TaskItem, n_items: int) -> None:
         r = ii * 3
-        number = QLabel(item_number(ii))
+        number = QLabel(self._number(2, ii))
         number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.number_labels[("task_items", item.id or 0)] = number
         title = LineEditor()

@@ -119,3 +119,31 @@ class RowChange(QUndoCommand):
             self.run(self.table, self._restore)
         else:
             self.run(self.table, lambda rf: rf.move_row(self.table, self.obj.id, self.index - self.to))
+
+
+class OutlineChange(QUndoCommand):
+    """One change of the report's outline (a section added, deleted, moved, made optional or
+    required).  ``step`` is what undoes it (:class:`nanzhou_desktop.store.outline.Undo`);
+    ``run(step)`` applies a step through the session and returns the step that reverses it.
+    Like the others it is pushed after the change was made: the first ``redo`` does nothing."""
+
+    def __init__(self, run: Callable[[Any], Any], text: str, step: Any) -> None:
+        super().__init__(text)
+        self.run = run
+        self.undo_step = step
+        self.redo_step: Any = None
+        self._pushed = False
+
+    def undo(self) -> None:
+        back = self.run(self.undo_step)
+        if back is not None:
+            self.redo_step = back
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        if self.redo_step is not None:
+            again = self.run(self.redo_step)
+            if again is not None:
+                self.undo_step = again

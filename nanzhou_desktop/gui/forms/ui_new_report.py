@@ -10,13 +10,13 @@
 ################################################################################
 
 from PySide6.QtCore import (QCoreApplication, QMetaObject, Qt)
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QTreeWidget, QVBoxLayout, QWidget)
 
 class Ui_NewReportDialog(object):
     def setupUi(self, NewReportDialog):
         if not NewReportDialog.objectName():
             NewReportDialog.setObjectName(u"NewReportDialog")
-        NewReportDialog.resize(520, 260)
+        NewReportDialog.resize(760, 540)
         self.layout = QVBoxLayout(NewReportDialog)
         self.layout.setObjectName(u"layout")
         self.intro = QLabel(NewReportDialog)
@@ -71,8 +71,41 @@ class Ui_NewReportDialog(object):
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.year)
 
+        self.templateLabel = QLabel(NewReportDialog)
+        self.templateLabel.setObjectName(u"templateLabel")
+
+        self.formLayout.setWidget(4, QFormLayout.ItemRole.LabelRole, self.templateLabel)
+
+        self.template = QComboBox(NewReportDialog)
+        self.template.setObjectName(u"template")
+
+        self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.template)
+
 
         self.layout.addLayout(self.formLayout)
+
+        self.previewRow = QHBoxLayout()
+        self.previewRow.setObjectName(u"previewRow")
+        self.preview = QTreeWidget(NewReportDialog)
+        self.preview.setObjectName(u"preview")
+        self.preview.setHeaderHidden(True)
+        self.preview.setUniformRowHeights(True)
+        self.preview.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.preview.setSelectionMode(QAbstractItemView.NoSelection)
+        self.preview.setFocusPolicy(Qt.NoFocus)
+
+        self.previewRow.addWidget(self.preview)
+
+        self.templateInfo = QLabel(NewReportDialog)
+        self.templateInfo.setObjectName(u"templateInfo")
+        self.templateInfo.setWordWrap(True)
+        self.templateInfo.setAlignment(Qt.AlignLeading|Qt.AlignLeft|Qt.AlignTop)
+        self.templateInfo.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.previewRow.addWidget(self.templateInfo)
+
+
+        self.layout.addLayout(self.previewRow)
 
         self.error = QLabel(NewReportDialog)
         self.error.setObjectName(u"error")
@@ -92,10 +125,12 @@ class Ui_NewReportDialog(object):
         self.shortLabel.setBuddy(self.shortName)
         self.districtLabel.setBuddy(self.district)
         self.yearLabel.setBuddy(self.year)
+        self.templateLabel.setBuddy(self.template)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.unit, self.shortName)
         QWidget.setTabOrder(self.shortName, self.district)
         QWidget.setTabOrder(self.district, self.year)
+        QWidget.setTabOrder(self.year, self.template)
 
         self.retranslateUi(NewReportDialog)
 
@@ -104,12 +139,15 @@ class Ui_NewReportDialog(object):
 
     def retranslateUi(self, NewReportDialog):
         NewReportDialog.setWindowTitle(QCoreApplication.translate("NewReportDialog", u"\u65b0\u5efa\u62a5\u544a", None))
-        self.intro.setText(QCoreApplication.translate("NewReportDialog", u"\u9009\u62e9\u6216\u586b\u5199\u5355\u4f4d\uff0c\u5e76\u586b\u5199\u5e74\u5ea6\u3002\u62a5\u544a\u6309\u672c\u533a\u8857\u9053\u529e\u4e8b\u5904\u7684\u63d0\u7eb2\u65b0\u5efa\u3002", None))
+        self.intro.setText(QCoreApplication.translate("NewReportDialog", u"\u9009\u62e9\u6216\u586b\u5199\u5355\u4f4d\uff0c\u586b\u5199\u5e74\u5ea6\uff0c\u5e76\u9009\u62e9\u62a5\u544a\u6a21\u677f\uff08\u63d0\u7eb2\u3001\u5c01\u9762\u3001\u81ea\u8bc4\u8868\u548c\u8bc4\u5206\u529e\u6cd5\u6309\u6a21\u677f\u65b0\u5efa\uff0c\u5efa\u597d\u540e\u63d0\u7eb2\u4ecd\u53ef\u4fee\u6539\uff09\u3002", None))
         self.unitLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5355\u4f4d\u5168\u79f0(&U)", None))
         self.shortLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5355\u4f4d\u7b80\u79f0(&S)", None))
         self.districtLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u6240\u5c5e\u533a(&D)", None))
         self.district.setText(QCoreApplication.translate("NewReportDialog", u"\u6d77\u73e0\u533a", None))
         self.yearLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5e74\u5ea6(&Y)", None))
         self.year.setSuffix(QCoreApplication.translate("NewReportDialog", u" \u5e74\u5ea6", None))
+        self.templateLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u62a5\u544a\u6a21\u677f(&T)", None))
+        ___qtreewidgetitem = self.preview.headerItem()
+        ___qtreewidgetitem.setText(0, QCoreApplication.translate("NewReportDialog", u"\u63d0\u7eb2", None))
     # retranslateUi
 
