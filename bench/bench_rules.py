@@ -11,6 +11,10 @@ opening a file) is reported too.
 
 Baseline, in the same run: ``plain_text(report)`` plus one regex pass over it (the least any
 check of the narrative must do), on the same report.
+
+Issue 13 adds a template dimension: the same keystroke on the example and on 10× the example
+scored by each shipped template's scheme (its weighting, 定性 bands, typed 得分 …), each against
+the same baseline; the target is the same, whichever template.
 """
 
 from __future__ import annotations
@@ -110,6 +114,27 @@ def run() -> list[Row]:
                     "growth of the text length", text_growth, "≤ text growth", c10 / c1 <= text_growth))
     findings = len(check(big).findings)
     rows.append(Row("findings on the 10× report", findings, "count", note="same kinds as the example, ×10"))
+    rows += by_template(small, big)
+    return rows
+
+
+def by_template(small: Report, big: Report) -> list[Row]:
+    """The keystroke check on the example's content scored by each shipped template's data."""
+    from nanzhou_desktop.template import catalog
+
+    rows: list[Row] = []
+    for t in catalog(extra_dirs=()).templates:
+        for name, base in (("the example", small), ("10× the example", big)):
+            report = copy.deepcopy(base)
+            report.template_id, report.template = t.id, t.data
+            if t.data.scheme.indicators.score == "entered":  # a filled report: every 得分 typed
+                for ind in report.indicators:
+                    ind.score = ind.points
+            clear_caches()
+            k = timings(_keystroke(report), runs=RUNS // 2, warmup=20)
+            b = timings(lambda r=report: _baseline(r), runs=RUNS // 2, warmup=20)
+            rows.append(Row(f"check() per keystroke on {name}, template {t.id}: median of {RUNS // 2}", median(k),
+                            "ms", "plain_text + one regex pass", median(b), "< 2 ms", median(k) < 2))
     return rows
 
 
