@@ -281,9 +281,13 @@ def unit_report(unit: UnitSpec, rng: random.Random, *, year: int | None = None, 
                 s.body = s.body.replace("完成预算的", "完成预算的 8", 1)
                 break
     if kind == KIND_UNFINISHED:
-        for s in r.sections:
-            if s.key.startswith(("3", "4")) or s.key in ("2.4", "1.4"):
-                s.body = ""
+        # an office not yet done: the last two parts unwritten, and the last sub-section of the
+        # others (by the outline's order and levels, whatever its keys)
+        tops = r.top_sections()
+        blank = [s for top in tops[-2:] for s in r.subtree(top.key)]
+        blank += [kids[-1] for top in tops[:-2] if (kids := r.children(top.key))]
+        for s in blank:
+            s.body = ""
         r.signoff.head = r.signoff.finance_head = ""
         r.signoff.issue_date = ""
     if kind != KIND_UNFINISHED:

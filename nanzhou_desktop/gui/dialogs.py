@@ -257,8 +257,11 @@ class UnlockDialog(QDialog):
 # ---------------------------------------------------------------------- small questions
 # Module-level functions so tests can answer them without a modal loop.
 
-def ask_new_report(parent: QWidget | None, last_template: str = "") -> NewReportChoice | None:
-    d = NewReportDialog(parent, last_template=last_template)
+def ask_new_report(parent: QWidget | None) -> NewReportChoice | None:
+    """新建报告; the template offered first is the last one the user chose (the window's settings)."""
+    settings = getattr(parent, "settings", None)
+    last = settings.last_template() if settings is not None and hasattr(settings, "last_template") else ""
+    d = NewReportDialog(parent, last_template=last)
     return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
 
 

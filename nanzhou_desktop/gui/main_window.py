@@ -499,16 +499,17 @@ class MainWindow(QMainWindow):
 
         from nanzhou_desktop.gui import dialogs
 
-        choice = dialogs.ask_new_report(self, self.settings.last_template())
+        choice = dialogs.ask_new_report(self)
         if choice is None:
             return
-        if choice.template is not None:
+        if getattr(choice, "template", None) is not None:
             self.settings.set_last_template(choice.template.id)
         name = f"{safe_file_part(choice.unit.short_name or choice.unit.full_name) or '报告'}{choice.year}年度自评报告.sqlite"
         path = files.ask_new_report_path(self, "新报告保存为", Path(self._documents_dir()) / name,
                                          current=self._current_path())
         if path is not None:
-            self.create_and_open(path, new_report(choice.unit, choice.year, choice.template), what="新报告")
+            self.create_and_open(path, new_report(choice.unit, choice.year, getattr(choice, "template", None)),
+                                 what="新报告")
 
     def create_and_open(self, path: str | Path, report: Report, *, what: str = "报告") -> bool:
         """Write ``report`` as a new file at ``path`` and open it.  An existing file there is

@@ -32,8 +32,8 @@ def check_prior_year(c: Collector) -> None:
     s = c.settings
     limit = s.prior_swing
     r = c.report
-    bkey = section_key_of(r, SectionKind.BUDGET, "1.3")
-    pkey = section_key_of(r, SectionKind.PROJECTS, "2.3")
+    bkey = section_key_of(r, SectionKind.BUDGET)  # '' when the outline has no such section
+    pkey = section_key_of(r, SectionKind.PROJECTS)
 
     def compare(what: str, current: Decimal | None, prior: Decimal | None, where: FieldRef, target: str,
                 shown: str = "万元") -> None:

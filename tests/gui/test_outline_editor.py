@@ -245,4 +245,4 @@ def test_screenshots_at_the_smallest_screen(qtbot, settings, example, tmp_path, 
     editor.resize(editor.sizeHint().expandedTo(editor.minimumSizeHint()))
     QApplication.processEvents()
     assert editor.grab().save(str(out / "outline-editor.png"))
-    assert not editor.form.tree.currentItem() is None and editor.form.tree.currentItem().flags() & Qt.ItemFlag.ItemIsEnabled
+    assert editor.form.tree.currentItem() is not None and editor.form.tree.currentItem().flags() & Qt.ItemFlag.ItemIsEnabled
