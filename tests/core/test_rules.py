@@ -204,7 +204,53 @@ def m_without_budget(r: Report) -> None:
     r.budget.append(BudgetRow(BudgetKind.OTHER, "上年结转", budget_total=None, executed=D("5")))
 
 
+def _scheme(r: Report, **indicators) -> None:
+    """The report's scheme with other indicator rules (typed 得分, per-一级指标 points …)."""
+    from dataclasses import replace
+
+    t = r.template
+    r.template = replace(t, scheme=replace(t.scheme, indicators=replace(t.scheme.indicators, **indicators)))
+
+
+def m_cover(r: Report) -> None:
+    from nanzhou_desktop.model import CoverField
+
+    r.cover = [CoverField("eval_year", "评价年度", "year", True, "")]
+
+
+def m_preface(r: Report) -> None:
+    from dataclasses import replace
+
+    from nanzhou_desktop.template_data import PrefaceSpec
+
+    r.template = replace(r.template, preface=PrefaceSpec(True, True, ""))
+
+
+def m_unit_missing(r: Report) -> None:
+    ind = _ind(r, "政务服务事项办结率")
+    ind.unit, ind.actual = "", "99.7%"
+
+
+def m_score_above(r: Report) -> None:
+    _scheme(r, score="entered")
+    for ind in r.indicators:
+        ind.score = ind.points
+    _ind(r, "政务服务事项办结率").score = _ind(r, "政务服务事项办结率").points + 1
+
+
+def m_level1_empty(r: Report) -> None:
+    _scheme(r, weighting="level1")
+    r.indicators = [i for i in r.indicators if i.level1 != "满意度指标"]
+
+
 CASES: list[tuple[str, Severity, Callable[[Report], None]]] = [
+    ("completeness.cover", Severity.ERROR, m_cover),
+    ("completeness.preface", Severity.ERROR, m_preface),
+    ("indicator.unit_mismatch", Severity.ERROR, lambda r: setattr(_ind(r, "政务服务事项办结率"), "actual", "99.7件")),
+    ("indicator.unit_missing", Severity.WARNING, m_unit_missing),
+    ("indicator.direction_mismatch", Severity.ERROR, lambda r: setattr(_ind(r, "政务服务事项办结率"), "target", "≤100")),
+    ("indicator.score_above_points", Severity.ERROR, m_score_above),
+    ("indicator.level1_empty", Severity.WARNING, m_level1_empty),
     ("completeness.section", Severity.ERROR, _set_section("3", "  ")),
     ("completeness.tasks", Severity.ERROR, m_tasks_empty),
     ("completeness.task", Severity.ERROR, m_task_empty),
