@@ -58,15 +58,7 @@ def test_show_check_print_refuse_the_issues_files_with_one_sentence(tmp_path, ex
     assert not (tmp_path / "x.pdf").exists()
 
 
-def _odd_cases() -> list:
-    # F7 (a merged 一级指标 cell taller than a page) is the print helper's; until its fix lands the
-    # print of this case fails with a LayoutError.
-    layout = pytest.mark.xfail(reason="issue 16 F7: merged 一级指标 cell across pages", strict=False)
-    return [pytest.param(w, sql, id=w, marks=[layout] if w == "many indicators under one group" else [])
-            for w, sql in ODD_BUT_ALLOWED]
-
-
-@pytest.mark.parametrize(("what", "sql"), _odd_cases())
+@pytest.mark.parametrize(("what", "sql"), ODD_BUT_ALLOWED, ids=[w for w, _ in ODD_BUT_ALLOWED])
 def test_odd_but_allowed_values_survive_show_check_and_print(tmp_path, example_path, what, sql):
     odd = craft(example_path, tmp_path / "odd.sqlite", sql)
     for args in (("show", str(odd)), ("check", str(odd), "--json")):
