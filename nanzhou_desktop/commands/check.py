@@ -112,6 +112,8 @@ def result_dict(result: CheckResult, report: Report) -> dict[str, Any]:
         "title": report.display_title,
         "status": str(report.status),
         "revision": report.revision,
+        # the template whose scheme gave the score
+        "template": {"id": report.template_id, "version": report.template.version, "name": report.template.name},
         "score": {
             "budget_rate": None if sc.budget_rate is None else str(sc.budget_rate),
             "budget_rate_display": format_rate(sc.budget_rate),

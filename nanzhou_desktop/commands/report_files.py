@@ -89,6 +89,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"单位：{r.unit.full_name}（{r.unit.short_name or '未填简称'}） 所属区：{r.unit.district or '未填'}",
             f"年度：{r.year}  状态：{r.status}  修订号：{r.revision}",
             f"报告编号：{r.uuid}",
+            f"报告模板：{r.template.name}（{r.template_id or '—'}，版本 {r.template.version}）",
             f"内容指纹：{fingerprint(r)}",
         ]
         if r.final_fingerprint and r.final_fingerprint != fingerprint(r):

@@ -95,3 +95,14 @@ def test_outline_prints_the_tree_and_edits_it(tmp_path: Path) -> None:
     actions = [row[0] for row in sqlite3.connect(f).execute(
         "SELECT action FROM audit WHERE reason LIKE '提纲%' OR target LIKE 'sections.heading%' ORDER BY id")]
     assert actions == ["add", "move", "edit", "edit", "delete"]
+
+
+def test_show_and_check_name_the_template(tmp_path: Path) -> None:
+    f = tmp_path / "川.sqlite"
+    cli("new", "--unit", "某区农业农村局", "--year", "2022", "--template", "sichuan_dazhou_2021", str(f), home=tmp_path)
+    assert "报告模板：四川省（达州市）部门整体支出绩效评价报告及得分表（sichuan_dazhou_2021，版本 1）" in \
+        cli("show", str(f), home=tmp_path).stdout
+    out = json.loads(cli("check", "--json", str(f), home=tmp_path, check_rc=None).stdout)
+    assert out["template"] == {"id": "sichuan_dazhou_2021", "version": "1",
+                               "name": "四川省（达州市）部门整体支出绩效评价报告及得分表"}
+    assert out["score"]["budget_points"] == "0" and out["score"]["indicator_points"] == "100"
