@@ -130,6 +130,7 @@ def add_section(rf: Any, parent_key: str, heading: str, *, index: int | None = N
     """A new (optional, text) section, the ``index``-th (default: last) under ``parent_key``
     ('' for a new part at the top)."""
     rf._check_editable()
+    rf._check_room("sections")  # past the limit no reader would accept the file
     report = rf.report
     parent = _section(rf, parent_key) if parent_key else None
     if parent is not None and parent.kind == SectionKind.TASKS:
@@ -196,6 +197,10 @@ def restore_sections(rf: Any, sections: tuple[Section, ...], place: Place) -> Un
         raise EditError("没有要恢复的章节")
     if any(report.section(s.key) is not None for s in sections):
         raise EditError("要恢复的章节已经存在")
+    from nanzhou_desktop.limits import ROWS_MAX
+
+    if len(report.sections) + len(sections) > ROWS_MAX["sections"]:
+        raise EditError(f"章节将超过上限 {ROWS_MAX['sections']:,} 个，不能恢复")
     parent = _section(rf, place.parent) if place.parent else None
     shift = (parent.level + 1 if parent else 1) - sections[0].level
     _levels_ok(list(sections), sections[0].level + shift)

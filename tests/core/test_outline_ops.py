@@ -146,3 +146,12 @@ def test_a_rule_whose_section_is_gone_does_not_fire(rf) -> None:
     ops.set_required(rf, "2.1", False)
     ops.remove_section(rf, "2.1")
     assert not any(f.rule == "length.table_text" for f in check(r).findings)
+
+
+def test_sections_stop_at_the_limit_every_reader_keeps(rf, monkeypatch) -> None:
+    from nanzhou_desktop import limits
+
+    monkeypatch.setitem(limits.ROWS_MAX, "sections", len(rf.report.sections) + 1)
+    ops.add_section(rf, "4", "最后一节")
+    with pytest.raises(EditError, match="达到上限"):
+        ops.add_section(rf, "4", "再多一节")
