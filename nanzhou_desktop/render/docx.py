@@ -1,13 +1,22 @@
 """The editable Word copy (.docx) of the report: the same text and numbering as the PDF
 (walked from :func:`nanzhou_desktop.narrative.blocks`), Word heading styles so the navigation
-pane shows the outline, the GB/T 9704 page setup, the sign-off and the self-evaluation table.
+pane shows the outline, the GB/T 9704 page setup with its document grid (22 lines × 28
+characters), the 附件说明, the sign-off and the self-evaluation table, and on the last page
+the line that says which version this is (unit, revision, fingerprint) with the QR code the
+paper carries; a draft says 草稿 in its header.
 
-Font names are the office ones (仿宋, 黑体, 楷体, 方正小标宋简体): the copy is opened on office PCs,
-and Word/WPS/LibreOffice substitute a near face where one is absent.
+Font names are the office ones (仿宋, 黑体, 楷体, 方正小标宋简体, 宋体), named on every style and
+run without the template's theme attributes (``w:asciiTheme`` …): Word and LibreOffice let a
+theme font override a named one, and the headings showed in Calibri / ＭＳ ゴシック.  Where a
+font is absent, Word/WPS/LibreOffice substitute a near face.
+
+Every text goes through :func:`~nanzhou_desktop.limits.strip_xml_invalid`: a character XML
+cannot hold (U+FFFF …) would make the file unwritable.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -17,20 +26,51 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
-from nanzhou_desktop.model import Report
+from nanzhou_desktop.content import fingerprint
+from nanzhou_desktop.limits import strip_xml_invalid
+from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.output import atomic_write
-from nanzhou_desktop.render.pdf import chinese_date
+from nanzhou_desktop.render.pdf import annex_note, annex_title, chinese_date
+from nanzhou_desktop.render.stamp import qr_payload
 from nanzhou_desktop.rules.findings import CheckResult
 
 BODY_FONT = "仿宋"
 HEI_FONT = "黑体"
 KAI_FONT = "楷体"
 TITLE_FONT = "方正小标宋简体"
-LINE_PITCH = Pt(28.9)
+SONG_FONT = "宋体"
+LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
+# GB/T 9704's grid in Word's terms: 579 twips a line (225 mm / 22), and 28 characters of
+# 16 pt on 156 mm (442.2 pt): the body's letter spacing condensed by 0.25 pt (5 twentieths),
+# so 28 characters take 441 pt.  (The character grid of Word's 文档网格, w:charSpace="-849",
+# does the same in Word, but LibreOffice 7 reads it against a 12 pt base and sets 18
+# characters a line; the letter spacing is read alike by both.)
+GRID_LINE_PITCH = 579
+CONDENSE_TWIPS = -5
+BLOCK_PT = 156 / 25.4 * 72  # the text block's width
+CHAR_PT = BLOCK_PT / 28
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _t(text: str) -> str:
+    return strip_xml_invalid(text)
+
+
+def _named(rpr, name: str) -> None:
+    """Name ``name`` for every script in ``rpr``'s w:rFonts and drop the theme attributes
+    that would override it."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in _THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
 
 
 def _fonts(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -40,18 +80,36 @@ def _fonts(run_or_style, name: str, size: float | None = None, bold: bool | None
         font.size = Pt(size)
     if bold is not None:
         font.bold = bold
-    rpr = run_or_style.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.append(rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
+    _named(run_or_style.element.get_or_add_rPr(), name)
+
+
+def _plain(style) -> None:
+    """No theme colour, letter spacing or kerning from the default template."""
+    rpr = style.element.get_or_add_rPr()
+    for tag in ("w:color", "w:spacing", "w:kern"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+    style.font.italic = False
 
 
 def _setup_styles(doc) -> None:
+    # The document's defaults name 仿宋 too (the template's are theme fonts).
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            _named(rpr, BODY_FONT)
+    # No style keeps a theme font (the linked "Heading 1 Char" … too): what they do not name
+    # comes from the defaults above.
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in _THEME_ATTRS:
+            rfonts.attrib.pop(qn(attr), None)
     normal = doc.styles["Normal"]
     _fonts(normal, BODY_FONT, 16)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+    rpr = normal.element.get_or_add_rPr()
+    rpr.insert(rpr.index(rpr.find(qn("w:sz"))), spacing)  # the schema's order: before w:sz
     pf = normal.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = LINE_PITCH
@@ -60,8 +118,7 @@ def _setup_styles(doc) -> None:
     for level, face in ((1, HEI_FONT), (2, KAI_FONT), (3, BODY_FONT), (4, BODY_FONT)):
         st = doc.styles[f"Heading {level}"]
         _fonts(st, face, 16, bold=False)
-        st.font.color.rgb = None
-        st.font.italic = False
+        _plain(st)
         f = st.paragraph_format
         f.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         f.line_spacing = LINE_PITCH
@@ -69,20 +126,49 @@ def _setup_styles(doc) -> None:
         f.space_after = Pt(0)
         f.first_line_indent = Pt(32)
         f.keep_with_next = True
+        linked = next((x for x in doc.styles if x.name == f"Heading {level} Char"), None)
+        if linked is not None:
+            _named(linked.element.get_or_add_rPr(), face)
     title = doc.styles["Title"]
     _fonts(title, TITLE_FONT, 22, bold=False)
-    title.font.color.rgb = None
+    _plain(title)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     title.paragraph_format.line_spacing = Pt(36)
+    title.paragraph_format.space_after = Pt(0)
     # The Title style draws a bottom border in the default template: not in a 公文.
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
 
 
+def _document_grid(section) -> None:
+    """GB/T 9704's 22 lines as Word's document grid (文档网格, lines); the 28 characters a
+    line come from the body's letter spacing (see :data:`CONDENSE_TWIPS`)."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(GRID_LINE_PITCH))
+    grid.attrib.pop(qn("w:charSpace"), None)
+
+
+def _run_props(run_el, name: str, size: float) -> None:
+    """Font and size on a raw w:r (the page number inside its field)."""
+    rpr = OxmlElement("w:rPr")
+    _named(rpr, name)
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(int(size * 2)))
+        rpr.append(el)
+    run_el.insert(0, rpr)
+
+
 def _page_number_footer(section) -> None:
-    """Footer "— PAGE —" (odd right, even left needs odd/even footers; both set here)."""
+    """Footer "— PAGE —" in 4号 宋体 (odd right, even left, one character in: odd and even
+    footers, both set here); the number's own run is 14 pt too, not the body's 16."""
     section.footer_distance = Mm(35 - 7 - 5)
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -92,17 +178,28 @@ def _page_number_footer(section) -> None:
         else:
             p.paragraph_format.left_indent = Pt(14)
         r = p.add_run("— ")
-        _fonts(r, "宋体", 14)
+        _fonts(r, SONG_FONT, 14)
         fld = OxmlElement("w:fldSimple")
         fld.set(qn("w:instr"), "PAGE")
         inner = OxmlElement("w:r")
+        _run_props(inner, SONG_FONT, 14)
         t = OxmlElement("w:t")
         t.text = "1"
         inner.append(t)
         fld.append(inner)
         p._p.append(fld)
         r = p.add_run(" —")
-        _fonts(r, "宋体", 14)
+        _fonts(r, SONG_FONT, 14)
+
+
+def _draft_header(section) -> None:
+    """草稿, red, at the right of every page's header (odd and even)."""
+    for header in (section.header, section.even_page_header):
+        p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        r = p.add_run("草稿")
+        _fonts(r, HEI_FONT, 18, bold=True)
+        r.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def _cell(cell, text: str, *, size: float = 10.5, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
@@ -111,7 +208,7 @@ def _cell(cell, text: str, *, size: float = 10.5, bold: bool = False, align=WD_A
     p.alignment = align
     p.paragraph_format.first_line_indent = Pt(0)
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    r = p.add_run(text)
+    r = p.add_run(_t(text))
     _fonts(r, HEI_FONT if bold else BODY_FONT, size, bold=False)
 
 
@@ -143,6 +240,19 @@ def _table(doc, header: list[str], rows: list[list[str]], numeric: set[int], sha
     return t
 
 
+def _paragraph(doc, text: str, style: str | None = None):
+    return doc.add_paragraph(_t(text), style=style)
+
+
+def _qr_png(payload: str) -> bytes:
+    """The QR code the paper carries, as PNG (segno's own writer: no imaging library)."""
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(payload, error="m", micro=False, encoding="utf-8").save(buf, kind="png", scale=8, border=4)
+    return buf.getvalue()
+
+
 def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckResult | None = None) -> Path:
     if result is None:
         from nanzhou_desktop.rules import check
@@ -155,46 +265,59 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    _document_grid(sec)
     _page_number_footer(sec)
+    if report.status == Status.DRAFT:
+        _draft_header(sec)
 
     bl = blocks(report)
     cover = [b for b in bl if b.kind == "cover"]
     if cover:  # a cover page: the title, the cover fields, then the body on the next page
         for _ in range(4):
             doc.add_paragraph("")
-        doc.add_paragraph(report.display_title, style="Title")
+        _paragraph(doc, report.display_title, "Title")
         for _ in range(3):
             doc.add_paragraph("")
         for b in cover:
-            p = doc.add_paragraph(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}")
+            p = _paragraph(doc, f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}")
             p.paragraph_format.left_indent = Pt(16 * 6)
             p.paragraph_format.space_after = LINE_PITCH
         doc.add_page_break()
         bl = [b for b in bl if b.kind not in ("title", "cover")]
     for b in bl:
         if b.kind == "title":
-            doc.add_paragraph(b.text, style="Title")
+            _paragraph(doc, b.text, "Title")
             doc.add_paragraph("")
         elif b.kind == "heading":
-            doc.add_paragraph(f"{b.number}{b.text}", style=f"Heading {min(b.level, 4)}")
+            _paragraph(doc, f"{b.number}{b.text}", f"Heading {min(b.level, 4)}")
         else:
-            p = doc.add_paragraph(b.full_text)
+            p = _paragraph(doc, b.full_text)
             p.paragraph_format.first_line_indent = Pt(32)
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    # Sign-off: two empty lines for the seal, unit centred over the date, date 4 chars in.
+    # 附件说明 (GB/T 9704 §7.3.4): one empty line under the text, two characters in; a second
+    # line continues under the name's first character.
+    doc.add_paragraph("")
+    title = annex_title(report)
+    for line in annex_note([title]):
+        p = _paragraph(doc, line)
+        p.paragraph_format.left_indent = Pt(32 + 48)  # 2 characters + "附件："
+        p.paragraph_format.first_line_indent = Pt(-48)
+    # Sign-off: two empty lines for the seal; the unit centred over the date (§7.3.5.1), the date four characters in from the right, moved in when a long name
+    # would pass the right margin (the rule the PDF follows: see render/pdf.py _SignOff).
     s = report.signoff
     for _ in range(2):
         doc.add_paragraph("")
     date = chinese_date(s.issue_date) or "　　　　年　　月　　日"
-    p = doc.add_paragraph(report.unit.full_name)
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.right_indent = Pt(32)
-    p = doc.add_paragraph(date)
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.right_indent = Pt(64)
+    unit = report.unit.full_name
+    centre = BLOCK_PT - 4 * CHAR_PT - _width_pt(date) / 2
+    centre = min(centre, BLOCK_PT - _width_pt(unit) / 2)
+    for text in (unit, date):  # centred between the margin and an indent: centred on ``centre``
+        p = _paragraph(doc, text)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.right_indent = Pt(max(BLOCK_PT - 2 * centre, 0))
     phone = "、".join(x for x in (s.phone_office, s.phone_mobile) if x) or "＿＿＿＿＿＿＿＿"
-    p = doc.add_paragraph(f"（联系人：{s.preparer or '＿＿＿＿＿＿'}，联系电话：{phone}）")
+    p = _paragraph(doc, f"（联系人：{s.preparer or '＿＿＿＿＿＿'}，联系电话：{phone}）")
     p.paragraph_format.first_line_indent = Pt(32)
 
     # Annex on a landscape section.
@@ -207,9 +330,11 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     p = doc.add_paragraph()
     r = p.add_run("附件")
     _fonts(r, HEI_FONT, 16)
-    doc.add_paragraph(f"{report.year}年度{report.template.table.title}", style="Title")
-    p = doc.add_paragraph(f"单位名称（盖章）：{report.unit.full_name}　　　　金额单位：万元")
+    doc.add_paragraph("")
+    _paragraph(doc, title, "Title")  # on the third line (§7.3.7), in the title's format
+    p = _paragraph(doc, f"单位名称（盖章）：{report.unit.full_name}　　　　金额单位：万元")
     _fonts(p.runs[0], BODY_FONT, 12)
+
     def write(table: str, rows: list, cell) -> object | None:  # noqa: ANN001 - table_data rows and reader
         cols = table_data.columns(report, table)
         if not cols:
@@ -238,6 +363,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     if data.other_explanations:
         doc.add_paragraph("")
         _table(doc, ["其他出错说明"], [[x] for x in data.other_explanations], numeric=set())
+    s = report.signoff
     doc.add_paragraph("")
     sig = doc.add_table(rows=1, cols=6)
     sig.style = doc.styles["Table Grid"]
@@ -253,7 +379,27 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
         _cell(sig.cell(0, i), text)
     sig.rows[0].height = Mm(16)
 
+    # Which version this copy is: the line and the QR the PDF's last page carries.
+    fp = fingerprint(report)
+    doc.add_paragraph("")
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True  # the QR and its lines on one page
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.add_run().add_picture(io.BytesIO(_qr_png(qr_payload(report, fp))), width=Mm(26))
+    for text in ("报告核对码：扫描后与报送的报告文件核对",
+                 f"单位：{report.unit.full_name}　年度：{report.year}　修订号：{report.revision}　状态：{report.status}",
+                 f"内容指纹（SHA-256）：{fp}"):
+        p = _paragraph(doc, text)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.keep_with_next = True
+        _fonts(p.runs[0], BODY_FONT, 9)
+
     return atomic_write(path, doc.save, what=" Word ")
+
+
+def _width_pt(text: str) -> float:
+    """A line's width on the grid: a full-width character one grid place, a half-width one half."""
+    return sum(CHAR_PT / 2 if ord(c) < 0x2E80 else CHAR_PT for c in text)
 
 
 def _merge(table, values: list[str], col: int) -> None:
