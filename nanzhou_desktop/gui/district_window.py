@@ -682,7 +682,7 @@ class DistrictWindow(QMainWindow):
             self.add_paths([folder])
 
     def merge_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "合并其他汇总库", "", "区级汇总库 (*.sqlite);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "合并其他汇总库", self._folder(), "区级汇总库 (*.sqlite);;所有文件 (*)")
         if path:
             error = self.merge_file(path)
             if error:
@@ -850,7 +850,7 @@ class DistrictWindow(QMainWindow):
         b, ok = QInputDialog.getItem(self, "年度对比", "后一个年度：", years, len(years) - 1, False)
         if not ok or a == b:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出年度对比", f"区级汇总_{a}与{b}年度对比.xlsx",
+        path, _ = QFileDialog.getSaveFileName(self, "导出年度对比", self._folder(f"区级汇总_{a}与{b}年度对比.xlsx"),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
             self.export_summary(path if path.lower().endswith(".xlsx") else path + ".xlsx", compare=(int(a), int(b)))
