@@ -107,6 +107,9 @@ CREATE TABLE reports (
 ) STRICT;
 CREATE INDEX reports_unit_year ON reports (unit_full_name, fiscal_year) WHERE is_current = 1;
 CREATE INDEX reports_current_year ON reports (fiscal_year, unit_full_name) WHERE is_current = 1;
+CREATE INDEX reports_year_rate ON reports (fiscal_year, rate_num) WHERE is_current = 1;
+CREATE INDEX reports_stats ON reports (fiscal_year, grade, review, rate_num, score_num, template_id, template_version)
+    WHERE is_current = 1;
 CREATE TABLE contents (
     report_id INTEGER PRIMARY KEY,
     content TEXT NOT NULL
@@ -263,6 +266,19 @@ SORT_SQL = {
     "rate": "rate_num", "score": "score_num", "grade": "grade", "errors": "errors", "warnings": "warnings",
     "fingerprint": "fingerprint_ok", "paper": "paper_at", "note": "review_note",
 }
+
+
+@dataclass
+class YearStats:
+    """One year's counts over the reports a filter lets through (see :meth:`DistrictDb.overview`)."""
+
+    reports: int = 0
+    pending: int = 0
+    returned: int = 0
+    rate_bands: list[int] = field(default_factory=list)
+    score_bands: list[int] = field(default_factory=list)
+    grades: dict[str, int] = field(default_factory=dict)
+    templates: set[tuple[str, ...]] = field(default_factory=set)
 
 
 def _now() -> str:
@@ -586,7 +602,7 @@ class DistrictDb:
         """One row per report (current revision), by year and unit name unless ``order`` says
         otherwise.  Reads the summary columns only."""
         where, args = (flt or Filter()).where()
-        return [_unit_row(x) for x in self.conn.execute(f"{_SELECT_SUMMARY} WHERE {where} ORDER BY {order}, id", args)]
+        return [_unit_row(x) for x in self._plain().execute(f"{_SELECT_SUMMARY} WHERE {where} ORDER BY {order}, id", args)]
 
     def count(self, flt: Filter | None = None) -> int:
         where, args = (flt or Filter()).where()
@@ -599,14 +615,14 @@ class DistrictDb:
         direction = "DESC" if descending else "ASC"
         keys = ", ".join(f"{k.strip()} {direction}" for k in SORT_SQL.get(sort, "unit_full_name").split(","))
         sql = f"SELECT id FROM reports WHERE {where} ORDER BY {keys}, unit_full_name, fiscal_year, id"
-        return [x[0] for x in self.conn.execute(sql, args)]
+        return [x[0] for x in self._plain().execute(sql, args).fetchall()]
 
     def rows(self, ids: Sequence[int]) -> dict[int, UnitRow]:
         """The summary rows of ``ids`` (by id)."""
         out: dict[int, UnitRow] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
-            for x in self.conn.execute(f"{_SELECT_SUMMARY} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            for x in self._plain().execute(f"{_SELECT_SUMMARY} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                 row = _unit_row(x)
                 out[row.id] = row
         return out
@@ -621,6 +637,51 @@ class DistrictDb:
         where, args = (flt or Filter()).where()
         return [x[0] for x in self.conn.execute(
             f"SELECT DISTINCT {column} FROM reports WHERE {where} AND {column} != '' ORDER BY {column}", args)]
+
+    def overview(self, flt: Filter | None = None, *,
+                 rate_edges: Sequence[tuple[float, float]] = (),
+                 score_edges: Sequence[tuple[float, float]] = ()) -> dict[int, YearStats]:
+        """Per year, the counts the window's label and chart show, in one pass over the summary
+        rows ``flt`` lets through: reports, 待审核 / 退回修改, reports per band of 执行率 and of
+        自评得分 (``low <= value < high``), per grade, and the templates used."""
+        where, args = (flt or Filter()).where()
+
+        def below(column: str, edges: Sequence[tuple[float, float]]) -> list[str]:
+            # Contiguous bands from -inf to +inf: "value < upper edge" once per edge (one
+            # comparison a row each), the bands being the differences, the last one the rest.
+            if edges and (edges[0][0] != float("-inf") or edges[-1][1] != float("inf")
+                          or any(a[1] != b[0] for a, b in zip(edges, edges[1:], strict=False))):
+                raise ValueError("bands must be contiguous from -inf to +inf")
+            return [f"count({column})", *(f"sum({column} < {float(high)!r})" for _, high in edges[:-1])] if edges else []
+
+        def bands(counted: Sequence[Any]) -> list[int]:
+            if not counted:
+                return []
+            total, cumulative = counted[0] or 0, [c or 0 for c in counted[1:]]
+            uppers = [*cumulative, total]
+            return [b - a for a, b in zip([0, *cumulative], uppers, strict=True)]
+
+        rate_sql, score_sql = below("rate_num", rate_edges), below("score_num", score_edges)
+        cols = ["count(*)", "sum(review = '待审核')", "sum(review = '退回修改')", *rate_sql, *score_sql,
+                "group_concat(DISTINCT template_id || char(31) || template_version)"]
+        sql = f"SELECT fiscal_year, grade, {', '.join(cols)} FROM reports WHERE {where} GROUP BY fiscal_year, grade"
+        stats: dict[int, YearStats] = {}
+        nr, ns = len(rate_edges), len(score_edges)
+        r0, s0 = 5, 5 + len(rate_sql)
+        for row in self._plain().execute(sql, args):
+            year, grade, n, pending, returned = row[0], row[1], row[2], row[3] or 0, row[4] or 0
+            rates, scores = bands(row[r0:s0]), bands(row[s0:s0 + len(score_sql)])
+            y = stats.setdefault(year, YearStats(rate_bands=[0] * nr, score_bands=[0] * ns))
+            y.reports += n
+            y.pending += pending
+            y.returned += returned
+            y.rate_bands = [a + b for a, b in zip(y.rate_bands, rates, strict=True)]
+            y.score_bands = [a + b for a, b in zip(y.score_bands, scores, strict=True)]
+            if grade:
+                y.grades[grade] = y.grades.get(grade, 0) + n
+            if row[-1]:
+                y.templates.update(tuple(t.split("\x1f", 1)) for t in row[-1].split(","))
+        return dict(sorted(stats.items()))
 
     def template_count(self, flt: Filter | None = None) -> int:
         """How many templates (id and version) the reports ``flt`` lets through were made from."""
@@ -707,6 +768,12 @@ class DistrictDb:
         return iter(self.units())
 
     # ---------------------------------------------------------------- plumbing
+    def _plain(self) -> sqlite3.Cursor:
+        """A cursor giving plain tuples (sqlite3.Row costs more than the query on 20,000 rows)."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur
+
     def _transaction(self) -> _Tx:
         return _Tx(self)
 
@@ -857,6 +924,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA synchronous = FULL")
+    # Up to 64 MiB of pages kept: the summary rows of 20,000 reports (~10 MB) stay in memory for
+    # the window's sorts, filters and counts instead of being read from the file each time.
+    conn.execute("PRAGMA cache_size = -65536")
     return conn
 
 
@@ -908,7 +978,27 @@ def open_district_db(path: str | Path, *, create: bool = True) -> DistrictDb:
         except BaseException:
             conn.close()
             raise
+    else:
+        _add_missing_indexes(conn)
     return DistrictDb(path, conn)
+
+
+def _add_missing_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes added to version 2 after it first shipped (they change no data): made when
+    missing, when the database can be written; a read-only one is read without them."""
+    have = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
+    missing = [st for st in _schema_statements(_SCHEMA_V2)
+               if st.strip().startswith("CREATE INDEX") and st.split()[2] not in have]
+    if not missing:
+        return
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in missing:
+            conn.execute(statement)
+        conn.execute("COMMIT")
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _schema_statements(sql: str) -> list[str]:

@@ -152,7 +152,10 @@ def open_other(path: Path) -> tuple[sqlite3.Connection, int]:
         check = conn.execute("PRAGMA integrity_check(5)").fetchall()
         if check != [("ok",)]:
             raise MergeRefused(f"“{name}”已损坏（完整性检查未通过），未合并")
-        if _schema(conn) != _expected_schema(version):
+        found, expected = _schema(conn), _expected_schema(version)
+        # Exactly the schema of its version; a database made before version 2's later indexes
+        # may lack them (an index changes no data), nothing else may differ.
+        if not (found <= expected and all(kind == "index" for kind, _, _ in expected - found)):
             raise MergeRefused(f"“{name}”的结构与区级汇总库格式（第 {version} 版）不符，可能已被其他程序改动，未合并")
     except MergeRefused:
         conn.close()

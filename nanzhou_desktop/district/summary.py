@@ -5,10 +5,11 @@ export, so what the district sees on screen is what it sends on.  Every formatte
 stored value: an amount or rate too large to round is shown as 数值异常, never an error
 (a database may come from an older version or from a merge).
 
-The workbook has a sheet of all reports with a 合计 / 平均 row written as formulas, the text
+The workbook has a sheet of the reports with a 合计 / 平均 row written as formulas, the text
 of 警告 and 等级 exactly as the window shows them ("6（均已说明）", "优（草稿）") beside the
-numbers, a sheet per district when there are several, the groups by district and by
-单位类型, and for two years a comparison sheet.
+numbers; when there are several districts, the districts side by side first and then a sheet
+per district (each with its 合计 / 平均); the groups by 单位类型; and for two years a
+comparison sheet.
 """
 
 from __future__ import annotations
@@ -241,6 +242,13 @@ def groups(rows: Iterable[UnitRow], key: Callable[[UnitRow], str]) -> list[Group
     return sorted(out.values(), key=lambda g: (g.name == "未注明", g.name))
 
 
+def whole(rows: Iterable[UnitRow], name: str) -> Group:
+    g = Group(name)
+    for r in rows:
+        g.add(r)
+    return g
+
+
 def group_texts(g: Group) -> list[str]:
     return [g.name, str(g.reports), money_text(g.budget_total), money_text(g.executed), rate_text(g.rate),
             score_text(g.mean_score), g.grade_text(), str(g.errors), str(g.drafts), str(g.paper)]
@@ -363,159 +371,145 @@ def _float(value: Decimal | None, places: int) -> float | None:
         return f if abs(f) != float("inf") else None
 
 
+# Columns whose text comes from the file or the reviewer (checked by cell_text); the others
+# are this program's own words and numbers.
+_FREE_TEXT = frozenset(("unit", "district", "kind", "city", "template", "note"))
+
+
 def _xlsx_values(r: UnitRow) -> list[Any]:
     rate = r.execution_rate / HUNDRED if r.execution_rate is not None else None
     values = {
         "unit": r.unit, "district": r.district, "kind": r.kind, "city": r.city, "year": r.year,
         "revision": r.revision, "status": r.status, "review": _review(r), "budget_total": _float(r.budget_total, 2),
         "executed": _float(r.executed, 2), "rate": _float(rate, 6), "score": _float(r.score, 2),
-        "grade": grade_text(r), "template": template_text(r), "errors": r.errors, "warnings": r.warnings, "warnings_text": warnings_text(r),
-        "fingerprint": _fp(r), "paper": paper_text(r), "note": r.review_note,
+        "grade": grade_text(r), "template": template_text(r), "errors": r.errors, "warnings": r.warnings,
+        "warnings_text": warnings_text(r), "fingerprint": _fp(r), "paper": paper_text(r), "note": r.review_note,
     }
-    return [cell_text(v) if isinstance(v, str) else v for v in (values[k] for k, _ in _XLSX_COLUMNS)]
+    return [cell_text(values[k]) if k in _FREE_TEXT else values[k] for k, _ in _XLSX_COLUMNS]
 
 
 def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区级汇总",
                compare: tuple[int, int, Sequence[tuple[UnitRow | None, UnitRow | None]]] | None = None) -> Path:
-    """The workbook (see the module docstring).  Written in openpyxl's write-only mode: the
-    rows stream to the file, so 20,000 reports take seconds, not minutes."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """The workbook (see the module docstring), written with XlsxWriter in its constant-memory
+    mode: each row streams out as it is written, number formats are set once per column, so
+    20,000 reports (and their sheets per district) take seconds.  Text is always written as
+    text: a cell never becomes a formula or a link, whatever it starts with."""
+    import xlsxwriter
 
     rows = list(rows)
     keys = [k for k, _ in _XLSX_COLUMNS]
-    bold = Font(bold=True)
-    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    formats = {"budget_total": "#,##0.00", "executed": "#,##0.00", "rate": "0.00%", "score": "0.00"}
-
-    def header(ws: Any, titles: Sequence[str]) -> None:
-        cells = []
-        for t in titles:
-            c = WriteOnlyCell(ws, value=t)
-            c.font, c.alignment = bold, head_align
-            cells.append(c)
-        ws.append(cells)
-
-    def widths(ws: Any, columns: Sequence[str], default: int = 12) -> None:
-        for i, key in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(key, default)
-
-    def report_sheet(wb: Any, name: str, part: Sequence[UnitRow]) -> None:
-        ws = wb.create_sheet(_sheet_name(name, wb))
-        widths(ws, keys)
-        ws.freeze_panes = "B2"
-        header(ws, [t for _, t in _XLSX_COLUMNS])
-        style_cells: dict[str, Any] = {}
-        for r in part:
-            out = []
-            for key, v in zip(keys, _xlsx_values(r), strict=True):
-                if key in formats and v is not None:
-                    c = WriteOnlyCell(ws, value=v)
-                    c.number_format = formats[key]
-                    out.append(c)
-                else:
-                    out.append(v)
-            ws.append(out)
-        del style_cells
-        if not part:
-            return
-        # 合计 and 平均 as formulas over the rows above, so they follow any correction made in
-        # the workbook; the rate of the whole is 执行数合计 ÷ 预算数合计, not a mean of rates.
-        first, last = 2, len(part) + 1
-        col = {k: get_column_letter(i) for i, k in enumerate(keys, start=1)}
-        total: list[Any] = []
-        mean: list[Any] = []
-        for key in keys:
-            if key == "unit":
-                total.append(_bold(ws, "合计", WriteOnlyCell, bold))
-                mean.append(_bold(ws, "平均", WriteOnlyCell, bold))
-            elif key in _SUM_COLUMNS:
-                rng = f"{col[key]}{first}:{col[key]}{last}"
-                total.append(_formula(ws, f"=SUM({rng})", formats.get(key), WriteOnlyCell, bold))
-                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', formats.get(key, "0.00"), WriteOnlyCell, bold))
-            elif key == "rate":
-                b, e = col["budget_total"], col["executed"]
-                total.append(_formula(ws, f'=IFERROR(SUM({e}{first}:{e}{last})/SUM({b}{first}:{b}{last}),"")',
-                                      "0.00%", WriteOnlyCell, bold))
-                rng = f"{col[key]}{first}:{col[key]}{last}"
-                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', "0.00%", WriteOnlyCell, bold))
-            elif key == "score":
-                rng = f"{col[key]}{first}:{col[key]}{last}"
-                total.append(None)
-                mean.append(_formula(ws, f'=IFERROR(AVERAGE({rng}),"")', "0.00", WriteOnlyCell, bold))
-            elif key == "year":
-                total.append(_formula(ws, f"=COUNTA({col['unit']}{first}:{col['unit']}{last})&\"份\"", None,
-                                      WriteOnlyCell, bold))
-                mean.append(None)
-            else:
-                total.append(None)
-                mean.append(None)
-        ws.append(total)
-        ws.append(mean)
-
-    def table_sheet(wb: Any, name: str, head: Sequence[str], body: Iterable[Sequence[str]], width: int = 14) -> None:
-        ws = wb.create_sheet(_sheet_name(name, wb))
-        for i in range(1, len(head) + 1):
-            ws.column_dimensions[get_column_letter(i)].width = 30 if i == 1 else width
-        ws.freeze_panes = "B2"
-        header(ws, head)
-        for line in body:
-            ws.append([cell_text(t) for t in line])
+    values = [_xlsx_values(r) for r in rows]  # once, for the sheet of all and the district's sheet
 
     def write(tmp: Path) -> None:
-        wb = Workbook(write_only=True)
-        report_sheet(wb, title, rows)
+        # Assembled in memory and written in one go: a full disk then fails in our own write,
+        # with its reason, never inside a half-written zip file.
+        buffer = io.BytesIO()
+        wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "strings_to_numbers": False,
+                                          "nan_inf_to_errors": True})
+        head = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True})
+        bold = wb.add_format({"bold": True})
+        formats = {"budget_total": wb.add_format({"num_format": "#,##0.00"}),
+                   "executed": wb.add_format({"num_format": "#,##0.00"}),
+                   "rate": wb.add_format({"num_format": "0.00%"}), "score": wb.add_format({"num_format": "0.00"})}
+        bold_formats = {k: wb.add_format({"bold": True, "num_format": f.num_format}) for k, f in formats.items()}
+        taken: set[str] = set()
+
+        def sheet(name: str) -> Any:
+            ws = wb.add_worksheet(_sheet_name(name, taken))
+            taken.add(ws.name)
+            return ws
+
+        def report_sheet(name: str, part: Sequence[list[Any]]) -> None:
+            ws = sheet(name)
+            for i, key in enumerate(keys):
+                ws.set_column(i, i, _XLSX_WIDTHS.get(key, 12), formats.get(key))
+            ws.freeze_panes(1, 1)
+            ws.write_row(0, 0, [t for _, t in _XLSX_COLUMNS], head)
+            for n, line in enumerate(part, start=1):
+                ws.write_row(n, 0, line)
+            if not part:
+                return
+            # 合计 and 平均 as formulas over the rows above, so they follow any correction made in
+            # the workbook; the rate of the whole is 执行数合计 ÷ 预算数合计, not a mean of rates.
+            first, last, total, mean = 2, len(part) + 1, len(part) + 1, len(part) + 2
+            col = {k: xl_col(i) for i, k in enumerate(keys)}
+            ws.write_string(total, 0, "合计", bold)
+            ws.write_string(mean, 0, "平均", bold)
+            for i, key in enumerate(keys):
+                rng = f"{col[key]}{first}:{col[key]}{last}"
+                fmt = bold_formats.get(key, bold)
+                if key in _SUM_COLUMNS:
+                    ws.write_formula(total, i, f"=SUM({rng})", fmt)
+                    ws.write_formula(mean, i, f'=IFERROR(AVERAGE({rng}),"")', bold_formats.get(key, bold_formats["score"]))
+                elif key == "rate":
+                    b, e = col["budget_total"], col["executed"]
+                    ws.write_formula(total, i, f'=IFERROR(SUM({e}{first}:{e}{last})/SUM({b}{first}:{b}{last}),"")', fmt)
+                    ws.write_formula(mean, i, f'=IFERROR(AVERAGE({rng}),"")', fmt)
+                elif key == "score":
+                    ws.write_formula(mean, i, f'=IFERROR(AVERAGE({rng}),"")', fmt)
+                elif key == "year":
+                    ws.write_formula(total, i, f'=COUNTA({col["unit"]}{first}:{col["unit"]}{last})&"份"', bold)
+
+        def table_sheet(name: str, head_row: Sequence[str], body: Iterable[Sequence[str]], width: int = 14) -> None:
+            ws = sheet(name)
+            ws.set_column(0, 0, 30)
+            ws.set_column(1, len(head_row) - 1, width)
+            ws.freeze_panes(1, 1)
+            ws.write_row(0, 0, list(head_row), head)
+            for n, line in enumerate(body, start=1):
+                ws.write_row(n, 0, [cell_text(t) for t in line])
+
         districts = groups(rows, by_district)
-        if len(districts) > 1:
-            table_sheet(wb, "按区汇总", GROUP_HEADER, (group_texts(g) for g in districts))
+        several = len(districts) > 1
+        if several:
+            # A city's or province's reports: the districts side by side first (with the whole
+            # as the last line), then a sheet per district with its own 合计 and 平均.  Each
+            # report is written once (20,000 rows twice over would double the time); the CSV
+            # and Parquet outputs hold every report in one table.
+            table_sheet("按区汇总", GROUP_HEADER,
+                        [*(group_texts(g) for g in districts), group_texts(whole(rows, "全部"))])
+        else:
+            report_sheet(title, values)
         kinds = groups(rows, by_kind)
         if len(kinds) > 1 or (kinds and kinds[0].name != "未注明"):
-            table_sheet(wb, "按单位类型汇总", GROUP_HEADER, (group_texts(g) for g in kinds))
+            table_sheet("按单位类型汇总", GROUP_HEADER, (group_texts(g) for g in kinds))
         if compare is not None:
             a, b, pairs = compare
-            table_sheet(wb, f"{a}与{b}年度对比", compare_header(a, b), (compare_texts(x, y) for x, y in pairs), 11)
-        if len(districts) > 1:
-            by_name: dict[str, list[UnitRow]] = {}
-            for r in rows:
-                by_name.setdefault(by_district(r) or "未注明", []).append(r)
+            table_sheet(f"{a}与{b}年度对比", compare_header(a, b), (compare_texts(x, y) for x, y in pairs), 11)
+        if several:
+            by_name: dict[str, list[list[Any]]] = {}
+            for r, line in zip(rows, values, strict=True):
+                by_name.setdefault(by_district(r) or "未注明", []).append(line)
             for g in districts:
-                report_sheet(wb, g.name, by_name.get(g.name, []))
-        # Assembled in memory and written in one go: a full disk then fails in our own write,
-        # with its reason, instead of inside a half-written zip file that complains again
-        # when it is collected ("Exception ignored in ZipFile.__del__").
-        buffer = io.BytesIO()
-        wb.save(buffer)
+                report_sheet(g.name, by_name.get(g.name, []))
+        wb.close()
         with open(tmp, "wb") as fh:
             fh.write(buffer.getbuffer())
 
     return _atomic_write(Path(path), write)
 
 
-def _bold(ws: Any, text: str, cell: Any, font: Any) -> Any:
-    c = cell(ws, value=text)
-    c.font = font
-    return c
-
-
-def _formula(ws: Any, formula: str, fmt: str | None, cell: Any, font: Any) -> Any:
-    c = cell(ws, value=formula)
-    c.font = font
-    if fmt:
-        c.number_format = fmt
-    return c
+def xl_col(index: int) -> str:
+    """The letters of a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 _SHEET_BAD = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
 
 
-def _sheet_name(name: str, wb: Any) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook."""
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook
+    (Excel compares names without case)."""
     base = (cell_text(name).translate(_SHEET_BAD).strip("'") or "未注明")[:31]
-    taken = {ws.title for ws in wb.worksheets}
+    lower = {t.lower() for t in taken}
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate.lower() in lower:
         suffix = f"（{n}）"
         candidate, n = base[:31 - len(suffix)] + suffix, n + 1
     return candidate

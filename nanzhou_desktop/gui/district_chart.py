@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from nanzhou_desktop.district.db import DistrictDb, Filter, UnitRow
+from nanzhou_desktop.district.db import DistrictDb, Filter, UnitRow, YearStats
 from nanzhou_desktop.district.summary import rate_text
 
 BARS_MAX = 30  # beyond this many units, a distribution
@@ -67,17 +67,20 @@ class ChartData:
         return not self.bars and self.total > 0
 
 
-def chart_data(db: DistrictDb, flt: Filter, selected: Sequence[UnitRow] = ()) -> ChartData:
-    """The chart's data for the reports ``flt`` lets through, or for ``selected`` (2–30 rows)."""
-    years = db.years() if flt.year is None else [flt.year]
-    if flt.year is None:
-        present = [y for y in years if db.count(replace(flt, year=y))]
-        years = present
+def chart_data(db: DistrictDb, flt: Filter, selected: Sequence[UnitRow] = (),
+               stats: dict[int, YearStats] | None = None) -> ChartData:
+    """The chart's data for the reports ``flt`` lets through, or for ``selected`` (2–30 rows).
+    ``stats`` is :meth:`DistrictDb.overview` of ``flt`` with this chart's bands, when the
+    caller has it already."""
+    if stats is None:
+        stats = overview(db, flt)
+    years = [y for y, s in stats.items() if s.reports]
     if not years:
         return ChartData()
     year = years[-1]
     one_year = replace(flt, year=year)
-    data = ChartData(year=year, other_years=len(years) - 1, total=db.count(one_year))
+    this = stats[year]
+    data = ChartData(year=year, other_years=len(years) - 1, total=this.reports)
     picked = [r for r in selected if r.execution_rate is not None]
     if 2 <= len(picked) <= BARS_MAX:
         data.bars, data.selection = sorted(picked, key=_rate, reverse=True), True
@@ -89,11 +92,15 @@ def chart_data(db: DistrictDb, flt: Filter, selected: Sequence[UnitRow] = ()) ->
     if data.total <= BARS_MAX:
         data.bars = sorted((r for r in db.units(one_year) if r.execution_rate is not None), key=_rate, reverse=True)
         return data
-    data.rate_bands = bands(db.numbers("rate_num", one_year), RATE_BANDS)
-    data.score_bands = bands(db.numbers("score_num", one_year), SCORE_BANDS)
-    data.grades = db.grade_counts(one_year)
+    data.rate_bands, data.score_bands, data.grades = this.rate_bands, this.score_bands, dict(this.grades)
     data.lowest = db.lowest("rate_num", LOWEST_N, one_year)
     return data
+
+
+def overview(db: DistrictDb, flt: Filter) -> dict[int, YearStats]:
+    """:meth:`DistrictDb.overview` with the chart's bands."""
+    return db.overview(flt, rate_edges=[(lo, hi) for lo, hi, _ in RATE_BANDS],
+                       score_edges=[(lo, hi) for lo, hi, _ in SCORE_BANDS])
 
 
 def _rate(r: UnitRow) -> Decimal:

@@ -23,7 +23,7 @@ from nanzhou_desktop.district.db import DistrictDb, Filter, Review, UnitRow
 from nanzhou_desktop.district.summary import COLUMNS, is_draft, when
 
 FETCH_ROWS = 1000  # rows handed to the view per fetchMore
-PAGE_ROWS = 200  # rows read from the database at once
+PAGE_ROWS = 100  # rows read from the database at once (a screen shows 20–40)
 CACHE_ROWS = 8000  # formatted rows kept; beyond this the cache starts afresh
 
 _RED, _GREEN, _ORANGE, _GREY = QColor("#b3261e"), QColor("#1b7f3b"), QColor("#a15c00"), QColor("#666666")
@@ -79,6 +79,7 @@ class ReportTableModel(QAbstractTableModel):
         self.ids: list[int] = []
         self.shown = 0
         self._cache: dict[int, _Entry] = {}
+        self._sorted = False  # the ids are in the order of sort_key / descending
 
     # -- what is shown ------------------------------------------------------------------
     def reload(self) -> None:
@@ -87,6 +88,7 @@ class ReportTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ids = ids
         self.shown = min(len(ids), FETCH_ROWS)
+        self._sorted = True
         self._cache.clear()
         self.endResetModel()
         self.reloaded.emit()
@@ -98,11 +100,14 @@ class ReportTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.sort_key = COLUMNS[column].key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self._sorted:
+            return  # QTableView asks twice for one header click (its indicator's signal and itself)
+        self.sort_key, self.descending = key, descending
         self.layoutAboutToBeChanged.emit()
         self.ids = self.db.ids(self.filter, sort=self.sort_key, descending=self.descending)
         self.shown = min(len(self.ids), max(self.shown, FETCH_ROWS))
+        self._sorted = True
         self.changePersistentIndexList(self.persistentIndexList(), [QModelIndex()] * len(self.persistentIndexList()))
         self.layoutChanged.emit()
         self.reloaded.emit()

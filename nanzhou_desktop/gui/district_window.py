@@ -55,6 +55,7 @@ from nanzhou_desktop.district.db import (
     Outcome,
     Review,
     UnitRow,
+    YearStats,
     approval_refusal,
     open_district_db,
 )
@@ -73,7 +74,7 @@ from nanzhou_desktop.district.summary import (
     write_xlsx,
 )
 from nanzhou_desktop.gui import screen_fit
-from nanzhou_desktop.gui.district_chart import BARS_MAX, chart_data
+from nanzhou_desktop.gui.district_chart import BARS_MAX, chart_data, overview
 from nanzhou_desktop.gui.district_model import ReportTableModel, column_widths
 from nanzhou_desktop.gui.forms.ui_district_window import Ui_DistrictWindow
 from nanzhou_desktop.model import Report
@@ -307,6 +308,8 @@ class DistrictWindow(QMainWindow):
         self._refused = 0
         self._widths_done = False
         self._selection_chart = False
+        self._stats: dict[int, YearStats] = {}
+        self._total = 0
         # Widgets, menu and actions come from ui/district_window.ui; the names below are the window's API.
         self.form = f = Ui_DistrictWindow()
         f.setupUi(self)
@@ -328,7 +331,6 @@ class DistrictWindow(QMainWindow):
         self.table.setHorizontalScrollMode(self.table.ScrollMode.ScrollPerPixel)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        self.model.modelReset.connect(self._restore_widths)
         f.lower.setSizes([480, 760])  # splitter sizes are not a Designer property
         f.split.setSizes([460, 300])
 
@@ -356,8 +358,8 @@ class DistrictWindow(QMainWindow):
         f.action_close.triggered.connect(self.close)
         self._keyboard_and_help()
 
-        # The filter box.
-        self._filling = False
+        # The filter box (filled before it is listened to: the first query is refresh()'s).
+        self._filling = True
         for combo in (f.filter_year, f.filter_district, f.filter_kind, f.filter_grade, f.filter_status):
             combo.setSizeAdjustPolicy(combo.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self.apply_filter)
@@ -369,8 +371,10 @@ class DistrictWindow(QMainWindow):
         f.filter_text.textChanged.connect(self.apply_filter)
         f.filter_errors.toggled.connect(self.apply_filter)
         f.filter_clear.clicked.connect(self.clear_filter)
-        self._fill_choices()
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # reads the ids; Qt's default would be descending
+        self._filling = False
+        # By unit name, ascending (Qt's default would be descending); refresh() reads the ids.
+        self.model.sort_key, self.model.descending = COLUMNS[0].key, False
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.refresh()
 
     # -- data → views ------------------------------------------------------------
@@ -382,14 +386,19 @@ class DistrictWindow(QMainWindow):
                       grade=f.filter_grade.currentData() or ALL, has_errors=f.filter_errors.isChecked(), **changes)
 
     def apply_filter(self, *_: object) -> None:
-        """Show what the filter box asks for (one query of ids, one of the chart's aggregates)."""
+        """Show what the filter box asks for: one query of ids for the table, one pass of counts
+        for the label and the chart, and for a large set the lowest rates."""
         if self._filling:
             return
         keep = self._selected_ids()
         self.model.set_filter(self.current_filter())
         self._reselect(keep)
-        self._update_chart()
-        self._update_label()
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        stats = overview(self.db, self.model.filter)
+        self._update_chart(stats)
+        self._update_label(stats)
 
     def clear_filter(self) -> None:
         f = self.form
@@ -431,10 +440,11 @@ class DistrictWindow(QMainWindow):
         self.model.filter = self.current_filter()
         self.model.reload()
         self._reselect(keep)
+        self._total = self.db.count()
         if not self._widths_done and self.model.total:
             self._measure_widths()
-        self._update_chart()
-        self._update_label()
+        self._hide_empty_columns()
+        self._update_counts()
         self._update_actions()
 
     def _measure_widths(self) -> None:
@@ -449,27 +459,28 @@ class DistrictWindow(QMainWindow):
         header = self.table.horizontalHeader()
         for i, w in enumerate(widths):
             header.resizeSection(i, w)
-        # The 所属市 column says something only in a city's database, 报告模板 only when several were used.
+
+    def _hide_empty_columns(self) -> None:
+        """所属市 says something only in a city's database, 报告模板 only when several were used."""
         self.table.setColumnHidden(COLUMN_INDEX["city"], len(self.db.values("city")) <= 1)
         self.table.setColumnHidden(COLUMN_INDEX["template"], self.db.template_count() <= 1)
 
-    def _update_label(self) -> None:
-        total = self.db.count()
+    def _update_label(self, stats: dict[int, YearStats]) -> None:
         shown = self.model.total
-        flt = self.model.filter
-        pending = self.db.count(replace(flt, review=Review.PENDING))
-        returned = self.db.count(replace(flt, review=Review.RETURNED))
-        part = f"，筛选后 {shown:,} 份" if shown != total else ""
-        text = f"共 {total:,} 份报告{part}；待审核 {pending:,}，退回修改 {returned:,}"
-        templates = self.db.template_count(flt)
+        pending = sum(s.pending for s in stats.values())
+        returned = sum(s.returned for s in stats.values())
+        part = f"，筛选后 {shown:,} 份" if shown != self._total else ""
+        text = f"共 {self._total:,} 份报告{part}；待审核 {pending:,}，退回修改 {returned:,}"
+        templates = len(set().union(*(s.templates for s in stats.values()))) if stats else 0
         if templates > 1:  # scores of different schemes side by side: say so where they are read
             text += f"；用了 {templates} 种报告模板，得分各按其模板计算，不宜直接比较"
         self.summary_label.setText(text)
 
-    def _update_chart(self) -> None:
+    def _update_chart(self, stats: dict[int, YearStats] | None = None) -> None:
         selected = self._selected_rows() if 2 <= len(self._selected_positions()) <= BARS_MAX else []
         self._selection_chart = bool(selected)
-        self.chart.set_data(chart_data(self.db, self.model.filter, selected))
+        self._stats = stats if stats is not None else self._stats
+        self.chart.set_data(chart_data(self.db, self.model.filter, selected, self._stats))
 
     def _selection_changed(self) -> None:
         self._update_actions()

@@ -150,18 +150,30 @@ def test_summary_picks_a_year_compares_two_and_groups(tmp_path: Path, two_years:
     groups = s.stdout.split("按区汇总：")[1]
     assert "广州市海珠区\t" in groups and "广州市越秀区\t" in groups
     wb = load_workbook(tmp_path / "y.xlsx")
-    assert wb.sheetnames[0] == "区级汇总" and "按区汇总" in wb.sheetnames and "按单位类型汇总" in wb.sheetnames
-    assert {"广州市海珠区", "广州市越秀区"} <= set(wb.sheetnames)  # a sheet per district
-    ws = wb["区级汇总"]
-    header = [c.value for c in ws[1]]
-    assert ws.max_row == 43 and ws.cell(42, 1).value == "合计" and ws.cell(43, 1).value == "平均"
-    budget = header.index("全年预算数（万元）") + 1
-    assert ws.cell(42, budget).value.startswith("=SUM(") and ws.cell(43, budget).value.startswith("=IFERROR(AVERAGE(")
-    assert header[header.index("警告") + 1] == "警告（说明）"
-    texts = [ws.cell(r, header.index("警告（说明）") + 1).value for r in range(2, 42)]
+    # Two districts: the districts side by side first (the whole as the last line), then a sheet each.
+    assert wb.sheetnames[:2] == ["按区汇总", "按单位类型汇总"]
+    assert set(wb.sheetnames[2:]) == {"广州市海珠区", "广州市越秀区"}
+    overview = wb["按区汇总"]
+    assert [overview.cell(r, 1).value for r in range(2, 5)] == ["广州市海珠区", "广州市越秀区", "全部"]
+    assert overview.cell(4, 2).value == "40"
+    counted = 0
+    for name in ("广州市海珠区", "广州市越秀区"):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        n = ws.max_row - 3  # header, 合计, 平均
+        counted += n
+        assert ws.cell(n + 2, 1).value == "合计" and ws.cell(n + 3, 1).value == "平均"
+        budget = header.index("全年预算数（万元）") + 1
+        assert ws.cell(n + 2, budget).value == f"=SUM(I2:I{n + 1})"
+        assert ws.cell(n + 3, budget).value.startswith("=IFERROR(AVERAGE(")
+        assert header[header.index("警告") + 1] == "警告（说明）"
+    assert counted == 40
+    rows = [[c.value for c in line] for name in wb.sheetnames[2:] for line in wb[name].iter_rows(min_row=2)]
+    header = [c.value for c in wb["广州市海珠区"][1]]
+    texts = [line[header.index("警告（说明）")] for line in rows]
     assert any(t and t.endswith("（均已说明）") for t in texts)
-    grades = [ws.cell(r, header.index("等级") + 1).value for r in range(2, 42)]
-    assert any(g.endswith("（草稿）") for g in grades)
+    grades = [line[header.index("等级")] for line in rows]
+    assert any(g and g.endswith("（草稿）") for g in grades)
 
     c = run("district", "summary", str(two_years), "--compare", "2022", "2023", "--csv", "c.csv", "--xlsx", "c.xlsx",
             cwd=tmp_path)

@@ -350,3 +350,27 @@ def test_a_version_1_database_is_migrated_after_a_backup(tmp_path: Path, year_fi
     # And it goes on as a version-2 database.
     assert db.load_file(year_files[2022][10]).outcome == Outcome.LOADED
     db.close()
+
+
+def test_overview_counts_in_one_pass_agree_with_the_rows(tmp_path: Path, year_files) -> None:
+    """The window's label and chart read one aggregate pass; it must agree with the rows."""
+    from collections import Counter
+
+    from nanzhou_desktop.gui.district_chart import RATE_BANDS, SCORE_BANDS, bands, overview
+
+    db = open_district_db(tmp_path / "d.sqlite")
+    db.load_files(year_files[2022] + year_files[2023])
+    db.review(next(r for r in db.units() if r.status != "草稿").uuid, Review.APPROVED)
+    for flt in (Filter(), Filter(district="越秀区"), Filter(has_errors=True), Filter(text="街道")):
+        stats = overview(db, flt)
+        rows = db.units(flt)
+        assert sorted(stats) == sorted({r.year for r in rows})
+        for year, s in stats.items():
+            mine = [r for r in rows if r.year == year]
+            assert s.reports == len(mine)
+            assert s.rate_bands == bands([float(r.execution_rate) for r in mine if r.execution_rate is not None],
+                                         RATE_BANDS)
+            assert s.score_bands == bands([float(r.score) for r in mine if r.score is not None], SCORE_BANDS)
+            assert s.grades == dict(Counter(r.grade for r in mine if r.grade))
+            assert s.pending == sum(r.review == Review.PENDING for r in mine)
+            assert s.templates == {(r.template_id, r.template_version) for r in mine}

@@ -347,3 +347,36 @@ def test_statuses_kept_by_merging(tmp_path: Path) -> None:
     merge_into(city, tmp_path / "o.sqlite")
     assert {r.uuid: r.status for r in city.units()} == statuses
     assert all(r.fingerprint_ok for r in city.units() if r.status != str(Status.DRAFT))
+
+
+def test_a_full_disk_while_writing_the_summary_is_said_plainly(tmp_path: Path, monkeypatch, capsys) -> None:
+    """F9: ENOSPC while writing the workbook or the CSV: one Chinese sentence naming it, no
+    traceback, no "Exception ignored in ZipFile.__del__", nothing left under either name."""
+    import errno
+    import gc
+
+    from nanzhou_desktop.cli import main
+    from nanzhou_desktop.district import summary
+
+    db = open_district_db(tmp_path / "d.sqlite")
+    db.load_files(write_street_files(tmp_path / "in", seed=9)[:3])
+    db.close()
+    real_open = open
+
+    def full_disk(file, mode="r", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        handle = real_open(file, mode, *args, **kwargs)
+        if "w" in mode:
+            def write(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+                raise OSError(errno.ENOSPC, "No space left on device")
+            handle.write = write  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(summary, "open", full_disk, raising=False)
+    for option, name in (("--xlsx", "汇总.xlsx"), ("--csv", "汇总.csv")):
+        code = main(["district", "summary", str(tmp_path / "d.sqlite"), option, str(tmp_path / name)])
+        gc.collect()
+        err = capsys.readouterr().err
+        assert code == 3 and "磁盘空间不足" in err and "未导出" in err
+        assert "Traceback" not in err and "Exception ignored" not in err
+        assert not (tmp_path / name).exists()
+        assert not list(tmp_path.glob(f".{name}.*.tmp"))
