@@ -242,6 +242,8 @@ class FieldBinding(QObject):
         if self.spec.kind == "date" and value:
             y, m, d = value.split("-")
             value = f"{int(y)}年{int(m)}月{int(d)}日"
+        if self.spec.kind == "year" and value == "0":
+            value = ""  # an imported report whose document named no year
         if value == self.text():
             return
         self._loading = True

@@ -21,10 +21,11 @@ from nanzhou_desktop.gui.field_widgets import FieldBinding, FieldRegistry, LineE
 from nanzhou_desktop.gui.session import ReportSession
 from nanzhou_desktop.store.fields import FIELDS
 
-UNIT_FIELDS = ("title", "unit_full_name", "unit_short_name", "unit_code", "district")
+UNIT_FIELDS = ("title", "fiscal_year", "unit_full_name", "unit_short_name", "unit_code", "district")
 SIGNOFF_FIELDS = ("head", "finance_head", "preparer", "phone_office", "phone_mobile", "fill_date", "issue_date")
 PLACEHOLDERS = {
     "title": "留空则使用“××年度××部门整体支出绩效自评报告”",
+    "fiscal_year": "如：2023（由文档导入时未识别到年度，请在此填写）",
     "unit_full_name": "如：广州市海珠区人民政府南洲街道办事处",
     "unit_short_name": "如：南洲街道",
     "unit_code": "财政系统中的单位编码（可选）",

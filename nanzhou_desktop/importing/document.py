@@ -7,17 +7,21 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from nanzhou_desktop.importing.errors import DocumentImportError
+from nanzhou_desktop.importing.frontmatter import (
+    FrontMatter,
+    is_attachment_mark,
+    is_cover_line,
+    is_title_line,
+    read_front,
+)
 from nanzhou_desktop.importing.mending import Paragraph, paragraphs
-from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, similarity
+from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, Heading, similarity
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, RawDocument, read_bytes, read_document
 from nanzhou_desktop.importing.result import ImportResult, Place, SectionSpec, SourceBlock, parse_cn_date
-from nanzhou_desktop.importing.tables import read_indicator_table
+from nanzhou_desktop.importing.tables import read_tables
 from nanzhou_desktop.model import SectionKind, SignOff, Unit
 from nanzhou_desktop.template import Template, default_template
 
-_TITLE = re.compile(r"^(?:(\d{4})\s*年度?)?\s*(.*?)\s*(?:部门|单位)?(?:整体)?支出绩效自评报告$")
-_TITLE_WORDS = ("报告", "自评")
 _UNIT_LINE = re.compile(r"^\S{2,40}(?:办事处|街道|人民政府|局|委员会|中心|办公室|管理处|所|院|站)(?:（盖章）|\(盖章\))?$")
 _CONTACT = re.compile(r"^[（(]\s*联系人[:：]\s*([^，,）)]*?)\s*[，,]\s*联系电话[:：]\s*([^）)]*?)\s*[）)]$")
 _BLANK_DATE = re.compile(r"^[\s\u3000_＿]*年[\s\u3000_＿]*月[\s\u3000_＿]*日$")
@@ -40,45 +44,87 @@ def import_bytes(data: bytes, name: str, **kwargs: object) -> ImportResult:
 
 def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: int | None = None,
                template: Template | None = None) -> ImportResult:
+    """Map the read document onto a report.  Never refuses for want of headings, a unit or a
+    year: a document without headings (a 自评表 alone) imports its tables and keeps its text,
+    and a missing unit or year is reported, not guessed silently."""
     template = template or default_template()
     paras, drops = paragraphs(raw)
-    blocks, outline = _split(paras, template)
-    if not any(b.role == "heading" for b in blocks):
-        raise DocumentImportError(
-            f"在“{name}”中找不到可识别的章节标题（如“一、基本情况”“（一）部门概况”），无法按提纲导入；"
-            "请确认这是部门整体支出绩效自评报告")
-    title = "".join(b.text for b in blocks if b.role == "title")
-    found_year, found_unit = _identity_from_title(title)
-    indicators, indicator_rows = read_indicator_table(paras)
-    for i in indicator_rows:  # blocks are made one per paragraph, in order
-        blocks[i].read_into = "绩效指标"
-    signoff = _signoff(blocks)
+    levels = outline_levels(paras)
+    first = next((i for i, p in enumerate(paras) if _outline_heading(p, levels) is not None), None)
+    if first is None:
+        first = _front_end(paras)  # no headings: the front is the 附件 mark, the title and the cover
+    front = read_front(paras, first, name)
+    blocks, outline, stop = _split(paras, template, levels, front)
+    tables = read_tables(paras)
+    for i in tables.used:  # blocks are made one per paragraph, in order
+        blocks[i].read_into, blocks[i].place = "自评表", None
+    indicators = tables.indicators
+    signoff = _signoff(blocks[:stop])
     _annex_signature(blocks, signoff)
+    _annex_furniture(blocks)
+    outline = _prune_annexes(blocks, outline)
+    found_unit = unit_of(front.unit)
     if unit is None:
         unit = found_unit
     elif not unit.full_name:
         unit = replace(unit, full_name=found_unit.full_name)  # the caller's Unit is not changed
     result = ImportResult(
         source_name=name, source_kind=raw.kind, source_text=raw.text, blocks=blocks, outline=outline,
-        template_id=template.id, unit=unit, year=year or found_year, title=title, signoff=signoff,
-        drops=drops, notes=list(raw.notes), table_indicators=indicators)
+        template_id=template.id, unit=unit, year=year or front.year, title=front.title, signoff=signoff,
+        drops=drops, notes=list(raw.notes), table_indicators=indicators, table_budget=tables.budget,
+        table_projects=tables.projects,
+        unit_from="" if unit is not found_unit and unit.full_name != found_unit.full_name else front.unit_from,
+        year_from="" if year else front.year_from, cover=[(e.label, e.value) for e in front.cover])
     return result
 
 
-# ---------------------------------------------------------------------- identity
-def _identity_from_title(title: str) -> tuple[int | None, Unit]:
-    m = _TITLE.match(title)
-    if not m:
-        y = re.search(r"(20\d{2})\s*年", title)
-        return (int(y.group(1)) if y else None), Unit()
-    year = int(m.group(1)) if m.group(1) else None
-    full = m.group(2).strip()
-    district = re.search(r"市?([^市省]{1,4}区)", full)
-    short = re.search(r"([^区府政民人]{2,4}?街道?)办事处$", full)
+def _front_end(paras: list[Paragraph]) -> int:
+    """Where the body of a document without headings starts: after its 附件 marks, title lines
+    and cover lines ("label: value" with a cover's label)."""
+    for i, p in enumerate(paras):
+        text = p.text if not p.table or len(p.cells) == 1 else "-"
+        if text and not (is_attachment_mark(text) or is_title_line(text) or is_cover_line(text)):
+            return i
+    return len(paras)
+
+
+def outline_levels(paras: list[Paragraph]) -> dict[int, int]:
+    """The document's own outline: each numbering style gets the next level the first time a
+    heading of that style appears (一、 → 1, （一） → 2, 1. → 3 … in most reports; "1. 单位基本情况"
+    above "（一）" → 1 and 2 in 前山镇's).  A document with no 一、 or （一） heading at all has
+    no outline: its "1、" lines are rows of a form (衡山县贯塘乡's 自评表)."""
+    styles = [p.heading.level for p in paras if not p.table and p.heading is not None]
+    if not any(s in (1, 2) for s in styles):
+        return {}
+    out: dict[int, int] = {}
+    for s in styles:
+        if s not in out:
+            out[s] = len(out) + 1
+    return out
+
+
+def _outline_heading(p: Paragraph, levels: dict[int, int]) -> Heading | None:
+    h = None if p.table else p.heading
+    if h is None or h.level not in levels:
+        return None
+    return replace(h, level=levels[h.level])
+
+
+def unit_of(full_name: str) -> Unit:
+    """The short name and district that a full name gives (广州市海珠区人民政府南洲街道办事处 →
+    南洲街道, 海珠区)."""
+    full = full_name.strip()
+    if not full:
+        return Unit()
+    district = re.search(r"市?([^市省]{1,4}[区县])", full)
+    short = re.search(r"([^区府政民人县市]{2,4}?街道?)办事处$", full)
     short_name = short.group(1) if short else ""
     if short_name and not short_name.endswith("街道"):
         short_name = short_name.rstrip("街") + "街道"
-    return year, Unit(full_name=full, short_name=short_name, district=district.group(1) if district else "")
+    if not short_name:
+        town = re.search(r"([^区县市]{2,4}?[镇乡])(?:人民政府|政府)?$", full)
+        short_name = town.group(1) if town else ""
+    return Unit(full_name=full, short_name=short_name, district=district.group(1) if district else "")
 
 
 # The annex's signature row, as this app prints it and as the usual forms have it:
@@ -101,7 +147,7 @@ def _annex_signature(blocks: list[SourceBlock], signoff: SignOff) -> None:
     """Fill empty sign-off fields from the annex's signature row (待确认, like every value
     read from a document); the row then counts as read, not as left out."""
     for b in blocks:
-        if b.role not in ("annex", "table") or b.read_into or "单位负责人" not in b.text:
+        if b.role not in ("annex", "table", "heading") or b.read_into or "单位负责人" not in b.text:
             continue
         found = 0
         marks = list(_SIGNATURE_LABEL.finditer(b.text))
@@ -119,8 +165,8 @@ def _annex_signature(blocks: list[SourceBlock], signoff: SignOff) -> None:
             if value and not getattr(signoff, attr):
                 setattr(signoff, attr, value)
                 found += 1
-        if found:
-            b.read_into = "签章信息"
+        if found or len(marks) >= 3:  # the row as printed, filled or blank, is read
+            b.read_into, b.place = "签章信息", None
         return
 
 
@@ -149,24 +195,55 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
     return signoff
 
 
+# The lines a 自评表 prints around its tables: "单位名称（盖章）：…　金额单位：万元", "总分 … 自评等级：优"
+# (the score is the program's to compute from the rows read).
+_FURNITURE = re.compile(r"^(?:(?:预算)?(?:单位|部门)名称.{0,60}(?:金额)?单位[:：]?\s*万元|总分\b.{0,60}(?:自评等级|等级)[:：]?.{0,4})$")
+
+
+def _annex_furniture(blocks: list[SourceBlock]) -> None:
+    """Once the annex's tables were read, its 附件 mark, its title and the lines around the
+    tables count as read too."""
+    annex = [b for b in blocks if b.role == "annex"]
+    if not any(b.read_into for b in annex):
+        return
+    for b in annex:
+        text = b.text.replace("\u3000", " ")
+        if not b.read_into and (_FURNITURE.match(text) or is_attachment_mark(text) or is_title_line(text)):
+            b.read_into, b.place = "自评表", None
+
+
+def _prune_annexes(blocks: list[SourceBlock], outline: list[SectionSpec]) -> list[SectionSpec]:
+    """An attachment's part whose rows were all read into the tables is left out (its title
+    and mark count as read): the 自评表 is the report's own tables."""
+    kept: list[SectionSpec] = []
+    for spec in outline:
+        if spec.annex and not any(b.place == Place(spec.key) for b in blocks):
+            for b in blocks:
+                if b.section_key == spec.key and b.role in ("heading", "mark"):
+                    b.read_into = "自评表"
+            continue
+        kept.append(spec)
+    return kept
+
+
 # ---------------------------------------------------------------------- splitting
-def _annex_start(paras: list[Paragraph]) -> int:
-    """Index of the 附件 mark (the self-evaluation table follows), or len(paras)."""
+def _annex_start(paras: list[Paragraph], levels: dict[int, int]) -> int:
+    """Index of the 附件 mark after the report's headings (the self-evaluation table
+    follows), or len(paras)."""
     seen_heading = False
     for i, p in enumerate(paras):
         if not p.table and seen_heading and _ANNEX.match(p.text):
             return i
-        h = None if p.table else p.heading
+        h = _outline_heading(p, levels)
         seen_heading = seen_heading or (h is not None and h.level <= 2)
     return len(paras)
 
 
-def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[int, tuple[dict | None, str]]:
-    """Which template section each 一、/（一） heading stands for, and how it was decided
-    (措辞 by wording, 下级标题 by its sub-headings, 位置 by position in a part shaped like the
-    template's).  Unmatched headings map to None and become sections of their own."""
-    heads = [(i, p.heading) for i, p in enumerate(paras[:stop])
-             if not p.table and p.heading is not None and p.heading.level <= 2]
+def _assign(heads: list[tuple[int, Heading]], tsections: list[dict]) -> dict[int, tuple[dict | None, str]]:
+    """Which template section each part (level 1) and sub-part (level 2) heading stands for,
+    and how it was decided (措辞 by wording, 下级标题 by its sub-headings, 位置 by position in a
+    part shaped like the template's).  Unmatched headings map to None and stay sections of
+    their own, where they are, with their own numbers."""
     used: set[str] = set()
     out: dict[int, tuple[dict | None, str]] = {}
 
@@ -188,7 +265,7 @@ def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[in
         if t is not None:
             used.add(t["key"])
         out[i] = (t, "措辞" if t else "")
-    groups: dict[int | None, list[tuple[int, object]]] = {}
+    groups: dict[int | None, list[tuple[int, Heading]]] = {}
     parent: int | None = None
     for i, h in heads:
         if h.level == 1:
@@ -205,10 +282,10 @@ def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[in
                 continue
             kids = children(t["key"])
             n = sum(1 for _j, k in groups.get(i, []) if any(
-                similarity(k.title, c["heading"]) >= MATCH_THRESHOLD for c in kids))  # type: ignore[attr-defined]
+                similarity(k.title, c["heading"]) >= MATCH_THRESHOLD for c in kids))
             if n > hits:
                 best, hits = t, n
-        if best is not None:
+        if best is not None and hits >= 1:
             used.add(best["key"])
             out[i] = (best, "下级标题")
     for parent_index, kids in groups.items():
@@ -223,7 +300,7 @@ def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[in
             pkey = pt["key"]
         cands = children(pkey)
         for j, k in kids:
-            t = by_wording(k.title, cands)  # type: ignore[attr-defined]
+            t = by_wording(k.title, cands)
             if t is not None:
                 used.add(t["key"])
             out[j] = (t, "措辞" if t else "")
@@ -237,10 +314,19 @@ def _assign(paras: list[Paragraph], tsections: list[dict], stop: int) -> dict[in
     return out
 
 
-def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock], list[SectionSpec]]:
+_FRONT_ROLES = {"附件": "mark", "title": "title", "unit": "cover", "cover": "cover", "preface": "preface",
+                "other": "cover"}
+PREFACE = "@前言"  # Place.section_key of the 前言
+COVER = "@封面"  # … of the cover block
+
+
+def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
+           front: FrontMatter) -> tuple[list[SourceBlock], list[SectionSpec], int]:
     tsections = list(template.sections)
-    stop = _annex_start(paras)
-    assigned = _assign(paras, tsections, stop)
+    stop = _annex_start(paras, levels)
+    heads = [(i, h) for i, p in enumerate(paras[:stop]) if (h := _outline_heading(p, levels)) is not None
+             and h.level <= 2]
+    assigned = _assign(heads, tsections)
     outline: list[SectionSpec] = []
     keys: set[str] = {t["key"] for t in tsections}
     blocks: list[SourceBlock] = []
@@ -248,7 +334,7 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
     current: SectionSpec | None = None
     task = item = None
     n_tasks = n_items = 0
-    seen_heading = False
+    pending_mark = False
 
     def new_key(parent: str) -> str:
         n = 1
@@ -256,30 +342,71 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
             n += 1
         return f"{parent}.{n}" if parent else str(n)
 
+    def own_section(title: str, number: str = "", annex: bool = False) -> SectionSpec:
+        spec = SectionSpec(new_key(""), 1, title, number=number, annex=annex)
+        keys.add(spec.key)
+        outline.append(spec)
+        return spec
+
     for i, p in enumerate(paras):
         block = SourceBlock(index=i, text=p.text, role="paragraph", page=p.page)
         blocks.append(block)
+        if not p.text.strip() and not any(c.strip() for c in p.cells):
+            block.role = "empty"  # an empty cell of a copied table: nothing to keep
+            continue
+        role = front.roles.get(i)
+        if role is not None:
+            block.role = _FRONT_ROLES[role]
+            if block.role == "preface":
+                block.place = Place(PREFACE)
+            elif block.role == "cover":
+                block.place = Place(COVER)
+            continue
         if i >= stop:
-            block.role = "annex"  # 附件 (the self-evaluation table): listed, never mixed into the last section
+            # 附件 after the report (the 自评表): never mixed into the last section; what the
+            # table readers do not read is listed as not placed.
+            block.role = "annex"
             continue
-        if p.table:
-            block.role = "table"
+        h = _outline_heading(p, levels)
+        text = p.text if not p.table or len(p.cells) == 1 else ""
+        if h is None and text and (is_attachment_mark(text) or (is_title_line(text) and (current is None or pending_mark))):
+            # An attachment (附件二 / 2023年度部门整体支出绩效自评表) is a part of its own: the rows
+            # the tables do not read stay in it, in order.
+            if is_attachment_mark(text):
+                current = own_section(text, annex=True)
+                pending_mark = True
+                block.role, block.section_key = "heading", current.key
+                block.title, block.number = text, ""
+            else:
+                if pending_mark and current is not None:
+                    current.heading = text
+                    block.role, block.section_key, block.title = "heading", current.key, text
+                    # the mark's block heads the same section: it shows as its number
+                    mark_block = next(b for b in reversed(blocks[:-1]) if b.section_key == current.key)
+                    mark_block.role = "mark"
+                    current.number = mark_block.text
+                else:
+                    current = own_section(text, annex=True)
+                    block.role, block.section_key, block.title = "heading", current.key, text
+                pending_mark = False
+            l1, task, item = current, None, None
             continue
-        h = p.heading
+        pending_mark = False
         if h is not None and h.level <= 2:
-            seen_heading = True
             t, how = assigned.get(i, (None, ""))
+            number = p.text[: len(h.number)].strip()
             if t is not None:
                 spec = SectionSpec(t["key"], h.level, h.title, SectionKind(t.get("kind", "text")),
-                                   bool(t.get("required", True)), from_template=True)
+                                   bool(t.get("required", True)), from_template=True, number=number)
             else:
-                spec = SectionSpec(new_key("" if h.level == 1 else (l1.key if l1 else "0")), h.level, h.title)
+                spec = SectionSpec(new_key("" if h.level == 1 or l1 is None else l1.key), h.level if l1 else 1,
+                                   h.title, number=number)
             keys.add(spec.key)
             outline.append(spec)
-            if h.level == 1:
+            if spec.level == 1:
                 l1 = spec
             current, task, item = spec, None, None
-            block.role, block.level, block.number, block.title = "heading", h.level, h.number, h.title
+            block.role, block.level, block.number, block.title = "heading", spec.level, h.number, h.title
             block.body, block.stop, block.section_key = h.body, h.stop, spec.key
             block.matched, block.how = (t["heading"] if t else ""), how
             if h.body:
@@ -303,43 +430,20 @@ def _split(paras: list[Paragraph], template: Template) -> tuple[list[SourceBlock
                 block.task, block.item = task, item
                 block.place = Place(current.key, task, item)
                 continue
+        if p.table:
+            block.role = "table"
+            block.text = "\u3000".join(c for c in p.cells if c) or p.text
         if current is None:
-            if not seen_heading and not any(b.role == "title" for b in blocks) and (
-                    any(w in p.text for w in _TITLE_WORDS) and "。" not in p.text):
-                block.role = "title"
-                # A title wrapped onto two centred lines (a PDF) arrives as two paragraphs.
-                prev = blocks[-2] if len(blocks) > 1 else None
-                if (prev is not None and prev.role == "preamble" and "。" not in prev.text and len(prev.text) <= 40
-                        and prev.page == block.page and not re.match(r"^\d{4}\s*年", p.text)):
-                    prev.role = "title"
-            else:
-                block.role = "preamble"
-            continue
+            # Text after the front matter and before any heading (a 自评表 alone, its 附件 title
+            # above it): a section of its own, named by the title nearest above it.
+            current = own_section(_nearest_title(paras, i, front) or "正文")
+            l1 = current
         block.place = Place(current.key, task, item) if task is not None else Place(current.key)
-    return blocks, _complete_outline(outline, tsections)
+    return blocks, outline, stop
 
 
-def _complete_outline(outline: list[SectionSpec], tsections: list[dict]) -> list[SectionSpec]:
-    """Add the template's sections the document lacks (empty), so the report keeps the
-    sections its tables and checks need: a missing sub-section at the end of its part (the
-    document's own sections keep their numbers), a missing part after the part before it."""
-    present = {s.key for s in outline}
-    out = list(outline)
-
-    def after_block_of(key: str) -> int:
-        idx = [j for j, s in enumerate(out) if s.key == key or s.key.startswith(key + ".")]
-        return idx[-1] + 1 if idx else len(out)
-
-    for n, t in enumerate(tsections):
-        if t["key"] in present:
-            continue
-        parent = t["key"].rpartition(".")[0]
-        if parent:
-            at = after_block_of(parent)
-        else:
-            before = [u["key"] for u in tsections[:n] if u["level"] == 1]
-            at = after_block_of(before[-1]) if before else 0
-        out.insert(at, SectionSpec(t["key"], t["level"], t["heading"], SectionKind(t.get("kind", "text")),
-                                   bool(t.get("required", True)), from_template=True, in_document=False))
-        present.add(t["key"])
-    return out
+def _nearest_title(paras: list[Paragraph], i: int, front: FrontMatter) -> str:
+    for j in range(i - 1, -1, -1):
+        if front.roles.get(j) == "title":
+            return paras[j].text
+    return ""

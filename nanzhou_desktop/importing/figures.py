@@ -12,16 +12,72 @@ from nanzhou_desktop.money import AmountError, format_rate, parse_decimal, perce
 
 _AMOUNT = r"(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _GAP = r"\s*"
-# 全年预算数 19,910.75 万元，执行数 19,738.24 万元，完成预算的 99.13%
-BUDGET_SENTENCE = re.compile(
-    rf"(?:年初预算数?{_GAP}{_AMOUNT}{_GAP}万元[，,、]{_GAP})?"
-    rf"(?:全年|调整后)?预算数?{_GAP}(?:为{_GAP})?{_AMOUNT}{_GAP}万元[，,、]{_GAP}"
-    rf"(?:全年)?(?:执行数|支出数|实际支出){_GAP}(?:为{_GAP})?{_AMOUNT}{_GAP}万元"
-    rf"(?:[，,、]{_GAP}(?:完成预算的|预算执行率为?|执行率为?|完成率为?){_GAP}{_AMOUNT}{_GAP}[%％])?"
-)
+# The wordings of a budget statement, by what they state.  Seen in published reports
+# (tests/data/realworld and issue 14): 年初预算数 / 全年预算数 / 调整后预算数 / 预算数 (南洲, 青神县发改局,
+# 衡山县贯塘乡), 财政拨款收入合计 … 财政拨款支出合计 … 预算执行率 (issue 14), 执行数 / 支出数 /
+# 实际支出 / 决算数 / 支出总额.
+_WORDS = {
+    "initial": r"年初(?:批复)?预算(?:数|资金)?",
+    "total": r"(?:全年|调整后|全年调整后?)?预算(?:数|总额|资金)?|财政拨款收入合计|收入合计|预算安排(?:资金)?",
+    "executed": r"(?:全年)?执行数|(?:全年|实际)?支出数|实际支出|财政拨款支出合计|支出合计|决算数|支出总额|实际执行(?:数)?",
+}
+_STATED = re.compile(
+    "(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _WORDS.items()) + rf"){_GAP}(?:为|是|达|共计|合计)?{_GAP}[:：]?{_GAP}"
+    rf"{_AMOUNT}{_GAP}万元")
+_RATE = re.compile(rf"^[，,、；;]?{_GAP}(?:(?:其中)?[^。；;，,]{{0,6}})?(?:完成(?:全年)?预算的|预算执行率(?:为|达)?|执行率(?:为|达)?|"
+                   rf"完成率(?:为|达)?){_GAP}{_AMOUNT}{_GAP}[%％]")
+_STATEMENT_GAP = re.compile(r"^[^。；;]{0,40}$")
 # 疫情防控项目全年预算数 1,802.25 万元，执行数 1,802.25 万元，完成预算的 100%
 _PROJECT_NAME = re.compile(r"([^\s，,。；;：:、“”()（）]{1,30}?项目)(?:[（(][^）)]{0,20}[）)])?\s*$")
 _PART_ROW = re.compile(rf"(基本支出|项目支出){_GAP}(?:预算数?)?{_GAP}(?:为{_GAP})?{_AMOUNT}{_GAP}万元")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A budget statement of the text: what it gives of 年初预算数 / 全年预算数 / 执行数 and the
+    rate it claims, and where it stands (``start``/``end`` in the text)."""
+
+    start: int
+    end: int
+    initial: Decimal | None
+    total: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    text: str
+
+    def group(self, _n: int = 0) -> str:  # the sentence, as re.Match.group(0) gave it
+        return self.text
+
+
+def budget_statements(text: str) -> list[Statement]:
+    """Every budget statement in ``text``: amounts named by the wordings above, close together
+    in one sentence, with an amount executed and one budgeted."""
+    found = [(m.start(), m.end(), next(k for k in _WORDS if m.group(k)), _amount(m.group(len(_WORDS) + 1)))
+             for m in _STATED.finditer(text)]
+    out: list[Statement] = []
+    i = 0
+    while i < len(found):
+        group = [found[i]]
+        j = i + 1
+        while j < len(found) and _STATEMENT_GAP.match(text[group[-1][1]:found[j][0]]) and \
+                found[j][2] not in {g[2] for g in group}:
+            group.append(found[j])
+            j += 1
+        kinds = {g[2]: g[3] for g in group}
+        if "executed" in kinds and ("total" in kinds or "initial" in kinds):
+            end = group[-1][1]
+            rate = None
+            m = _RATE.match(text[end:end + 40])
+            if m:
+                rate = _amount(m.group(1))
+                end += m.end()
+            start = group[0][0]
+            out.append(Statement(start, end, kinds.get("initial"), kinds.get("total"), kinds.get("executed"), rate,
+                                 text[start:end]))
+            i = j
+        else:
+            i += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -57,10 +113,6 @@ def _amount(text: str | None) -> Decimal | None:
         return None
 
 
-def find_budget_sentences(text: str) -> list[re.Match[str]]:
-    return list(BUDGET_SENTENCE.finditer(text))
-
-
 def project_name_before(text: str, start: int) -> str:
     """The project name written right before a budget sentence, within the same clause."""
     head = text[max(0, start - 40):start]
@@ -78,23 +130,22 @@ def rate_note(claimed: Decimal, executed: Decimal | None, budget: Decimal | None
     return f"与计算的执行率 {format_rate(computed)} 不一致，请核对"
 
 
-def figures_in(text: str, section_key: str) -> list[tuple[str, re.Match[str]]]:
-    """(kind, match) for every budget-like sentence: kind "project" when a project name
-    leads it, else "budget"."""
-    out = []
-    for m in find_budget_sentences(text):
-        out.append(("project" if project_name_before(text, m.start()) else "budget", m))
-    return out
+def figures_in(text: str, section_key: str) -> list[tuple[str, Statement]]:
+    """(kind, statement) for every budget statement: kind "project" when a project name leads
+    it, else "budget"."""
+    return [("project" if project_name_before(text, st.start) else "budget", st) for st in budget_statements(text)]
 
 
 def part_rows(text: str) -> list[re.Match[str]]:
     """其中：基本支出 X 万元 / 项目支出 Y 万元 (the budget of the 其中 rows)."""
-    return list(_PART_ROW.finditer(text))
-
-
-def amount_groups(m: re.Match[str]) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
-    """(年初预算数, 全年预算数, 执行数, claimed rate) of a budget sentence."""
-    return _amount(m.group(1)), _amount(m.group(2)), _amount(m.group(3)), _amount(m.group(4))
+    # Only in a sentence about the budget ("全年预算数 X 万元，其中：基本支出 Y 万元…"): "其中：人员经费
+    # 支出…，项目支出 286.83 万元" states what was spent (南县政协), not a budget row.
+    out = []
+    for m in _PART_ROW.finditer(text):
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
+        if "预算" in text[sentence_start:m.start()] or "预算" in m.group(0):
+            out.append(m)
+    return out
 
 
 def amount(text: str) -> Decimal | None:

@@ -15,21 +15,33 @@ from difflib import SequenceMatcher
 from nanzhou_desktop.narrative import CN_NUMBERS
 
 _CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Numbering styles, in the order they nest by convention (GB/T 9704: 一、 （一） 1. （1）, and
+# ① below them).  Full- and half-width punctuation alike; "1、" is written for "1." in many
+# offices (茂名市发改局, 南县政协, 徐闻县地方公路局 in tests/data/realworld).
 _L1 = re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*(\S.*)$")
-_L2 = re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*(\S.*)$")
+_L2 = re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．]?\s*(\S.*)$")
 _L3 = re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])\s*(\S.*)$")
-_L4 = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(\S.*)$")
+_L4 = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?\s*(\S.*)$")
+_L5 = re.compile(rf"^([{_CIRCLED}])\s*[、.．]?\s*(\S.*)$")
+_MARKER_ONLY = re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*[、.．]|[（(]\s*[{_CN}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*[.．、]|[{_CIRCLED}])\s*$")
 HEADING_TEXT_MAX = 40  # a "heading" longer than this with no full stop is a numbered sentence
+STYLES = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）", 5: "①"}  # the conventional level of each style
 
 
 @dataclass(frozen=True)
 class Heading:
-    level: int  # 1 一、  2 （一）  3 1.  4 （1）
+    level: int  # the style's conventional level: 1 一、  2 （一）  3 1.  4 （1）  5 ①
     ordinal: int  # the number as an integer
     number: str  # the numbering as written in the source ("(1) ", "一、")
     title: str  # the heading words
     body: str = ""  # text after the heading's full stop on the same line
     stop: str = ""  # the full stop between title and body, when there was one
+
+    @property
+    def style(self) -> str:
+        """The numbering style (一、 （一） 1. （1） ①), whatever the width of its punctuation."""
+        return STYLES[self.level]
 
 
 def cn_to_int(text: str) -> int:
@@ -41,20 +53,31 @@ def cn_to_int(text: str) -> int:
     return _CN.index(text) + 1
 
 
+def is_marker_only(line: str) -> bool:
+    """A line that is a numbering and nothing else ("2." on its own line, the heading's words on
+    the next: 赫山区城管执法局's report as published)."""
+    return bool(_MARKER_ONLY.match(line))
+
+
 def parse_heading(line: str) -> Heading | None:
-    """The heading a line starts with, if any.  Levels 1–3 stand alone on their line (or end
-    with a full stop before text); level 4 usually leads a paragraph: （1）标题。正文…"""
-    for level, pattern in ((1, _L1), (2, _L2), (4, _L4), (3, _L3)):
+    """The heading a line starts with, if any.
+
+    A heading stands alone on its line, or ends with a full stop and runs on into its text
+    (（一）概况。田心乡人民政府…).  一、 and （一） headings may end with a full stop and nothing
+    after it ("(一)概况。", 田心乡, 南县政协, 爱国街道, 前山镇); a 1. line that does is a
+    numbered sentence of a list, not a heading.  （1） usually leads a paragraph: （1）标题。正文…"""
+    for level, pattern in ((1, _L1), (2, _L2), (4, _L4), (3, _L3), (5, _L5)):
         m = pattern.match(line)
         if not m:
             continue
         rest = m.group(2)
         number = line[: m.start(2)]
-        ordinal = cn_to_int(m.group(1)) if level <= 2 else int(m.group(1))
+        ordinal = (cn_to_int(m.group(1)) if level <= 2 else
+                   _CIRCLED.index(m.group(1)) + 1 if level == 5 else int(m.group(1)))
         title, stop, body = rest.partition("。")
         if stop and body.strip() and len(title) <= HEADING_TEXT_MAX:
             return Heading(level, ordinal, number, title.strip(), body.strip(), stop)
-        if stop and not body.strip() and len(title) <= HEADING_TEXT_MAX and level == 4:
+        if stop and not body.strip() and len(title) <= HEADING_TEXT_MAX and level in (1, 2, 4):
             return Heading(level, ordinal, number, title.strip(), "", stop)
         if len(rest) <= HEADING_TEXT_MAX and not stop:
             return Heading(level, ordinal, number, rest.strip())
@@ -116,4 +139,25 @@ def similarity(doc_heading: str, template_heading: str) -> float:
         if len(b) >= 4 and (b in a or a in b):
             ratio = max(ratio, 0.85)  # "部门基本情况" for "基本情况"; "自评结论综述" for "自评结论"
         best = max(best, ratio)
+    return best
+
+
+# Headings of the outlines offices are told to follow, beyond the template's and ALIASES: the
+# reference outline of 财预〔2020〕10号 (绩效评价报告参考提纲) and issue 13's other parts.
+# Used only to find where a heading's words end when its text runs on without a full stop or
+# a space ("二、绩效评价工作开展情况为加强专项资金的管理…").
+COMMON_HEADINGS = (
+    "基本情况", "项目基本情况", "部门基本情况", "单位基本情况", "绩效评价工作开展情况", "绩效自评工作开展情况",
+    "自评工作开展情况", "综合评价情况及评价结论", "绩效评价指标分析", "主要经验及做法", "存在的问题及原因分析",
+    "有关建议", "其他需要说明的问题", "其他需要说明的情况", "自评结论", "存在问题及原因", "改进措施", "结果应用",
+)
+
+
+def known_heading_prefix(text: str) -> str:
+    """The longest known heading ``text`` starts with ("" if none)."""
+    names = set(COMMON_HEADINGS) | set(ALIASES) | {a for v in ALIASES.values() for a in v}
+    best = ""
+    for name in names:
+        if len(name) > len(best) and text.startswith(name) and len(text) > len(name):
+            best = name
     return best

@@ -10,6 +10,7 @@ renamed to .pdf still reads, and a picture renamed to .docx gets a clear message
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,11 @@ from nanzhou_desktop.importing.errors import DocumentImportError
 from nanzhou_desktop.store.errors import os_reason
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # a report is ~100 KB of text; Word files with photos stay far below
+# A 部门整体支出绩效自评报告 runs 5–40 pages with its 自评表; a document of more than this many is
+# another one (a 决算公开 with all its tables, a year's collected reports) and is refused with a
+# word on what to import instead, before any of it is read.
+MAX_PAGES = 100
+MAX_TEXT_CHARS = 300_000  # ≈ 200 pages of text, for documents that do not say how many pages they have
 KIND_NAMES = {"txt": "文本文件", "docx": "Word 文档（.docx）", "pdf": "PDF 文件"}
 
 
@@ -34,6 +40,7 @@ class RawLine:
     table: bool = False
     edge: bool = False  # first or last line of its page (where page numbers stand)
     page_width: float = 0.0  # a PDF page's width: an annex in landscape never continues a paragraph
+    group: int = -1  # for a table row: which table of the document it belongs to
 
 
 @dataclass
@@ -94,9 +101,7 @@ def read_bytes(data: bytes, name: str = "文档") -> RawDocument:
     if kind == "empty":
         raise DocumentImportError(f"文件“{name}”是空的，没有可导入的内容")
     if kind == "ole":
-        raise DocumentImportError(
-            f"文件“{name}”受密码保护（已加密），或是旧版 Word（.doc）格式，无法读取；"
-            "请在 Word 中取消密码或另存为 .docx 后再导入")
+        raise DocumentImportError(_ole_message(data, name, ext))
     if kind == "image":
         raise DocumentImportError(f"文件“{name}”是图片，不是报告文档；请导入 Word、PDF 或文本文件")
     if kind == "binary":
@@ -110,9 +115,40 @@ def read_bytes(data: bytes, name: str = "文档") -> RawDocument:
     if not any(line.text.strip() for line in doc.lines):
         if kind == "pdf":
             raise DocumentImportError(
-                f"PDF 文件“{name}”没有文字层（可能是扫描件或图片），无法读取文字；请导入 Word 原稿，或先做文字识别")
+                f"PDF 文件“{name}”是扫描件或图片，没有文字层，无法读取文字；请导入 Word 原稿，"
+                "或在 WPS / Word 中用“PDF 转 Word”（文字识别）转成 .docx 后再导入")
         raise DocumentImportError(f"文件“{name}”中没有文字，没有可导入的内容")
+    chars = sum(len(line.text) for line in doc.lines)
+    pages = max((line.page for line in doc.lines), default=0) + 1
+    if chars > MAX_TEXT_CHARS or (doc.paged and pages > MAX_PAGES):
+        raise _too_long(name, pages if doc.paged else chars // 1500)
     return doc
+
+
+def _too_long(name: str, pages: int) -> DocumentImportError:
+    return DocumentImportError(
+        f"文件“{name}”约有 {pages} 页，超过导入上限 {MAX_PAGES} 页；部门整体支出绩效自评报告连同自评表一般不超过 "
+        "40 页，请确认选对了文件，或把报告正文和自评表另存为一个文件后再导入")
+
+
+def _ole_message(data: bytes, name: str, ext: str) -> str:
+    """What an OLE compound file is, by the names of its streams (stored in UTF-16)."""
+    def has(stream: str) -> bool:
+        return stream.encode("utf-16-le") in data
+
+    if has("EncryptionInfo") or has("EncryptedPackage"):
+        return (f"文件“{name}”设置了打开密码，无法读取；请在 Word 或 WPS 中输入密码打开，取消密码"
+                "（Word：“文件 → 信息 → 保护文档 → 用密码进行加密”，清空后保存；WPS：“文件 → 文档加密”）后再导入")
+    if ext == "wps":
+        return (f"文件“{name}”是 WPS 文字格式（.wps），无法直接读取；请在 WPS 中打开，"
+                "“另存为”Word 文档（.docx）后再导入")
+    if has("Workbook") or has("Book"):
+        return f"文件“{name}”是旧版 Excel 表格（.xls），不是报告文档；请导入报告的 Word 或 PDF 文件"
+    if has("WordDocument"):
+        return (f"文件“{name}”是旧版 Word 97-2003 格式（.doc），无法直接读取；请在 Word 或 WPS 中打开，"
+                "“另存为”Word 文档（.docx）后再导入")
+    return (f"文件“{name}”是旧版 Office 格式或已加密，无法读取；请在 Word 或 WPS 中打开，"
+            "“另存为”Word 文档（.docx）后再导入")
 
 
 # ---------------------------------------------------------------------------- text
@@ -147,6 +183,12 @@ def _read_docx(data: bytes, name: str) -> RawDocument:
             names = set(z.namelist())
     except zipfile.BadZipFile:
         raise DocumentImportError(f"文件“{name}”已损坏（不是完整的 Word 文档），无法读取") from None
+    if "docProps/app.xml" in names:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            app = z.read("docProps/app.xml")[:20000]
+        m = re.search(rb"<(?:\w+:)?Pages>\s*(\d+)\s*<", app)
+        if m and int(m.group(1)) > MAX_PAGES:
+            raise _too_long(name, int(m.group(1)))
     if "word/document.xml" not in names:
         if "xl/workbook.xml" in names:
             raise DocumentImportError(f"文件“{name}”是 Excel 表格，不是报告文档；请导入报告的 Word 或 PDF 文件")
@@ -159,6 +201,7 @@ def _read_docx(data: bytes, name: str) -> RawDocument:
         raise DocumentImportError(f"文件“{name}”已损坏，无法作为 Word 文档读取（{type(exc).__name__}）") from None
     lines: list[RawLine] = []
     page = 0
+    tables = 0
     # Walk the body in order so tables stay where they stand between paragraphs.
     for child in document.element.body.iterchildren():
         if child.tag == _W + "p":
@@ -168,13 +211,14 @@ def _read_docx(data: bytes, name: str) -> RawDocument:
             for part in text.split("\n"):
                 lines.append(RawLine(part, page=page, hard_break=True, starts_paragraph=True))
         elif child.tag == _W + "tbl":
+            tables += 1
             for row in child.iter(_W + "tr"):
                 cells = []
                 for cell in row.iter(_W + "tc"):
                     cells.append("".join(_paragraph_text(p) for p in cell.iter(_W + "p")))
                 if any(c.strip() for c in cells):
                     lines.append(RawLine("\t".join(cells), page=page, hard_break=True,
-                                         starts_paragraph=True, table=True))
+                                         starts_paragraph=True, table=True, group=tables))
     return RawDocument("docx", lines, paged=False)
 
 
@@ -209,6 +253,8 @@ def _read_pdf(data: bytes, name: str) -> RawDocument:
             if not ok:
                 raise DocumentImportError(f"PDF 文件“{name}”受密码保护，无法读取；请先去除密码再导入")
         pages = list(reader.pages)
+        if len(pages) > MAX_PAGES:
+            raise _too_long(name, len(pages))
     except DocumentImportError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:

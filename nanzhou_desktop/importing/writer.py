@@ -11,26 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nanzhou_desktop.importing.errors import DocumentImportError
 from nanzhou_desktop.importing.result import ImportResult
 from nanzhou_desktop.money import canonical
 from nanzhou_desktop.store.reportfile import create_report_file
 
 
 def write_import(result: ImportResult, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Create the report file.  Raises :class:`DocumentImportError` (nothing written) when
-    the unit or year is still unknown, :class:`ReportFileError` when the file cannot be made."""
-    missing = result.missing_identity()
-    if missing:
-        raise DocumentImportError(
-            f"无法从文档中识别{ '和'.join(missing)}，请指定（命令行用 --unit / --year）；没有写入任何文件")
+    """Create the report file, its audit in the same transaction.  A unit or year the document
+    did not give is written empty (the checks list it as an error to fill in), never refused.
+    Raises :class:`ReportFileError` when the file cannot be made (nothing is left half made)."""
 
     def audit() -> list[tuple[str, str, Any, Any, str]]:
         entries: list[tuple[str, str, Any, Any, str]] = [
             ("import", "report", None, f"{result.source_name}（{len(result.blocks)} 段）", "由文档导入")]
         for figure, ref in result.figure_refs():  # row ids are set by now
             entries.append(("import-figure", f"{ref.table}.{ref.column}#{ref.row}", None,
-                            canonical(figure.value), f"来自正文，待确认：{figure.sentence}"))
+                            canonical(figure.value),
+                            f"{'来自附表' if figure.note == '来自附表' else '来自正文'}，待确认：{figure.sentence}"))
         for ind in result.report.indicators:
             entries.append(("import-indicator", f"indicators.actual#{ind.id}", None, ind.actual,
                             f"来自附表，待确认：{ind.level3}"))

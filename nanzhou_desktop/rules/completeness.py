@@ -119,6 +119,12 @@ def check_completeness(c: Collector) -> Completion:
                   FieldRef("cover_fields", cf.id, "value"), f"cover:{cf.key}", seen="（空）", expected=f"填写{cf.label}")
 
     so = r.signoff
+    # An imported document that names no year makes a report with year 0 (never a guessed one);
+    # only then is the year an item to fill in.
+    if not 2000 <= r.year <= 2100 and not tally.item("signoff", False):
+        c.add("completeness.year", ERROR, "报告的年度未填写（导入的文档中没有识别到年度）",
+              FieldRef("report", None, "fiscal_year"), "report:fiscal_year", seen="（空）",
+              expected="填写年度，如 2023", suggestion="在“单位信息与签章”中填写年度")
     if not tally.item("signoff", bool(r.unit.full_name.strip())):
         c.add("completeness.unit", ERROR, "单位全称未填写", FieldRef("report", None, "unit_full_name"),
               "report:unit_full_name", seen="（空）", expected="填写单位全称")

@@ -809,6 +809,8 @@ def _check_rate_claim(c: Collector | Recorder, block: Span, text: str, claim: Cl
 
 
 def _check_cutoff(c: Collector | Recorder, block: Span, m: re.Match[str], place: Place, names: dict[str, str]) -> None:
+    if not m["y"] and not c.report.year:
+        return  # "截至12月20日" in a report whose year is not filled in yet
     year = int(m["y"]) if m["y"] else c.report.year
     month = int(m["m"])
     day = int(m["d"]) if m["d"] else 1
@@ -820,7 +822,7 @@ def _check_cutoff(c: Collector | Recorder, block: Span, m: re.Match[str], place:
         c.add("date.cutoff_invalid", WARNING, f"{describe(place, names)}中的“{m.group(0)}”不是真实存在的日期",
               where, target, seen=m.group(0), expected="有效日期")
         return
-    if year != c.report.year:
+    if year != c.report.year and c.report.year:
         c.add("date.cutoff_outside_year", WARNING,
               f"{describe(place, names)}中的“{m.group(0)}”不在 {c.report.year} 年度之内；自评报告的数据应截至本年度",
               where, target, seen=m.group(0), expected=f"{c.report.year}年内的日期")
@@ -840,7 +842,7 @@ def _check_title(c: Collector) -> None:
               f"报告标题“{title}”中没有本单位的名称（{'或'.join(f'“{n}”' for n in names)}），请核对标题",
               where, "report:title/unit", seen=title, expected=f"标题含“{names[-1]}”",
               suggestion="改正“单位信息与签章”中的报告标题")
-    if str(r.year) not in title:
+    if r.year and str(r.year) not in title:
         c.add("report.title_year", WARNING, f"报告标题“{title}”中没有本报告的年度“{r.year}年度”，请核对标题",
               where, "report:title/year", seen=title, expected=f"标题含“{r.year}年度”",
               suggestion="改正“单位信息与签章”中的报告标题")
@@ -848,6 +850,8 @@ def _check_title(c: Collector) -> None:
 
 def _check_signoff_dates(c: Collector) -> None:
     r = c.report
+    if not 2000 <= r.year <= 2100:
+        return  # no year yet (completeness.year says so): the dates cannot be placed against it
     year_end = dt.date(r.year, 12, 31)
     for col, label in (("issue_date", "成文日期"), ("fill_date", "填报日期")):
         value = getattr(r.signoff, col).strip()

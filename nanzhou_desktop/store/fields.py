@@ -71,6 +71,18 @@ def parse_date(value: Any, label: str) -> str:
         raise EditError(f"{label}“{value}”不是真实存在的日期") from exc
 
 
+def parse_year(value: Any, label: str) -> int:
+    """年度: 2023 / ２０２３ / 2023年 / 2023年度 → 2023 (2000–2100)."""
+    text = normalise_digits(str(value or "")).replace(" ", "")
+    m = re.fullmatch(r"(\d{4})(?:年度?)?", text)
+    if not m:
+        raise EditError(f"{label}“{value}”不是年度，请填写四位数字，如 2023")
+    year = int(m[1])
+    if not 2000 <= year <= 2100:
+        raise EditError(f"{label} {year} 不在 2000–2100 之间")
+    return year
+
+
 def parse_phone(value: Any, label: str) -> str:
     text = normalise_digits(str(value or "")).strip()
     if text and not re.fullmatch(r"[0-9+()（）\- 、,/]{3,40}", text):
@@ -186,6 +198,7 @@ def _s(label: str, attr: str) -> FieldSpec:
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     "report": {
         "title": _s("报告标题", "title"),
+        "fiscal_year": FieldSpec("年度", parse_year, "year", "year"),
         "unit_full_name": _s("单位全称", "unit.full_name"),
         "unit_short_name": _s("单位简称", "unit.short_name"),
         "unit_code": _s("单位编码", "unit.code"),

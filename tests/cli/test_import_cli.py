@@ -32,7 +32,8 @@ def test_import_lists_what_was_not_placed_and_what_was_dropped(tmp_path: Path):
     doc.write_text("附件2\n2023年度某某街道办事处部门整体支出绩效自评报告\n一、单位基本情况\n（一）部门职能\n"
                    "负责辖区管理。\n- 2 -\n三、存在问题\n人手不足。\n", encoding="utf-8")
     r = cli("import", str(doc), "-o", str(tmp_path / "r.sqlite"))
-    assert "未放置 1 段" in r.stdout and "附件2" in r.stdout
+    assert "没有未放置的文字" in r.stdout and "附件标记：附件2" in r.stdout
+    assert "单位：某某街道办事处（由标题识别，请核对）" in r.stdout and "年度：2023（由标题识别，请核对）" in r.stdout
     assert "“- 2 -”（页码）" in r.stdout
     assert "按措辞对应提纲“部门概况”" in r.stdout
 
@@ -41,9 +42,10 @@ def test_import_overrides_and_bad_input(tmp_path: Path):
     doc = tmp_path / "无标题.txt"
     doc.write_text("一、基本情况\n（一）部门概况\n负责辖区管理。\n", encoding="utf-8")
     out = tmp_path / "r.sqlite"
-    r = cli("import", str(doc), "-o", str(out), check_rc=3)
-    assert "无法从文档中识别单位全称和年度" in r.stderr and "Traceback" not in r.stderr
-    assert not out.exists()
+    # No unit or year in the document: the report is made, and the summary says what to do.
+    r = cli("import", str(doc), "-o", str(tmp_path / "unknown.sqlite"))
+    assert "单位：未识别" in r.stdout and "年度：未识别" in r.stdout and "Traceback" not in r.stderr
+    assert "completeness.year" in cli("check", str(tmp_path / "unknown.sqlite"), "--json", check_rc=1).stdout
     cli("import", str(doc), "-o", str(out), "--unit", "某某街道办事处", "--year", "2024")
     assert "2024年度某某街道办事处" in cli("show", str(out)).stdout
     # Existing output, empty document, wrong content: one sentence each, nothing written.

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from nanzhou_desktop.example import example_report
-from nanzhou_desktop.importing import DocumentImportError, Place, import_bytes, import_document
+from nanzhou_desktop.importing import Place, import_bytes, import_document
 from nanzhou_desktop.importing.outline import parse_heading, similarity
 from nanzhou_desktop.importing.text import mend_spaces
 from nanzhou_desktop.model import SectionKind
@@ -146,10 +146,17 @@ def test_a_different_outline_maps_to_the_closest_sections_and_keeps_unknown_ones
         assert sec.key not in {"1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3", "4"}
         assert sec.body, unknown
     assert by_heading["设置机构及人员情况"].body == "街道内设 8 个科室，在编人员 120 人，编外人员 35 人。"
-    # The template's sections the document lacks are there, empty (the budget table lives in one).
-    assert r.section("1.3").kind == SectionKind.BUDGET and r.section("1.3").body == ""
-    # Numbering follows position: 一、二、… and （一）（二）… within each part.
-    assert [s.number for s in r.sections if s.level == 1] == ["一、", "二、", "三、", "四、", "五、"]
+    # The document's outline wins: no template section it lacks is added (issue 14: empty 广州
+    # sections made 16 false errors a document), and it keeps its own numbers.
+    assert r.section("1.3") is None and r.section("2.2") is None
+    assert [s.number for s in r.sections if s.level == 1] == ["一、", "二、", "三、", "四、"]
+    assert [s.number for s in r.sections if s.level == 2] == ["（一）", "（二）", "（三）", "（四）", "（一）", "（二）"]
+    # … unless the user asks for them in the preview.
+    other.add_template_sections()
+    assert other.report.section("1.3").kind == SectionKind.BUDGET and other.report.section("1.3").body == ""
+    assert [s.number for s in other.report.sections if s.level == 1][:4] == ["一、", "二、", "三、", "四、"]
+    other.remove_template_sections()
+    assert other.report.section("1.3") is None
 
 
 def test_a_different_outline_mends_breaks_and_drops_running_lines_explicitly(other):
@@ -157,7 +164,8 @@ def test_a_different_outline_mends_breaks_and_drops_running_lines_explicitly(oth
     assert r.section("1.2").body == "全年围绕中心工作，推进城市更新和基层治理，完成各项重点任务。"
     assert sorted({(d.text, d.reason) for d in other.drops}) == [
         ("- 2 -", "页码"), ("- 3 -", "页码"), ("某某街道 2023 年度自评报告", "页眉页脚")]
-    assert [b.text for b in other.not_placed] == ["附件2"]
+    assert other.not_placed == []
+    assert [b.text for b in other.blocks if b.role == "mark"] == ["附件2"]  # listed in the preview, kept
     assert other.lost_characters() == {}
     assert r.year == 2023 and r.unit.full_name == "广州市海珠区人民政府某某街道办事处"
 
@@ -188,9 +196,9 @@ def test_moving_a_block_rebuilds_the_report_and_keeps_every_character(other):
     assert block in result.not_placed
     assert "街道内设" not in plain_text(result.report)
     assert result.lost_characters() == {}
-    preamble = result.not_placed[0]
-    result.move(preamble.index, Place("4"))
-    assert result.report.section("4").body.startswith("附件2")
+    mark = next(b for b in result.blocks if b.role == "mark")
+    result.move(mark.index, Place("3"))
+    assert result.report.section("3").body.startswith("附件2")
     heading = next(b for b in result.blocks if b.role == "heading")
     with pytest.raises(ValueError):
         result.move(heading.index, Place("4"))
@@ -251,6 +259,10 @@ def test_heading_similarity():
     assert similarity("部 门 整体 收支情况", "部门整体收支情况") == 1.0
 
 
-def test_no_recognisable_headings_is_refused():
-    with pytest.raises(DocumentImportError, match="找不到可识别的章节标题"):
-        import_bytes("这是一段没有任何标题的文字。\n第二段也没有。".encode(), "x.txt")
+def test_a_document_without_headings_keeps_its_text():
+    """Issue 14: a document with no 一、/（一） headings was refused outright; now its text is a
+    part of its own and nothing is lost."""
+    result = import_bytes("这是一段没有任何标题的文字。\n第二段也没有。".encode(), "x.txt")
+    assert [s.heading for s in result.report.sections] == ["正文"]
+    assert result.report.sections[0].body == "这是一段没有任何标题的文字。\n第二段也没有。"
+    assert result.lost_characters() == {} and not result.not_placed

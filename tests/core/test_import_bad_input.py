@@ -57,6 +57,23 @@ def ole_file(path: Path) -> Path:
     return path
 
 
+def _ole_bytes(stream: str) -> bytes:
+    """An OLE compound file whose directory names ``stream`` (what .doc, .wps and .xls are)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
+    return header + bytes(range(256)) * 64 + stream.encode("utf-16-le")
+
+
+def many_pages_pdf(path: Path, pages: int) -> Path:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for n in range(pages):
+        c.drawString(100, 700, f"page {n + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
 def _cases(tmp: Path) -> list[tuple[Path, str]]:
     empty = tmp / "空白.txt"
     empty.write_bytes(b"")
@@ -66,8 +83,11 @@ def _cases(tmp: Path) -> list[tuple[Path, str]]:
     import docx
 
     docx.Document().save(docx_empty)
-    no_headings = tmp / "无标题.txt"
-    no_headings.write_text("本单位全年工作顺利开展。\n各项任务均已完成。\n", encoding="utf-8")
+    doc97 = tmp / "旧版.doc"
+    doc97.write_bytes(_ole_bytes("WordDocument"))
+    wps = tmp / "报告.wps"
+    wps.write_bytes(_ole_bytes("WordDocument"))
+    long_pdf = many_pages_pdf(tmp / "决算公开.pdf", 200)
     huge = tmp / "太大.txt"
     with open(huge, "wb") as fh:
         fh.write(SEED.read_bytes())
@@ -90,8 +110,10 @@ def _cases(tmp: Path) -> list[tuple[Path, str]]:
         (docx_empty, "没有文字"),
         (image_only_pdf(tmp / "扫描件.pdf"), "没有文字层"),
         (encrypted_pdf(tmp / "加密.pdf"), "受密码保护"),
-        (ole_file(tmp / "加密.docx"), "受密码保护"),
-        (no_headings, "找不到可识别的章节标题"),
+        (ole_file(tmp / "加密.docx"), "设置了打开密码"),
+        (doc97, "另存为”Word 文档（.docx）"),
+        (wps, "WPS 文字格式（.wps）"),
+        (long_pdf, "超过导入上限 100 页"),
         (huge, "超过导入上限"),
         (png, "是图片"),
         (xlsx, "是 Excel 表格"),
@@ -112,7 +134,7 @@ def test_each_bad_document_gets_a_chinese_sentence_and_nothing_is_written(tmp_pa
             write_import(result, out_dir / "r.sqlite")
         message = str(info.value)
         assert phrase in message, (path.name, message)
-        assert path.name in message or phrase == "找不到可识别的章节标题", message
+        assert path.name in message, message
         assert "Traceback" not in message and any("\u4e00" <= c <= "\u9fff" for c in message)
     assert list(out_dir.iterdir()) == []
 
@@ -126,16 +148,25 @@ def test_the_size_limit_is_checked_before_reading(tmp_path: Path):
         import_document(big)
 
 
-def test_unknown_year_or_unit_refuses_to_write(tmp_path: Path):
+def test_unknown_year_or_unit_is_written_and_reported_not_refused(tmp_path: Path):
+    """Issue 14: an import is never refused for want of a unit or year; the report is made and
+    the missing field is an error of the checks, filled in later (the year is an editable field)."""
+    from nanzhou_desktop.rules import check
+    from nanzhou_desktop.store.reportfile import open_report_file
+
     text = "一、基本情况\n（一）部门概况\n本单位负责辖区管理。\n"
     result = import_bytes(text.encode(), "无标题.txt")
     assert result.missing_identity() == ["单位全称", "年度"]
-    with pytest.raises(DocumentImportError, match="年度"):
-        write_import(result, tmp_path / "r.sqlite")
-    assert not (tmp_path / "r.sqlite").exists()
-    result.set_identity(unit=Unit("某某街道办事处"), year=2023)
+    assert "年度：未识别" in "\n".join(result.summary_lines())
     path = write_import(result, tmp_path / "r.sqlite")
-    assert path.exists()
+    with open_report_file(path) as rf:
+        rules = {f.rule for f in check(rf.report).findings}
+        assert {"completeness.year", "completeness.unit"} <= rules
+        rf.set_field("report", None, "fiscal_year", "2023年")
+        rf.set_field("report", None, "unit_full_name", "某某街道办事处")
+        assert rf.report.year == 2023
+        rules = {f.rule for f in check(rf.report).findings}
+        assert not {"completeness.year", "completeness.unit"} & rules
 
 
 def test_gbk_text_and_windows_line_ends_are_read():

@@ -37,13 +37,13 @@ def test_example_docx_imports_back(tmp_path: Path):
     write_docx(example_report(), path)
     result = import_document(path)
     _check_same_as_example(result)
-    # The annexed self-evaluation table is never mixed into 四（四）: its 绩效指标 rows are read
-    # into the indicator table, the rest is listed as not placed.
-    assert result.not_placed and all(b.role == "annex" for b in result.not_placed)
-    assert result.not_placed[0].text.startswith("附件")  # the 附件说明 "附件：…" (GB/T 9704 §7.3.4), or the annex's "附件"
-    read = [b for b in result.blocks if b.read_into == "绩效指标"]
-    assert len(read) == len(example_report().indicators) + 1  # and the header row
-    assert not any(b in result.not_placed for b in read)
+    # The annexed self-evaluation table is never mixed into 四（四）: its budget, project and
+    # 绩效指标 rows are read into the tables, and its mark, title, total and signature rows count
+    # as read with them; nothing is left over.
+    assert not result.not_placed
+    annex = [b for b in result.blocks if b.role == "annex" or b.read_into]
+    assert annex[0].text == "附件" and all(b.read_into for b in annex)
+    assert len([b for b in annex if b.read_into == "自评表"]) >= len(example_report().indicators) + 4
 
 
 def test_example_pdf_imports_back(tmp_path: Path):
