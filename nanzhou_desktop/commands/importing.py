@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nanzhou_desktop.cli import FORCE_HELP, CliError, replace_target, year_argument
 from nanzhou_desktop.importing import DocumentImportError, import_document, write_import
-from nanzhou_desktop.model import Unit
+from nanzhou_desktop.importing.document import unit_of
 from nanzhou_desktop.next_year import next_year
 from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
 
@@ -32,26 +32,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     out = Path(args.output)
     replace_target(out, args.force, backup=False)  # refuse before the document is read
-    unit = Unit(full_name=args.unit.strip()) if args.unit and args.unit.strip() else None
+    unit = unit_of(args.unit) if args.unit and args.unit.strip() else None
     try:
         result = import_document(args.document, unit=unit, year=args.year)
-        if unit is not None:
-            # Keep the short name and district the title gave only when they belong to this unit.
-            result.set_identity(unit=_with_title_details(unit, result.unit))
         print("\n".join(result.summary_lines()))
         replace_target(out, args.force)
         path = write_import(result, out, overwrite=args.force)
     except DocumentImportError as exc:
         raise CliError(f"{exc}") from None
-    print(f"已创建 {path}：{result.report.year}年度 {result.report.unit.full_name}；"
-          f"识别到的 {len(result.unconfirmed)} 个表格数字来自正文，请在窗口中逐一确认")
+    r = result.report
+    print(f"已创建 {path}：{r.year or '（年度未识别）'}年度 {r.unit.full_name or '（单位未识别）'}；"
+          f"读入的 {len(result.unconfirmed) + len(r.indicators)} 个表格数字来自正文或附表，请在窗口中逐一确认")
+    for missing, field, example in (("单位全称", "单位全称", "某某街道办事处"), ("年度", "年度", "2023")):
+        if missing in result.missing_identity():
+            print(f"注意：{missing}未识别，检查结果会列为错误；请用 nanzhou-desktop set {path.name} {field} {example} "
+                  "或在窗口的“单位信息与签章”中填写")
     return 0
-
-
-def _with_title_details(unit: Unit, found: Unit) -> Unit:
-    if found.full_name == unit.full_name:
-        return found
-    return unit
 
 
 def cmd_next_year(args: argparse.Namespace) -> int:

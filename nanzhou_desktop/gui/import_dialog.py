@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.importing import DocumentImportError, ImportResult, Place, import_document, write_import
-from nanzhou_desktop.importing.result import SourceBlock
+from nanzhou_desktop.importing.document import unit_of
+from nanzhou_desktop.importing.result import COVER, PREFACE, SourceBlock
 from nanzhou_desktop.limits import safe_file_part
-from nanzhou_desktop.model import Unit
 from nanzhou_desktop.money import format_money
 from nanzhou_desktop.narrative import item_number, task_number
 from nanzhou_desktop.store.errors import ReportFileError
@@ -43,7 +43,8 @@ BlockIndexRole = Qt.ItemDataRole.UserRole + 1  # int: the block's index in Impor
 
 ROLE_NAMES = {
     "title": "标题", "heading": "章节标题", "task": "工作任务", "item": "小项", "paragraph": "正文",
-    "preamble": "标题前文字", "table": "表格", "annex": "附件", "signoff": "落款",
+    "preamble": "标题前文字", "table": "表格", "annex": "附件", "signoff": "落款", "preface": "前言",
+    "cover": "封面", "mark": "附件标记", "empty": "空单元格",
 }
 NOT_PLACED = "（未放置）"
 _GREY = QBrush(QColor("#777777"))
@@ -84,7 +85,7 @@ class MappingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if not block.placed:
                 return _RED
-            if block.role in ("title", "heading", "task", "item", "signoff"):
+            if block.role in ("title", "heading", "task", "item", "signoff", "mark", "empty") or block.read_into:
                 return _GREY if col == 2 else None
         if role == BlockIndexRole:
             return block.index
@@ -96,6 +97,12 @@ class MappingModel(QAbstractTableModel):
             return "报告标题"
         if block.role == "signoff":
             return "落款（签章信息）"
+        if block.role == "mark" and block.place is None:
+            return "附件标记（保留在导入记录中）"
+        if block.role == "empty":
+            return "（空）"
+        if block.read_into:
+            return f"读入{block.read_into}"
         if block.role == "heading":
             sec = r.section(block.section_key)
             how = f"，按{block.how}对应“{block.matched}”" if block.matched and block.matched != block.title else ""
@@ -112,6 +119,10 @@ class MappingModel(QAbstractTableModel):
 
 
 def place_name(result: ImportResult, place: Place) -> str:
+    if place.section_key == PREFACE:
+        return "前言"
+    if place.section_key == COVER:
+        return "封面"
     r = result.report
     sec = r.section(place.section_key)
     name = f"{sec.number}{sec.heading}" if sec else place.section_key
@@ -139,6 +150,7 @@ class ImportDialog(QDialog):
         f.setupUi(self)
         screen_fit.fit_window(self)  # the form's size, or what the screen has room for
         self.unit_edit, self.year_spin, self.notes_label = f.unit_edit, f.year_spin, f.notes_label
+        self.identity_hint, self.outline_hint, self.add_sections_box = f.identity_hint, f.outline_hint, f.add_sections_box
         self.table, self.target_combo, self.move_button, self.move_hint = (f.table, f.target_combo, f.move_button,
                                                                            f.move_hint)
         self.preview, self.tabs, self.buttons = f.preview, f.tabs, f.buttons
@@ -157,7 +169,11 @@ class ImportDialog(QDialog):
         self.model = MappingModel(result, self)
         self.table.setModel(self.model)
         # Section resize modes need the columns, which exist once the model is set.
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("（一）年度总体工作和重点工"))
         self.figures_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         # Standard buttons' texts cannot be set in Designer; a missing .qm must not leave English.
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
@@ -165,6 +181,10 @@ class ImportDialog(QDialog):
 
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
+        self.add_sections_box.toggled.connect(self._toggle_template_sections)
+        self.unit_edit.textChanged.connect(self._show_identity)
+        self.year_spin.valueChanged.connect(self._show_identity)
+        self._show_identity()
         self.move_button.clicked.connect(self.move_selected)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._fill_targets()
@@ -182,17 +202,57 @@ class ImportDialog(QDialog):
             if i >= 0:
                 self.target_combo.setCurrentIndex(i)
 
+    def _show_identity(self, *_args: object) -> None:
+        """Where the unit and the year came from, or that they are missing and what follows."""
+        r = self.import_result
+        parts = []
+        name = self.unit_edit.text().strip()
+        if not name:
+            parts.append("<span style='color:#b00020'>单位未识别</span>")
+        elif name == r.unit.full_name and r.unit_from:
+            parts.append(f"单位由{r.unit_from}识别")
+        year = self.year_spin.value()
+        if year < 2000:
+            parts.append("<span style='color:#b00020'>年度未识别</span>")
+        elif year == r.year and r.year_from:
+            parts.append(f"年度由{r.year_from}识别")
+        missing = not name or year < 2000
+        tail = "；未识别的可导入后在“单位信息与签章”中填写（检查结果会列为错误）" if missing else "，请核对"
+        self.identity_hint.setText("；".join(parts) + tail if parts else "")
+        own = [s for s in r.outline if s.in_document]
+        matched = sum(1 for s in own if s.from_template)
+        self.outline_hint.setText(f"按文档自己的 {len(own)} 个章节和编号导入；其中 {matched} 节对应模板"
+                                  f"“{r.template_name}”的章节，用于检查和评分")
+
+    def _toggle_template_sections(self, on: bool) -> None:
+        if on:
+            self.import_result.add_template_sections()
+        else:
+            self.import_result.remove_template_sections()
+        self.model.refresh()
+        self._fill_targets()
+        self._refresh_lists()
+        self._show_identity()
+
     def _refresh_lists(self) -> None:
         r = self.import_result
         self.figures_table.setRowCount(len(r.figures))
         for row, f in enumerate(r.figures):
             value = f"{f.value}%" if f.unit == "%" else f"{format_money(f.value)} 万元"
-            state = "已填入表格（来自正文，待确认）" if f.filled else "只核对，不填表"
+            source = "来自附表" if f.note == "来自附表" else "来自正文"
+            state = f"已填入表格（{source}，待确认）" if f.filled else "只核对，不填表"
             for col, text in enumerate((f.label, value, state, f.note or f.sentence)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f.sentence)
                 self.figures_table.setItem(row, col, item)
-        self.tabs.setTabText(0, f"识别的数字（{len(r.unconfirmed)} 个待确认）")
+        if r.table_indicators:
+            row = self.figures_table.rowCount()
+            self.figures_table.setRowCount(row + 1)
+            texts = (f"绩效指标 {len(r.table_indicators)} 个", "", "已填入绩效指标表（来自附表，待确认）",
+                     "、".join(i.level3 for i in r.table_indicators[:6]) + ("…" if len(r.table_indicators) > 6 else ""))
+            for col, text in enumerate(texts):
+                self.figures_table.setItem(row, col, QTableWidgetItem(text))
+        self.tabs.setTabText(0, f"识别的数字（{len(r.unconfirmed) + len(r.table_indicators)} 个待确认）")
         self.not_placed_list.clear()
         for b in r.not_placed:
             self.not_placed_list.addItem(f"第 {b.index + 1} 段（{ROLE_NAMES.get(b.role, b.role)}）：{b.text}")
@@ -201,6 +261,9 @@ class ImportDialog(QDialog):
         for d in r.drops:
             page = f"第 {d.page + 1} 页，" if r.source_kind == "pdf" else ""
             self.dropped_list.addItem(f"{d.reason}（{page}已去掉）：{d.text}")
+        for b in r.blocks:
+            if b.role == "mark" and b.place is None:
+                self.dropped_list.addItem(f"附件标记（不放入报告，保留在导入记录中）：{b.text}")
         for src, gen in r.renumbered:
             self.dropped_list.addItem(f"编号按位置重新生成：{src} → {gen}")
 
@@ -233,6 +296,13 @@ class ImportDialog(QDialog):
         if place is None:
             self.preview.setPlainText(f"{NOT_PLACED}\n\n{block.text}")
             return
+        if place.section_key == PREFACE:
+            self.preview.setPlainText(f"前言\n\n{self.import_result.preface}")
+            return
+        if place.section_key == COVER:
+            lines = [f"{label}：{value}" if label else value for label, value in self.import_result.cover_entries]
+            self.preview.setPlainText("封面\n\n" + "\n".join(lines))
+            return
         sec = r.section(place.section_key)
         text = sec.body if sec else ""
         if place.task is not None and place.task < len(r.tasks):
@@ -256,14 +326,12 @@ class ImportDialog(QDialog):
         self._selection_changed()
 
     def _accept(self) -> None:
+        """Import as shown.  A unit or year still unknown does not stop it: the report is made
+        and its checks list them as errors to fill in (issue 14)."""
         name = self.unit_edit.text().strip()
         year = self.year_spin.value()
-        if not name or year < 2000:
-            missing = "和".join(w for w, bad in (("单位全称", not name), ("年度", year < 2000)) if bad)
-            QMessageBox.warning(self, "无法导入", f"请填写{missing}后再导入。")
-            return
-        unit = self.import_result.unit if name == self.import_result.unit.full_name else Unit(full_name=name)
-        self.import_result.set_identity(unit=unit, year=year)
+        unit = self.import_result.unit if name == self.import_result.unit.full_name else unit_of(name)
+        self.import_result.set_identity(unit=unit, year=year if year >= 2000 else 0)
         self.accept()
 
 

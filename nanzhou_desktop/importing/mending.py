@@ -17,7 +17,6 @@ kept (岳阳县新开镇 and 岳阳市城市管理监督指挥中心 publish the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from nanzhou_desktop.importing.outline import Heading, is_marker_only, parse_heading

@@ -23,8 +23,8 @@ from nanzhou_desktop.importing.figures import (
     rate_note,
 )
 from nanzhou_desktop.importing.mending import Dropped
-from nanzhou_desktop.importing.tables import BudgetRead
 from nanzhou_desktop.importing.outline import section_number
+from nanzhou_desktop.importing.tables import BudgetRead
 from nanzhou_desktop.importing.text import fold
 from nanzhou_desktop.model import (
     BudgetKind,
@@ -158,6 +158,8 @@ class ImportResult:
                     out.append((f"    {task_number(ti)}{task.title}", Place(sec.key, ti)))
                     for ii, item in enumerate(task.items):
                         out.append((f"        {item_number(ii)}{item.title}", Place(sec.key, ti, ii)))
+        out.insert(0, ("封面", Place(COVER)))
+        out.insert(0, ("前言", Place(PREFACE)))
         out.append(("（不放入报告，列为未放置）", None))
         return out
 
@@ -170,10 +172,15 @@ class ImportResult:
         self.rebuild()
 
     def set_identity(self, unit: Unit | None = None, year: int | None = None) -> None:
+        """The unit and year the user gave (in the preview, or --unit/--year); 0 = still unknown."""
         if unit is not None:
+            if unit.full_name != self.unit.full_name:
+                self.unit_from = ""
             self.unit = unit
         if year is not None:
-            self.year = year
+            if year != self.year:
+                self.year_from = ""
+            self.year = year or None
         self.rebuild()
 
     def missing_identity(self) -> list[str]:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.importing import DocumentImportError, import_bytes, import_document, write_import
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, sniff
-from nanzhou_desktop.model import Unit
 from tests.conftest import SEED
 
 HAN = "\u4e00-\u9fff"

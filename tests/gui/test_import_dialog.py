@@ -30,9 +30,13 @@ def test_mapping_model_shows_each_paragraph_and_its_target(other_result):
     model = MappingModel(other_result)
     assert model.rowCount() == len(other_result.blocks) and model.columnCount() == 4
     row = _row_of(model, "附件2")
-    assert model.index(row, 2).data() == NOT_PLACED
-    assert model.index(row, 1).data() == "标题前文字"
-    assert model.index(row, 0).data(Qt.ItemDataRole.ForegroundRole) is not None  # shown in red
+    assert model.index(row, 1).data() == "附件标记"
+    assert model.index(row, 2).data() == "附件标记（保留在导入记录中）"
+    body = _row_of(model, "街道内设")
+    other_result.move(model.index(body, 0).data(BlockIndexRole), None)
+    model.refresh()
+    assert model.index(body, 2).data() == NOT_PLACED
+    assert model.index(body, 0).data(Qt.ItemDataRole.ForegroundRole) is not None  # shown in red
     heading = _row_of(model, "(一)部门职能")
     assert "（一）部门职能" in model.index(heading, 2).data() and "按措辞对应“部门概况”" in model.index(heading, 2).data()
     body = _row_of(model, "某某街道办事处是区政府派出机构")
@@ -49,8 +53,9 @@ def test_dialog_lists_figures_not_placed_and_drops(qtbot, other_result):
     states = {dlg.figures_table.item(r, 2).text() for r in range(dlg.figures_table.rowCount())}
     assert "已填入表格（来自正文，待确认）" in states
     assert dlg.tabs.tabText(0) == "识别的数字（4 个待确认）"
-    assert dlg.not_placed_list.count() == 1 and "附件2" in dlg.not_placed_list.item(0).text()
+    assert dlg.not_placed_list.count() == 0 and dlg.tabs.tabText(1) == "未放置（0）"
     drops = [dlg.dropped_list.item(i).text() for i in range(dlg.dropped_list.count())]
+    assert "附件标记（不放入报告，保留在导入记录中）：附件2" in drops
     assert any("页码" in d and "- 2 -" in d for d in drops)
     assert any("页眉页脚" in d for d in drops)
 
@@ -133,15 +138,36 @@ def test_a_bad_document_is_told_and_no_dialog_opens(qtbot, tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["空.pdf"]
 
 
-def test_missing_year_is_asked_for_before_accepting(qtbot, monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+def test_missing_year_is_shown_and_does_not_stop_the_import(qtbot, monkeypatch):
+    """Issue 14: never refused for want of a unit or year; the preview says they are missing and
+    what follows, and a year typed there is used."""
     result = import_bytes("一、基本情况\n（一）部门概况\n负责辖区管理。\n".encode(), "x.txt")
     dlg = ImportDialog(result)
     qtbot.addWidget(dlg)
     assert dlg.year_spin.text() == "未识别"
+    assert "单位未识别" in dlg.identity_hint.text() and "年度未识别" in dlg.identity_hint.text()
     dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
-    assert shown == ["请填写单位全称和年度后再导入。"] and dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.result() == QDialog.DialogCode.Accepted and result.report.year == 0
+    result2 = import_bytes("一、基本情况\n（一）部门概况\n负责辖区管理。\n".encode(), "x.txt")
+    dlg2 = ImportDialog(result2)
+    qtbot.addWidget(dlg2)
+    dlg2.year_spin.setValue(2023)
+    dlg2.unit_edit.setText("广州市海珠区人民政府新港街道办事处")
+    assert "年度未识别" not in dlg2.identity_hint.text()
+    dlg2.buttons.button(dlg2.buttons.StandardButton.Ok).click()
+    assert (result2.report.year, result2.report.unit.short_name, result2.report.unit.district) == (2023, "新港街道",
+                                                                                                   "海珠区")
+
+
+def test_the_preview_offers_the_template_sections_only_when_asked(qtbot, other_result):
+    dlg = ImportDialog(other_result)
+    qtbot.addWidget(dlg)
+    assert other_result.report.section("1.3") is None and "对应模板" in dlg.outline_hint.text()
+    dlg.add_sections_box.setChecked(True)
+    assert other_result.report.section("1.3") is not None
+    assert any("部门整体收支情况" in dlg.target_combo.itemText(i) for i in range(dlg.target_combo.count()))
+    dlg.add_sections_box.setChecked(False)
+    assert other_result.report.section("1.3") is None
 
 
 def test_path_argument_may_be_str(qtbot, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@
 ################################################################################
 
 from PySide6.QtCore import (QCoreApplication, QMetaObject, Qt)
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 class Ui_ImportDialog(object):
     def setupUi(self, ImportDialog):
@@ -19,30 +19,60 @@ class Ui_ImportDialog(object):
         ImportDialog.resize(1100, 720)
         self.layout = QVBoxLayout(ImportDialog)
         self.layout.setObjectName(u"layout")
-        self.head = QFormLayout()
+        self.head = QGridLayout()
         self.head.setObjectName(u"head")
         self.unit_label = QLabel(ImportDialog)
         self.unit_label.setObjectName(u"unit_label")
 
-        self.head.setWidget(0, QFormLayout.ItemRole.LabelRole, self.unit_label)
+        self.head.addWidget(self.unit_label, 0, 0, 1, 1)
 
         self.unit_edit = QLineEdit(ImportDialog)
         self.unit_edit.setObjectName(u"unit_edit")
 
-        self.head.setWidget(0, QFormLayout.ItemRole.FieldRole, self.unit_edit)
+        self.head.addWidget(self.unit_edit, 0, 1, 1, 1)
 
         self.year_label = QLabel(ImportDialog)
         self.year_label.setObjectName(u"year_label")
 
-        self.head.setWidget(1, QFormLayout.ItemRole.LabelRole, self.year_label)
+        self.head.addWidget(self.year_label, 0, 2, 1, 1)
 
         self.year_spin = QSpinBox(ImportDialog)
         self.year_spin.setObjectName(u"year_spin")
         self.year_spin.setMinimum(1999)
         self.year_spin.setMaximum(2100)
 
-        self.head.setWidget(1, QFormLayout.ItemRole.FieldRole, self.year_spin)
+        self.head.addWidget(self.year_spin, 0, 3, 1, 1)
 
+        self.identity_hint = QLabel(ImportDialog)
+        self.identity_hint.setObjectName(u"identity_hint")
+        self.identity_hint.setWordWrap(True)
+
+        self.head.addWidget(self.identity_hint, 0, 4, 1, 1)
+
+        self.template_label = QLabel(ImportDialog)
+        self.template_label.setObjectName(u"template_label")
+
+        self.head.addWidget(self.template_label, 1, 0, 1, 1)
+
+        self.template_row = QHBoxLayout()
+        self.template_row.setObjectName(u"template_row")
+        self.outline_hint = QLabel(ImportDialog)
+        self.outline_hint.setObjectName(u"outline_hint")
+        self.outline_hint.setWordWrap(True)
+
+        self.template_row.addWidget(self.outline_hint)
+
+        self.add_sections_box = QCheckBox(ImportDialog)
+        self.add_sections_box.setObjectName(u"add_sections_box")
+
+        self.template_row.addWidget(self.add_sections_box)
+
+        self.template_row.setStretch(0, 1)
+
+        self.head.addLayout(self.template_row, 1, 1, 1, 4)
+
+        self.head.setColumnStretch(1, 1)
+        self.head.setColumnStretch(4, 1)
 
         self.layout.addLayout(self.head)
 
@@ -204,9 +234,11 @@ class Ui_ImportDialog(object):
     def retranslateUi(self, ImportDialog):
         ImportDialog.setWindowTitle(QCoreApplication.translate("ImportDialog", u"\u5bfc\u5165\u62a5\u544a\u6587\u6863", None))
         self.unit_label.setText(QCoreApplication.translate("ImportDialog", u"\u5355\u4f4d\u5168\u79f0\uff1a", None))
-        self.unit_edit.setPlaceholderText(QCoreApplication.translate("ImportDialog", u"\u6587\u6863\u6807\u9898\u4e2d\u6ca1\u6709\u8bc6\u522b\u5230\u5355\u4f4d\u5168\u79f0\uff0c\u8bf7\u586b\u5199", None))
+        self.unit_edit.setPlaceholderText(QCoreApplication.translate("ImportDialog", u"\u6587\u6863\u4e2d\u6ca1\u6709\u5199\u660e\u5355\u4f4d\u5168\u79f0\uff1a\u53ef\u5728\u6b64\u586b\u5199\uff0c\u4e5f\u53ef\u5bfc\u5165\u540e\u518d\u586b", None))
         self.year_label.setText(QCoreApplication.translate("ImportDialog", u"\u5e74\u5ea6\uff1a", None))
         self.year_spin.setSpecialValueText(QCoreApplication.translate("ImportDialog", u"\u672a\u8bc6\u522b", None))
+        self.template_label.setText(QCoreApplication.translate("ImportDialog", u"\u63d0\u7eb2\uff1a", None))
+        self.add_sections_box.setText(QCoreApplication.translate("ImportDialog", u"\u8865\u4e0a\u6a21\u677f\u4e2d\u7f3a\u5c11\u7684\u7ae0\u8282\uff08\u7a7a\uff09", None))
         self.table_label.setText(QCoreApplication.translate("ImportDialog", u"\u6587\u6863\u4e2d\u7684\u6bcf\u4e00\u6bb5\u53ca\u5176\u53bb\u5904\uff08\u7ea2\u8272\u4e3a\u672a\u653e\u7f6e\uff09\uff1a", None))
         self.move_label.setText(QCoreApplication.translate("ImportDialog", u"\u628a\u6240\u9009\u6bb5\u843d\u79fb\u5230\uff1a", None))
         self.move_button.setText(QCoreApplication.translate("ImportDialog", u"\u79fb\u52a8", None))
