@@ -74,6 +74,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
         drops=drops, notes=list(raw.notes), table_indicators=indicators, table_budget=tables.budget,
         table_projects=tables.projects,
         unit_from="" if unit is not found_unit and unit.full_name != found_unit.full_name else front.unit_from,
+        numbering=numbering_styles(paras, levels),
         year_from="" if year else front.year_from, cover=[(e.label, e.value) for e in front.cover])
     return result
 
@@ -101,6 +102,23 @@ def outline_levels(paras: list[Paragraph]) -> dict[int, int]:
         if s not in out:
             out[s] = len(out) + 1
     return out
+
+
+def numbering_styles(paras: list[Paragraph], levels: dict[int, int]) -> tuple[str, ...]:
+    """The numbering style of each level of the document's outline, as the template format
+    names them (一、 （一） 1. 1、 （1） ①): the report keeps them, so a section added or moved
+    later is numbered the way the document numbers."""
+    styles: dict[int, str] = {}
+    for p in paras:
+        h = None if p.table else p.heading
+        if h is None or h.level not in levels or levels[h.level] in styles:
+            continue
+        style = h.style
+        if style == "1." and "、" in h.number:
+            style = "1、"
+        styles[levels[h.level]] = style
+    return tuple(styles[k] for k in sorted(styles)) if styles and sorted(styles) == list(
+        range(1, len(styles) + 1)) else ()
 
 
 def _outline_heading(p: Paragraph, levels: dict[int, int]) -> Heading | None:
@@ -412,6 +430,19 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             if h.body:
                 block.place = Place(spec.key)
             continue
+        if (h is not None and h.level >= 3 and not h.body and not h.stop and current is not None
+                and current.kind != SectionKind.TASKS and not _in_list(paras, i, levels)):
+            # A numbered line standing alone under a section ("1.项目立项背景"): a sub-section of
+            # the document's own outline, under the nearest section one level up.
+            level = min(h.level, outline[-1].level + 1)
+            parent = next(s for s in reversed(outline) if s.level < level)
+            spec = SectionSpec(new_key(parent.key), level, h.title, number=p.text[: len(h.number)].strip())
+            keys.add(spec.key)
+            outline.append(spec)
+            current, task, item = spec, None, None
+            block.role, block.level, block.number, block.title = "heading", level, h.number, h.title
+            block.section_key = spec.key
+            continue
         if current is not None and current.kind == SectionKind.TASKS and h is not None:
             if h.level == 3:
                 task, item, n_items = n_tasks, None, 0
@@ -440,6 +471,18 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             l1 = current
         block.place = Place(current.key, task, item) if task is not None else Place(current.key)
     return blocks, outline, stop
+
+
+def _in_list(paras: list[Paragraph], i: int, levels: dict[int, int]) -> bool:
+    """A numbered line next to another of its style with no text between them: an item of a
+    list ("(1)田心乡人民政府" / "(2)田心乡人大" …), which stays text, not a section."""
+    h = _outline_heading(paras[i], levels)
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(paras) and not paras[j].table:
+            other = _outline_heading(paras[j], levels)
+            if other is not None and h is not None and other.level == h.level:
+                return True
+    return False
 
 
 def _nearest_title(paras: list[Paragraph], i: int, front: FrontMatter) -> str:

@@ -29,6 +29,7 @@ from nanzhou_desktop.importing.text import fold
 from nanzhou_desktop.model import (
     BudgetKind,
     BudgetRow,
+    CoverField,
     FieldRef,
     Indicator,
     Project,
@@ -42,6 +43,7 @@ from nanzhou_desktop.model import (
 )
 from nanzhou_desktop.money import format_money
 from nanzhou_desktop.narrative import item_number, plain_text, task_number
+from nanzhou_desktop.template import load_template
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class ImportResult:
     unit_from: str = ""  # where the unit was found (封面“评价单位（公章）” / 标题 / 前言 / 文件名 …), "" = given
     year_from: str = ""
     cover: list[tuple[str, str]] = field(default_factory=list)  # the cover block as read: (label, value)
+    numbering: tuple[str, ...] = ()  # the document's numbering style of each outline level
     table_budget: BudgetRead | None = None  # the 自评表's 预算执行情况 rows, when the document has them
     table_projects: list[tuple[str, Any, Any, str]] = field(default_factory=list)  # its 重点项目 rows
     report: Report = field(init=False)
@@ -218,16 +221,25 @@ class ImportResult:
             elif b.role == "item" and b.task is not None and b.item is not None:
                 tasks[b.task].items.append(
                     TaskItem(b.title, "\n".join(bodies.get(Place(b.section_key, b.task, b.item), []))))
-        report = Report(
-            uuid=self.report_uuid, year=self.year or 0, unit=replace(self.unit), title=self.title,
-            template_id=self.template_id, sections=sections, tasks=tasks, signoff=replace(self.signoff),
-            budget=_budget_rows(self.table_budget),
-            indicators=[replace(i) for i in self.table_indicators],
-            projects=[Project(name, budget, executed, reason) for name, budget, executed, reason in self.table_projects],
-        )
         self.preface = "\n".join(bodies.get(Place(PREFACE), []))
         self.cover_entries = self._cover_entries()
-        _attach_front(report, self.preface, self.cover_entries)
+        template = load_template(self.template_id)
+        report = template.new_report(self.report_uuid, replace(self.unit), self.year or 0)
+        report.title, report.sections, report.tasks = self.title, sections, tasks
+        report.signoff = replace(self.signoff)
+        # Only the rows the document has: the template's empty 其中 rows and preset indicators
+        # would be errors the document never made.
+        report.budget = _budget_rows(self.table_budget)
+        report.indicators = [replace(i) for i in self.table_indicators]
+        report.projects = [Project(name, budget, executed, reason) for name, budget, executed, reason in self.table_projects]
+        report.preface = self.preface
+        report.cover = _cover_fields(report.cover, self.cover_entries)
+        data = report.template
+        if self.numbering:
+            data = replace(data, numbering=self.numbering)  # renumbering after an edit keeps the document's style
+        if self.preface and not data.preface.enabled:
+            data = replace(data, preface=replace(data.preface, enabled=True))  # the document has one: it prints
+        report.template = data
         self.report = report
         self.figures = _recognise_figures(report)
         self.renumbered = self._renumbered()
@@ -383,8 +395,6 @@ class ImportResult:
 
     @property
     def template_name(self) -> str:
-        from nanzhou_desktop.template import load_template
-
         try:
             return load_template(self.template_id).name
         except (OSError, ValueError, KeyError):
@@ -393,8 +403,6 @@ class ImportResult:
     def add_template_sections(self) -> None:
         """Add, empty, the template's sections the document lacks (only when the user asks in
         the preview), and rebuild."""
-        from nanzhou_desktop.template import load_template
-
         self.outline = add_template_sections(self.outline, list(load_template(self.template_id).sections))
         self.rebuild()
 
@@ -452,16 +460,36 @@ def own_number(number: str) -> str:
     return re.sub(r"^([一二三四五六七八九十]+)\s*[.．]$", r"\1、", n)
 
 
-def _attach_front(report: Report, preface: str, cover: list[tuple[str, str]]) -> None:
-    """The 前言 and cover block onto the report.  # TODO(templates): Report.preface/cover."""
-    report.preface = preface  # type: ignore[attr-defined]
-    report.cover = [_CoverLine(label, value) for label, value in cover]  # type: ignore[attr-defined]
+def _cover_fields(fields: list[CoverField], entries: list[tuple[str, str]]) -> list[CoverField]:
+    """The template's cover fields filled from the document's cover block, matched by label
+    (full-/half-width and （公章） alike); a line the template has no field for is kept as a
+    field of its own, in the order it stood."""
+    out = [replace(f) for f in fields]
+    by_label = {_label_key(f.label): f for f in out}
+    n = 0
+    for label, value in entries:
+        f = by_label.get(_label_key(label)) if label else None
+        if f is not None and not f.value:
+            f.value = _cover_value(f.kind, value)
+            continue
+        n += 1
+        out.append(CoverField(f"imported.{n}", label, "text", False, value))
+    return out
 
 
-@dataclass
-class _CoverLine:
-    label: str
-    value: str
+def _label_key(label: str) -> str:
+    return re.sub(r"[（(](?:公章|盖章)[）)]", "", fold(label)).replace("(", "").replace(")", "")
+
+
+def _cover_value(kind: str, value: str) -> str:
+    """A date as the file keeps it (ISO); a year as four digits; anything else as written (a
+    value that does not parse stays as written, and the checks say so)."""
+    if kind == "date":
+        return parse_cn_date(value) or value
+    if kind == "year":
+        m = re.search(r"(20\d{2})", value)
+        return m.group(1) if m else value
+    return value
 
 
 _KIND_NAMES = {"txt": "文本", "docx": "Word 文档", "pdf": "PDF"}

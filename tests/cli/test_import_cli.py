@@ -15,7 +15,7 @@ def test_import_the_example_document_prints_the_mapping_and_writes_the_report(tm
     assert "（三）部门整体收支情况：" in r.stdout and "工作任务 7 项，小项 21 个" in r.stdout
     assert "年度资金总额·全年预算数：19,910.75 万元（已填入表格）" in r.stdout
     assert "没有未放置的文字" in r.stdout
-    assert "识别到的 4 个表格数字来自正文" in r.stdout
+    assert "读入的 4 个表格数字来自正文或附表" in r.stdout
     show = cli("show", str(out)).stdout
     assert "全年预算数 19,910.75 万元，全年执行数 19,738.24 万元，执行率 99.13%" in show
     # Same narrative and tables as the built-in example.
