@@ -55,6 +55,23 @@ def _filled(value: object) -> bool:
 # it is filled, the usual case: a large report has about a thousand items and this runs on every
 # keystroke.  Only a row with a gap is looked at item by item, to report the gap.
 
+def _written(r: Report) -> dict[str, bool]:
+    """Section key → it or a section under it has text (a part whose text is all in its
+    sub-sections is written: （一）概况 with 1.主要职能职责 and 2.基本情况 under it, as 田心乡's)."""
+    out: dict[str, bool] = {}
+    stack: list[tuple[int, str]] = []
+    for sec in r.sections:
+        while stack and stack[-1][0] >= sec.level:
+            stack.pop()
+        has = bool(sec.body.strip())
+        out[sec.key] = has
+        if has:
+            for _level, key in stack:
+                out[key] = True
+        stack.append((sec.level, sec.key))
+    return out
+
+
 def check_completeness(c: Collector) -> Completion:
     r: Report = c.report
     s = c.settings
@@ -70,11 +87,12 @@ def check_completeness(c: Collector) -> Completion:
                   FieldRef("report", None, "preface", r.sections[0].key), "report:preface", seen="（空）",
                   expected="填写前言")
 
+    written = _written(r)
     for sec in r.sections:
         g = tally.group(_top(sec.key))
         if sec.required:
             g[1] += 1
-            if sec.body.strip():
+            if written[sec.key]:
                 g[0] += 1
             else:
                 c.add("completeness.section", ERROR, f"{sec.number}{sec.heading}的正文未填写，这是必填部分",
