@@ -218,15 +218,31 @@ def _signoff(blocks: list[SourceBlock]) -> SignOff:
 _FURNITURE = re.compile(r"^(?:(?:预算)?(?:单位|部门)名称.{0,60}(?:金额)?单位[:：]?\s*万元|总分\b.{0,60}(?:自评等级|等级)[:：]?.{0,4})$")
 
 
+# What this app prints beside its own 自评表 (render/pdf.py): the budget chart (drawn from the
+# table's rows: "预算执行情况对比（万元）", its axis and legend) and the 报告核对码 block under the
+# QR code (单位 / 年度 · 修订号 / 内容指纹 in two halves).  Derived from the report, so read with it.
+_CHART_TITLE = "预算执行情况对比（万元）"
+_CHECK_BLOCK = re.compile(r"^(?:(?:年\s*月\s*日)?\s*单位[:：].{2,60}|年度[:：]\s*\d{4}\s*修订号[:：]\s*\d+|"
+                          r"内容指纹（SHA-256）[:：]?|[0-9a-f]{16,64})$")
+
+
 def _annex_furniture(blocks: list[SourceBlock]) -> None:
     """Once the annex's tables were read, its 附件 mark, its title and the lines around the
     tables count as read too."""
     annex = [b for b in blocks if b.role == "annex"]
     if not any(b.read_into for b in annex):
         return
+    in_chart = False
     for b in annex:
-        text = b.text.replace("\u3000", " ")
-        if not b.read_into and (_FURNITURE.match(text) or is_attachment_mark(text) or is_title_line(text)):
+        text = b.text.replace("\u3000", " ").strip()
+        if text == _CHART_TITLE:
+            in_chart = True
+        elif "\t" in b.text:
+            in_chart = False
+        if b.read_into:
+            continue
+        if (in_chart or _FURNITURE.match(text) or _CHECK_BLOCK.match(text) or is_attachment_mark(text)
+                or is_title_line(text)):
             b.read_into, b.place = "自评表", None
 
 

@@ -236,94 +236,85 @@ def _paragraph_text(p: object) -> str:
 
 
 # ---------------------------------------------------------------------------- pdf
+# PDFs are read with pdfium (pypdfium2): text runs with their boxes, and the paths drawn on the
+# page, from which ruled tables are rebuilt cell by cell (see :mod:`pdftables`).
 _PDF_INDENT = 1.2  # a line starting this many character widths right of the margin opens a paragraph
 
 
 def _read_pdf(data: bytes, name: str) -> RawDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - unsupported crypto is the same answer for the user
-                ok = 0
-            if not ok:
-                raise DocumentImportError(f"PDF 文件“{name}”受密码保护，无法读取；请先去除密码再导入")
-        pages = list(reader.pages)
-        if len(pages) > MAX_PAGES:
-            raise _too_long(name, len(pages))
-    except DocumentImportError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentImportError(f"PDF 文件“{name}”已损坏，无法读取（{type(exc).__name__}）") from None
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise DocumentImportError(
+                f"PDF 文件“{name}”设置了打开密码，无法读取；请在 PDF 阅读器中输入密码后“另存为”一份不加密的 PDF，"
+                "或导入报告的 Word 原稿") from None
+        raise DocumentImportError(f"PDF 文件“{name}”已损坏，无法读取（{exc}）") from None
     lines: list[RawLine] = []
-    for number, page in enumerate(pages):
-        try:
-            lines.extend(_pdf_page_lines(page, number))
-        except Exception as exc:  # noqa: BLE001 - one damaged page must not hide the others
-            raise DocumentImportError(f"PDF 文件“{name}”第 {number + 1} 页无法读取（{type(exc).__name__}）") from None
+    try:
+        pages = len(pdf)
+        if pages > MAX_PAGES:
+            raise _too_long(name, pages)
+        tables = 0
+        for number in range(pages):
+            try:
+                page = pdf[number]
+                try:
+                    page_lines, tables = _pdf_page_lines(page, number, tables)
+                finally:
+                    page.close()
+            except pdfium.PdfiumError as exc:  # one damaged page must not hide the others' reason
+                raise DocumentImportError(f"PDF 文件“{name}”第 {number + 1} 页无法读取（{exc}）") from None
+            lines.extend(page_lines)
+    finally:
+        pdf.close()
     return RawDocument("pdf", lines, paged=True)
 
 
-@dataclass
-class _Run:
-    x: float
-    y: float
-    size: float
-    text: str
+def _pdf_page_lines(page: object, number: int, tables: int) -> tuple[list[RawLine], int]:
+    """Lines of one page in reading order: runs with the same baseline form a line; a line that
+    starts right of the page's text margin (the two-character first-line indent of 公文 body text,
+    or a centred title) opens a new paragraph; a ruled table comes as its rows of cells."""
+    from nanzhou_desktop.importing.pdftables import grids, group_lines, line_text, page_runs, page_segments
 
-
-def _pdf_page_lines(page: object, number: int) -> list[RawLine]:
-    """Lines of one page from the positioned text runs: runs with the same baseline form a
-    line; a line that starts right of the page's text margin (the two-character first-line
-    indent of 公文 body text, or a centred title) opens a new paragraph."""
-    runs: list[_Run] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if not text or not text.strip("\n"):
-            return
-        # Position in user space: text matrix × current matrix.
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        scale = abs(tm[0] * cm[0]) or 1.0
-        runs.append(_Run(x, y, (size or 12.0) * scale, text))
-
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    runs = page_runs(page)
     if not runs:
-        return []
-    # Group runs into lines by baseline (within a third of the font size).
-    rows: list[list[_Run]] = []
+        return [], tables
+    width = float(page.get_width())  # type: ignore[attr-defined]
+    found = grids(page_segments(page))
+    items: list[tuple[float, object]] = []  # (top y, line runs | table rows)
+    free = []
     for run in runs:
-        for text_piece in run.text.split("\n"):
-            if not text_piece:
-                continue
-            piece = _Run(run.x, run.y, run.size, text_piece)
-            for row in rows:
-                if abs(row[0].y - piece.y) <= max(row[0].size, piece.size) / 3:
-                    row.append(piece)
-                    break
-            else:
-                rows.append([piece])
-            # pypdf reports the start of the run; later pieces of a multi-line run are rare
-    rows.sort(key=lambda r: -r[0].y)
-    built: list[tuple[float, float, str]] = []
-    for row in rows:
-        row.sort(key=lambda r: r.x)
-        text = "".join(r.text for r in row)
-        if text.strip():
-            built.append((row[0].x, row[0].size, text))
-    if not built:
-        return []
-    margin = min(x for x, _s, _t in built)
-    width = float(page.mediabox.width)  # type: ignore[attr-defined]
+        grid = next((g for g in found if g.contains(run)), None)
+        if grid is None:
+            free.append(run)
+    for g in found:
+        rows = g.rows([r for r in runs if g.contains(r)])
+        if any(any(c for c in row) for row in rows):
+            items.append((g.box[3], rows))
+    for row in group_lines(free):
+        items.append((max(r.y1 for r in row), row))
+    items.sort(key=lambda item: -item[0])
+    text_lines = [item for item in items if not isinstance(item[1][0], list)]
+    margin = min((min(r.x0 for r in row) for _y, row in text_lines), default=0.0)
     out: list[RawLine] = []
-    for i, (x, size, text) in enumerate(built):
-        indented = x - margin >= _PDF_INDENT * size
+    edge_rows = {id(row) for _y, row in text_lines[:2] + text_lines[-2:]}
+    for _y, item in items:
+        if isinstance(item[0], list):  # a table: its rows
+            tables += 1
+            for cells in item:
+                if any(c.strip() for c in cells):
+                    out.append(RawLine("\t".join(cells), page=number, hard_break=True, starts_paragraph=True,
+                                       table=True, group=1000 + tables, page_width=width))
+            continue
+        row = sorted(item, key=lambda r: r.x0)
+        text = line_text(row)
+        if not text.strip():
+            continue
+        size = max(r.size for r in row)
+        indented = row[0].x0 - margin >= _PDF_INDENT * size
         out.append(RawLine(text.rstrip(), page=number, starts_paragraph=indented, page_width=width,
-                           edge=i in (0, 1, len(built) - 2, len(built) - 1)))
-    return out
-
-
+                           edge=id(item) in edge_rows))
+    return out, tables

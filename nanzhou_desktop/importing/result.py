@@ -231,6 +231,9 @@ class ImportResult:
         # would be errors the document never made.
         report.budget = _budget_rows(self.table_budget)
         report.indicators = [replace(i) for i in self.table_indicators]
+        if report.template.scheme.indicators.score != "entered":
+            for ind in report.indicators:  # a printed 得分 the scheme computes is not typed data
+                ind.score = None
         report.projects = [Project(name, budget, executed, reason) for name, budget, executed, reason in self.table_projects]
         report.preface = self.preface
         report.cover = _cover_fields(report.cover, self.cover_entries)
@@ -446,7 +449,7 @@ def _budget_rows(read: BudgetRead | None) -> list[BudgetRow]:
     label, initial, total, executed, reason = read.rows[0]
     rows[0].budget_initial, rows[0].budget_total, rows[0].executed, rows[0].reason = initial, total, executed, reason
     for label, initial, total, executed, reason in read.rows[1:]:
-        name = re.sub(r"^其中\s*[:：]?\s*", "", label).strip()
+        name = re.sub(r"^其中\s*[:：]?\s*", "", fold(label)).strip()
         kind = (BudgetKind.BASIC if name.startswith("基本支出") else BudgetKind.PROJECT if name.startswith("项目支出")
                 else BudgetKind.OTHER)
         rows.append(BudgetRow(kind, f"其中：{name}", initial, total, executed, reason))

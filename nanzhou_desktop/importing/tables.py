@@ -163,9 +163,42 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+def _read_budget_rows(cells: list[_Cell], used: set[int]) -> BudgetRead | None:
+    """A budget block in a table with real rows (Word, PDF): the header row's columns, then the
+    年度资金总额 row and its 其中 rows, each cell under its column (偏差原因 read too; a 其中 row
+    left blank is kept as the document has it)."""
+    rows: dict[int, list[_Cell]] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append(c)
+    ordered = [rows[k] for k in sorted(rows)]
+    for h, row in enumerate(ordered):
+        cols = {i: col for i, c in enumerate(row) if (col := _column(c.text, BUDGET_COLUMNS)) is not None}
+        if not _budget_header_ok([(i, col) for i, col in cols.items()]):
+            continue
+        read = BudgetRead(source="、".join(c.text for c in row))
+        taken = {c.index for c in row}
+        for data in ordered[h + 1:]:
+            label = data[0].text.strip()
+            key = _cell_key(label)
+            if not read.rows and key not in _TOTAL_LABELS:
+                break
+            if read.rows and not key.startswith("其中") and not any(
+                    _number(data[i].text) is not None for i in cols if i < len(data)):
+                break
+            value = {col: data[i].text for i, col in cols.items() if i < len(data)}
+            read.rows.append((label.rstrip(":："), _number(value.get("initial", "")), _number(value.get("total", "")),
+                              _number(value.get("executed", "")), value.get("reason", "").strip()))
+            taken.update(c.index for c in data)
+        used.update(taken)
+        return read if read.rows else None
+    return None
+
+
 def _read_budget(cells: list[_Cell], used: set[int]) -> BudgetRead | None:
     """The header (年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分), then the
     年度资金总额 row and the 其中 rows below it, their numbers in the header's order."""
+    if len({c.row for c in cells}) < len(cells):
+        return _read_budget_rows(cells, used)
     header: list[tuple[int, str]] = []  # (position in cells, column)
     for pos, c in enumerate(cells):
         col = _column(c.text, BUDGET_COLUMNS)
@@ -304,7 +337,7 @@ def _read_indicators(cells: list[_Cell], by_rows: bool, used: set[int]) -> list[
             if direction is None:
                 direction, target = _direction_of(target)
             ind = Indicator(level1, level2, name, direction, target, cell("unit"), cell("actual"),
-                            _points(cell("points")), cell("reason"), note="来自导入文档的附表，待确认")
+                            _points(cell("points")), cell("reason"))
             if "target_initial" in header and "target" in header and hasattr(ind, "target_initial"):
                 ind.target_initial = cell("target_initial")  # type: ignore[attr-defined]
             if "score" in header and hasattr(ind, "score"):
@@ -400,13 +433,18 @@ def _rows_after(cells: list[_Cell], start: int, width: int, by_rows: bool) -> tu
 
 
 def _points(text: str) -> Decimal | None:
+    """分值 as typed: the print's "7.50" for a 7.5 typed (trailing zeros of the fraction dropped)."""
     t = fold(text).replace("分", "")
     if not t:
         return None
     try:
-        return parse_decimal(t, field="分值")
+        value = parse_decimal(t, field="分值")
     except AmountError:
         return None
+    if value is not None and "." in t:
+        text = format(value, "f").rstrip("0").rstrip(".")
+        value = Decimal(text)
+    return value
 
 
 # The old name, for callers that only want the indicators.

@@ -108,7 +108,7 @@ def _cases(tmp: Path) -> list[tuple[Path, str]]:
         (blank, "是空的"),
         (docx_empty, "没有文字"),
         (image_only_pdf(tmp / "扫描件.pdf"), "没有文字层"),
-        (encrypted_pdf(tmp / "加密.pdf"), "受密码保护"),
+        (encrypted_pdf(tmp / "加密.pdf"), "设置了打开密码"),
         (ole_file(tmp / "加密.docx"), "设置了打开密码"),
         (doc97, "另存为”Word 文档（.docx）"),
         (wps, "WPS 文字格式（.wps）"),

@@ -1,0 +1,195 @@
+"""What a PDF page holds, through pdfium (pypdfium2): its text runs with their boxes, and its
+ruled tables rebuilt from the lines drawn around their cells.
+
+A table is a group of ruled lines that touch: its column edges are where its vertical lines
+stand, its row edges where its horizontal ones do.  A cell with no line between it and the cell
+above is merged with it (the 一级指标 and 二级指标 cells a 自评表 spans over several rows); its
+text goes in its top-left cell and the cells it covers are left empty, which is how a Word table
+comes too.  A text run belongs to the cell its centre falls in; a cell's runs are read line by
+line, so a name wrapped over two lines in a narrow column ("海珠创新湾房屋拆卸完成 / 率") reads whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LINE_THICK = 2.5  # a path thinner than this is a ruled line
+JOIN = 2.0  # positions closer than this are the same grid line
+
+
+@dataclass
+class Run:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def size(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+
+@dataclass
+class Seg:
+    horizontal: bool
+    at: float  # y of a horizontal line, x of a vertical one
+    lo: float  # its extent along the other axis
+    hi: float
+
+
+def page_runs(page: Any) -> list[Run]:
+    tp = page.get_textpage()
+    out: list[Run] = []
+    n = tp.count_rects()
+    for i in range(n):
+        left, bottom, right, top = tp.get_rect(i)
+        text = tp.get_text_bounded(left, bottom, right, top)
+        text = text.replace("\r", "").replace("\n", "")
+        if text.strip():
+            out.append(Run(left, bottom, right, top, text))
+    tp.close()
+    return out
+
+
+def page_segments(page: Any) -> list[Seg]:
+    import pypdfium2.raw as raw
+
+    out: list[Seg] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        w, h = x1 - x0, y1 - y0
+        if h <= LINE_THICK and w > 3 * LINE_THICK:
+            out.append(Seg(True, (y0 + y1) / 2, x0, x1))
+        elif w <= LINE_THICK and h > 3 * LINE_THICK:
+            out.append(Seg(False, (x0 + x1) / 2, y0, y1))
+    return out
+
+
+def _cluster(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= JOIN:
+            continue
+        out.append(v)
+    return out
+
+
+def _components(segs: list[Seg]) -> list[list[Seg]]:
+    """Line segments that touch, grouped (one group a ruled table)."""
+    parent = list(range(len(segs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    hs = [i for i, s in enumerate(segs) if s.horizontal]
+    vs = [i for i, s in enumerate(segs) if not s.horizontal]
+    for i in hs:
+        h = segs[i]
+        for j in vs:
+            v = segs[j]
+            if v.lo - JOIN <= h.at <= v.hi + JOIN and h.lo - JOIN <= v.at <= h.hi + JOIN:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Seg]] = {}
+    for i in range(len(segs)):
+        groups.setdefault(find(i), []).append(segs[i])
+    return list(groups.values())
+
+
+@dataclass
+class Grid:
+    xs: list[float]  # column edges, left to right
+    ys: list[float]  # row edges, top to bottom (PDF y decreasing)
+    segs: list[Seg]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[-1], self.xs[-1], self.ys[0]
+
+    def contains(self, r: Run) -> bool:
+        x0, y0, x1, y1 = self.box
+        return x0 <= r.cx <= x1 and y0 <= r.cy <= y1
+
+    def _ruled(self, horizontal: bool, at: float, lo: float, hi: float) -> bool:
+        mid = (lo + hi) / 2
+        return any(s.horizontal == horizontal and abs(s.at - at) <= JOIN and s.lo - JOIN <= mid <= s.hi + JOIN
+                   for s in self.segs)
+
+    def rows(self, runs: list[Run]) -> list[list[str]]:
+        """The table's rows of cells; a merged cell's text stands in its top-left cell and the
+        cells it covers are empty (a vertically merged 一级指标 is inherited by the rows under it)."""
+        nr, nc = len(self.ys) - 1, len(self.xs) - 1
+        owner = [[(r, c) for c in range(nc)] for r in range(nr)]
+        for r in range(nr):
+            for c in range(nc):
+                # merged with the cell above when no line separates them
+                if r > 0 and not self._ruled(True, self.ys[r], self.xs[c], self.xs[c + 1]):
+                    owner[r][c] = owner[r - 1][c]
+                elif c > 0 and not self._ruled(False, self.xs[c], self.ys[r + 1], self.ys[r]):
+                    owner[r][c] = owner[r][c - 1]
+        texts: dict[tuple[int, int], list[Run]] = {}
+        for run in runs:
+            c = next((i for i in range(nc) if self.xs[i] <= run.cx <= self.xs[i + 1]), None)
+            r = next((i for i in range(nr) if self.ys[i + 1] <= run.cy <= self.ys[i]), None)
+            if r is None or c is None:
+                continue
+            texts.setdefault(owner[r][c], []).append(run)
+        out: list[list[str]] = []
+        for r in range(nr):
+            row = []
+            for c in range(nc):
+                if owner[r][c] != (r, c):
+                    row.append("")
+                    continue
+                row.append(_cell_text(texts.get((r, c), [])))
+            out.append(row)
+        return out
+
+
+def line_text(runs: list[Run]) -> str:
+    """The runs of one line, left to right."""
+    return "".join(r.text for r in sorted(runs, key=lambda r: r.x0))
+
+
+def group_lines(runs: list[Run]) -> list[list[Run]]:
+    """Runs in lines, top to bottom: a run is on a line when their heights overlap by 40 % of the
+    smaller (a "、" drawn low in its em box, a "·" between words, a digit beside CJK)."""
+    lines: list[tuple[float, float, list[Run]]] = []
+    for run in sorted(runs, key=lambda r: (-r.size, -r.y1)):  # the tallest runs set each line's band
+        home = next((line for y0, y1, line in lines
+                     if min(y1, run.y1) - max(y0, run.y0) >= 0.4 * min(y1 - y0, run.size)), None)
+        if home is None:  # a "＿" drawn below the baseline belongs to the line it underlines
+            home = next((line for y0, y1, line in lines
+                         if run.size < 0.5 * (y1 - y0) and y0 - 0.35 * (y1 - y0) <= run.cy <= y1), None)
+        if home is None:
+            lines.append((run.y0, run.y1, [run]))
+        else:
+            home.append(run)
+    lines.sort(key=lambda band: -(band[0] + band[1]))
+    return [line for _y0, _y1, line in lines]
+
+
+def _cell_text(runs: list[Run]) -> str:
+    return "".join(line_text(line).strip() for line in group_lines(runs)).strip()
+
+
+def grids(segs: list[Seg]) -> list[Grid]:
+    out: list[Grid] = []
+    for group in _components(segs):
+        xs = _cluster([s.at for s in group if not s.horizontal])
+        ys = _cluster([s.at for s in group if s.horizontal])
+        if len(xs) >= 3 and len(ys) >= 2:  # one ruled row is a table too (the 自评表's signature row)
+            out.append(Grid(xs, sorted(ys, reverse=True), group))
+    return out
