@@ -14,7 +14,7 @@ from nanzhou_desktop.importing.frontmatter import (
     is_title_line,
     read_front,
 )
-from nanzhou_desktop.importing.mending import Paragraph, paragraphs
+from nanzhou_desktop.importing.mending import Paragraph, is_value, looks_like_label, paragraphs
 from nanzhou_desktop.importing.outline import MATCH_THRESHOLD, Heading, similarity
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, RawDocument, read_bytes, read_document
 from nanzhou_desktop.importing.result import ImportResult, Place, SectionSpec, SourceBlock, parse_cn_date
@@ -479,7 +479,7 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
                 continue
         if p.table:
             block.role = "table"
-            block.text = "\u3000".join(c for c in p.cells if c) or p.text
+            block.text = row_text(p.cells) or p.text
         if current is None:
             # Text after the front matter and before any heading (a 自评表 alone, its 附件 title
             # above it): a section of its own, named by the title nearest above it.
@@ -487,6 +487,17 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             l1 = current
         block.place = Place(current.key, task, item) if task is not None else Place(current.key)
     return blocks, outline, stop
+
+
+def row_text(cells: tuple[str, ...]) -> str:
+    """A table row placed as text: its cells apart, a form's label and value joined as one
+    ("人员编制：128　实有人数：185", the 岳阳 form as a Word table)."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) >= 2 and len(filled) % 2 == 0 and all(
+            looks_like_label(filled[k]) and not filled[k].endswith((":", "：")) for k in range(0, len(filled), 2)) \
+            and all(is_value(filled[k]) for k in range(1, len(filled), 2)):
+        return "\u3000".join(f"{filled[k]}：{filled[k + 1]}" for k in range(0, len(filled), 2))
+    return "\u3000".join(filled)
 
 
 def _in_list(paras: list[Paragraph], i: int, levels: dict[int, int]) -> bool:

@@ -308,6 +308,15 @@ def _unit_in_cells(paras: list[Paragraph]) -> tuple[str, str] | None:
     next line (衡山县贯塘乡's 自评表), "实施单位 (盖章)" then the name (青神县发改局's)."""
     wanted = [_label_key(k) for k in _UNIT_LABELS]
     best: tuple[int, str, str] | None = None
+    for p in paras:  # a Word table's row: the label cell, then the value cell
+        if not p.table or len(p.cells) < 2:
+            continue
+        for label, value in zip(p.cells, p.cells[1:], strict=False):
+            key = _label_key(label.rstrip(":："))
+            if key in wanted and _unit_like(_clean_unit(value)):
+                rank = wanted.index(key)
+                if best is None or rank < best[0]:
+                    best = (rank, _clean_unit(value), f"表格“{label.rstrip(':：').strip()}”")
     for i, p in enumerate(paras[:-1]):
         key = _label_key(p.text.rstrip(":："))
         label_key = key.split(":")[0] if ":" in key else key
@@ -315,6 +324,8 @@ def _unit_in_cells(paras: list[Paragraph]) -> tuple[str, str] | None:
             continue
         rank = wanted.index(label_key)
         value = key.split(":", 1)[1] if ":" in key else fold(paras[i + 1].text)
+        if best is not None and best[0] <= rank:
+            continue
         value = _clean_unit(value)
         if _unit_like(value) and (best is None or rank < best[0]):
             best = (rank, value, f"表格“{p.text.rstrip(':：').strip()}”")

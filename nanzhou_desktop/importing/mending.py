@@ -65,7 +65,7 @@ def _is_decorated_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text)) and any(c.isdigit() for c in text) and not _BARE_NUMBER.match(text)
 
 
-def _looks_like_label(text: str) -> bool:
+def looks_like_label(text: str) -> bool:
     t = mend_spaces(text)
     return (0 < len(t) <= LABEL_MAX and not _PUNCTUATION.search(t) and any("\u4e00" <= c <= "\u9fff" for c in t)
             and parse_heading(t) is None)
@@ -99,7 +99,7 @@ def _page_number_lines(doc: RawDocument) -> set[int]:
     run: list[int] = []
     for i, value in bare:
         prev = next((lines[j].text for j in range(i - 1, -1, -1) if lines[j].text.strip()), "")
-        if _looks_like_label(prev):
+        if looks_like_label(prev):
             run = []
             continue
         if run and value == int(lines[run[-1]].text) + 1 and _lines_between(lines, run[-1], i) >= 10:
@@ -215,7 +215,7 @@ _FIELD = re.compile(r"^[^:：。]{1,20}[:：][^。]{0,30}$")
 def _is_prose(text: str) -> bool:
     """A line that can continue, or be continued by, a sentence broken by a line or page end:
     not a label, a cell, or a "label: value" line of a form (按收入性质分:2030.12)."""
-    return not _looks_like_label(text) and not _FIELD.match(text) and (len(text) >= 10 or ends_sentence(text))
+    return not looks_like_label(text) and not _FIELD.match(text) and (len(text) >= 10 or ends_sentence(text))
 
 
 # ---------------------------------------------------------------------- paragraphs
@@ -275,7 +275,7 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
             new = line.starts_paragraph or _standalone_heading(current.text) or (
                 previous is not None and previous.page_width != line.page_width) or (
                 parse_heading(text) is not None and ends_sentence(current.text)) or (
-                _looks_like_label(current.text) or _looks_like_label(text))
+                looks_like_label(current.text) or looks_like_label(text))
         else:
             # Before the first heading (cover, 附件 mark, title) lines are not prose: keep them apart.
             new = (not seen_heading or _standalone_heading(current.text) or ends_sentence(current.text)
@@ -297,7 +297,7 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
 _VALUE = re.compile(rf"^[\d\s.,，:：%％/\-－—()（）年月日万元人个]+$|^[{CJK}A-Za-z]{{1,5}}$")
 
 
-def _is_value(text: str) -> bool:
+def is_value(text: str) -> bool:
     return len(text) <= 20 and bool(_VALUE.match(text)) and parse_heading(text) is None
 
 
@@ -313,8 +313,8 @@ def _form_pairs(paras: list[Paragraph], kind: str) -> list[Paragraph]:
     n = len(paras)
 
     def pair_at(j: int) -> bool:
-        return (j + 1 < n and not paras[j].table and not paras[j + 1].table and _looks_like_label(paras[j].text)
-                and _is_value(paras[j + 1].text))
+        return (j + 1 < n and not paras[j].table and not paras[j + 1].table and looks_like_label(paras[j].text)
+                and is_value(paras[j + 1].text))
 
     while i < n:
         j = i

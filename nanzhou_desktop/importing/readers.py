@@ -314,7 +314,8 @@ def _pdf_page_lines(page: object, number: int, tables: int) -> tuple[list[RawLin
         if not text.strip():
             continue
         size = max(r.size for r in row)
-        indented = row[0].x0 - margin >= _PDF_INDENT * size
+        # Indented by position, or by ideographic spaces some programs draw as characters.
+        indented = row[0].x0 - margin >= _PDF_INDENT * size or text.startswith(("\u3000", "  "))
         out.append(RawLine(text.rstrip(), page=number, starts_paragraph=indented, page_width=width,
                            edge=id(item) in edge_rows))
     return out, tables

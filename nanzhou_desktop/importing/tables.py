@@ -163,32 +163,48 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+_INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|包括[:：]|=\S+/")
+
+
+def _is_instruction(text: str) -> bool:
+    """A form's printed instruction in a cell ("1.预算执行率=预算执行数/调整后预算数，…（100字以内）",
+    青神县发改局's form), not a value typed into it."""
+    return bool(_INSTRUCTION.search(fold(text)))
+
+
 def _read_budget_rows(cells: list[_Cell], used: set[int]) -> BudgetRead | None:
     """A budget block in a table with real rows (Word, PDF): the header row's columns, then the
     年度资金总额 row and its 其中 rows, each cell under its column (偏差原因 read too; a 其中 row
-    left blank is kept as the document has it)."""
+    left blank is kept as the document has it).  A header row that starts with a column's name has
+    its label cell merged into the cell above (年度预算数（万元）over 总额 / 其中 …, 青神县发改局)."""
     rows: dict[int, list[_Cell]] = {}
     for c in cells:
         rows.setdefault(c.row, []).append(c)
     ordered = [rows[k] for k in sorted(rows)]
     for h, row in enumerate(ordered):
         cols = {i: col for i, c in enumerate(row) if (col := _column(c.text, BUDGET_COLUMNS)) is not None}
-        if not _budget_header_ok([(i, col) for i, col in cols.items()]):
+        if not _budget_header_ok(list(cols.items())):
             continue
         read = BudgetRead(source="、".join(c.text for c in row))
         taken = {c.index for c in row}
         for data in ordered[h + 1:]:
             label = data[0].text.strip()
             key = _cell_key(label)
+            shift = 1 if 0 in cols else 0  # the header's first cell is a column: the labels' cell is merged above
             if not read.rows and key not in _TOTAL_LABELS:
                 break
+            value = {col: data[i + shift].text for i, col in cols.items() if i + shift < len(data)}
             if read.rows and not key.startswith("其中") and not any(
-                    _number(data[i].text) is not None for i in cols if i < len(data)):
+                    _number(value.get(k, "")) is not None for k in ("initial", "total", "executed")):
                 break
-            value = {col: data[i].text for i, col in cols.items() if i < len(data)}
+            reason = value.get("reason", "").strip().strip("/—-")  # "/" marks a cell that does not apply
+            instruction = any(_is_instruction(c.text) for c in data)
+            if _is_instruction(reason):
+                reason = ""
             read.rows.append((label.rstrip(":："), _number(value.get("initial", "")), _number(value.get("total", "")),
-                              _number(value.get("executed", "")), value.get("reason", "").strip()))
-            taken.update(c.index for c in data)
+                              _number(value.get("executed", "")), reason))
+            if not instruction:  # a row carrying the form's instruction stays as text, the instruction kept
+                taken.update(c.index for c in data)
         used.update(taken)
         return read if read.rows else None
     return None

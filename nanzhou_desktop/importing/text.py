@@ -17,7 +17,7 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 
 # A paragraph that ends with one of these ends a sentence; one that does not was broken
 # by a line or page end.
-SENTENCE_END = ("。", "！", "？", "；", "：", "…", "!", "?", ";")
+SENTENCE_END = ("。", "！", "？", "；", "：", "…", "!", "?", ";", ":")
 _CLOSERS = ("”", "）", "」", "』", "’", ")")
 
 

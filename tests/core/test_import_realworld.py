@@ -231,3 +231,43 @@ def test_the_file_name_is_the_last_resort_for_unit_and_year():
     assert (r.unit.full_name, r.unit_from) == ("南县政协", "文件名")
     r = import_bytes(text, "报告.txt")
     assert r.unit.full_name == "" and r.year == 2021 and "正文" in r.year_from and "推测" in r.year_from
+
+
+# ---------------------------------------------------------------------- renderings (.docx, .pdf)
+RENDERINGS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".docx", ".pdf"))
+
+
+def test_the_renderings_are_there():
+    """Made by tests/data/realworld/render.py: Word tables for the forms and 自评表s, PDFs with
+    page numbers (and a running header)."""
+    assert {Path(n).suffix for n in RENDERINGS} == {".docx", ".pdf"} and len(RENDERINGS) >= 5
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_a_rendering_imports_like_its_text(name):
+    from nanzhou_desktop.importing import import_document
+
+    entry = next(e for e in MANIFEST if e["file"] == Path(name).stem + ".txt")
+    result = import_document(CORPUS / name)
+    r = result.report
+    cov = coverage(document_text(entry), r)
+    assert cov.share >= COVERAGE_MIN, (cov.share, cov.missing)
+    assert not result.not_placed and result.lost_characters() == {}
+    assert (r.unit.full_name in (entry["unit"] or [""]), r.year) == (True, entry["year"])
+    if entry["budget"]:
+        assert (r.budget_total_row.budget_total, r.budget_total_row.executed) == (
+            Decimal(entry["budget"]["total"]), Decimal(entry["budget"]["executed"]))
+    assert len(r.indicators) == (entry["indicators"] or 0)
+    doc_keys = {s.key for s in result.outline if s.in_document}
+    errors = [f for f in check(r).findings if f.severity == Severity.ERROR]
+    assert [f.rule for f in errors if not true_of_document(f, entry, r, doc_keys)] == []
+    if name.endswith(".pdf"):
+        assert {d.reason for d in result.drops} >= {"页码"}
+
+
+def test_a_word_form_keeps_label_and_value_together():
+    from nanzhou_desktop.importing import import_document
+
+    r = import_document(CORPUS / "hunan_yueyang_xinkai_town_2021.docx").report
+    assert r.sections[0].body.split("\n")[:2] == ["联系人：张颖慧\u3000联络电话：0730-7802036",
+                                                  "人员编制：128\u3000实有人数：185"]
