@@ -369,6 +369,7 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
     task = item = None
     n_tasks = n_items = 0
     pending_mark = False
+    tasks_sec: SectionSpec | None = None
 
     def new_key(parent: str) -> str:
         n = 1
@@ -426,6 +427,26 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             l1, task, item = current, None, None
             continue
         pending_mark = False
+        if tasks_sec is not None and h is not None and h.level > tasks_sec.level:
+            # Under the work-task section: its tasks one level down (1. under （二）, （一） under
+            # a 一、 part), their items one further; deeper numbered lines stay text.
+            if h.level == tasks_sec.level + 1:
+                task, item, n_items = n_tasks, None, 0
+                n_tasks += 1
+                block.role, block.level, block.number, block.title = "task", 3, h.number, h.title
+                block.body, block.stop, block.section_key, block.task = h.body, h.stop, tasks_sec.key, task
+                if h.body:
+                    block.place = Place(tasks_sec.key, task)
+                continue
+            if h.level == tasks_sec.level + 2 and task is not None:
+                item = n_items
+                n_items += 1
+                block.role, block.level, block.number, block.title = "item", 4, h.number, h.title
+                # The item's full stop is printed again by the narrative (（1）标题。正文).
+                block.body, block.stop, block.section_key = h.body, "", tasks_sec.key
+                block.task, block.item = task, item
+                block.place = Place(tasks_sec.key, task, item)
+                continue
         if h is not None and h.level <= 2:
             t, how = assigned.get(i, (None, ""))
             number = p.text[: len(h.number)].strip()
@@ -440,6 +461,7 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             if spec.level == 1:
                 l1 = spec
             current, task, item = spec, None, None
+            tasks_sec = spec if spec.kind == SectionKind.TASKS else None
             block.role, block.level, block.number, block.title = "heading", spec.level, h.number, h.title
             block.body, block.stop, block.section_key = h.body, h.stop, spec.key
             block.matched, block.how = (t["heading"] if t else ""), how
@@ -447,7 +469,7 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
                 block.place = Place(spec.key)
             continue
         if (h is not None and h.level >= 3 and not h.body and not h.stop and current is not None
-                and current.kind != SectionKind.TASKS and not _in_list(paras, i, levels)):
+                and tasks_sec is None and not _in_list(paras, i, levels)):
             # A numbered line standing alone under a section ("1.项目立项背景"): a sub-section of
             # the document's own outline, under the nearest section one level up.
             level = min(h.level, outline[-1].level + 1)
@@ -459,24 +481,6 @@ def _split(paras: list[Paragraph], template: Template, levels: dict[int, int],
             block.role, block.level, block.number, block.title = "heading", level, h.number, h.title
             block.section_key = spec.key
             continue
-        if current is not None and current.kind == SectionKind.TASKS and h is not None:
-            if h.level == 3:
-                task, item, n_items = n_tasks, None, 0
-                n_tasks += 1
-                block.role, block.level, block.number, block.title = "task", 3, h.number, h.title
-                block.body, block.stop, block.section_key, block.task = h.body, h.stop, current.key, task
-                if h.body:
-                    block.place = Place(current.key, task)
-                continue
-            if h.level == 4 and task is not None:
-                item = n_items
-                n_items += 1
-                block.role, block.level, block.number, block.title = "item", 4, h.number, h.title
-                # The item's full stop is printed again by the narrative (（1）标题。正文).
-                block.body, block.stop, block.section_key = h.body, "", current.key
-                block.task, block.item = task, item
-                block.place = Place(current.key, task, item)
-                continue
         if p.table:
             block.role = "table"
             block.text = row_text(p.cells) or p.text

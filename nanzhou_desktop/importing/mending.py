@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from nanzhou_desktop.importing.outline import Heading, is_marker_only, parse_heading
 from nanzhou_desktop.importing.readers import RawDocument, RawLine
-from nanzhou_desktop.importing.relining import reline
+from nanzhou_desktop.importing.relining import reline, starts_with_cover_label
 from nanzhou_desktop.importing.text import CJK, ends_sentence, join_broken, mend_spaces
 
 # A page number as printed: "— 3 —", "- 3 -", "第 3 页", "第3页 共12页", "3 / 12", or a bare "3".
@@ -209,7 +209,7 @@ def _standalone_heading(text: str) -> bool:
     return h is not None and not h.body and not (h.level == 4 and h.stop)
 
 
-_FIELD = re.compile(r"^[^:：。]{1,20}[:：][^。]{0,30}$")
+_FIELD = re.compile(r"^[^:：。，,、《》“”()（）;；]{1,20}[:：][^。]{0,40}$")
 
 
 def _is_prose(text: str) -> bool:
@@ -275,7 +275,8 @@ def paragraphs(doc: RawDocument) -> tuple[list[Paragraph], list[Dropped]]:
             new = line.starts_paragraph or _standalone_heading(current.text) or (
                 previous is not None and previous.page_width != line.page_width) or (
                 parse_heading(text) is not None and ends_sentence(current.text)) or (
-                looks_like_label(current.text) or looks_like_label(text))
+                looks_like_label(current.text) or looks_like_label(text)) or (
+                starts_with_cover_label(current.text) or starts_with_cover_label(text))  # "评价年度：2023"
         else:
             # Before the first heading (cover, 附件 mark, title) lines are not prose: keep them apart.
             new = (not seen_heading or _standalone_heading(current.text) or ends_sentence(current.text)

@@ -37,6 +37,12 @@ _COVER_LABEL = re.compile("(" + "|".join(re.escape(label) for label in COVER_LAB
 _TITLE_THEN_PREFACE = re.compile(r"^(.{4,80}?报告)\s*(?=根据|按照|为(?:了|进一步)?)")
 
 
+def starts_with_cover_label(line: str) -> bool:
+    """"评价年度：2024", "评价单位（公章）：…": a line of a cover block."""
+    m = _COVER_LABEL.match(line.strip())
+    return m is not None
+
+
 def is_flattened(line: str) -> bool:
     return len(line) >= FLAT_MIN and len(_TOP_MARK.findall(line)) >= 2
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from nanzhou_desktop.importing.mending import Paragraph
 from nanzhou_desktop.importing.text import fold
@@ -86,6 +87,41 @@ class _Cell:
     row: int  # the row within its table (streams: one row a cell)
 
 
+_BUDGET_FIELDS = {"budget_initial": "initial", "budget_total": "total", "executed": "executed", "rate": "rate",
+                  "points": "points", "score": "score", "reason": "reason"}
+_INDICATOR_FIELDS = {"level1", "level2", "level3", "direction", "target", "target_initial", "unit", "actual", "points",
+                     "score", "reason"}
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The header words above, and every column header the installed templates print (their
+    自评表 is what an office fills in: 全年支出数 / 说明 in 四川达州's, 评分依据及扣分原因 …)."""
+    budget = {k: list(v) for k, v in BUDGET_COLUMNS.items()}
+    indicators = {k: list(v) for k, v in INDICATOR_COLUMNS.items()}
+    labels: list[str] = []
+    try:
+        from nanzhou_desktop.template import catalog
+
+        templates = catalog().templates
+    except Exception:  # noqa: BLE001 - the built-in words still read the usual forms
+        templates = []
+    for t in templates:
+        table = t.data.table
+        for col in table.budget_columns:
+            key = _cell_key(col.header)
+            if col.field == "label":
+                labels.append(key)
+            elif col.field in _BUDGET_FIELDS and key not in budget[_BUDGET_FIELDS[col.field]]:
+                budget[_BUDGET_FIELDS[col.field]].append(key)
+        for col in table.indicator_columns:
+            key = _cell_key(col.header)
+            if col.field in _INDICATOR_FIELDS and key not in indicators[col.field]:
+                indicators[col.field].append(key)
+    return ({k: tuple(v) for k, v in budget.items()}, {k: tuple(v) for k, v in indicators.items()},
+            tuple(labels))
+
+
 def _cell_key(text: str) -> str:
     """A header cell as compared: folded, its "（A）" / "(万元)" / colon taken away."""
     t = fold(text)
@@ -94,6 +130,10 @@ def _cell_key(text: str) -> str:
 
 
 def _column(text: str, columns: dict[str, tuple[str, ...]]) -> str | None:
+    if columns is BUDGET_COLUMNS:
+        columns = _vocabulary()[0]
+    elif columns is INDICATOR_COLUMNS:
+        columns = _vocabulary()[1]
     key = _cell_key(text)
     if not key:
         return None

@@ -8,6 +8,9 @@ from each template, except what print cannot carry:
 - the 上年 (prior-year) figures: not printed;
 - 出错说明 (explanations): printed inside 偏差原因 or the 其他出错说明 block, not told apart;
 - the unit's code (单位编码): not printed;
+- what a template's 自评表 has no column for (度量单位 and 指标性质 in the 财政部 form; 年度指标值 and
+  实际完成值 in the 达州 得分表), and, where 一级指标 carry the points, the 分值 typed (each
+  indicator's share is printed);
 - in a PDF, the spaces at the ends of lines (a space between a word and a number that fell at a
   line break cannot be told from none): narrative compared with whitespace ignored.
 """
@@ -46,16 +49,25 @@ NOT_PRINTED_ROW = {"prior_budget_total", "prior_executed"}
 
 def comparable(report: Report, *, pdf: bool) -> dict:
     data = to_content(report)
+    table, scheme = report.template.table, report.template.scheme
+    not_printed = set(NOT_PRINTED_INDICATOR)
+    # What a template's 自评表 has no column for it does not print: 度量单位 and 指标性质 in the
+    # 财政部 form (指标性质 then read from the value: "有效改善" is 定性); and where 一级指标 carry
+    # the points (广东 county), the 分值 printed is each indicator's share, not what was typed.
+    not_printed |= {f for f in ("unit", "direction", "target", "actual") if not table.has("indicators", f)}
+    if scheme.indicators.weighting == "level1":
+        not_printed.add("points")
     data["title"] = report.display_title  # "" prints as the default title: the same report
     for key in NOT_PRINTED:
         data.pop(key, None)
     data["unit"].pop("code", None)
     data.pop("template", None)  # the template is chosen, not printed: compared by id below
     for ind in data["indicators"]:
-        for key in NOT_PRINTED_INDICATOR:
+        for key in not_printed:
             ind.pop(key, None)
+    row_not_printed = set(NOT_PRINTED_ROW) | {f for f in ("budget_initial",) if not table.has("budget", f)}
     for row in data["budget"] + data["projects"]:
-        for key in NOT_PRINTED_ROW:
+        for key in row_not_printed:
             row.pop(key, None)
     if pdf:
         squash(data)
