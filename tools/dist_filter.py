@@ -93,8 +93,8 @@ def prune_unreachable(binaries: Iterable[tuple[str, str, str]],
 
     def is_library(dest: str, typecode: str) -> bool:
         path = normalise(dest)
-        if typecode != "BINARY" or path.startswith("PySide6/plugins/"):
-            return False
+        if typecode != "BINARY" or path.startswith(("PySide6/plugins/", "pypdfium2_raw/")):
+            return False  # plugins, and pdfium (opened with ctypes by pypdfium2): roots, never pruned
         name = os.path.basename(path)
         if _PYTHON_LIBRARY.match(name):
             return False

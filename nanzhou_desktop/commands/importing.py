@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="要创建的报告文件（.sqlite）")
     p.add_argument("--unit", default=None, help="单位全称（文档标题中识别不到或需要更正时指定）")
     p.add_argument("--year", default=None, type=year_argument, help="年度（文档标题中识别不到或需要更正时指定）")
+    p.add_argument("--template", default=None, metavar="ID",
+                   help="检查、评分和自评表所用的模板（默认选与文档最接近的模板；可用的见 templates 命令）")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(handler=cmd_import)
 
@@ -33,8 +35,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     out = Path(args.output)
     replace_target(out, args.force, backup=False)  # refuse before the document is read
     unit = unit_of(args.unit) if args.unit and args.unit.strip() else None
+    template = None
+    if args.template:
+        from nanzhou_desktop.template import TemplateError, load_template
+
+        try:
+            template = load_template(args.template)
+        except TemplateError as exc:
+            raise CliError(f"{exc}；可用的模板见 nanzhou-desktop templates") from None
     try:
-        result = import_document(args.document, unit=unit, year=args.year)
+        result = import_document(args.document, unit=unit, year=args.year, template=template)
         print("\n".join(result.summary_lines()))
         replace_target(out, args.force)
         path = write_import(result, out, overwrite=args.force)

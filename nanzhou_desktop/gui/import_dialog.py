@@ -151,6 +151,7 @@ class ImportDialog(QDialog):
         screen_fit.fit_window(self)  # the form's size, or what the screen has room for
         self.unit_edit, self.year_spin, self.notes_label = f.unit_edit, f.year_spin, f.notes_label
         self.identity_hint, self.outline_hint, self.add_sections_box = f.identity_hint, f.outline_hint, f.add_sections_box
+        self.template_combo = f.template_combo
         self.table, self.target_combo, self.move_button, self.move_hint = (f.table, f.target_combo, f.move_button,
                                                                            f.move_hint)
         self.preview, self.tabs, self.buttons = f.preview, f.tabs, f.buttons
@@ -182,6 +183,8 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.add_sections_box.toggled.connect(self._toggle_template_sections)
+        self._fill_templates()
+        self.template_combo.currentIndexChanged.connect(self._template_chosen)
         self.unit_edit.textChanged.connect(self._show_identity)
         self.year_spin.valueChanged.connect(self._show_identity)
         self._show_identity()
@@ -221,8 +224,43 @@ class ImportDialog(QDialog):
         self.identity_hint.setText("；".join(parts) + tail if parts else "")
         own = [s for s in r.outline if s.in_document]
         matched = sum(1 for s in own if s.from_template)
-        self.outline_hint.setText(f"按文档自己的 {len(own)} 个章节和编号导入；其中 {matched} 节对应模板"
-                                  f"“{r.template_name}”的章节，用于检查和评分")
+        how = f"（{r.template_how}）" if r.template_how else ""
+        self.outline_hint.setText(f"提纲按文档自己的 {len(own)} 个章节和编号；{matched} 节对应模板的章节{how}")
+
+    def _fill_templates(self) -> None:
+        from nanzhou_desktop.template import catalog
+
+        self.template_combo.blockSignals(True)
+        self.template_combo.clear()
+        for t in catalog().templates:
+            self.template_combo.addItem(t.name, t.id)
+        i = self.template_combo.findData(self.import_result.template_id)
+        if i < 0:
+            self.template_combo.addItem(self.import_result.template_name, self.import_result.template_id)
+            i = self.template_combo.count() - 1
+        self.template_combo.setCurrentIndex(i)
+        self.template_combo.blockSignals(False)
+
+    def _template_chosen(self, _index: int) -> None:
+        """Map the document again onto the template chosen (the outline stays the document's)."""
+        template_id = self.template_combo.currentData()
+        if not template_id or template_id == self.import_result.template_id:
+            return
+        name = self.unit_edit.text().strip()
+        year = self.year_spin.value()
+        result = self.import_result
+        unit = result.unit if name == result.unit.full_name else unit_of(name)
+        result.set_identity(unit=unit, year=year if year >= 2000 else 0)
+        self.import_result = result.change_template(template_id)
+        self.model.import_result = self.import_result
+        self.add_sections_box.blockSignals(True)
+        self.add_sections_box.setChecked(False)
+        self.add_sections_box.blockSignals(False)
+        self.model.refresh()
+        self._fill_targets()
+        self._refresh_lists()
+        self._show_identity()
+        self._selection_changed()
 
     def _toggle_template_sections(self, on: bool) -> None:
         if on:

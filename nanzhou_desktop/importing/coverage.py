@@ -57,7 +57,7 @@ def _extra_text(report: Report) -> list[str]:
     for entry in getattr(report, "cover", None) or []:
         label = getattr(entry, "label", "")
         value = getattr(entry, "value", "")
-        if value or label:
+        if value:
             out.append(f"{label}：{value}" if label else value)
     preface = getattr(report, "preface", "")
     if preface:

@@ -46,14 +46,17 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
                template: Template | None = None) -> ImportResult:
     """Map the read document onto a report.  Never refuses for want of headings, a unit or a
     year: a document without headings (a 自评表 alone) imports its tables and keeps its text,
-    and a missing unit or year is reported, not guessed silently."""
-    template = template or default_template()
+    and a missing unit or year is reported, not guessed silently.  Without ``template`` the
+    installed template closest to the document is used (see :func:`pick_template`)."""
     paras, drops = paragraphs(raw)
     levels = outline_levels(paras)
     first = next((i for i, p in enumerate(paras) if _outline_heading(p, levels) is not None), None)
     if first is None:
         first = _front_end(paras)  # no headings: the front is the 附件 mark, the title and the cover
     front = read_front(paras, first, name)
+    template_how = "由你选定"
+    if template is None:
+        template, template_how = pick_template(paras, levels, front)
     blocks, outline, stop = _split(paras, template, levels, front)
     tables = read_tables(paras)
     for i in tables.used:  # blocks are made one per paragraph, in order
@@ -63,6 +66,9 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
     _annex_signature(blocks, signoff)
     _annex_furniture(blocks)
     outline = _prune_annexes(blocks, outline)
+    for spec in outline:  # a part the template keeps tasks in, written as text: text it stays
+        if spec.kind == SectionKind.TASKS and not any(b.role == "task" and b.section_key == spec.key for b in blocks):
+            spec.kind = SectionKind.TEXT
     found_unit = unit_of(front.unit)
     if unit is None:
         unit = found_unit
@@ -74,9 +80,47 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
         drops=drops, notes=list(raw.notes), table_indicators=indicators, table_budget=tables.budget,
         table_projects=tables.projects,
         unit_from="" if unit is not found_unit and unit.full_name != found_unit.full_name else front.unit_from,
-        numbering=numbering_styles(paras, levels),
+        numbering=numbering_styles(paras, levels), template_how=template_how, raw=raw,
         year_from="" if year else front.year_from, cover=[(e.label, e.value) for e in front.cover])
     return result
+
+
+def pick_template(paras: list[Paragraph], levels: dict[int, int], front: FrontMatter) -> tuple[Template, str]:
+    """The installed template closest to the document, for its checks, scoring and 自评表, and
+    why: its headings that match the document's (wording or the template's other wordings), its
+    cover fields the document's cover has, a 前言 when both have one, and its 自评表 columns the
+    document's tables head.  Ties keep the default template."""
+    from nanzhou_desktop.importing.tables import header_words
+    from nanzhou_desktop.template import catalog
+
+    heads = [h.title for p in paras if (h := _outline_heading(p, levels)) is not None and h.level <= 2]
+    cover = {_fold_label(e.label) for e in front.cover}
+    has_preface = bool(front.indices("preface"))
+    headers = header_words(paras)
+    best: tuple[float, int, Template, str] | None = None
+    templates = catalog().templates or [default_template()]
+    for order, t in enumerate(templates):
+        matched = sum(1 for title in heads if any(
+            similarity(title, s["heading"], s.get("aliases", ())) >= MATCH_THRESHOLD for s in t.sections))
+        covers = sum(1 for c in t.cover if _fold_label(c.label) in cover)
+        preface = 1 if has_preface and t.data.preface.enabled else 0
+        table = t.data.table
+        columns = sum(1 for c in (*table.budget_columns, *table.indicator_columns) if _fold_label(c.header) in headers)
+        score = matched + 2 * covers + preface + 0.5 * columns
+        default_first = 0 if t.id == default_template().id else 1
+        key = (score, -default_first - order / 100)
+        if best is None or key > (best[0], best[1]):
+            parts = [f"章节标题对应 {matched} 个"] + ([f"封面项目 {covers} 个"] if covers else []) + (
+                ["都有前言"] if preface else []) + ([f"自评表表头 {columns} 列"] if columns else [])
+            best = (key[0], key[1], t, "按" + "、".join(parts) + "选定")
+    assert best is not None
+    return best[2], best[3]
+
+
+def _fold_label(label: str) -> str:
+    from nanzhou_desktop.importing.text import fold
+
+    return re.sub(r"[（(][^）)]{0,8}[）)]", "", fold(label)).rstrip(":：")
 
 
 def _front_end(paras: list[Paragraph]) -> int:
@@ -287,7 +331,8 @@ def _assign(heads: list[tuple[int, Heading]], tsections: list[dict]) -> dict[int
         return [t for t in tsections if t["level"] == 2 and t["key"].rpartition(".")[0] == key]
 
     def by_wording(title: str, candidates: list[dict]) -> dict | None:
-        scored = [(similarity(title, t["heading"]), n, t) for n, t in enumerate(candidates) if t["key"] not in used]
+        scored = [(similarity(title, t["heading"], t.get("aliases", ())), n, t) for n, t in enumerate(candidates)
+                  if t["key"] not in used]
         scored = [x for x in scored if x[0] >= MATCH_THRESHOLD]
         if not scored:
             return None
@@ -316,7 +361,7 @@ def _assign(heads: list[tuple[int, Heading]], tsections: list[dict]) -> dict[int
                 continue
             kids = children(t["key"])
             n = sum(1 for _j, k in groups.get(i, []) if any(
-                similarity(k.title, c["heading"]) >= MATCH_THRESHOLD for c in kids))
+                similarity(k.title, c["heading"], c.get("aliases", ())) >= MATCH_THRESHOLD for c in kids))
             if n > hits:
                 best, hits = t, n
         if best is not None and hits >= 1:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from nanzhou_desktop.narrative import CN_NUMBERS
 
@@ -119,26 +120,31 @@ ALIASES: dict[str, tuple[str, ...]] = {
 MATCH_THRESHOLD = 0.7
 
 
+@lru_cache(maxsize=65536)
 def normalise_heading(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _PUNCT.sub("", text)
     return text.replace("单位", "部门")
 
 
-def similarity(doc_heading: str, template_heading: str) -> float:
-    """0–1: how well a heading of the document fits a template heading."""
+@lru_cache(maxsize=65536)
+def similarity(doc_heading: str, template_heading: str, aliases: tuple[str, ...] = ()) -> float:
+    """0–1: how well a heading of the document fits a template heading (or one of the other
+    wordings the template lists for it, or those of :data:`ALIASES`).  Cached: choosing among
+    the templates compares each heading with every section of every one."""
     a = normalise_heading(doc_heading)
     best = 0.0
-    for candidate in (template_heading, *ALIASES.get(template_heading, ())):
+    for candidate in (template_heading, *aliases, *ALIASES.get(template_heading, ())):
         b = normalise_heading(candidate)
         if not a or not b:
             continue
         if a == b:
             return 1.0
-        ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
         if len(b) >= 4 and (b in a or a in b):
-            ratio = max(ratio, 0.85)  # "部门基本情况" for "基本情况"; "自评结论综述" for "自评结论"
-        best = max(best, ratio)
+            best = max(best, 0.85)  # "部门基本情况" for "基本情况"; "自评结论综述" for "自评结论"
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
     return best
 
 

@@ -131,6 +131,8 @@ class ImportResult:
     year_from: str = ""
     cover: list[tuple[str, str]] = field(default_factory=list)  # the cover block as read: (label, value)
     numbering: tuple[str, ...] = ()  # the document's numbering style of each outline level
+    template_how: str = ""  # why this template was used ("按章节标题对应 5 个、封面项目 3 个选定")
+    raw: Any = field(default=None, repr=False)  # the document as read, to map it again onto another template
     table_budget: BudgetRead | None = None  # the 自评表's 预算执行情况 rows, when the document has them
     table_projects: list[tuple[str, Any, Any, str]] = field(default_factory=list)  # its 重点项目 rows
     report: Report = field(init=False)
@@ -329,8 +331,10 @@ class ImportResult:
         lines += [f"提示：{n}" for n in self.notes]
         own = [s for s in self.outline if s.in_document]
         matched = [s for s in own if s.from_template]
-        lines.append(f"提纲：按文档自身的 {len(own)} 个章节和编号导入；其中 {len(matched)} 节对应到模板“{self.template_name}”"
-                     "的章节（用于检查、评分和自评表），其余保留为文档自己的章节")
+        lines.append(f"模板：{self.template_name}（{self.template_id}；{self.template_how or '由你选定'}），"
+                     "用于检查、评分和自评表；可用 --template 换用其他模板")
+        lines.append(f"提纲：按文档自身的 {len(own)} 个章节和编号导入；其中 {len(matched)} 节对应到模板的章节，"
+                     "其余保留为文档自己的章节")
         added = [s for s in self.outline if not s.in_document]
         if added:
             lines.append("按你的选择补上的模板章节（空）：" + "、".join(s.heading for s in added))
@@ -403,6 +407,15 @@ class ImportResult:
         except (OSError, ValueError, KeyError):
             return self.template_id
 
+    def change_template(self, template_id: str) -> ImportResult:
+        """The same document mapped onto another template (the preview's choice); the unit and
+        year as they stand now are kept."""
+        from nanzhou_desktop.importing.document import import_raw
+
+        other = import_raw(self.raw, self.source_name, unit=self.unit, year=self.year, template=load_template(template_id))
+        other.unit_from, other.year_from = self.unit_from, self.year_from
+        return other
+
     def add_template_sections(self) -> None:
         """Add, empty, the template's sections the document lacks (only when the user asks in
         the preview), and rebuild."""
@@ -466,8 +479,10 @@ def own_number(number: str) -> str:
 def _cover_fields(fields: list[CoverField], entries: list[tuple[str, str]]) -> list[CoverField]:
     """The template's cover fields filled from the document's cover block, matched by label
     (full-/half-width and （公章） alike); a line the template has no field for is kept as a
-    field of its own, in the order it stood."""
-    out = [replace(f) for f in fields]
+    field of its own, in the order it stood.  A field of the template's that the document's cover
+    does not have stays, to fill in if wanted, but is not required: the document's format wins."""
+    out = [replace(f, required=False) if not any(_label_key(label) == _label_key(f.label) for label, _v in entries)
+           else replace(f) for f in fields]
     by_label = {_label_key(f.label): f for f in out}
     n = 0
     for label, value in entries:

@@ -178,6 +178,18 @@ def _tables(paras: list[Paragraph]) -> list[list[_Cell]]:
     return out
 
 
+def header_words(paras: list[Paragraph]) -> set[str]:
+    """The document's table cells and short lines as header words are compared (folded, their
+    "（A）" or "（万元）" taken away): to tell which template's 自评表 the document's is."""
+    out: set[str] = set()
+    for p in paras:
+        for cell in (p.cells if p.table else (p.text,) if len(p.text) <= 20 else ()):
+            key = _cell_key(cell)
+            if key:
+                out.add(key)
+    return out
+
+
 def read_tables(paras: list[Paragraph]) -> TablesRead:
     out = TablesRead()
     for cells in _tables(paras):

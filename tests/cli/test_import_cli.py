@@ -31,7 +31,7 @@ def test_import_lists_what_was_not_placed_and_what_was_dropped(tmp_path: Path):
     doc = tmp_path / "其他.txt"
     doc.write_text("附件2\n2023年度某某街道办事处部门整体支出绩效自评报告\n一、单位基本情况\n（一）部门职能\n"
                    "负责辖区管理。\n- 2 -\n三、存在问题\n人手不足。\n", encoding="utf-8")
-    r = cli("import", str(doc), "-o", str(tmp_path / "r.sqlite"))
+    r = cli("import", str(doc), "-o", str(tmp_path / "r.sqlite"), "--template", "guangzhou_street_2022")
     assert "没有未放置的文字" in r.stdout and "附件标记：附件2" in r.stdout
     assert "单位：某某街道办事处（由标题识别，请核对）" in r.stdout and "年度：2023（由标题识别，请核对）" in r.stdout
     assert "“- 2 -”（页码）" in r.stdout

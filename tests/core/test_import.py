@@ -13,6 +13,7 @@ from nanzhou_desktop.importing.outline import parse_heading, similarity
 from nanzhou_desktop.importing.text import mend_spaces
 from nanzhou_desktop.model import SectionKind
 from nanzhou_desktop.narrative import plain_text
+from nanzhou_desktop.template import load_template
 from tests.conftest import SEED
 
 
@@ -122,9 +123,20 @@ OTHER = """附件2
 """
 
 
+GUANGZHOU = load_template("guangzhou_street_2022")
+
+
+def test_the_closest_template_is_picked():
+    """OTHER is worded like the 广东 county format (部门职能 / 设置机构及人员情况 / 部门整体支出绩效目标):
+    that template is picked, and the summary says why."""
+    result = import_bytes(OTHER.encode("utf-8"), "其他提纲.txt")
+    assert result.template_id == "guangdong_county_2021" and result.template_how.startswith("按章节标题对应")
+    assert any(line.startswith("模板：") and "guangdong_county_2021" in line for line in result.summary_lines())
+
+
 @pytest.fixture(scope="module")
 def other():
-    return import_bytes(OTHER.encode("utf-8"), "其他提纲.txt")
+    return import_bytes(OTHER.encode("utf-8"), "其他提纲.txt", template=GUANGZHOU)
 
 
 def test_a_different_outline_maps_to_the_closest_sections_and_keeps_unknown_ones(other):
@@ -181,13 +193,13 @@ def test_a_different_outline_figures(other):
 
 def test_the_character_check_can_fail():
     """The multiset check is not vacuous: text the result does not account for shows up."""
-    result = import_bytes(OTHER.encode("utf-8"), "x.txt")
+    result = import_bytes(OTHER.encode("utf-8"), "x.txt", template=GUANGZHOU)
     result.source_text += "\n额外"
     assert result.lost_characters() == {"额": 1, "外": 1}
 
 
 def test_moving_a_block_rebuilds_the_report_and_keeps_every_character(other):
-    result = import_bytes(OTHER.encode("utf-8"), "x.txt")
+    result = import_bytes(OTHER.encode("utf-8"), "x.txt", template=GUANGZHOU)
     block = next(b for b in result.blocks if b.text.startswith("街道内设"))
     result.move(block.index, Place("1.1"))
     assert result.report.section("1.1").body.endswith("街道内设 8 个科室，在编人员 120 人，编外人员 35 人。")

@@ -50,6 +50,9 @@ def true_of_document(finding, entry: dict, report: Report, doc_keys: set[str]) -
         return entry["indicators"] is None
     if rule == "completeness.indicator":  # a value the form leaves blank (青神县发改局's 完成值)
         return True
+    if rule == "completeness.section":  # a part of the document with no text (an excerpt cut there)
+        sec = report.section(key)
+        return sec is not None and not any(s.body.strip() for s in report.subtree(key))
     if rule == "completeness.budget":
         row = next((b for b in report.budget if b.id == finding.where.row or b.label in finding.message), None)
         return entry["budget"] is None or (row is not None and getattr(row, finding.where.column, None) is None)
@@ -188,8 +191,9 @@ def test_the_documents_own_numbering_is_kept():
 def test_cover_block_of_the_guangdong_form():
     _e, r = by_file("guangdong_xuwen_qianshan")
     assert (r.unit.full_name, r.year, r.year_from) == ("徐闻县前山镇人民政府", 2024, "封面“评价年度”")
+    assert r.template_id == "guangdong_county_2021"  # its cover is the 广东 county form's
     assert [(c.label, c.value) for c in r.report.cover] == [
-        ("评价年度", "2024"), ("评价单位(公章)", "徐闻县前山镇人民政府"), ("填报日期", "202511")]
+        ("评价年度", "2024"), ("评价单位（公章）", "徐闻县前山镇人民政府"), ("填报日期", "202511")]
     _e, r = by_file("guangdong_xuwen_highway")
     assert (r.unit.full_name, r.year) == ("徐闻县地方公路局", 2024) and r.title == ""
 

@@ -13,12 +13,12 @@ from nanzhou_desktop.gui.import_dialog import NOT_PLACED, BlockIndexRole, Import
 from nanzhou_desktop.importing import import_bytes, import_document
 from nanzhou_desktop.store.reportfile import open_report_file
 from tests.conftest import SEED
-from tests.core.test_import import OTHER
+from tests.core.test_import import GUANGZHOU, OTHER
 
 
 @pytest.fixture
 def other_result():
-    return import_bytes(OTHER.encode("utf-8"), "其他提纲.txt")
+    return import_bytes(OTHER.encode("utf-8"), "其他提纲.txt", template=GUANGZHOU)
 
 
 def _row_of(model: MappingModel, startswith: str) -> int:
@@ -173,3 +173,22 @@ def test_the_preview_offers_the_template_sections_only_when_asked(qtbot, other_r
 def test_path_argument_may_be_str(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
     assert import_dialog.run_import_dialog(None, str(Path(tmp_path) / "不存在.docx")) is None
+
+
+def test_the_template_can_be_changed_in_the_preview(qtbot):
+    """The closest template is picked (and why is said); another can be chosen: the document is
+    mapped again, its own outline kept."""
+    from tests.core.test_import_realworld import CORPUS
+
+    text = (CORPUS / "guangdong_xuwen_qianshan_town_2024.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    result = import_bytes(text.encode("utf-8"), "前山镇部门整体支出绩效自评报告.txt")
+    assert result.template_id == "guangdong_county_2021" and "封面项目 3 个" in result.template_how
+    dlg = ImportDialog(result)
+    qtbot.addWidget(dlg)
+    assert dlg.template_combo.currentData() == "guangdong_county_2021" and "封面项目 3 个" in dlg.outline_hint.text()
+    dlg.template_combo.setCurrentIndex(dlg.template_combo.findData("guangzhou_street_2022"))
+    assert dlg.import_result is not result and dlg.import_result.template_id == "guangzhou_street_2022"
+    assert [s.heading for s in dlg.import_result.report.sections] == [s.heading for s in result.report.sections]
+    assert dlg.import_result.report.unit.full_name == "徐闻县前山镇人民政府"
+    dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
+    assert dlg.result() == QDialog.DialogCode.Accepted

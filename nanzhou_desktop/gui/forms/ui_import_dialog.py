@@ -54,6 +54,11 @@ class Ui_ImportDialog(object):
 
         self.head.addWidget(self.template_label, 1, 0, 1, 1)
 
+        self.template_combo = QComboBox(ImportDialog)
+        self.template_combo.setObjectName(u"template_combo")
+
+        self.head.addWidget(self.template_combo, 1, 1, 1, 1)
+
         self.template_row = QHBoxLayout()
         self.template_row.setObjectName(u"template_row")
         self.outline_hint = QLabel(ImportDialog)
@@ -69,7 +74,7 @@ class Ui_ImportDialog(object):
 
         self.template_row.setStretch(0, 1)
 
-        self.head.addLayout(self.template_row, 1, 1, 1, 4)
+        self.head.addLayout(self.template_row, 1, 2, 1, 3)
 
         self.head.setColumnStretch(1, 1)
         self.head.setColumnStretch(4, 1)
@@ -221,6 +226,7 @@ class Ui_ImportDialog(object):
 #if QT_CONFIG(shortcut)
         self.unit_label.setBuddy(self.unit_edit)
         self.year_label.setBuddy(self.year_spin)
+        self.template_label.setBuddy(self.template_combo)
 #endif // QT_CONFIG(shortcut)
 
         self.retranslateUi(ImportDialog)
@@ -237,7 +243,10 @@ class Ui_ImportDialog(object):
         self.unit_edit.setPlaceholderText(QCoreApplication.translate("ImportDialog", u"\u6587\u6863\u4e2d\u6ca1\u6709\u5199\u660e\u5355\u4f4d\u5168\u79f0\uff1a\u53ef\u5728\u6b64\u586b\u5199\uff0c\u4e5f\u53ef\u5bfc\u5165\u540e\u518d\u586b", None))
         self.year_label.setText(QCoreApplication.translate("ImportDialog", u"\u5e74\u5ea6\uff1a", None))
         self.year_spin.setSpecialValueText(QCoreApplication.translate("ImportDialog", u"\u672a\u8bc6\u522b", None))
-        self.template_label.setText(QCoreApplication.translate("ImportDialog", u"\u63d0\u7eb2\uff1a", None))
+        self.template_label.setText(QCoreApplication.translate("ImportDialog", u"\u6a21\u677f\uff1a", None))
+#if QT_CONFIG(tooltip)
+        self.template_combo.setToolTip(QCoreApplication.translate("ImportDialog", u"\u68c0\u67e5\u3001\u8bc4\u5206\u548c\u81ea\u8bc4\u8868\u6309\u8fd9\u4e2a\u6a21\u677f\uff1b\u63d0\u7eb2\u59cb\u7ec8\u6309\u6587\u6863\u81ea\u5df1\u7684\u7ae0\u8282", None))
+#endif // QT_CONFIG(tooltip)
         self.add_sections_box.setText(QCoreApplication.translate("ImportDialog", u"\u8865\u4e0a\u6a21\u677f\u4e2d\u7f3a\u5c11\u7684\u7ae0\u8282\uff08\u7a7a\uff09", None))
         self.table_label.setText(QCoreApplication.translate("ImportDialog", u"\u6587\u6863\u4e2d\u7684\u6bcf\u4e00\u6bb5\u53ca\u5176\u53bb\u5904\uff08\u7ea2\u8272\u4e3a\u672a\u653e\u7f6e\uff09\uff1a", None))
         self.move_label.setText(QCoreApplication.translate("ImportDialog", u"\u628a\u6240\u9009\u6bb5\u843d\u79fb\u5230\uff1a", None))
