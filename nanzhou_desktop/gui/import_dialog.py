@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from nanzhou_desktop.gui import screen_fit
 from nanzhou_desktop.importing import DocumentImportError, ImportResult, Place, import_document, write_import
-from nanzhou_desktop.importing.document import unit_of
+from nanzhou_desktop.importing.document import remap, unit_of
 from nanzhou_desktop.importing.result import COVER, PREFACE, SourceBlock
 from nanzhou_desktop.limits import safe_file_part
 from nanzhou_desktop.money import format_money
@@ -251,7 +251,7 @@ class ImportDialog(QDialog):
         result = self.import_result
         unit = result.unit if name == result.unit.full_name else unit_of(name)
         result.set_identity(unit=unit, year=year if year >= 2000 else 0)
-        self.import_result = result.change_template(template_id)
+        self.import_result = remap(result, template_id)
         self.model.import_result = self.import_result
         self.add_sections_box.blockSignals(True)
         self.add_sections_box.setChecked(False)

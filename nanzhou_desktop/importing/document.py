@@ -85,6 +85,17 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
     return result
 
 
+def remap(result: ImportResult, template_id: str) -> ImportResult:
+    """The same document mapped onto another template (the preview's choice); the unit and year
+    as they stand in ``result`` are kept."""
+    from nanzhou_desktop.template import load_template
+
+    other = import_raw(result.raw, result.source_name, unit=result.unit, year=result.year,
+                       template=load_template(template_id))
+    other.unit_from, other.year_from = result.unit_from, result.year_from
+    return other
+
+
 def pick_template(paras: list[Paragraph], levels: dict[int, int], front: FrontMatter) -> tuple[Template, str]:
     """The installed template closest to the document, for its checks, scoring and 自评表, and
     why: its headings that match the document's (wording or the template's other wordings), its

@@ -407,15 +407,6 @@ class ImportResult:
         except (OSError, ValueError, KeyError):
             return self.template_id
 
-    def change_template(self, template_id: str) -> ImportResult:
-        """The same document mapped onto another template (the preview's choice); the unit and
-        year as they stand now are kept."""
-        from nanzhou_desktop.importing.document import import_raw
-
-        other = import_raw(self.raw, self.source_name, unit=self.unit, year=self.year, template=load_template(template_id))
-        other.unit_from, other.year_from = self.unit_from, self.year_from
-        return other
-
     def add_template_sections(self) -> None:
         """Add, empty, the template's sections the document lacks (only when the user asks in
         the preview), and rebuild."""
