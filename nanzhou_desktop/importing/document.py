@@ -25,6 +25,9 @@ from nanzhou_desktop.template import Template, default_template
 _UNIT_LINE = re.compile(r"^\S{2,40}(?:办事处|街道|人民政府|局|委员会|中心|办公室|管理处|所|院|站)(?:（盖章）|\(盖章\))?$")
 _CONTACT = re.compile(r"^[（(]\s*联系人[:：]\s*([^，,）)]*?)\s*[，,]\s*联系电话[:：]\s*([^）)]*?)\s*[）)]$")
 _BLANK_DATE = re.compile(r"^[\s\u3000_＿]*年[\s\u3000_＿]*月[\s\u3000_＿]*日$")
+# 附件说明 (GB/T 9704-2012 §7.3.4): "附件：2022年度部门整体支出绩效自评表" after the body, before the
+# 署名; the annex itself begins at a "附件" line of its own (§7.3.7).
+_ANNEX_NOTE = re.compile(r"^附\s*件\s*[:：]\s*(?:\d+[.．、]\s*)?\S.{0,60}$")
 _ANNEX = re.compile(r"^(?:附\s*[件表]\s*\d*\s*[:：]?\s*|.{0,30}绩效自评表)$")
 _BLANKS = "_＿ \u3000"
 
@@ -63,6 +66,7 @@ def import_raw(raw: RawDocument, name: str, *, unit: Unit | None = None, year: i
         blocks[i].read_into, blocks[i].place = "自评表", None
     indicators = tables.indicators
     signoff = _signoff(blocks[:stop])
+    _annex_note(blocks[:stop])
     _annex_signature(blocks, signoff)
     _annex_furniture(blocks)
     outline = _prune_annexes(blocks, outline)
@@ -281,22 +285,35 @@ _CHECK_BLOCK = re.compile(r"^(?:(?:年\s*月\s*日)?\s*单位[:：].{2,60}|年�
                           r"内容指纹（SHA-256）[:：]?|[0-9a-f]{16,64})$")
 
 
+def _annex_note(blocks: list[SourceBlock]) -> None:
+    """The 附件说明 just before the 署名 (or at the end of the body): listed with the marks; the
+    report prints its own from its 自评表."""
+    for b in reversed(blocks):
+        if b.role == "signoff":
+            continue
+        if b.role == "paragraph" and _ANNEX_NOTE.match(b.text.strip()):
+            b.role, b.place = "mark", None
+        return
+
+
 def _annex_furniture(blocks: list[SourceBlock]) -> None:
     """Once the annex's tables were read, its 附件 mark, its title and the lines around the
     tables count as read too."""
     annex = [b for b in blocks if b.role == "annex"]
     if not any(b.read_into for b in annex):
         return
-    in_chart = False
+    in_chart = in_check = False
     for b in annex:
         text = b.text.replace("\u3000", " ").strip()
         if text == _CHART_TITLE:
             in_chart = True
         elif "\t" in b.text:
             in_chart = False
+        if text.startswith("报告核对码"):
+            in_check = True  # the QR code's caption, to the end: 单位 / 年度 · 修订号 / 内容指纹, however wrapped
         if b.read_into:
             continue
-        if (in_chart or _FURNITURE.match(text) or _CHECK_BLOCK.match(text) or is_attachment_mark(text)
+        if (in_chart or in_check or _FURNITURE.match(text) or _CHECK_BLOCK.match(text) or is_attachment_mark(text)
                 or is_title_line(text)):
             b.read_into, b.place = "自评表", None
 
@@ -321,7 +338,7 @@ def _annex_start(paras: list[Paragraph], levels: dict[int, int]) -> int:
     follows), or len(paras)."""
     seen_heading = False
     for i, p in enumerate(paras):
-        if not p.table and seen_heading and _ANNEX.match(p.text):
+        if not p.table and seen_heading and _ANNEX.match(p.text) and not _ANNEX_NOTE.match(p.text):
             return i
         h = _outline_heading(p, levels)
         seen_heading = seen_heading or (h is not None and h.level <= 2)

@@ -125,7 +125,9 @@ def _lines_between(lines: list[RawLine], a: int, b: int) -> int:
 
 
 def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", mend_spaces(text))
+    """A header or footer as compared across pages: numbers folded, spaces out (a footer read
+    character by character on a turned page has lost them)."""
+    return re.sub(r"\s+", "", re.sub(r"\d+", "#", mend_spaces(text)))
 
 
 def _cjk_count(text: str) -> int:

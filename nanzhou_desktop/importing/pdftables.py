@@ -67,6 +67,98 @@ def page_runs(page: Any) -> list[Run]:
     return out
 
 
+# ------------------------------------------------------------------------ turned text
+# A table set in landscape on a portrait sheet (GB/T 9704-2012 §8, as this app prints its 自评表)
+# is drawn turned by 90°.  Its characters are read one by one with their angle, and their boxes
+# (and the table's ruled lines) are turned back to an upright frame where the text reads left to
+# right and top to bottom; the block is then laid out like any page.
+TURNS = {90: (lambda x, y: (-y, x)), 180: (lambda x, y: (-x, -y)), 270: (lambda x, y: (y, -x))}
+
+
+def turn_of(angle: float) -> int:
+    """A character's angle (radians, as pdfium gives it) as 0 / 90 / 180 / 270."""
+    import math
+
+    return int(round(math.degrees(angle) / 90.0)) % 4 * 90
+
+
+def has_turned_text(page: Any) -> bool:
+    import pypdfium2.raw as raw
+
+    textpage = raw.FPDFText_LoadPage(page.raw)
+    try:
+        count = raw.FPDFText_CountChars(textpage)
+        return any(turn_of(raw.FPDFText_GetCharAngle(textpage, i)) for i in range(0, count, 5))
+    finally:
+        raw.FPDFText_ClosePage(textpage)
+
+
+def turned_runs(page: Any) -> dict[int, list[Run]]:
+    """The page's runs by turn (0 upright, 90, 180, 270), each in its upright frame, built
+    character by character: consecutive characters of one turn, on one line and close together."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    textpage = raw.FPDFText_LoadPage(page.raw)
+    out: dict[int, list[Run]] = {}
+    try:
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        current: list[Any] = []  # [turn, x0, y0, x1, y1, text]
+
+        def flush() -> None:
+            if current and current[5].strip():
+                out.setdefault(current[0], []).append(Run(current[1], current[2], current[3], current[4], current[5]))
+            current.clear()
+
+        for i in range(raw.FPDFText_CountChars(textpage)):
+            ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+            if ch in "\r\n":
+                flush()
+                continue
+            turn = turn_of(raw.FPDFText_GetCharAngle(textpage, i))
+            raw.FPDFText_GetCharBox(textpage, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
+                                    ctypes.byref(top))
+            if turn:
+                xa, ya = TURNS[turn](left.value, bottom.value)
+                xb, yb = TURNS[turn](right.value, top.value)
+                x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
+            else:
+                x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            if ch == " " and x1 - x0 < 0.1:  # a generated space: keep it in the run, size it later
+                if current:
+                    current[5] += " "
+                continue
+            if current and (current[0] != turn or x0 - current[3] > 0.35 * (y1 - y0 or 1)
+                            or abs((y0 + y1) / 2 - (current[2] + current[4]) / 2) > 0.5 * (current[4] - current[2] or 1)):
+                flush()
+            if not current:
+                current.extend([turn, x0, y0, x1, y1, ch])
+            else:
+                current[1], current[2] = min(current[1], x0), min(current[2], y0)
+                current[3], current[4] = max(current[3], x1), max(current[4], y1)
+                current[5] += ch
+        flush()
+    finally:
+        raw.FPDFText_ClosePage(textpage)
+    return out
+
+
+def turn_segments(segs: list[Seg], turn: int) -> list[Seg]:
+    """Ruled lines turned like the text (a horizontal line becomes a vertical one …)."""
+    out: list[Seg] = []
+    for s in segs:
+        if s.horizontal:
+            (xa, ya), (xb, yb) = TURNS[turn](s.lo, s.at), TURNS[turn](s.hi, s.at)
+        else:
+            (xa, ya), (xb, yb) = TURNS[turn](s.at, s.lo), TURNS[turn](s.at, s.hi)
+        if abs(ya - yb) < 0.01:
+            out.append(Seg(True, ya, min(xa, xb), max(xa, xb)))
+        else:
+            out.append(Seg(False, xa, min(ya, yb), max(ya, yb)))
+    return out
+
+
 def page_segments(page: Any) -> list[Seg]:
     """The ruled lines of the page: path objects thinner than a line's width one way."""
     import ctypes

@@ -276,20 +276,52 @@ def _read_pdf(data: bytes, name: str) -> RawDocument:
 def _pdf_page_lines(page: object, number: int, tables: int) -> tuple[list[RawLine], int]:
     """Lines of one page in reading order: runs with the same baseline form a line; a line that
     starts right of the page's text margin (the two-character first-line indent of 公文 body text,
-    or a centred title) opens a new paragraph; a ruled table comes as its rows of cells."""
-    from nanzhou_desktop.importing.pdftables import grids, group_lines, line_text, page_runs, page_segments
+    or a centred title) opens a new paragraph; a ruled table comes as its rows of cells.  A block
+    turned by 90° (a 自评表 in landscape on a portrait sheet) is read turned back, between the
+    page's upright lines above and below it."""
+    from nanzhou_desktop.importing.pdftables import (
+        has_turned_text,
+        page_runs,
+        page_segments,
+        turn_segments,
+        turned_runs,
+    )
 
-    runs = page_runs(page)
-    if not runs:
-        return [], tables
     width = float(page.get_width())  # type: ignore[attr-defined]
-    found = grids(page_segments(page))
-    items: list[tuple[float, object]] = []  # (top y, line runs | table rows)
-    free = []
-    for run in runs:
-        grid = next((g for g in found if g.contains(run)), None)
-        if grid is None:
-            free.append(run)
+    segs = page_segments(page)
+    if not has_turned_text(page):
+        runs = page_runs(page)
+        items = _layout(runs, segs)
+    else:
+        by_turn = turned_runs(page)
+        upright = by_turn.pop(0, [])
+        items = []
+        for turn, runs in by_turn.items():
+            block = _layout(runs, turn_segments(segs, turn))
+            items.append((float("-inf"), ("block", block)))
+        # Upright lines (草稿, page number, footer) around the turned block: the upper half's first.
+        up = _layout(upright, [])
+        middle = float(page.get_height()) / 2  # type: ignore[attr-defined]
+        items = [it for it in up if it[0] >= middle] + items + [it for it in up if it[0] < middle]
+        flat: list[tuple[float, object]] = []
+        for y, item in items:
+            if isinstance(item, tuple) and item[0] == "block":
+                flat.extend(item[1])
+            else:
+                flat.append((y, item))
+        items = flat
+    return _lines(items, number, tables, width)
+
+
+def _layout(runs: list, segs: list) -> list[tuple[float, object]]:
+    """(top y, line runs | table rows) in reading order for the runs of one frame."""
+    from nanzhou_desktop.importing.pdftables import grids, group_lines
+
+    if not runs:
+        return []
+    found = grids(segs)
+    items: list[tuple[float, object]] = []
+    free = [run for run in runs if not any(g.contains(run) for g in found)]
     for g in found:
         rows = g.rows([r for r in runs if g.contains(r)])
         if any(any(c for c in row) for row in rows):
@@ -297,6 +329,12 @@ def _pdf_page_lines(page: object, number: int, tables: int) -> tuple[list[RawLin
     for row in group_lines(free):
         items.append((max(r.y1 for r in row), row))
     items.sort(key=lambda item: -item[0])
+    return items
+
+
+def _lines(items: list[tuple[float, object]], number: int, tables: int, width: float) -> tuple[list[RawLine], int]:
+    from nanzhou_desktop.importing.pdftables import line_text
+
     text_lines = [item for item in items if not isinstance(item[1][0], list)]
     margin = min((min(r.x0 for r in row) for _y, row in text_lines), default=0.0)
     out: list[RawLine] = []
