@@ -29,7 +29,7 @@ from nanzhou_desktop.limits import (
     text_problem,
     year_problem,
 )
-from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, Report
+from nanzhou_desktop.model import QUALITATIVE_VALUES, Direction, Report, Status
 from nanzhou_desktop.money import AmountError, normalise_digits, parse_decimal, parse_money
 from nanzhou_desktop.quantity import normalised, read_quantity
 from nanzhou_desktop.store.errors import EditError
@@ -406,7 +406,9 @@ def report_problem(report: Report) -> str | None:
     """The first thing in ``report`` outside the limits, as a Chinese phrase naming where it is
     ("预算执行情况第 1 行的“全年执行数”整数部分超过 15 位，…"), or ``None`` (the usual case,
     found in a few passes over the joined text)."""
-    if problem := year_problem(report.year):
+    # Year 0: a draft imported from a document that names no year, to be filled in (the checks
+    # list it as an error, so such a report is never finalised or sent).
+    if (report.year != 0 or report.status != Status.DRAFT) and (problem := year_problem(report.year)):
         return f"年度 {report.year} {problem}"
     if problem := revision_problem(report.revision):
         return f"修订号 {report.revision} {problem}"
