@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nanzhou_desktop import limits
 from nanzhou_desktop.importing.errors import DocumentImportError
 from nanzhou_desktop.store.errors import os_reason
 
@@ -112,6 +113,7 @@ def read_bytes(data: bytes, name: str = "文档") -> RawDocument:
     doc = reader(data, name)
     if ext and ext != kind and not (kind == "txt" and ext in ("text", "md")):
         doc.notes.append(f"文件扩展名是 .{ext}，但内容是{KIND_NAMES[kind]}，已按内容读取")
+    _strip_invisible(doc)
     if not any(line.text.strip() for line in doc.lines):
         if kind == "pdf":
             raise DocumentImportError(
@@ -123,6 +125,27 @@ def read_bytes(data: bytes, name: str = "文档") -> RawDocument:
     if chars > MAX_TEXT_CHARS or (doc.paged and pages > MAX_PAGES):
         raise _too_long(name, pages if doc.paged else chars // 1500)
     return doc
+
+
+def _strip_invisible(doc: RawDocument) -> None:
+    """Take out of every line the characters no report file keeps (C0/C1 controls but tab,
+    non-characters, lone surrogates: limits.strip_xml_invalid) and the bidirectional controls,
+    and say so in the notes.  They stand for no text (a Word field's leftovers, a PDF's glyph
+    without a Unicode value, a copy from another program), and a report holding one could not
+    be written: the import keeps the text around them rather than refusing the document."""
+    seen: dict[str, int] = {}
+    for line in doc.lines:
+        text = line.text
+        cleaned = "".join(ch for ch in limits.strip_xml_invalid(text) if ch not in limits.BIDI_CONTROLS)
+        if cleaned != text:
+            for ch in text:
+                if ch in limits.BIDI_CONTROLS or not limits.strip_xml_invalid(ch):
+                    seen[ch] = seen.get(ch, 0) + 1
+            line.text = cleaned
+    if seen:
+        total = sum(seen.values())
+        names = "、".join(limits.char_name(ch) for ch in sorted(seen)[:5]) + ("等" if len(seen) > 5 else "")
+        doc.notes.append(f"文档中有 {total} 个不可见的控制字符（{names}），它们不代表任何文字，报告文件也不能保存，已删去，其余文字照常导入")
 
 
 def _too_long(name: str, pages: int) -> DocumentImportError:
@@ -164,7 +187,8 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _read_txt(data: bytes, name: str) -> RawDocument:
-    text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    # \v is Word's manual line break (Shift+Enter) in text copied out of it
+    text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n").replace("\v", "\n")
     pages = text.split("\f")  # pdftotext marks page ends with a form feed
     lines = [RawLine(line, page=p) for p, page in enumerate(pages) for line in page.split("\n")]
     return RawDocument("txt", lines, paged=len(pages) > 1)

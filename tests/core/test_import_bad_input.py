@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.importing import DocumentImportError, import_bytes, import_document, write_import
 from nanzhou_desktop.importing.readers import MAX_DOCUMENT_BYTES, sniff
+from nanzhou_desktop.narrative import plain_text
 from tests.conftest import SEED
 
 HAN = "\u4e00-\u9fff"
@@ -250,3 +251,51 @@ def test_unconfirmed_imports_are_settled_by_an_edit_or_a_confirmation(tmp_path: 
         assert unconfirmed_imports(rf) == []
     with open_report_file(path, read_only=True) as ro, pytest.raises(EditError):
         confirm_import(ro, pending[2].ref)
+
+
+# ------------------------------------------------------------- invisible characters are taken out
+
+def test_control_characters_are_taken_out_said_and_the_report_is_written(tmp_path: Path):
+    """A control character, a non-character or a direction control in a document (a Word field's
+    leftovers, a glyph a PDF maps to no text) stands for nothing a reader sees: the import keeps
+    the text around it, says how many it took out, and writes the report (a report file cannot
+    hold them, so keeping them would refuse the whole document)."""
+    from nanzhou_desktop.store.reportfile import open_report_file
+
+    text = SEED.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("一、")
+    assert sep
+    dirty = (head.replace("南洲", "南\x07洲", 1) + sep + rest.replace("。", "。\x1b", 3)
+             .replace("，", "\ufdd0，", 1).replace("，", "，\u202e", 1))
+    result = import_bytes(dirty.encode("utf-8"), "报告.txt")
+    assert any("6 个不可见的控制字符" in n and "U+0007" in n and "U+202E" in n for n in result.notes)
+    assert any("6 个不可见的控制字符" in line for line in result.summary_lines())
+    assert result.lost_characters() == {}
+    assert result.report.unit.full_name == import_bytes(text.encode("utf-8"), "报告.txt").report.unit.full_name
+    path = write_import(result, tmp_path / "r.sqlite")
+    with open_report_file(path, read_only=True) as rf:
+        stored = plain_text(rf.report)
+        assert plain_text(import_bytes(text.encode("utf-8"), "报告.txt").report) == stored
+        assert rf.report.year == 2022
+
+
+def test_a_word_manual_line_break_in_copied_text_is_a_line_break():
+    """Word's manual line break (Shift+Enter) is a vertical tab in its plain text."""
+    result = import_bytes("一、基本情况\x0b（一）部门概况\x0b本单位负责辖区管理。\n".encode(), "报告.txt")
+    assert not result.notes
+    assert [(s.number, s.heading) for s in result.report.sections] == [("一、", "基本情况"), ("（一）", "部门概况")]
+    assert result.report.sections[1].body == "本单位负责辖区管理。"
+
+
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.one_of(_PIECES, st.sampled_from(["\x00", "\x07", "\x1f", "\x85", "\ufffe", "\U0010ffff",
+                                                           "\ufdd0", "\u202e", "\u2066"])), max_size=40))
+def test_a_document_with_invisible_characters_is_written(pieces: list[str]):
+    import tempfile
+
+    try:
+        result = import_bytes(("某某街道办事处2023年度部门整体支出绩效自评报告\n" + "".join(pieces)).encode(), "随机.txt")
+    except DocumentImportError:
+        return  # a NUL may make the bytes a binary file: refused in Chinese (tested above)
+    with tempfile.TemporaryDirectory() as folder:
+        write_import(result, Path(folder) / "r.sqlite")

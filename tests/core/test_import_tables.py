@@ -167,3 +167,41 @@ def test_a_preface_is_printed_even_under_a_template_without_one(tmp_path: Path):
     render_pdf(r, tmp_path / "r.pdf")
     back = import_document(tmp_path / "r.pdf", template=load_template("guangzhou_street_2022")).report
     assert re.sub(r"\s", "", back.preface) == re.sub(r"\s", "", r.preface)
+
+
+# ---------------------------------------------------------------------- pages turned in the PDF
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+@pytest.mark.parametrize("drawn_turned", [False, True])
+def test_a_page_turned_by_the_printer_or_in_a_viewer_reads_as_upright(tmp_path: Path, rotate: int, drawn_turned: bool):
+    """A landscape page is often a portrait sheet whose text is drawn turned by 90° (a printer
+    driver's landscape), and any page may carry a /Rotate a viewer's "rotate and save" set: the
+    text reads in the same order as on an upright page."""
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from nanzhou_desktop.importing.readers import read_document
+    from nanzhou_desktop.render.fonts import find_fonts, register
+
+    face = find_fonts()["body"]
+    register(face)
+    lines = ["2023年度某某街道办事处部门整体支出绩效自评报告", "一、部门基本情况", "本单位负责辖区的社会管理和公共服务。",
+             "二、绩效自评情况", "全年预算数100.00万元，执行数95.00万元，预算执行率95.00%。"]
+    drawn = tmp_path / "drawn.pdf"
+    c = canvas.Canvas(str(drawn), pagesize=A4)
+    if drawn_turned:
+        c.translate(A4[0], 0)
+        c.rotate(90)
+    for n, text in enumerate(lines):
+        c.setFont(face.rl_name, 14)
+        c.drawString(60, (A4[0] if drawn_turned else A4[1]) - 80 - 30 * n, text)
+    c.showPage()
+    c.save()
+    writer = PdfWriter()
+    for page in PdfReader(str(drawn)).pages:
+        page.rotate(rotate)
+        writer.add_page(page)
+    turned = tmp_path / "turned.pdf"
+    with open(turned, "wb") as fh:
+        writer.write(fh)
+    assert [line.text for line in read_document(turned).lines if line.text.strip()] == lines
