@@ -82,6 +82,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         translated = (message.replace("the following arguments are required", "缺少参数")
                       .replace("unrecognized arguments", "无法识别的参数")
                       .replace("invalid choice", "无效的选项")
+                      .replace("choose from", "应为以下之一：")
                       .replace("expected one argument", "需要一个参数")
                       .replace("argument", "参数"))
         self.print_usage(sys.stderr)

@@ -6,7 +6,11 @@ import argparse
 import json
 import sys
 
-from nanzhou_desktop.cli import CliError
+from nanzhou_desktop.cli import ChineseHelpFormatter, CliError
+
+
+class _RawChineseHelp(argparse.RawDescriptionHelpFormatter, ChineseHelpFormatter):
+    """The outline's description keeps its line breaks; the usage line still reads 用法：."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +65,9 @@ def template_for(name: str):  # noqa: ANN201 - a Template
         raise CliError(str(exc)) from None
 
 
+OUTLINE_ACTIONS = ("add", "rename", "move", "remove", "optional", "required")
+
+
 def register_outline(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "outline", help="显示或修改报告的提纲（章节）：outline 报告文件；outline 报告文件 add|rename|move|remove|optional|required …",
@@ -71,13 +78,13 @@ def register_outline(sub: argparse._SubParsersAction) -> None:
                     "  remove 章节键 [--force]          （有正文的章节须加 --force 确认）\n"
                     "  optional 章节键 / required 章节键\n"
                     "每处修改都记入文件的修改记录；编号随位置自动重排。",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file")
+        formatter_class=_RawChineseHelp)
+    p.add_argument("file", help="报告文件（.sqlite）")
     p.add_argument("action", nargs="?", default="", metavar="操作",
-                   choices=["", "add", "rename", "move", "remove", "optional", "required"])
-    p.add_argument("args", nargs="*", metavar="参数")
+                   help="add、rename、move、remove、optional、required 之一；不写则只显示提纲")
+    p.add_argument("args", nargs="*", metavar="参数", help="章节键、标题等，见上")
     p.add_argument("--at", type=int, default=None, metavar="位置", help="在同级章节中的位置，从 1 起")
-    p.add_argument("--under", default=None, metavar="上级章节键")
+    p.add_argument("--under", default=None, metavar="上级章节键", help="移到该章节之下，作为它的下级章节")
     p.add_argument("--top", action="store_true", help="移为一级章节")
     p.add_argument("--up", action="store_true", help="上移一位")
     p.add_argument("--down", action="store_true", help="下移一位")
@@ -107,6 +114,9 @@ def cmd_outline(args: argparse.Namespace) -> int:
     from nanzhou_desktop.store import outline as ops
     from nanzhou_desktop.store.reportfile import open_report_file
 
+    if args.action and args.action not in OUTLINE_ACTIONS:
+        raise CliError(f"没有“{args.action}”这个操作；操作应为 {'、'.join(OUTLINE_ACTIONS)} 之一（不写操作则只显示提纲）",
+                       2)
     read_only = not args.action
     with open_report_file(args.file, read_only=read_only) as rf:
         if not read_only and rf.read_only:

@@ -101,3 +101,17 @@ def test_print_does_not_import_the_other_commands(tmp_path, example_path):
             "'nanzhou_desktop.importing', 'nanzhou_desktop.district'))))\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.stdout.split("\n")[-2] == "0 ['nanzhou_desktop.commands.printing']", r.stdout + r.stderr
+
+
+def test_every_subcommands_help_reads_in_chinese(capsys):
+    """Each subcommand's --help starts with 用法： and has no argparse English left (a subcommand
+    with its own formatter, such as outline's, must still use the Chinese one)."""
+    from nanzhou_desktop.cli import COMMANDS, main
+
+    for name in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        out = capsys.readouterr().out
+        assert out.startswith("用法：nanzhou-desktop " + name), (name, out[:80])
+        for english in ("usage:", "positional arguments", "options:", "show this help"):
+            assert english not in out, (name, english)

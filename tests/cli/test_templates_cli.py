@@ -106,3 +106,13 @@ def test_show_and_check_name_the_template(tmp_path: Path) -> None:
     assert out["template"] == {"id": "sichuan_dazhou_2021", "version": "1",
                                "name": "四川省（达州市）部门整体支出绩效评价报告及得分表"}
     assert out["score"]["budget_points"] == "0" and out["score"]["indicator_points"] == "100"
+
+
+def test_outline_with_an_unknown_action_says_which_there_are(tmp_path: Path) -> None:
+    f = tmp_path / "南洲.sqlite"
+    cli("demo", str(f), home=tmp_path)
+    before = f.read_bytes()
+    r = cli("outline", str(f), "delete", "3", home=tmp_path, check_rc=2)
+    assert "没有“delete”这个操作" in r.stderr and "remove" in r.stderr
+    assert "choose from" not in r.stderr and "Traceback" not in r.stderr
+    assert f.read_bytes() == before
