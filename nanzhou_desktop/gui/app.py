@@ -27,6 +27,8 @@ from nanzhou_desktop.resources import resource_path
 if TYPE_CHECKING:
     from PySide6.QtCore import QtMsgType
 
+    from nanzhou_desktop.model import Unit
+
 APP_NAME = "nanzhou-desktop"
 ORG_NAME = "nanzhou"
 APP_TITLE = "部门整体支出绩效自评"
@@ -90,6 +92,21 @@ class AppSettings:
 
     def set_last_template(self, template_id: str) -> None:
         self.qsettings.setValue("last_template", template_id)
+
+    def last_unit(self) -> Unit | None:
+        """The unit (全称, 简称, 所属区) the last new report was made for (None at first)."""
+        from nanzhou_desktop.model import Unit
+
+        full = str(self.qsettings.value("last_unit/full_name", "") or "")
+        if not full:
+            return None
+        return Unit(full_name=full, short_name=str(self.qsettings.value("last_unit/short_name", "") or ""),
+                    district=str(self.qsettings.value("last_unit/district", "") or ""))
+
+    def set_last_unit(self, unit: Unit) -> None:
+        self.qsettings.setValue("last_unit/full_name", unit.full_name)
+        self.qsettings.setValue("last_unit/short_name", unit.short_name)
+        self.qsettings.setValue("last_unit/district", unit.district)
 
     def last_file(self) -> str:
         return str(self.qsettings.value("last_file", "") or "")

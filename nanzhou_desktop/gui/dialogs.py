@@ -14,6 +14,7 @@ from nanzhou_desktop.model import Unit
 from nanzhou_desktop.rules.findings import Finding
 
 # 海珠区's 18 街道 (domain notes: list unconfirmed, so it only offers names; free text is allowed).
+# The example's district: offered as names to pick, never a default for an office elsewhere.
 HAIZHU_STREETS = ("赤岗", "新港", "昌岗", "江南中", "滨江", "素社", "海幢", "南华西", "龙凤", "沙园",
                   "南石头", "凤阳", "瑞宝", "江海", "琶洲", "南洲", "华洲", "官洲")
 DISTRICT = "海珠区"
@@ -48,7 +49,8 @@ class NewReportDialog(QDialog):
     region, years, scheme and sources.  The last template used is offered first."""
 
     def __init__(self, parent: QWidget | None = None, default_year: int | None = None,
-                 last_template: str = "", template_dirs: tuple[Any, ...] | None = None) -> None:
+                 last_template: str = "", template_dirs: tuple[Any, ...] | None = None,
+                 last_unit: Unit | None = None) -> None:
         super().__init__(parent)
         from nanzhou_desktop.gui.forms.ui_new_report import Ui_NewReportDialog  # loaded when first needed
 
@@ -59,12 +61,16 @@ class NewReportDialog(QDialog):
         for street in HAIZHU_STREETS:
             self.form.unit.addItem(street_full_name(street), street)
         self.form.unit.setCurrentIndex(-1)
-        self.form.unit.lineEdit().setPlaceholderText("选择本区街道，或直接填写单位全称")
+        self.form.unit.lineEdit().setPlaceholderText("填写单位全称，或从列表中选择海珠区的街道")
+        self._auto_short = self._auto_district = ""
+        if last_unit is not None and last_unit.full_name:  # an office's next report is usually its own again
+            self.form.unit.setEditText(last_unit.full_name)
+            self.form.shortName.setText(last_unit.short_name)
+            self.form.district.setText(last_unit.district)
         self.form.unit.currentTextChanged.connect(self._unit_changed)
         self.form.year.setValue(default_year or dt.date.today().year - 1)
         self.form.buttons.accepted.connect(self._accept)
         self.form.buttons.rejected.connect(self.reject)
-        self._auto_short = ""
         self._fill_templates(last_template, template_dirs)
 
     # ---------------------------------------------------------------- templates
@@ -173,10 +179,14 @@ class NewReportDialog(QDialog):
     def _unit_changed(self, text: str) -> None:
         street = next((s for s in HAIZHU_STREETS if street_full_name(s) == text.strip()), None)
         short = f"{street}街道" if street else ""
-        # Fill 简称 for a listed street, unless the user has typed their own.
+        district = DISTRICT if street else ""
+        # Fill 简称 and 所属区 for a listed street, unless the user has typed their own.
         if self.form.shortName.text() in ("", self._auto_short):
             self.form.shortName.setText(short)
             self._auto_short = short
+        if self.form.district.text() in ("", self._auto_district):
+            self.form.district.setText(district)
+            self._auto_district = district
 
     def choice(self) -> NewReportChoice:
         full = self.form.unit.currentText().strip()
@@ -258,10 +268,12 @@ class UnlockDialog(QDialog):
 # Module-level functions so tests can answer them without a modal loop.
 
 def ask_new_report(parent: QWidget | None) -> NewReportChoice | None:
-    """新建报告; the template offered first is the last one the user chose (the window's settings)."""
+    """新建报告; the template offered first and the unit filled in are the ones of the last new
+    report (the window's settings)."""
     settings = getattr(parent, "settings", None)
     last = settings.last_template() if settings is not None and hasattr(settings, "last_template") else ""
-    d = NewReportDialog(parent, last_template=last)
+    unit = settings.last_unit() if settings is not None and hasattr(settings, "last_unit") else None
+    d = NewReportDialog(parent, last_template=last, last_unit=unit)
     return d.choice() if d.exec() == QDialog.DialogCode.Accepted else None
 
 

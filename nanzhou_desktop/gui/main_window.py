@@ -496,7 +496,8 @@ class MainWindow(QMainWindow):
             self.show_status(f"已打开示例报告的新副本“{path.name}”（保存在 {path.parent}）", 10000)
 
     def new_report(self) -> None:
-
+        """新建: unit, year and template asked (the last ones offered), then where the file goes
+        (never over a 已定稿/已导出 report; another file only after asking, backed up)."""
         from nanzhou_desktop.gui import dialogs
 
         choice = dialogs.ask_new_report(self)
@@ -504,6 +505,7 @@ class MainWindow(QMainWindow):
             return
         if getattr(choice, "template", None) is not None:
             self.settings.set_last_template(choice.template.id)
+        self.settings.set_last_unit(choice.unit)  # offered again next time, as the template is
         name = f"{safe_file_part(choice.unit.short_name or choice.unit.full_name) or '报告'}{choice.year}年度自评报告.sqlite"
         path = files.ask_new_report_path(self, "新报告保存为", Path(self._documents_dir()) / name,
                                          current=self._current_path())

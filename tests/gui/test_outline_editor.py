@@ -212,6 +212,67 @@ def test_new_report_dialog_offers_the_templates_and_remembers(qtbot, settings, t
     assert AppSettings().last_template() == "sichuan_dazhou_2021"
 
 
+def test_new_from_the_menu_makes_the_chosen_template_and_offers_it_and_the_unit_again(
+        qtbot, settings, example, tmp_path, monkeypatch) -> None:
+    """报告 → 新建 through the dialog itself: the file is made from the chosen template (its outline,
+    cover and scheme in the file) where the save dialog said, and the next 新建 offers the same
+    template and unit — not 海珠区 for an office elsewhere."""
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from nanzhou_desktop.gui import dialogs
+
+    fresh = dialogs.NewReportDialog(None, template_dirs=())
+    qtbot.addWidget(fresh)
+    assert fresh.form.district.text() == "" and fresh.form.unit.currentText() == ""
+    w = open_window(qtbot, settings, example)
+    seen: list[dialogs.NewReportDialog] = []
+
+    def answer(d: dialogs.NewReportDialog) -> int:  # what the officer does in the dialog
+        seen.append(d)
+        if len(seen) == 1:
+            d.form.template.setCurrentIndex(d.form.template.findData("guangdong_county_2021"))
+            d.form.unit.setEditText("某县某镇人民政府")
+            d.form.shortName.setText("某镇")
+            d.form.district.setText("某县")
+            d.form.year.setValue(2023)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs.NewReportDialog, "exec", answer)
+    target = tmp_path / "某镇2023.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    w.form.actionNew.trigger()
+    assert Path(w.session.rf.path) == target
+    r = w.session.report
+    assert r.template_id == "guangdong_county_2021" and [c.key for c in r.cover][:1] == ["eval_year"]
+    assert (r.unit.full_name, r.unit.short_name, r.unit.district, r.year) == ("某县某镇人民政府", "某镇", "某县", 2023)
+    assert on_disk(target, "SELECT template_id FROM report") == "guangdong_county_2021"
+    again = dialogs.NewReportDialog(w, template_dirs=(), last_template=AppSettings().last_template(),
+                                    last_unit=AppSettings().last_unit())
+    qtbot.addWidget(again)
+    assert again.template().id == "guangdong_county_2021"
+    assert (again.form.unit.currentText(), again.form.shortName.text(), again.form.district.text()) == (
+        "某县某镇人民政府", "某镇", "某县")
+    # through the menu as well (the dialog reading the settings); the save dialog is cancelled
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    w.form.actionNew.trigger()
+    assert Path(w.session.rf.path) == target  # cancelled: the report stays open as it was
+    assert seen[1].template().id == "guangdong_county_2021" and seen[1].form.district.text() == "某县"
+
+
+def test_a_listed_street_fills_its_short_name_and_district(qtbot, settings) -> None:
+    from nanzhou_desktop.gui.dialogs import NewReportDialog
+
+    d = NewReportDialog(None, template_dirs=())
+    qtbot.addWidget(d)
+    d.form.unit.setCurrentIndex(d.form.unit.findData("瑞宝"))
+    assert (d.form.shortName.text(), d.form.district.text()) == ("瑞宝街道", "海珠区")
+    d.form.unit.setEditText("某县某镇人民政府")  # not a listed street: what was filled for it goes
+    assert (d.form.shortName.text(), d.form.district.text()) == ("", "")
+    d.form.district.setText("某县")
+    d.form.unit.setCurrentIndex(d.form.unit.findData("南洲"))
+    assert d.form.district.text() == "某县"  # typed by the user: kept
+
+
 def test_new_report_dialog_lists_a_broken_template_apart(qtbot, settings, tmp_path) -> None:
     from nanzhou_desktop.gui.dialogs import NewReportDialog
 

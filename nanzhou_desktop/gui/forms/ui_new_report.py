@@ -143,7 +143,7 @@ class Ui_NewReportDialog(object):
         self.unitLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5355\u4f4d\u5168\u79f0(&U)", None))
         self.shortLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5355\u4f4d\u7b80\u79f0(&S)", None))
         self.districtLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u6240\u5c5e\u533a(&D)", None))
-        self.district.setText(QCoreApplication.translate("NewReportDialog", u"\u6d77\u73e0\u533a", None))
+        self.district.setPlaceholderText(QCoreApplication.translate("NewReportDialog", u"\u5982 \u6d77\u73e0\u533a\u3001\u67d0\u67d0\u53bf", None))
         self.yearLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u5e74\u5ea6(&Y)", None))
         self.year.setSuffix(QCoreApplication.translate("NewReportDialog", u" \u5e74\u5ea6", None))
         self.templateLabel.setText(QCoreApplication.translate("NewReportDialog", u"\u62a5\u544a\u6a21\u677f(&T)", None))
