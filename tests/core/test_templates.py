@@ -182,3 +182,51 @@ def test_renumber_follows_position_and_level() -> None:
 def test_parse_template_accepts_data_without_a_file() -> None:
     t = parse_template(_gz(), "内存中")
     assert t.path is None and t.id == DEFAULT_TEMPLATE
+
+
+def test_a_template_without_budget_projects_or_tasks_sections_checks_and_prints(tmp_path: Path) -> None:
+    """A district's own outline with none of the sections the budget, project and task rules look
+    at: those rules stay silent (no finding naming a section that is not there, no traceback),
+    the figures in the text are still compared with the tables, and the report prints."""
+    from decimal import Decimal as D
+
+    from nanzhou_desktop.model import Direction, Indicator, SignOff
+    from nanzhou_desktop.render.docx import write_docx
+    from nanzhou_desktop.render.pdf import render_pdf
+    from nanzhou_desktop.render.xlsx import write_xlsx
+    from nanzhou_desktop.rules import check
+    from nanzhou_desktop.rules.findings import Severity
+    from nanzhou_desktop.store.reportfile import create_report_file, open_report_file
+
+    data = _gz()
+    data.update(id="bare_outline", name="某区自定提纲")
+    data["outline"] = [{"key": "1", "heading": "总体情况"}, {"key": "2", "heading": "存在问题", "required": False}]
+    data["table"]["text_cells"] = {}
+    t = parse_template(data, "某区自定提纲.json")
+    r = t.new_report("0" * 32, Unit("某区某局", "某局"), 2022)
+    assert [s.kind for s in r.sections] == [SectionKind.TEXT, SectionKind.TEXT]
+    r.section("1").body = "全年预算数 100.00 万元，执行数 95.00 万元，完成预算的 96.00%。"  # 96 is wrong: 95.00
+    r.section("2").body = "无。"
+    total = r.budget_total_row
+    total.budget_total, total.executed = D("100.00"), D("95.00")
+    for b in r.budget[1:]:
+        b.budget_total, b.executed = D("50.00"), D("47.50")
+    r.indicators = [Indicator("产出指标", "数量指标", "巡查次数", Direction.AT_LEAST, "100", "次", "100", D(50)),
+                    Indicator("效益指标", "社会效益指标", "安全感", Direction.AT_LEAST, "90", "%", "95", D(30)),
+                    Indicator("满意度指标", "服务对象满意度指标", "满意度", Direction.AT_LEAST, "90", "%", "95", D(10))]
+    r.signoff = SignOff("张三", "李四", "王五", "020-12345678", "13800000000", "2023-03-10", "2023-03-15")
+    path = create_report_file(tmp_path / "自定提纲.sqlite", r)
+    with open_report_file(path) as rf:
+        r = rf.report
+        result = check(r)
+    assert result.score.total == D("9.5") + 90
+    present = {s.key for s in r.sections}
+    for f in result.findings:
+        assert f.where.table != "sections" or f.where.row is None or f.where.row in {s.id for s in r.sections}
+        assert not (f.key.split("@")[-1].startswith("section:") and f.key.split(":")[-1] not in present), f.key
+    errors = [f for f in result.findings if f.severity == Severity.ERROR]
+    assert len(errors) == 1 and "96" in errors[0].message, [f.message for f in errors]
+    info = render_pdf(r, tmp_path / "自定提纲.pdf")
+    assert info.pages >= 2
+    write_docx(r, tmp_path / "自定提纲.docx")
+    write_xlsx(r, tmp_path / "自定提纲.xlsx")
