@@ -170,6 +170,8 @@ def test_print_pdf_headings_pages_and_table_columns(sample, tmp_path: Path) -> N
     if report.cover:
         first = "".join(text.split("\f")[0].split())
         assert "评价年度：2022年度" in first and "填报日期：2023年3月10日" in first
+    if report.preface:  # the 前言 before 一、
+        assert flat.index("根据《关于开展2022年度") < flat.index(f"{report.sections[0].number}{report.sections[0].heading}")
 
 
 def test_word_and_excel_copies_follow_the_template(sample, tmp_path: Path) -> None:
@@ -185,6 +187,11 @@ def test_word_and_excel_copies_follow_the_template(sample, tmp_path: Path) -> No
     paras = [p.text for p in doc.paragraphs]
     for s in report.sections:
         assert f"{s.number}{s.heading}" in paras, (tid, s.heading)
+    first_heading = paras.index(f"{report.sections[0].number}{report.sections[0].heading}")
+    if report.cover:  # the cover page before the body, each field with its value as printed
+        assert "评价年度：2022年度" in paras[:first_heading] and "填报日期：2023年3月10日" in paras[:first_heading]
+    if report.preface:  # the 前言 just before 一、
+        assert paras[first_heading - 1] == report.preface
     header = [c.text for c in doc.tables[-2].rows[0].cells] if tid != "sichuan_dazhou_2021" else None
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     for col in columns(report, "indicators"):
