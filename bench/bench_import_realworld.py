@@ -84,7 +84,8 @@ def corpus_rows() -> list[Row]:
 
 
 def long_report():
-    """The example with its work tasks repeated until the printed PDF has ``PAGES`` pages."""
+    """The example with its work tasks repeated, one at a time, until the printed PDF has
+    ``PAGES`` pages (the example prints to 17; all seven tasks at once would overshoot to 24)."""
     from pypdfium2 import PdfDocument
 
     from nanzhou_desktop.example import example_report
@@ -93,7 +94,7 @@ def long_report():
     tmp = Path(tempfile.mkdtemp())
     report = example_report()
     base_tasks = [replace(t, items=[replace(i) for i in t.items]) for t in report.tasks]
-    for _ in range(20):
+    for n in range(60):
         pdf = tmp / "long.pdf"
         render_pdf(report, pdf)
         doc = PdfDocument(str(pdf))
@@ -101,7 +102,8 @@ def long_report():
         doc.close()
         if pages >= PAGES:
             return report, pdf, pages
-        report.tasks += [replace(t, title=f"{t.title}（续）", items=[replace(i) for i in t.items]) for t in base_tasks]
+        t = base_tasks[n % len(base_tasks)]
+        report.tasks.append(replace(t, title=f"{t.title}（续）", items=[replace(i) for i in t.items]))
     return report, pdf, pages
 
 
@@ -127,7 +129,8 @@ def long_rows() -> list[Row]:
     b_docx = median(timings(lambda: docx.Document(str(word)), runs=5, warmup=1))
     return [
         Row(f"import a {pages}-page report printed by this app as PDF (median of 5)", t_pdf, "ms",
-            "pdfium: the text of every page", b_pdf, "< 500 ms", t_pdf < 500, f"{pdf.stat().st_size / 1024:.0f} KB"),
+            "pdfium: the text of every page", b_pdf, "< 500 ms", t_pdf < 500,
+            f"{pdf.stat().st_size / 1024:.0f} KB, {t_pdf / pages:.0f} ms a page"),
         Row("import the same report as .docx (median of 5)", t_docx, "ms",
             "python-docx opening the file", b_docx, "< 500 ms", t_docx < 500, f"{word.stat().st_size / 1024:.0f} KB"),
     ]
