@@ -57,6 +57,25 @@ def test_every_shipped_template_reads_and_has_a_source() -> None:
         assert t.data.scheme.total == 100
 
 
+def test_the_guangdong_cover_and_preface_are_those_of_its_published_sources() -> None:
+    """The 广东 template's cover fields and 前言 follow two published 徐闻县 reports (kept in
+    tests/data/realworld with their addresses): each source's page is named in the template, and
+    each text has every cover label and a 前言 of the 根据……要求 kind before the body."""
+    import re
+
+    t = load_template("guangdong_county_2021")
+    realworld = Path(__file__).resolve().parents[1] / "data" / "realworld"
+    for name in ("guangdong_xuwen_qianshan_town_2024.txt", "guangdong_xuwen_highway_bureau_2024.txt"):
+        text = (realworld / name).read_text(encoding="utf-8")
+        url = re.match(r"来源：(\S+)", text).group(1)
+        assert url in {s.url for s in t.data.sources}, name
+        flat = text.replace("(", "（").replace(")", "）")
+        for c in t.cover:
+            assert f"{c.label}:" in flat or f"{c.label}：" in flat, (name, c.label)
+        assert re.search(r"根据.{0,40}《[^》]+》.{0,60}要求", flat), name
+    assert t.data.preface.enabled
+
+
 def test_the_guangzhou_template_is_the_version_2_data() -> None:
     """What a version-2 file is upgraded with must be what the 广州 template gives a new report:
     a change to the template file is a new template version, not a change of old files."""
