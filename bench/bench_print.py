@@ -9,6 +9,11 @@ of our font cache (first and later prints), with reportlab's subsetter and font 
 variant is a fresh process; CPU time and peak memory come from the child's own rusage, which
 a busy machine disturbs less than wall time.
 
+Issue 16 F7: the annex of a report with 120, 240 and 480 more indicators under one 一级指标
+(the limits allow 500 indicators), render CPU time in one process against the example's
+render in the same process; the time the indicators add must grow linearly with their number
+(it grew ~3× for 2× before each page's split stopped re-measuring the rest of the table).
+
 Target: ≥ 6 × faster than LibreOffice, and under 1 MB.
 """
 
@@ -115,6 +120,49 @@ def variant_rows(tmp: Path, report: Path) -> list[Row]:
     return rows
 
 
+MANY_CODE = """
+import copy, json, sys, time
+from nanzhou_desktop.example import example_report
+from nanzhou_desktop.render.pdf import render_pdf
+
+def report(extra):
+    r = example_report()
+    first = r.indicators[0]
+    for k in range(extra):
+        ind = copy.deepcopy(first)
+        ind.level3 = f"第{k + 1}项新增数量指标"
+        ind.id = None
+        r.indicators.insert(1, ind)
+    return r
+
+out = sys.argv[1]
+render_pdf(report(0), out)  # fonts loaded, modules warm
+times = {}
+for extra in (0, 120, 240, 480):
+    r = report(extra)
+    t = time.process_time()
+    render_pdf(r, out)
+    times[extra] = time.process_time() - t
+print(json.dumps(times))
+"""
+
+
+def many_indicators(tmp: Path) -> list[Row]:
+    """F7: indicators under one 一级指标, each size rendered in the same process as the example."""
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", MANY_CODE, str(tmp / "many.pdf")], cwd=ROOT, env=ENV, check=True,
+                             capture_output=True, text=True).stdout
+        runs.append({int(k): v for k, v in json.loads(out.strip().splitlines()[-1]).items()})
+    med = {n: statistics.median(r[n] for r in runs) for n in runs[0]}
+    rows = [Row(f"print with {n} more indicators under one 一级指标, render CPU (median of 3)", med[n] * 1000, "ms",
+                "the example's render, same process", med[0] * 1000) for n in (120, 240, 480)]
+    growth = (med[480] - med[0]) / max(med[240] - med[0], 1e-9)
+    rows.append(Row("indicators' share of the render: 480 against 240 more", growth, "×", target="≈ 2 (quadratic: 4)",
+                    ok=growth < 2.6))
+    return rows
+
+
 def run() -> list[Row]:
     tmp = Path(tempfile.mkdtemp(prefix="nz-bench-print-"))
     report = write_example(tmp / "example.sqlite")
@@ -182,6 +230,7 @@ def run() -> list[Row]:
     rows.append(Row("render_pdf in a running process: first render (median of 5 processes)", statistics.median(firsts),
                     "ms", "second render in the same process", statistics.median(seconds), target="< 1 s",
                     ok=statistics.median(firsts) < 1000, note="imports included in neither"))
+    rows += many_indicators(tmp)
     rows += variant_rows(tmp, report)
     shutil.rmtree(tmp, ignore_errors=True)
     return rows

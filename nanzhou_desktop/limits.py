@@ -75,7 +75,8 @@ SHORT_TEXT_CHARS = 1_000  # a name, title, heading, label or table cell
 REPORT_TEXT_CHARS = 1_000_000  # all text fields of one report together (a real report: 10,000–50,000)
 # Rows per table.  A real report has a few budget rows, tens of projects and indicators; these
 # are ten times the largest seen, and keep printing an accepted file to seconds (the annex table
-# of 500 indicators under one 一级指标 takes about 3 s; of 1,000, about half a minute).
+# of 500 indicators under one 一级指标 renders in under a second since its split is linear;
+# 1,000 take about 1.5 s — bench_print).
 ROWS_MAX: dict[str, int] = {
     "sections": 300,
     "tasks": 300,

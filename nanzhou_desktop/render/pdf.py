@@ -539,6 +539,12 @@ class RowTable(Flowable):
         self.keep_tail = keep_tail
         self._t: Table | None = None
         self._trailer_h = 0.0
+        # Row heights (header, body) at ``_hw``: measured once on the whole table and handed down
+        # to the parts, so that a page's split costs the rows of that page, not all those left
+        # (re-measuring the rest at every page made 500 indicators take 3× as long as 250).
+        self._hw = -1.0
+        self._head_h: list[float] = []
+        self._body_h: list[float] = []
 
     def _table(self) -> Table:
         if self._t is None:
@@ -553,10 +559,28 @@ class RowTable(Flowable):
             self._t = Table(self.header + self.rows, colWidths=self.widths, hAlign="LEFT", style=TableStyle(cmds))
         return self._t
 
+    def _measure(self, availWidth: float, availHeight: float) -> float:  # noqa: N803
+        """Lay out the real table: its height, and its rows' heights kept."""
+        t = self._table()
+        # every row measured (reportlab stops at a page's worth of rows when no cell is merged)
+        w, h = t.wrap(availWidth, max(availHeight, 1e9))
+        nh = len(self.header)
+        self._hw = availWidth
+        self._head_h, self._body_h = list(t._rowHeights[:nh]), list(t._rowHeights[nh:])
+        self.width = w
+        return h
+
+    def _estimate(self) -> float:
+        return sum(self._head_h) + sum(self._body_h)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
-        w, h = self._table().wrap(availWidth, availHeight)
         self._trailer_h = self.trailer.wrap(availWidth, availHeight)[1] if self.trailer is not None else 0.0
-        self.width, self.height = w, h + self._trailer_h
+        if self._hw == availWidth and self._estimate() + self._trailer_h > availHeight + 1:
+            # clearly more than the page holds: the frame splits it next, no need to lay it out
+            self.width, self.height = availWidth, self._estimate() + self._trailer_h
+            return self.width, self.height
+        h = self._measure(availWidth, availHeight)
+        self.height = h + self._trailer_h
         return self.width, self.height
 
     def draw(self) -> None:
@@ -579,20 +603,23 @@ class RowTable(Flowable):
             if hi > lo:
                 vspans.append((col, lo - a, hi - a))
         hspans = [(row - a, c0, c1) for row, c0, c1 in self.hspans if a <= row < b]
-        return RowTable(self.header, rows, self.widths, self.style, vspans=vspans, hspans=hspans,
+        part = RowTable(self.header, rows, self.widths, self.style, vspans=vspans, hspans=hspans,
                         trailer=self.trailer if trailer else None, keep_tail=self.keep_tail)
+        # the rows' heights as measured here: a group's name repeated on the first row may make
+        # it taller in the part, which the part's own layout finds when it comes to fit a page
+        part._hw, part._head_h, part._body_h = self._hw, self._head_h, self._body_h[a:b]
+        return part
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        t = self._table()
-        t.wrap(availWidth, availHeight)
-        heights = t._rowHeights
-        nh = len(self.header)
-        room = availHeight - sum(heights[:nh])
+        if self._hw != availWidth:
+            self._measure(availWidth, availHeight)
+        head, body = self._head_h, self._body_h
+        room = availHeight - sum(head)
         n = len(self.rows)
         k = 0
         used = 0.0
-        while k < n and used + heights[nh + k] <= room + 0.01:
-            used += heights[nh + k]
+        while k < n and used + body[k] <= room + 0.01:
+            used += body[k]
             k += 1
         if self.trailer is not None:
             tail = self.trailer.wrap(availWidth, availHeight)[1]
@@ -604,10 +631,16 @@ class RowTable(Flowable):
         if k == 1 and n > 2:
             k = 0  # not one row alone under the header at a page's foot
         if k <= 0:
-            if heights[nh] > ANNEX_FRAME_H - sum(heights[:nh]) - 1:  # taller than any page: split inside
+            if body[0] > ANNEX_FRAME_H - sum(head) - 1:  # taller than any page: split inside
                 return self._split_inside(availWidth, availHeight)
             return []
-        return [self._part(0, k, trailer=False), self._part(k, n, trailer=True)]
+        first = self._part(0, k, trailer=False)
+        while k > 0 and first._measure(availWidth, availHeight) > availHeight + 0.01:
+            k -= 1  # the heights were measured in the whole table; the part's own layout decides
+            first = self._part(0, k, trailer=False) if k else first
+        if k <= 0:
+            return []
+        return [first, self._part(k, n, trailer=True)]
 
     def _split_inside(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         """The first row is taller than a page: reportlab splits it (its cells split by line)."""

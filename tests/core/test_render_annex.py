@@ -106,3 +106,27 @@ def test_signature_row_and_qr_go_over_with_the_last_rows(tmp_path: Path):
     for w in last.words:
         if w.h < 8:  # the caption at 6.5 pt
             assert w.x1 <= (35 + 225) * MM + 1, w
+
+
+def test_splitting_a_long_table_lays_out_each_row_a_bounded_number_of_times(tmp_path: Path, monkeypatch):
+    """F7, its cost: the rows reportlab lays out grow linearly with the indicators, not with
+    indicators × pages (re-measuring every remaining row at each page made 500 indicators
+    under one 一级指标 take three times as long as 250).  Counted, not timed."""
+    from reportlab.platypus import tables
+
+    laid_out = [0]
+    original = tables.Table._calc_height
+
+    def counting(self, *args, **kw):
+        laid_out[0] += len(self._argH)
+        return original(self, *args, **kw)
+
+    monkeypatch.setattr(tables.Table, "_calc_height", counting)
+    per_row = {}
+    for extra in (60, 240):
+        laid_out[0] = 0
+        render_pdf(_with_many_indicators(extra), tmp_path / f"r{extra}.pdf")
+        per_row[extra] = laid_out[0] / extra
+    # each row: measured in the whole table, then once or twice in its page's part
+    assert per_row[240] < 1.3 * per_row[60], per_row
+    assert per_row[240] < 6, per_row
