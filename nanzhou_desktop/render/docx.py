@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 from docx import Document
@@ -213,6 +214,45 @@ def _cell(cell, text: str, *, size: float = 10.5, bold: bool = False, align=WD_A
 
 
 ANNEX_WIDTH_MM = 257  # landscape A4 less 20 mm each side
+CELL_MARGIN_PT = 5.4  # Word's default left and right cell margin (108 twips), LibreOffice's too
+HEAD_SIZE = 10.5
+_HEAD_TOKEN = re.compile(r"（[^）]*）|\([^)]*\)|.", re.S)
+
+
+def header_lines(text: str, inner: float, size: float = HEAD_SIZE) -> list[str]:
+    """A header cell's text in lines of even length that fit ``inner`` points, so the word
+    processor never wraps a lone character onto a line of its own ("指标性|质", "实际完成|值"):
+    "指标|性质", "实际|完成值".  A bracketed mark such as "（B/A）" stays whole.  Text that
+    fits, or that no split makes fit, is returned as it is (one line)."""
+    tokens = _HEAD_TOKEN.findall(text)
+    widths = [sum(size / 2 if ord(c) < 0x2E80 else size for c in tok) for tok in tokens]
+    if sum(widths) <= inner or len(tokens) < 2:
+        return [text]
+    n = len(tokens)
+    best: dict[tuple[int, int], tuple[float, list[int]]] = {}
+
+    def solve(start: int, left: int) -> tuple[float, list[int]]:
+        """Tokens from ``start`` in ``left`` lines, the widest as narrow as can be: (its width,
+        where the lines after the first begin).  A header has a few tokens: exhaustive, memoised."""
+        if left == 1:
+            return sum(widths[start:]), []
+        key = (start, left)
+        if key not in best:
+            options = []
+            for end in range(start + 1, n - left + 2):
+                rest, cuts = solve(end, left - 1)
+                options.append((max(sum(widths[start:end]), rest), [end, *cuts]))
+            best[key] = min(options, key=lambda o: o[0])
+        return best[key]
+
+    for count in range(2, n + 1):
+        widest, cuts = solve(0, count)
+        if widest <= inner:
+            bounds = [0, *cuts, n]
+            lines = ["".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+            if all(len(line) > 1 for line in lines):
+                return lines
+    return [text]
 
 
 def _table(doc, header: list[str], rows: list[list[str]], numeric: set[int], shares: tuple[float, ...] = ()):
@@ -228,7 +268,9 @@ def _table(doc, header: list[str], rows: list[list[str]], numeric: set[int], sha
             for cell, share in zip(row.cells, shares, strict=True):
                 cell.width = Mm(ANNEX_WIDTH_MM * share)
     for i, h in enumerate(header):
-        _cell(t.cell(0, i), h, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        inner = Mm(ANNEX_WIDTH_MM * shares[i]).pt - 2 * CELL_MARGIN_PT if shares else 0.0
+        _cell(t.cell(0, i), "\n".join(header_lines(h, inner)) if inner > 0 else h, bold=True,
+              align=WD_ALIGN_PARAGRAPH.CENTER)
     # Header row repeats on every page of a long table.
     trpr = t.rows[0]._tr.get_or_add_trPr()
     th = OxmlElement("w:tblHeader")

@@ -159,6 +159,40 @@ def test_libreoffice_sets_28_characters_a_line_in_the_named_fonts(word, tmp_path
     assert abs(heights["2"] / body - 14 / 16) < 0.03, (heights["2"], body)  # 4号 against 3号
 
 
+def test_header_cells_are_split_evenly_never_one_character_alone(word):
+    """指标性质, 度量单位, 实际完成值 … in a column too narrow for them carry their own even
+    line breaks ("指标/性质", "实际/完成值"), each line within the cell, so Word and LibreOffice
+    do not wrap one character onto a line of its own ("指标性|质")."""
+    from docx.shared import Mm
+
+    from nanzhou_desktop.render.docx import ANNEX_WIDTH_MM, CELL_MARGIN_PT, HEAD_SIZE
+
+    report, path = word
+    cols = table_data.columns(report, "indicators")
+    table = next(t for t in Document(str(path)).tables if t.cell(0, 0).text == cols[0].header)
+    split = 0
+    for col, cell in zip(cols, table.rows[0].cells, strict=True):
+        lines = cell.text.split("\n")
+        assert "".join(lines) == col.header
+        inner = Mm(ANNEX_WIDTH_MM * col.share).pt - 2 * CELL_MARGIN_PT
+        for line in lines:
+            width = sum(HEAD_SIZE / 2 if ord(c) < 0x2E80 else HEAD_SIZE for c in line)
+            assert width <= inner + 0.01 or len(lines) == 1, (col.header, lines)
+            assert len(line) > 1, (col.header, lines)
+        split += len(lines) > 1
+    assert split >= 3  # 指标性质, 度量单位, 实际完成值 at least
+
+
+@needs_lo
+def test_libreoffice_wraps_no_header_character_alone(word, tmp_path: Path):
+    _report, path = word
+    pdf = _soffice(path, tmp_path, "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    words = set(text.split())
+    assert {"性质", "单位", "完成值"} <= words
+    assert not words & {"质", "位", "值"}
+
+
 # -- Excel --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
