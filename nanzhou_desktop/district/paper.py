@@ -32,7 +32,7 @@ class PaperMatch:
 
 def match_paper(db: DistrictDb, payload: str) -> PaperMatch:
     """Find the loaded report a QR text names and say where paper and file differ."""
-    from nanzhou_desktop.render.stamp import QrPayloadError, parse_qr_payload
+    from nanzhou_desktop.render.stamp import QrPayloadError, parse_qr_payload, qr_unit_name
 
     text = (payload or "").strip()
     if not text:
@@ -71,7 +71,7 @@ def match_paper(db: DistrictDb, payload: str) -> PaperMatch:
                            + ("（纸面是已被取代的旧修订）" if hit is not None and not hit["is_current"] else ""))
     if fp != stored_fp:
         differences.append(f"内容指纹不同：纸面 {fp[:16]}…，汇总库 {stored_fp[:16]}…（文件内容与签字的纸面不一致）")
-    if unit != row.unit:
+    if unit != qr_unit_name(row.unit):  # a name over 100 characters is cut in the QR
         differences.append(f"单位不同：纸面“{unit}”，汇总库“{row.unit}”")
     if year_text != str(row.year):
         differences.append(f"年度不同：纸面 {year_text}，汇总库 {row.year}")

@@ -240,6 +240,7 @@ class Grid:
     pitch: float  # line pitch
     char: float  # character pitch
     size: float  # body size
+    lines: int = 22  # lines on a page's block
 
     @property
     def spacing(self) -> float:
@@ -290,6 +291,11 @@ class GridPara(Flowable):
                                       justify=self.align == "justify")
         return self._lines
 
+    @property
+    def page_height(self) -> float:
+        """The block's height: the grid's lines (22 at the body's pitch)."""
+        return self.grid.lines * self.grid.pitch
+
     def _trailer_height(self, avail_width: float) -> float:
         if self.trailer is None:
             return 0.0
@@ -307,6 +313,14 @@ class GridPara(Flowable):
             tail = self._trailer_height(availWidth)
             if len(lines) * self.row + tail <= availHeight + 0.5:
                 return [self]
+            if self.keep_tail * self.row + tail > self.page_height + 0.5:
+                # the kept lines and the trailer never fit one page: the text, then the trailer
+                plain = GridPara(self.text, self.gt, self.grid, indent=self.indent, align=self.align, pitch=self.row,
+                                 lines=lines, continued=self.continued)
+                if len(lines) * self.row <= availHeight + 0.5:
+                    return [plain, self.trailer]
+                parts = plain.split(availWidth, availHeight)
+                return [*parts, self.trailer] if parts else []
             fit = min(fit, len(lines) - self.keep_tail)
         if fit >= len(lines) and self.trailer is None:
             return []

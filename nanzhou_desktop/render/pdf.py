@@ -52,7 +52,7 @@ from nanzhou_desktop.render.platypus import (
     Table,
     TableStyle,
 )
-from nanzhou_desktop.render.stamp import QrFlowable, page_stamp, qr_payload
+from nanzhou_desktop.render.stamp import QrFlowable, page_stamp, qr_payload, qr_unit_name
 from nanzhou_desktop.rules.findings import CheckResult
 
 # -- GB/T 9704 geometry -----------------------------------------------------------------
@@ -76,6 +76,9 @@ ANNEX_FRAME_H = ANNEX_H - 0.6  # less a rule: see RULE
 ANNEX_GRID = Grid(width=ANNEX_W, pitch=GRID.pitch, char=GRID.char, size=BODY_SIZE)
 TABLE_SIZE = 10.5  # 五号
 RULE = 0.6  # table lines
+# Characters of a name or phone shown in the annex's signature cells; beyond, "…" (a real one
+# has a few; the full text of the 联系人 stands in the body's sign-off, and all of it in the file).
+SIG_VALUE_CHARS = 40
 # The signature cells' shares of their row: each holds its label on one line (单位负责人：, six
 # characters) and its value under it; 填报日期 the blank "　　年　　月　　日" (nine characters).
 SIG_SHARES = (0.162, 0.162, 0.115, 0.165, 0.235, 0.161)
@@ -160,8 +163,12 @@ class _Renderer:
         for role in ("page_number",):
             register(fonts[role])
         self.body_font = fonts["body"].rl_name
-        self.stamp_text = page_stamp(report, self.fp)
         self.small = GridText(fonts, "body", STAMP_SIZE, self.missing, self.substituted)
+        self.stamp_text = page_stamp(report, self.fp)
+        name = report.unit.full_name
+        while self.small.width(self.stamp_text) > BLOCK_W and len(name) > 1:  # never past the block
+            name = name[:max(1, len(name) * 3 // 4 if len(name) > 40 else len(name) - 1)]
+            self.stamp_text = page_stamp(report, self.fp, name + "…")
         self._cell_text: dict[tuple[str, float], GridText] = {}
         self._page_no_y = self.page_number_baseline()
         self._qr_text = GridText(fonts, "body", 6.5, self.missing, self.substituted)
@@ -447,7 +454,10 @@ class _Renderer:
         phone = "、".join(p for p in (s.phone_office, s.phone_mobile) if p)
         # Label on one line, the value under it: side by side the narrow cells broke names
         # and dates in two ("王/五", "2023/年3月10日").
-        sig = [[[c(label), c(value)] if value else [c(label)] for label, value in (
+        def fit(value: str) -> str:  # a cell to sign in, not to hold a text (the limits allow 1,000)
+            return value if len(value) <= SIG_VALUE_CHARS else value[:SIG_VALUE_CHARS - 1] + "…"
+
+        sig = [[[c(label), c(fit(value))] if value else [c(label)] for label, value in (
             ("单位负责人：", s.head), ("财务负责人：", s.finance_head), ("填报人：", s.preparer),
             ("联系电话：", phone), ("填报日期：", chinese_date(s.fill_date) or "　　年　　月　　日"),
             ("单位（盖章）", ""))]]
@@ -456,7 +466,7 @@ class _Renderer:
                      ("FONTNAME", (0, 0), (-1, -1), self.body_font)]
         qr = QrFlowable(self.payload, 26 * mm, [
             "报告核对码：扫描后与报送的报告文件核对",
-            f"单位：{r.unit.full_name}",
+            f"单位：{qr_unit_name(r.unit.full_name)}",
             f"年度：{r.year}　修订号：{r.revision}",
             "内容指纹（SHA-256）：",
             self.fp[:32],
@@ -464,7 +474,8 @@ class _Renderer:
         ], self._qr_text)
         # The QR beside the signature row, so the two take the height of one.
         sig_w = width * 0.67
-        sig_table = Table(sig, colWidths=[sig_w * f for f in SIG_SHARES], rowHeights=[26 * mm], hAlign="LEFT",
+        # 26 mm to sign in, taller when a long name needs it (a fixed height let it run out of the block)
+        sig_table = Table(sig, colWidths=[sig_w * f for f in SIG_SHARES], minRowHeights=[26 * mm], hAlign="LEFT",
                           style=sig_style)
         footer = _Stack([Spacer(width, 6), Table([[sig_table, qr]], colWidths=[sig_w + 3 * mm, width - sig_w - 3 * mm],
                                                   hAlign="LEFT", style=[
@@ -894,35 +905,60 @@ class _SignOff(Flowable):
                 return best[1]
         return lines
 
+    def line_rows(self, width: float) -> list[tuple[float, str] | None]:
+        """The block line by line, top down (None: an empty line)."""
+        annex, unit, date, note = self.layout(width)
+        return [None, *annex, *[None] * self.ROOM_LINES, *unit, date, *note]
+
     def rows(self, width: float) -> int:
-        annex, unit, _date, note = self.layout(width)
-        return 1 + len(annex) + self.ROOM_LINES + len(unit) + 1 + len(note)
+        return len(self.line_rows(width))
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
         self.height = self.rows(availWidth) * GRID.pitch
         return self.width, self.height
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """Only a block taller than a page (a name or contact of hundreds of characters) is
+        split, by lines: otherwise it travels whole with the text's last lines."""
+        rows = self.line_rows(availWidth)
+        if len(rows) * GRID.pitch <= BLOCK_H + 0.5:
+            return []
+        fit = int((availHeight + 0.5) // GRID.pitch)
+        if fit <= 0 or fit >= len(rows):
+            return []
+        return [_GridRows(self.r.body, rows[:fit]), _GridRows(self.r.body, rows[fit:])]
+
     def draw(self) -> None:
-        canv = self.canv
-        gt = self.r.body
+        _GridRows(self.r.body, self.line_rows(self.width)).drawOn(self.canv, 0, 0)
+
+
+class _GridRows(Flowable):
+    """Lines of body text at given places on the grid, one pitch each (None: an empty line)."""
+
+    def __init__(self, gt: GridText, rows: list[tuple[float, str] | None]) -> None:
+        super().__init__()
+        self.gt = gt
+        self.rows = rows
+        self.height = len(rows) * GRID.pitch
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        fit = int((availHeight + 0.5) // GRID.pitch)
+        if fit <= 0 or fit >= len(self.rows):
+            return []
+        return [_GridRows(self.gt, self.rows[:fit]), _GridRows(self.gt, self.rows[fit:])]
+
+    def draw(self) -> None:
         pitch = GRID.pitch
-        base = (pitch - BODY_SIZE) / 2 + BODY_SIZE * 0.88
-        sp = GRID.spacing
-        annex, unit, (date_x, date), note = self.layout(self.width)
-        y = self.height - base  # the baseline of row 1, the empty line under the text
-        for x, text in annex:
+        y = self.height - ((pitch - BODY_SIZE) / 2 + BODY_SIZE * 0.88)  # the first row's baseline
+        for row in self.rows:
+            if row is not None:
+                self.gt.draw(self.canv, row[0], y, row[1], GRID.spacing)
             y -= pitch
-            gt.draw(canv, x, y, text, sp)
-        y -= pitch * self.ROOM_LINES
-        for x, text in unit:
-            y -= pitch
-            gt.draw(canv, x, y, text, sp)
-        y -= pitch
-        gt.draw(canv, date_x, y, date, sp)
-        for x, text in note:
-            y -= pitch
-            gt.draw(canv, x, y, text, sp)
 
 
 def render_pdf(report: Report, out_path: str | os.PathLike[str], *, result: CheckResult | None = None,

@@ -23,9 +23,19 @@ class QrPayloadError(ValueError):
     """A payload that is not ours; ``str(err)`` is a Chinese sentence."""
 
 
+# Characters of the unit's name the QR carries: a real name has under 40; the limits allow
+# 1,000, which in UTF-8 is more than any QR code holds (segno: DataOverflowError, no PDF).  A
+# longer name is cut and ends in "…"; the fingerprint still covers the whole file.
+QR_NAME_CHARS = 100
+
+
+def qr_unit_name(name: str) -> str:
+    return name if len(name) <= QR_NAME_CHARS else name[:QR_NAME_CHARS - 1] + "…"
+
+
 def qr_payload(report: Report, fp: str | None = None) -> str:
     fp = fp or fingerprint(report)
-    return f"{QR_TAG};单位={report.unit.full_name};年度={report.year};修订={report.revision};指纹={fp}"
+    return f"{QR_TAG};单位={qr_unit_name(report.unit.full_name)};年度={report.year};修订={report.revision};指纹={fp}"
 
 
 def parse_qr_payload(text: str) -> dict[str, str]:
@@ -53,7 +63,7 @@ def compare_payload(report: Report, payload: str) -> list[str]:
     diffs = []
     if data["指纹"].lower() != fp:
         diffs.append(f"内容指纹不同：纸面 {data['指纹']}，文件 {fp}")
-    if data["单位"] != report.unit.full_name:
+    if data["单位"] != qr_unit_name(report.unit.full_name):
         diffs.append(f"单位不同：纸面“{data['单位']}”，文件“{report.unit.full_name}”")
     if data["年度"] != str(report.year):
         diffs.append(f"年度不同：纸面 {data['年度']}，文件 {report.year}")
@@ -62,9 +72,11 @@ def compare_payload(report: Report, payload: str) -> list[str]:
     return diffs
 
 
-def page_stamp(report: Report, fp: str) -> str:
+def page_stamp(report: Report, fp: str, name: str | None = None) -> str:
+    """The line at every page's foot; ``name`` instead of the unit's full name when that is
+    too long for the line (the caller cuts it to fit)."""
     draft = " · 草稿" if report.status == "草稿" else ""
-    return (f"{report.unit.full_name} · {report.year}年度 · 修订 {report.revision} · "
+    return (f"{report.unit.full_name if name is None else name} · {report.year}年度 · 修订 {report.revision} · "
             f"内容指纹 {fp[:SHORT_FP]}{draft}")
 
 

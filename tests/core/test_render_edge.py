@@ -113,3 +113,35 @@ def test_signature_row_never_stands_alone_after_long_explanations(tmp_path: Path
     last = subprocess.run(["pdftotext", "-f", str(info.pages), "-l", str(info.pages), str(info.path), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "单位负责人" in last and "其他出错说明" in last
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) 未安装")
+@pytest.mark.parametrize("what", ["unit name", "contact", "both"])
+def test_names_as_long_as_the_limits_allow_print_on_the_sheet(tmp_path: Path, what: str):
+    """A unit name or a contact of 1,000 characters (limits.SHORT_TEXT_CHARS) prints: the
+    sign-off taller than a page goes on by lines (it was a LayoutError with the last lines
+    it travels with), the annex's signature cells grow instead of spilling out of a fixed
+    26 mm, the QR holds the name's first 100 characters (1,000 were more than any QR code
+    holds), the page-foot line is cut to the block — and nothing is drawn off the sheet."""
+    from nanzhou_desktop.render.stamp import QR_NAME_CHARS, compare_payload
+    from tests.core.pdf_pages import MM, read_pages
+
+    report = example_report()
+    if what in ("unit name", "both"):
+        report.unit.full_name = "南洲街道" * 250
+    if what in ("contact", "both"):
+        report.signoff.preparer = "P" * 1000
+        report.signoff.head = "王" * 1000
+    info = render_pdf(report, tmp_path / "long.pdf")
+    assert compare_payload(report, info.qr_payload) == []
+    assert len(info.qr_payload.split(";")[1]) <= len("单位=") + QR_NAME_CHARS
+    pages = read_pages(info.path, turn=False)
+    for page in pages:
+        for w in page.words:  # on the sheet, 7 mm clear of its edges (the foot line is at 10 mm)
+            assert 7 * MM <= w.x0 and w.x1 <= page.w - 7 * MM, (page.n, w)
+            assert 7 * MM <= w.y0 and w.y1 <= page.h - 7 * MM, (page.n, w)
+    if what != "contact":
+        text = "".join(w.text for p in pages for w in p.words)
+        assert text.count("南洲街道") >= 250  # the 署名 in full, over pages if it must
+    write_docx(report, tmp_path / "long.docx")
+    write_xlsx(report, tmp_path / "long.xlsx")
