@@ -35,7 +35,7 @@ from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.output import atomic_write
-from nanzhou_desktop.render.pdf import annex_note, annex_title, chinese_date
+from nanzhou_desktop.render.pdf import annex_note, annex_title, chinese_date, title_two_lines
 from nanzhou_desktop.render.stamp import qr_payload
 from nanzhou_desktop.rules.findings import CheckResult
 
@@ -43,6 +43,7 @@ BODY_FONT = "仿宋"
 HEI_FONT = "黑体"
 KAI_FONT = "楷体"
 TITLE_FONT = "方正小标宋简体"
+TITLE_SIZE = 22  # 2号
 SONG_FONT = "宋体"
 LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 # GB/T 9704's grid in Word's terms: 579 twips a line (225 mm / 22), and 28 characters of
@@ -131,7 +132,7 @@ def _setup_styles(doc) -> None:
         if linked is not None:
             _named(linked.element.get_or_add_rPr(), face)
     title = doc.styles["Title"]
-    _fonts(title, TITLE_FONT, 22, bold=False)
+    _fonts(title, TITLE_FONT, TITLE_SIZE, bold=False)
     _plain(title)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -317,7 +318,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     if cover:  # a cover page: the title, the cover fields, then the body on the next page
         for _ in range(4):
             doc.add_paragraph("")
-        _paragraph(doc, report.display_title, "Title")
+        _paragraph(doc, _title_text(report, report.display_title), "Title")
         for _ in range(3):
             doc.add_paragraph("")
         for b in cover:
@@ -328,7 +329,7 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
         bl = [b for b in bl if b.kind not in ("title", "cover")]
     for b in bl:
         if b.kind == "title":
-            _paragraph(doc, b.text, "Title")
+            _paragraph(doc, _title_text(report, b.text), "Title")
             doc.add_paragraph("")
         elif b.kind == "heading":
             _paragraph(doc, f"{b.number}{b.text}", f"Heading {min(b.level, 4)}")
@@ -437,6 +438,18 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
         _fonts(p.runs[0], BODY_FONT, 9)
 
     return atomic_write(path, doc.save, what=" Word ")
+
+
+def _title_text(report: Report, text: str) -> str:
+    """A title longer than a line with its line break where the PDF has it (after the unit's
+    name, before 部门整体…), not where the word processor runs out of room ("…南洲街道办|事处…")."""
+    def width(s: str) -> float:
+        return sum(TITLE_SIZE / 2 if ord(c) < 0x2E80 else TITLE_SIZE for c in s)
+
+    if width(text) <= BLOCK_PT:
+        return text
+    two = title_two_lines(text, report.unit.full_name, width, BLOCK_PT)
+    return "\n".join(two) if two is not None else text
 
 
 def _width_pt(text: str) -> float:

@@ -123,6 +123,30 @@ def annex_note(titles: list[str]) -> list[str]:
     return [f"{'附件：' if i == 0 else ''}{i + 1}. {t}" for i, t in enumerate(titles)]
 
 
+def title_two_lines(text: str, unit: str, width, block: float) -> tuple[str, str] | None:
+    """A title in two lines broken at a word boundary — after 年度, 人民政府, 办事处 or the unit's
+    name, before 部门整体 or 整体支出 — both within ``block`` (``width`` measures a string), the
+    most even such pair; None when none fits.  The PDF and the Word copy break alike."""
+    cuts = set()
+    for word in ("年度", "人民政府", "办事处", unit):
+        at = text.find(word) if word else -1
+        if at >= 0:
+            cuts.add(at + len(word))
+    for word in ("部门整体", "整体支出"):
+        at = text.find(word)
+        if at > 0:
+            cuts.add(at)
+    best = None
+    for cut in sorted(cuts):
+        a, b = text[:cut], text[cut:]
+        if not a or not b:
+            continue
+        wa, wb = width(a), width(b)
+        if wa <= block and wb <= block and (best is None or abs(wa - wb) < best[0]):
+            best = (abs(wa - wb), (a, b))
+    return best[1] if best is not None else None
+
+
 def chinese_date(iso: str) -> str:
     """'2023-03-15' → '2023年3月15日' (no zero padding); '' when empty or unreadable."""
     try:
@@ -248,26 +272,10 @@ class _Renderer:
     def _title_lines(self, text: str) -> list[Line] | None:
         """Two lines broken at a word boundary (after 年度 / 人民政府 / the unit name, before
         部门整体…) when one fits, the most even one winning; else balanced greedy lines."""
-        unit = self.report.unit.full_name
-        cuts = set()
-        for word in ("年度", "人民政府", "办事处", unit):
-            at = text.find(word) if word else -1
-            if at >= 0:
-                cuts.add(at + len(word))
-        for word in ("部门整体", "整体支出"):
-            at = text.find(word)
-            if at > 0:
-                cuts.add(at)
-        best = None
-        for cut in sorted(cuts):
-            a, b = text[:cut], text[cut:]
-            if not a or not b:
-                continue
-            wa, wb = self.title.width(a), self.title.width(b)
-            if wa <= BLOCK_W and wb <= BLOCK_W and (best is None or abs(wa - wb) < best[0]):
-                best = (abs(wa - wb), [Line(a, wa, len(a), False), Line(b, wb, len(b), True)])
-        if best is not None:
-            return best[1]
+        two = title_two_lines(text, self.report.unit.full_name, self.title.width, BLOCK_W)
+        if two is not None:
+            a, b = two
+            return [Line(a, self.title.width(a), len(a), False), Line(b, self.title.width(b), len(b), True)]
         total = self.title.width(text)
         n_lines = len(break_lines(text, self.title.width, lambda i: BLOCK_W))
         limit = total / n_lines

@@ -183,14 +183,25 @@ def test_header_cells_are_split_evenly_never_one_character_alone(word):
     assert split >= 3  # 指标性质, 度量单位, 实际完成值 at least
 
 
+def test_title_breaks_where_the_pdf_breaks_it(word):
+    """The title longer than a line has its break after the unit's name, as in the PDF
+    ("2022年度广州市海珠区人民政府 / 南洲街道办事处部门整体支出绩效自评报告"), not where Word runs
+    out of room ("…南洲街道办|事处…")."""
+    report, path = word
+    title = next(p for p in Document(str(path)).paragraphs if p.style.name == "Title")
+    assert title.text == "2022年度广州市海珠区人民政府\n南洲街道办事处部门整体支出绩效自评报告"
+
+
 @needs_lo
-def test_libreoffice_wraps_no_header_character_alone(word, tmp_path: Path):
+def test_libreoffice_wraps_no_header_character_alone_and_keeps_the_title_lines(word, tmp_path: Path):
     _report, path = word
     pdf = _soffice(path, tmp_path, "pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     words = set(text.split())
     assert {"性质", "单位", "完成值"} <= words
     assert not words & {"质", "位", "值"}
+    # (LibreOffice sets a little space between "2022" and "年度": two words there)
+    assert {"年度广州市海珠区人民政府", "南洲街道办事处部门整体支出绩效自评报告"} <= words
 
 
 # -- Excel --------------------------------------------------------------------------------------
