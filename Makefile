@@ -22,7 +22,7 @@ endif
 
 .PHONY: run test test-all bench screenshots lint system-deps venv dist dist-check deb deb-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@bash tools/system-deps.sh
 	@bash tools/venv.sh $(VENV) "$(PY)" dev
 	@# the free 仿宋/宋 (CFF) converted to TrueType once, here rather than at the first print
@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 dist: $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[build]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[build]'
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 dist-check: dist

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure VENV holds a working virtual environment of a supported Python (3.11–3.13) with
-# the pinned dependencies installed (editable, with the given extras).
+# the pinned dependencies installed (editable, with the given extras), each at the version in
+# constraints.txt.
 #
 #   tools/venv.sh VENV [PYTHON] [EXTRAS]      e.g. tools/venv.sh .venv "" dev
 #
@@ -40,5 +41,6 @@ if [ ! -e "$VENV" ]; then
   echo "用 $PY（Python $(version_of "$PY")）创建 $VENV / creating $VENV"
   "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+# Every package at the version in constraints.txt (a .venv that drifted is brought back to it).
+"$VENV/bin/python" -m pip install -q -c "$HERE/../constraints.txt" --upgrade pip
+"$VENV/bin/python" -m pip install -q -c "$HERE/../constraints.txt" -e ".[$EXTRAS]"
