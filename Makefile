@@ -35,6 +35,7 @@ run: $(STAMP)
 	$(BIN)/python tools/run.py
 
 test: $(STAMP)
+	@NANZHOU_TESTS=1 bash tools/system-deps.sh
 	$(BIN)/python -m pytest
 
 # The suite on every supported Python installed (.venv-3.11, .venv-3.12, .venv-3.13).

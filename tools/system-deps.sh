@@ -19,8 +19,12 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v zbarimg >/dev/null || need+=(zbar-tools)  # reads the printed QR back in the tests
 # LibreOffice: the tests open the Word and Excel copies with it (28 characters a line, the
 # formulas' values and their recalculation), and `make bench` compares printing with it.
-command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
-[ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
+# Only for those (NANZHOU_TESTS=1 from `make test`/`make test-all`, NANZHOU_BENCH=1): the app
+# does not need it, so `make run` does not install its ~300 MB.
+if [ -n "${NANZHOU_TESTS:-}${NANZHOU_BENCH:-}" ]; then
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+  [ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
+fi
 command -v fc-list >/dev/null || need+=(fontconfig)
 for lib in libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")

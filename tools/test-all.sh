@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 pythons=$(tools/find-python.sh --all) || exit 1
-bash tools/system-deps.sh
+NANZHOU_TESTS=1 bash tools/system-deps.sh
 summary=()
 record=()
 failed=0
