@@ -28,7 +28,7 @@ def _window(qtbot, settings, path: Path) -> MainWindow:
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=10_000)
     return w
 
 

@@ -34,7 +34,7 @@ def window(qtbot, settings: AppSettings, path: Path | None = None) -> MainWindow
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()  # offscreen: focus (and focus-out commits) only in the active window
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=10_000)
     return w
 
 
