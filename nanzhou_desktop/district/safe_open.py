@@ -35,12 +35,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from nanzhou_desktop import limits
 from nanzhou_desktop.content import canonical_json, to_content
 from nanzhou_desktop.model import (
     BudgetKind,
@@ -60,22 +61,23 @@ from nanzhou_desktop.model import (
     Unit,
 )
 from nanzhou_desktop.store.errors import ReportFileError, os_reason
+from nanzhou_desktop.store.fields import report_problem
 from nanzhou_desktop.store.header import Header, open_regular, parse_header
 from nanzhou_desktop.store.schema import SCHEMA_VERSION, expected_schema, read_schema
 from nanzhou_desktop.template_data import COVER_KINDS, TemplateError, from_embedded_json
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real report file is well under 1 MB
-MAX_TEXT_CHARS = 1_000_000  # one narrative field; the same limit the editor enforces
-MAX_ROWS = 5_000  # rows in one table; a real report has tens
-_DECIMAL = re.compile(r"^-?\d{1,16}(\.\d{1,10})?$")
+# The limits every reader keeps (nanzhou_desktop.limits): a file the office program would not
+# open (show, check, print, the window) is not loaded by the district either, and the other way round.
+DEFAULT_MAX_BYTES = limits.RECEIVED_FILE_BYTES
+MAX_TEXT_CHARS = limits.LONG_TEXT_CHARS  # one narrative field; the same limit the editor enforces
 # The bounds of :mod:`nanzhou_desktop.limits`, per decimal column, and for each the shape every
 # value within them has when the office program stored it (matched first: the common case costs
 # one regex; anything else goes to the bound's own check, which accepts or names the problem).
 _AMOUNT_COLUMNS = {"budget_initial", "budget_total", "executed", "prior_budget_total", "prior_executed"}
 _FAST_DECIMAL = {
-    "amount": re.compile(r"\d{1,12}(?:\.\d{1,2})?"),
-    "points": re.compile(r"\d{1,3}(?:\.\d{1,4})?"),
-    "qual_share": re.compile(r"0(?:\.\d{1,6})?|1(?:\.0{1,6})?"),
+    "amount": re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?"),  # ASCII digits only, as limits.stored_decimal
+    "points": re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,4})?"),
+    "qual_share": re.compile(r"0(?:\.[0-9]{1,6})?|1(?:\.0{1,6})?"),
 }
 
 
@@ -86,8 +88,6 @@ def _bound_kind(column: str) -> str:
 
 
 def _bound_problem(column: str, value: Decimal) -> str | None:
-    from nanzhou_desktop import limits
-
     check = {"amount": limits.amount_problem, "points": limits.points_problem,
              "qual_share": limits.share_problem}[_bound_kind(column)]
     return check(value)
@@ -110,8 +110,6 @@ class _RefusedChars:
     def search(cls, text: str) -> bool:
         if cls._COARSE.search(text) is None:
             return False
-        from nanzhou_desktop import limits
-
         return limits.text_problem(text, max_chars=sys.maxsize) is not None
 
 
@@ -388,8 +386,6 @@ def _decode(value: Any, name: str, where: str | tuple[str, str]) -> Any:
         if len(text) > MAX_TEXT_CHARS:
             raise _refuse(name, f"的“{_where(where)}”过长（{len(text):,} 字，上限 {MAX_TEXT_CHARS:,} 字），已拒收")
         if _CONTROL.search(text):
-            from nanzhou_desktop import limits
-
             problem = limits.text_problem(text, max_chars=MAX_TEXT_CHARS)
             if problem is not None:
                 raise _refuse(name, f"的“{_where(where)}”{problem}，已拒收")
@@ -434,12 +430,9 @@ def _typed(value: Any, table: str, column: str, name: str) -> Any:
             raise _refuse(name, f"的“{_where(where)}”应为以文本保存的数字，却是 {type(text).__name__} 值，已拒收")
         if text == "":
             return None
-        if not _DECIMAL.match(text):
+        number = limits.stored_decimal(text)  # the shape the office reader accepts, before Decimal sees it
+        if number is None:
             raise _refuse(name, f"的“{_where(where)}”应为数字，却是“{text[:40]}”，已拒收")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern already guards this
-            raise _refuse(name, f"的“{_where(where)}”不是有效的数字，已拒收") from None
         problem = _bound_problem(column, number)
         if problem is not None:
             # One impossible figure (全年预算数 0.0000000001 beside 执行数 9999999999999999.99)
@@ -489,6 +482,10 @@ class _Table:
     shapes: tuple[re.Pattern[str], ...]  # the in-bounds shape of each of ``decimals``
 
 
+def _rows_max(table: str) -> int:
+    return 1 if table == "report" else limits.ROWS_MAX[table]
+
+
 @cache
 def _table_spec(table: str, version: int) -> _Table:
     later = _LATER_COLUMNS.get(table, {})
@@ -498,7 +495,7 @@ def _table_spec(table: str, version: int) -> _Table:
         raise RuntimeError(f"later columns of {table} must come last in _COLUMNS")
     order = _ORDER.get(table, "ORDER BY position, id")
     # Table and column names are ours, never taken from the file.
-    sql = f"SELECT {', '.join(present)} FROM {table} {order} LIMIT {MAX_ROWS + 1}"
+    sql = f"SELECT {', '.join(present)} FROM {table} {order}"
     return _Table(
         sql=sql, present=present, fill=tuple(None if c in _NULLABLE else "" for c in missing),
         ints=tuple(i for i, c in enumerate(present) if c in _INTEGER_COLUMNS),
@@ -515,9 +512,13 @@ def _select(conn: sqlite3.Connection, table: str, version: int, name: str) -> li
     if _LATER_TABLES.get(table, 1) > version:
         return []
     spec = _table_spec(table, version)
-    rows = _fetch(conn, spec.sql)
-    if len(rows) > MAX_ROWS:
-        raise _refuse(name, f"的“{table}”表行数异常（超过 {MAX_ROWS} 行），已拒收")
+    # One row more than a report may have (limits.ROWS_MAX, as the office reader): a crafted file
+    # with 100,000 budget rows is refused without building them all.
+    most = _rows_max(table)
+    rows = _fetch(conn, f"{spec.sql} LIMIT {most + 1}")
+    if len(rows) > most:
+        label = limits.TABLE_LABELS.get(table, _TABLE_LABELS.get(table, table))
+        raise _refuse(name, f"的{label}超过 {most:,} 行，不是正常的报告文件，已拒收")
     checked = _checked_whole(rows, spec)
     if checked is None:  # something is wrong: find it column by column, to name it
         checked = _checked_by_column(rows, spec, table, name)
@@ -599,8 +600,6 @@ def read_report(conn: sqlite3.Connection, version: int, name: str) -> Report:
      template_data, preface) = rows[0]
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", uuid):
         raise _refuse(name, f"的报告编号“{uuid[:40]}”格式无效，已拒收")
-    from nanzhou_desktop import limits
-
     if (problem := limits.year_problem(fiscal_year)) is not None:
         raise _refuse(name, f"的年度 {fiscal_year} 无效（{problem}），已拒收")
     if (problem := limits.revision_problem(revision)) is not None:
@@ -714,6 +713,11 @@ def _load_bytes(path: Path, name: str, box: list[bytes], header: Header, *, size
                 raise _refuse(name, f"已损坏（完整性检查未通过：{detail[:200]}），已拒收")
         _check_schema(conn, version, name)
         report = read_report(conn, version, name)
+        # The rest of the limits every reader keeps, on the whole report, in the office reader's
+        # own words (names and cells of at most limits.SHORT_TEXT_CHARS, without direction
+        # controls; indicator values; all text together): what ``show`` refuses, loading refuses.
+        if problem := report_problem(report, characters_checked=True):
+            raise _refuse(name, f"中{problem}；这不是本程序会写出的内容，文件可能被其他程序改动过，已拒收")
         final = report.status in (Status.FINAL, Status.EXPORTED)
         trail = _finalisation(conn, name) if final else None
     content_json = canonical_json(to_content(report))

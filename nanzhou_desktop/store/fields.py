@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from nanzhou_desktop.limits import (
@@ -374,6 +376,69 @@ def _values(report: Report) -> Iterator[tuple[str, str, Any, str]]:
         yield "explanations", f"{where}“时间”", e.at, _SHORT
 
 
+def _getter(attrs: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """One C-level call giving the values of ``attrs`` (dotted paths) of an object, as a tuple."""
+    if not attrs:
+        return lambda _obj: ()
+    get = attrgetter(*attrs)
+    return (lambda obj: (get(obj),)) if len(attrs) == 1 else get  # type: ignore[return-value]
+
+
+@cache
+def _row_plan(table: str) -> tuple[Callable[[Any], tuple[Any, ...]], Callable[[Any], tuple[Any, ...]],
+                                   tuple[tuple[Callable[[Any], Any], str], ...]]:
+    """For one row of ``table``: getters of its long texts, of its short texts, and (getter, kind)
+    of its other bounded values, in the order of :func:`_values` (which this must follow; a test
+    compares the two)."""
+    longs: list[str] = []
+    shorts = [column for column, _ in _EXTRA_TEXT.get(table, ())]
+    others: list[tuple[Callable[[Any], Any], str]] = []
+    for column, spec in FIELDS[table].items():
+        kind = _text_kind(spec)
+        if kind:
+            (longs if kind == _LONG else shorts).append(spec.attr)
+        elif spec.kind == "money" or column in _DECIMAL_PROBLEMS:
+            others.append((attrgetter(spec.attr), "money" if spec.kind == "money" else column))
+    return _getter(longs), _getter(shorts), tuple(others)
+
+
+_INDICATOR_VALUES = attrgetter("target", "actual", "prior_actual", "target_initial")
+_EXPLANATION_SHORTS = attrgetter("finding_key", "author", "at")
+
+
+def _sorted_values(report: Report) -> tuple[list[Any], list[Any], list[tuple[Any, str]]]:
+    """What :func:`_values` yields, without the words that say where (only wanted when something
+    is wrong): the long texts, the short texts, and the other values with their kind.  A few
+    C-level calls per row instead of a generator step per value: the common case of
+    :func:`report_problem` on every file the district loads."""
+    longs: list[Any] = []
+    shorts: list[Any] = []
+    others: list[tuple[Any, str]] = []
+    get_long, get_short, get_others = _row_plan("report")
+    longs.extend(get_long(report))
+    shorts.extend(get_short(report))
+    others.extend((get(report), kind) for get, kind in get_others)
+    for cover in report.cover:
+        shorts.append(cover.label)
+        shorts.append(cover.value)
+    for table in ("sections", "tasks", "task_items", "budget_rows", "projects", "indicators"):
+        get_long, get_short, get_others = _row_plan(table)
+        rows = report.rows(table)
+        for row in rows:
+            longs.extend(get_long(row))
+            shorts.extend(get_short(row))
+        for get, kind in get_others:
+            others.extend((get(row), kind) for row in rows)
+        if table == "indicators":
+            for row in rows:
+                if row.direction != Direction.QUALITATIVE:
+                    others.extend((v, "indicator") for v in _INDICATOR_VALUES(row))
+    for e in report.explanations.values():
+        shorts.extend(_EXPLANATION_SHORTS(e))
+        longs.append(e.text)
+    return longs, shorts, others
+
+
 def _attr(obj: Any, path: str) -> Any:
     for part in path.split("."):
         obj = getattr(obj, part)
@@ -402,10 +467,15 @@ def _value_problem(value: Any, kind: str) -> str | None:
     return _DECIMAL_PROBLEMS[kind](value)
 
 
-def report_problem(report: Report) -> str | None:
+def report_problem(report: Report, *, characters_checked: bool = False) -> str | None:
     """The first thing in ``report`` outside the limits, as a Chinese phrase naming where it is
     ("预算执行情况第 1 行的“全年执行数”整数部分超过 15 位，…"), or ``None`` (the usual case,
-    found in a few passes over the joined text)."""
+    found in a few passes over the joined text).
+
+    ``characters_checked``: the caller has already refused every character
+    :func:`~nanzhou_desktop.limits.text_problem` refuses in multi-line text, in every text
+    field (the district's reader does, as it reads each column): the narrative is then
+    measured, not searched again, which is most of the cost on a long report."""
     # Year 0: a draft imported from a document that names no year, to be filled in (the checks
     # list it as an error, so such a report is never finalised or sent).
     if (report.year != 0 or report.status != Status.DRAFT) and (problem := year_problem(report.year)):
@@ -416,21 +486,19 @@ def report_problem(report: Report) -> str | None:
         n = len(report.explanations) if table == "explanations" else len(report.rows(table))
         if n > limit:
             return f"{TABLE_LABELS[table]}有 {n:,} 行，超过上限 {limit:,} 行"
-    values = list(_values(report))
-    longs = [v for _, _, v, kind in values if kind == _LONG]
-    shorts = [v for _, _, v, kind in values if kind == _SHORT]
+    longs, shorts, others = _sorted_values(report)
     try:
         total = sum(map(len, longs)) + sum(map(len, shorts))
-        sound = (text_problem("\n".join(longs), max_chars=REPORT_TEXT_CHARS) is None
+        sound = ((total <= REPORT_TEXT_CHARS if characters_checked
+                  else text_problem("\n".join(longs), max_chars=REPORT_TEXT_CHARS) is None)
                  and max(map(len, longs), default=0) <= LONG_TEXT_CHARS
                  and text_problem("\n".join(shorts), max_chars=REPORT_TEXT_CHARS, name=True) is None
                  and max(map(len, shorts), default=0) <= SHORT_TEXT_CHARS)
     except TypeError:  # something that is not text
         total, sound = 0, False
-    if sound and all(_value_problem(v, kind) is None for _, _, v, kind in values
-                     if kind not in (_LONG, _SHORT)):
+    if sound and all(_value_problem(v, kind) is None for v, kind in others):
         return None
-    for _table, where, value, kind in values:
+    for _table, where, value, kind in _values(report):
         if problem := _value_problem(value, kind):
             if kind in (_LONG, _SHORT):
                 return f"{where}{problem}"
