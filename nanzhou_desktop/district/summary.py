@@ -372,8 +372,9 @@ def _float(value: Decimal | None, places: int) -> float | None:
 
 
 # Columns whose text comes from the file or the reviewer (checked by cell_text); the others
-# are this program's own words and numbers.
-_FREE_TEXT = frozenset(("unit", "district", "kind", "city", "template", "note"))
+# are this program's own words and numbers.  等级 is a name from the report's own template
+# (its 评分办法), which a file carries: it is the file's text too.
+_FREE_TEXT = frozenset(("unit", "district", "kind", "city", "grade", "template", "note"))
 
 
 def _xlsx_values(r: UnitRow) -> list[Any]:

@@ -199,6 +199,24 @@ def test_outputs_strip_what_xml_cannot_hold_and_keep_formulas_as_text(db: Distri
     assert line[0].startswith("'=") and line[-1].startswith("'@") and "\ufffe" not in line[-1]
 
 
+def test_a_grade_named_by_the_files_template_stays_text(db: DistrictDb, tmp_path: Path) -> None:
+    """等级 comes from the report's own 评分办法, which the file carries: in the workbook and the
+    CSV it is text like any of the file's text (no formula, nothing XML cannot hold)."""
+    from openpyxl import load_workbook
+
+    db.load_files(write_street_files(tmp_path / "in", seed=5)[:2])
+    db.conn.execute("UPDATE reports SET grade = '=1+1' || char(65535)")
+    rows = db.units()
+    ws = load_workbook(write_xlsx(rows, tmp_path / "s.xlsx"))["区级汇总"]
+    header = [c.value for c in ws[1]]
+    grade = ws.cell(row=2, column=header.index("等级") + 1)
+    assert grade.data_type == "s" and grade.value.startswith("'=1+1") and "\uffff" not in grade.value
+    with open(write_csv(rows, tmp_path / "s.csv"), encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    cell = lines[1][lines[0].index("等级")]
+    assert cell.startswith("'=1+1") and "\uffff" not in cell
+
+
 # ------------------------------------------------------------------------ F9
 def test_a_read_only_database_says_so(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
