@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import re
 import shutil
 import sqlite3
@@ -678,17 +679,33 @@ def _backup_before_migration(path: Path, version: int) -> Path:
 IN_USE = "文件正在被另一个窗口或程序编辑"
 
 
-def _held_elsewhere(path: Path) -> bool:
-    """Does another window or process hold ``path`` for editing now?"""
+def _journal_left(path: Path) -> bool:
+    """Is there a non-empty rollback journal beside ``path`` now?  One ``stat``: another
+    window's save creates and deletes the journal at any moment, so "exists, then stat" could
+    see it and then not find it (a FileNotFoundError in front of the user)."""
+    try:
+        return os.stat(str(path) + "-journal").st_size > 0
+    except OSError:
+        return False
+
+
+def _crash_journal(path: Path) -> bool:
+    """Is a journal beside ``path`` left by a crash (not another editor's save in progress)?
+
+    Only a holder of the report lock writes to the file, so the journal is looked at while
+    holding the lock: a journal seen then was left by a process that died mid-save.  Seen
+    without the lock it may be a save that is finished a moment later (issue 16 F9/F10)."""
     probe = ReportLock(path)
     try:
         probe.acquire()
     except FileInUse:
-        return True
+        return False  # another window or process is editing: its journal is its save in progress
     except OSError:  # cannot even make the side file (read-only folder): nobody edits it there
-        return False
-    probe.release()
-    return False
+        return _journal_left(path)
+    try:
+        return _journal_left(path)
+    finally:
+        probe.release()
 
 
 def open_report_file(path: str | Path, *, read_only: bool = False, who: str | None = None) -> ReportFile:
@@ -709,13 +726,9 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
     if size > WORKING_FILE_BYTES:
         raise ReportFileError(f"文件“{path.name}”过大（{size / 1048576:,.0f} MB，上限 {WORKING_FILE_BYTES // 1048576} MB），"
                               "不是正常的报告文件，无法打开")
-    hot_journal = Path(str(path) + "-journal")
-    crashed_with_journal = hot_journal.exists() and hot_journal.stat().st_size > 0
     reason = ""
     lock: ReportLock | None = None
     if not read_only:
-        import os
-
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             read_only, reason = True, "文件或所在文件夹是只读的"
         else:
@@ -728,7 +741,14 @@ def open_report_file(path: str | Path, *, read_only: bool = False, who: str | No
         reason = "按要求以只读方式打开"
     # A journal beside the file while another window or process holds it is that one's save in
     # progress, not a crash: SQLite waits for the save (busy timeout) and reads what it saved.
-    if read_only and crashed_with_journal and reason != IN_USE and not _held_elsewhere(path):
+    # So the journal only counts as a crash's when seen under the lock (ours, or a probe's).
+    if lock is not None:
+        crashed_with_journal = _journal_left(path)
+    elif reason == IN_USE:
+        crashed_with_journal = False
+    else:  # probed only when a journal is there: a probe makes a writer opening meanwhile read-only
+        crashed_with_journal = _journal_left(path) and _crash_journal(path)
+    if read_only and crashed_with_journal:
         raise ReportFileError(f"文件“{path.name}”上次没有正常关闭，需要可写打开一次才能恢复；请检查文件是否只读")
     backup: Path | None = None
     conn: sqlite3.Connection | None = None
