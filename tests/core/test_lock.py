@@ -106,7 +106,7 @@ def _run_workers(target: Callable[..., None], args: tuple[object, ...], processe
     """Start ``processes`` forked workers together and wait for all; none is left running
     (to edit the file under a later test) when one fails or hangs."""
     errors.write_text("")
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")
     start = ctx.Event()
     workers = [ctx.Process(target=_reporting, args=(target, str(errors), *args, start)) for _ in range(processes)]
     try:
