@@ -26,6 +26,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from typing import Any
 
+from nanzhou_desktop.limits import text_problem
+
 D = Decimal
 ZERO = D(0)
 ONE = D(1)
@@ -326,8 +328,11 @@ class _Reader:
             raise self.fail(place, "应为文字")
         if len(value) > limit:
             raise self.fail(place, f"过长（{len(value)} 字，最多 {limit} 字）")
-        if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-            raise self.fail(place, "含有不可见的控制字符")
+        # The same characters every reader refuses (issue 16 F5): controls, non-characters that
+        # Word and Excel cannot hold, and direction controls that make a name read otherwise.
+        problem = text_problem(value, max_chars=limit, name=True)
+        if problem is not None:
+            raise self.fail(place, problem.removeprefix("中"))
         return value
 
     def boolean(self, value: Any, place: str, default: bool) -> bool:

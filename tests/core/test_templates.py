@@ -139,6 +139,11 @@ def test_duplicate_section_keys_are_refused(tmp_path: Path) -> None:
     (lambda d: d["cover"].append({"key": "年度", "label": "评价年度"}), "cover[0].key", "英文字母"),
     (lambda d: d["cover"].append({"key": "y", "label": "评价年度", "kind": "month"}), "cover[0].kind", "“month”无效"),
     (lambda d: d.update(format=2), "format", "应为 1"),
+    # issue 16 F5: what Word and Excel cannot hold, or what makes a name read otherwise, is refused
+    # where a template is read, as every other reader refuses it
+    (lambda d: d["scoring"]["grades"][0].update(grade="优\uffff"), "scoring.grades[0].grade", "非字符（U+FFFF"),
+    (lambda d: d["scoring"]["grades"][0].update(grade="\u202e优"), "scoring.grades[0].grade", "改变文字方向"),
+    (lambda d: d["outline"][0].update(heading="基本\x07情况"), "outline[0]", "控制字符（U+0007"),
 ])
 def test_each_problem_is_named_in_chinese_with_its_place(tmp_path: Path, change, place: str, words: str) -> None:
     data = _gz()
