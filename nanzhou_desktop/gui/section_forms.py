@@ -82,14 +82,7 @@ class SectionForm(QGroupBox):
         self.editor.setPlaceholderText("在此填写本节正文……" if section.kind != SectionKind.TASKS
                                        else "（可选）各项工作任务之前的总述；各项任务在下面逐项填写")
         lay.addWidget(self.editor)
-        foot = QHBoxLayout()
-        self.message = message_label()
-        foot.addWidget(self.message, 1)
-        self.count = QLabel()
-        set_text_colour(self.count, "#777777")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        foot.addWidget(self.count)
-        lay.addLayout(foot)
+        self.message, self.count = _message_and_count(lay)
         self.editor.textChanged.connect(self._count)
         self.binding = FieldBinding(session, registry, self.editor, "sections", section.id, "body",
                                     message=self.message)
@@ -154,14 +147,7 @@ class PrefaceForm(QGroupBox):
         self.editor.setPlaceholderText(t.hint or "（可选）开头段落，如：根据《关于开展××年度绩效自评工作的通知》要求，"
                                                  "现将××年度部门整体支出绩效自评情况报告如下：")
         lay.addWidget(self.editor)
-        foot = QHBoxLayout()
-        self.message = message_label()
-        foot.addWidget(self.message, 1)
-        self.count = QLabel()
-        set_text_colour(self.count, "#777777")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        foot.addWidget(self.count)
-        lay.addLayout(foot)
+        self.message, self.count = _message_and_count(lay)
         self.editor.textChanged.connect(self._count)
         self.binding = FieldBinding(session, registry, self.editor, "report", None, "preface", message=self.message)
         plain = QFont(QApplication.font())
@@ -269,3 +255,16 @@ class SectionTab(QWidget):
 
     def task_editors(self) -> Iterable[QWidget]:
         return [f.task_editor for f in self.forms if f.task_editor is not None]
+
+
+def _message_and_count(lay: QVBoxLayout) -> tuple[QLabel, QLabel]:
+    """The line under a body editor: its inline message on the left, the 字数 on the right."""
+    foot = QHBoxLayout()
+    message = message_label()
+    foot.addWidget(message, 1)
+    count = QLabel()
+    set_text_colour(count, "#777777")
+    count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    foot.addWidget(count)
+    lay.addLayout(foot)
+    return message, count

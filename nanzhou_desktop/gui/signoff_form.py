@@ -83,22 +83,7 @@ class SignOffForm(QWidget):
             editor.setObjectName(f"report-{column}")
             editor.setPlaceholderText(placeholder(column, self.session.report.year))
             editor.setAccessibleName(spec.label)
-            editor.setMaximumWidth(620)
-            # Never squeezed when the inline message below it appears (it was, to a 8 px sliver).
-            editor.setMinimumHeight(editor.sizeHint().height())
-            msg = message_label()
-            # One line under a one-line field: a wrapping label's height-for-width was not
-            # honoured by the form row, and the message was drawn over the field.
-            msg.setWordWrap(False)
-            cell = QWidget()
-            cl = QVBoxLayout(cell)
-            cl.setContentsMargins(0, 0, 0, 0)
-            cl.setSpacing(2)
-            cl.addWidget(editor)
-            cl.addWidget(msg)
-            label = QLabel(spec.label + "：")
-            label.setBuddy(editor)
-            form.addRow(label, cell)
+            msg = _add_line_field(form, spec.label + "：", editor)
             # Dates are read whole (2023年3月15日): committed when the field is left, not mid-typing.
             FieldBinding(self.session, registry, editor, "report", None, column, message=msg,
                          debounce=spec.kind != "date")
@@ -121,19 +106,7 @@ class SignOffForm(QWidget):
             editor.setObjectName(f"cover-{c.key}")
             editor.setPlaceholderText(hints.get(c.kind, ""))
             editor.setAccessibleName(c.label)
-            editor.setMaximumWidth(620)
-            editor.setMinimumHeight(editor.sizeHint().height())
-            msg = message_label()
-            msg.setWordWrap(False)
-            cell = QWidget()
-            cl = QVBoxLayout(cell)
-            cl.setContentsMargins(0, 0, 0, 0)
-            cl.setSpacing(2)
-            cl.addWidget(editor)
-            cl.addWidget(msg)
-            label = QLabel(c.label + ("（必填）" if c.required else "") + "：")
-            label.setBuddy(editor)
-            form.addRow(label, cell)
+            msg = _add_line_field(form, c.label + ("（必填）" if c.required else "") + "：", editor)
             spec = replace(base, label=c.label, kind="date" if c.kind == "date" else "text")
             FieldBinding(self.session, registry, editor, "cover_fields", c.id, "value", message=msg,
                          debounce=c.kind not in ("date", "year"), spec=spec)
@@ -159,3 +132,25 @@ class SignOffForm(QWidget):
         fp = f"，内容指纹 {r.final_fingerprint[:16]}…" if r.final_fingerprint else ""
         where = "（只读打开）" if self.session.rf.read_only else ""
         self.state.setText(f"{r.status} · 第 {r.revision} 版{fp}{where}\n文件：{self.session.rf.path}")
+
+
+def _add_line_field(form: QFormLayout, label_text: str, editor: LineEditor) -> QLabel:
+    """One labelled one-line field with its inline message under it, added to ``form``; the
+    message label is returned for the field's binding."""
+    editor.setMaximumWidth(620)
+    # Never squeezed when the inline message below it appears (it was, to a 8 px sliver).
+    editor.setMinimumHeight(editor.sizeHint().height())
+    msg = message_label()
+    # One line under a one-line field: a wrapping label's height-for-width was not
+    # honoured by the form row, and the message was drawn over the field.
+    msg.setWordWrap(False)
+    cell = QWidget()
+    cl = QVBoxLayout(cell)
+    cl.setContentsMargins(0, 0, 0, 0)
+    cl.setSpacing(2)
+    cl.addWidget(editor)
+    cl.addWidget(msg)
+    label = QLabel(label_text)
+    label.setBuddy(editor)
+    form.addRow(label, cell)
+    return msg
