@@ -143,6 +143,8 @@ _SUMMARY_COLUMNS = (
     "executed", "execution_rate", "score", "grade", "errors", "warnings", "fingerprint_ok", "file_name", "loaded_at", "history", "paper_at",
     "check_note",
 )
+# The columns of the ``reports_stats`` index a filter can narrow by (besides the year).
+_STATS_INDEXED = frozenset({"grade", "review"})
 _SELECT_SUMMARY = f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM reports"
 
 
@@ -255,6 +257,23 @@ class Filter:
             sql.append(f"id IN ({','.join('?' * len(self.ids))})" if self.ids else "0")
             args += list(self.ids)
         return " AND ".join(sql), args
+
+    @property
+    def narrowing(self) -> set[str]:
+        """The columns of ``reports`` this filter narrows by, beyond the year and the ids."""
+        named = (("unit_full_name", self.text.strip()), ("district", self.district), ("city", self.city),
+                 ("unit_kind", self.kind), ("grade", self.grade), ("status", self.status),
+                 ("review", self.review), ("errors", self.has_errors))
+        return {column for column, value in named if value}
+
+    def table(self) -> str:
+        """``reports`` as the FROM of a query that reads every row this filter lets through.
+
+        With a condition no index holds (a name, a district, 有错误 …) SQLite would still walk a
+        partial index in name or rate order and look each row up in the table: ~1.5–2 × slower at
+        20,000 reports than reading the table straight through and sorting what is left (measured
+        on the bench's database).  A filter by year alone, or by ids, keeps its index."""
+        return "reports NOT INDEXED" if self.narrowing and self.ids is None else "reports"
 
 
 # Sort keys of the summary columns (``summary.COLUMNS`` keys) as SQL: every one is a plain
@@ -605,16 +624,26 @@ class DistrictDb:
         return [_unit_row(x) for x in self._plain().execute(f"{_SELECT_SUMMARY} WHERE {where} ORDER BY {order}, id", args)]
 
     def count(self, flt: Filter | None = None) -> int:
-        where, args = (flt or Filter()).where()
-        return int(self.conn.execute(f"SELECT count(*) FROM reports WHERE {where}", args).fetchone()[0])
+        flt = flt or Filter()
+        where, args = flt.where()
+        return int(self.conn.execute(f"SELECT count(*) FROM {flt.table()} WHERE {where}", args).fetchone()[0])
 
     def ids(self, flt: Filter | None = None, *, sort: str = "unit", descending: bool = False) -> list[int]:
         """The ids of the reports ``flt`` lets through, in the order of the summary column
         ``sort`` (SQLite sorts; ties by unit name).  What the window's table shows."""
-        where, args = (flt or Filter()).where()
+        flt = flt or Filter()
+        where, args = flt.where()
         direction = "DESC" if descending else "ASC"
-        keys = ", ".join(f"{k.strip()} {direction}" for k in SORT_SQL.get(sort, "unit_full_name").split(","))
-        sql = f"SELECT id FROM reports WHERE {where} ORDER BY {keys}, unit_full_name, fiscal_year, id"
+        keys = [k.strip() for k in SORT_SQL.get(sort, "unit_full_name").split(",")]
+        # Ties by unit name, year and id; a key said twice ("unit_full_name ASC, unit_full_name")
+        # makes SQLite sort again what the name index already gives in order.
+        ties = [k for k in ("unit_full_name", "fiscal_year", "id") if k not in keys]
+        order = ", ".join([*(f"{k} {direction}" for k in keys), *ties])
+        # Only the name and year indexes give rows in an order asked for; by any other column
+        # SQLite sorts anyway, and reading the table straight through is ~1.3 × faster than
+        # walking a partial index and looking up each row (20,000 reports, the bench's database).
+        table = flt.table() if sort in ("unit", "year") or flt.ids is not None else "reports NOT INDEXED"
+        sql = f"SELECT id FROM {table} WHERE {where} ORDER BY {order}"
         return [x[0] for x in self._plain().execute(sql, args).fetchall()]
 
     def rows(self, ids: Sequence[int]) -> dict[int, UnitRow]:
@@ -644,7 +673,8 @@ class DistrictDb:
         """Per year, the counts the window's label and chart show, in one pass over the summary
         rows ``flt`` lets through: reports, 待审核 / 退回修改, reports per band of 执行率 and of
         自评得分 (``low <= value < high``), per grade, and the templates used."""
-        where, args = (flt or Filter()).where()
+        flt = flt or Filter()
+        where, args = flt.where()
 
         def below(column: str, edges: Sequence[tuple[float, float]]) -> list[str]:
             # Contiguous bands from -inf to +inf: "value < upper edge" once per edge (one
@@ -661,10 +691,14 @@ class DistrictDb:
             uppers = [*cumulative, total]
             return [b - a for a, b in zip([0, *cumulative], uppers, strict=True)]
 
+        # Everything read here is in the reports_stats index; by a grade or a review the planner
+        # would rather walk reports_year_rate and look up every row (2 × slower at 20,000).
+        source = "reports INDEXED BY reports_stats" if flt.ids is None and flt.narrowing <= _STATS_INDEXED \
+            else flt.table()
         rate_sql, score_sql = below("rate_num", rate_edges), below("score_num", score_edges)
         cols = ["count(*)", "sum(review = '待审核')", "sum(review = '退回修改')", *rate_sql, *score_sql,
                 "group_concat(DISTINCT template_id || char(31) || template_version)"]
-        sql = f"SELECT fiscal_year, grade, {', '.join(cols)} FROM reports WHERE {where} GROUP BY fiscal_year, grade"
+        sql = f"SELECT fiscal_year, grade, {', '.join(cols)} FROM {source} WHERE {where} GROUP BY fiscal_year, grade"
         stats: dict[int, YearStats] = {}
         nr, ns = len(rate_edges), len(score_edges)
         r0, s0 = 5, 5 + len(rate_sql)

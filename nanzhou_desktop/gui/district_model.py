@@ -13,7 +13,7 @@ raises: whatever a database holds, the view gets a text or nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -23,7 +23,7 @@ from nanzhou_desktop.district.db import DistrictDb, Filter, Review, UnitRow
 from nanzhou_desktop.district.summary import COLUMNS, is_draft, when
 
 FETCH_ROWS = 1000  # rows handed to the view per fetchMore
-PAGE_ROWS = 100  # rows read from the database at once (a screen shows 20–40)
+PAGE_ROWS = 50  # rows read from the database at once (a screen shows 20–40)
 CACHE_ROWS = 8000  # formatted rows kept; beyond this the cache starts afresh
 
 _RED, _GREEN, _ORANGE, _GREY = QColor("#b3261e"), QColor("#1b7f3b"), QColor("#a15c00"), QColor("#666666")
@@ -32,11 +32,37 @@ _NUMERIC = tuple(c.numeric for c in COLUMNS)
 _KEYS = tuple(c.key for c in COLUMNS)
 
 
-@dataclass(frozen=True)
 class _Entry:
-    row: UnitRow
-    texts: tuple[str, ...]
-    colours: tuple[QBrush | None, ...]
+    """One row as the view shows it.  A cell's text is formatted the first time the view asks
+    for it: a screen shows 20–40 rows and about half of the columns, so most cells of a page
+    read from the database are never drawn."""
+
+    __slots__ = ("row", "_texts", "_colours")
+
+    def __init__(self, row: UnitRow) -> None:
+        self.row = row
+        self._texts: list[str | None] = [None] * len(COLUMNS)
+        self._colours: list[QBrush | None | bool] = [False] * len(COLUMNS)  # False: not worked out yet
+
+    def text(self, col: int) -> str:
+        t = self._texts[col]
+        if t is None:
+            try:
+                t = COLUMNS[col].text(self.row)
+            except Exception:  # noqa: BLE001 - a stored value no formatter expected: shown as such
+                t = "数值异常"
+            self._texts[col] = t
+        return t
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(self.text(i) for i in range(len(COLUMNS)))
+
+    def colour(self, col: int) -> QBrush | None:
+        c = self._colours[col]
+        if c is False:
+            c = self._colours[col] = _colour(_KEYS[col], self.row)
+        return c  # type: ignore[return-value]
 
 
 def _colour(key: str, row: UnitRow) -> QBrush | None:
@@ -53,16 +79,6 @@ def _colour(key: str, row: UnitRow) -> QBrush | None:
     if key == "paper" and row.paper_at:
         return QBrush(_GREEN)
     return None
-
-
-def _entry(row: UnitRow) -> _Entry:
-    texts = []
-    for c in COLUMNS:
-        try:
-            texts.append(c.text(row))
-        except Exception:  # noqa: BLE001 - a stored value no formatter expected: shown as such
-            texts.append("数值异常")
-    return _Entry(row, tuple(texts), tuple(_colour(k, row) for k in _KEYS))
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -154,7 +170,7 @@ class ReportTableModel(QAbstractTableModel):
             self._cache.clear()
         rows = self.db.rows(page)
         for report_id, row in rows.items():
-            self._cache[report_id] = _entry(row)
+            self._cache[report_id] = _Entry(row)
         return self._cache.get(self.ids[position])
 
     def row_at(self, position: int) -> UnitRow | None:
@@ -199,9 +215,9 @@ class ReportTableModel(QAbstractTableModel):
         if e is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return e.texts[col]
+            return e.text(col)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return e.colours[col]
+            return e.colour(col)
         r = e.row
         if _KEYS[col] == "unit":
             return (f"{r.unit}\n所属区：{r.district or '未注明'}　单位类型：{r.kind or '未注明'}\n文件：{r.file_name}\n"
