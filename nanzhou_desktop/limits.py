@@ -46,6 +46,7 @@ Why these bounds:
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
@@ -368,8 +369,20 @@ def safe_quantize(value: Decimal, places: int = 2, rounding: str = ROUND_HALF_UP
     if not value.is_finite() or value.adjusted() > 100:
         return value
     digits = max(value.adjusted(), 0) + places + 2
-    ctx = Context(prec=max(28, digits), rounding=rounding, Emax=MAX_EMAX, Emin=MIN_EMIN)
     try:
-        return value.quantize(Decimal(1).scaleb(-places), context=ctx)
+        return value.quantize(_quantum(places), context=_rounding_context(max(28, digits), rounding))
     except InvalidOperation:  # pragma: no cover - the precision above always suffices
         return value
+
+
+# Made once: a summary of 20,000 reports rounds ~160,000 figures, and building a Context and
+# a quantum for each was a third of the time.  (A shared context only gathers flags; no
+# trap reads them.)
+@functools.lru_cache(maxsize=32)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+@functools.lru_cache(maxsize=256)
+def _rounding_context(prec: int, rounding: str) -> Context:
+    return Context(prec=prec, rounding=rounding, Emax=MAX_EMAX, Emin=MIN_EMIN)

@@ -294,8 +294,8 @@ def _summary(args: argparse.Namespace) -> int:
             print("\t".join(line))
     if note := templates_note(rows):
         print(note)
-    for title, key in (("按区汇总", by_district), ("按单位类型汇总", by_kind)):
-        parts = groups(rows, key)
+    made = {"districts": groups(rows, by_district), "kinds": groups(rows, by_kind)}  # printed, and in the workbook
+    for title, parts in (("按区汇总", made["districts"]), ("按单位类型汇总", made["kinds"])):
         if len(parts) > 1 or (parts and parts[0].name != "未注明"):
             print(f"\n{title}：")
             print("\t".join(GROUP_HEADER))
@@ -304,7 +304,7 @@ def _summary(args: argparse.Namespace) -> int:
     try:
         if args.xlsx:
             compare = (year_a, year_b, pairs) if args.compare else None
-            print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx, compare=compare)}")
+            print(f"已导出 Excel 汇总表：{write_xlsx(rows, args.xlsx, compare=compare, **made)}")
         if args.csv:
             out = write_compare_csv(pairs, year_a, year_b, args.csv) if args.compare else write_csv(rows, args.csv)
             print(f"已导出 CSV 汇总表：{out}")

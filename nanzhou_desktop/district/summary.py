@@ -15,6 +15,7 @@ comparison sheet.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import uuid as uuidlib
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from nanzhou_desktop.district.db import Review, UnitRow
+from nanzhou_desktop.limits import displayable, safe_cell_text
 from nanzhou_desktop.model import Status
 from nanzhou_desktop.money import HUNDRED, format_money, format_rate, round_half_up
 
@@ -36,9 +38,14 @@ GRADES = ("优", "良", "中", "差")
 def cell_text(text: str) -> str:
     """Text as it may go into a cell of an exported table: characters XML cannot hold are
     dropped, and a leading formula character is neutralised (stays text in Excel/WPS)."""
-    from nanzhou_desktop import limits
+    return safe_cell_text(text)
 
-    return limits.safe_cell_text(text)
+
+@functools.lru_cache(maxsize=4096)
+def _repeated_cell_text(text: str) -> str:
+    """:func:`cell_text` of a column whose values repeat (a district, a grade, a template):
+    worked out once per value, not once per report."""
+    return safe_cell_text(text)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,6 @@ class Column:
 def _safe(fmt: Callable[[Decimal], str], value: Decimal | None, empty: str = "—") -> str:
     if value is None:
         return empty
-    from nanzhou_desktop.limits import displayable
-
     if not displayable(value):  # rounding no longer fails on these (limits.quantize_half_up): say so
         return ABNORMAL
     try:
@@ -242,10 +247,21 @@ def groups(rows: Iterable[UnitRow], key: Callable[[UnitRow], str]) -> list[Group
     return sorted(out.values(), key=lambda g: (g.name == "未注明", g.name))
 
 
-def whole(rows: Iterable[UnitRow], name: str) -> Group:
-    g = Group(name)
-    for r in rows:
-        g.add(r)
+def merged(parts: Iterable[Group], name: str) -> Group:
+    """The totals of several groups (the districts) as one: what adding each of their reports to
+    one group gives, without going through 20,000 reports again."""
+    g = Group(name, grades=Counter())
+    for p in parts:
+        g.reports += p.reports
+        g.budget_total = _SUMS.add(g.budget_total, p.budget_total)
+        g.executed = _SUMS.add(g.executed, p.executed)
+        g.with_budget += p.with_budget
+        g.score_sum = _SUMS.add(g.score_sum, p.score_sum)
+        g.scored += p.scored
+        g.errors += p.errors
+        g.drafts += p.drafts
+        g.paper += p.paper
+        g.grades.update(p.grades or {})  # type: ignore[union-attr]
     return g
 
 
@@ -361,6 +377,8 @@ _SUM_COLUMNS = ("budget_total", "executed", "errors", "warnings")
 def _float(value: Decimal | None, places: int) -> float | None:
     if value is None:
         return None
+    if value.is_finite() and value.as_tuple().exponent >= -places:  # type: ignore[operator]
+        return float(value)  # no more decimals than asked (stored amounts are cents): nothing to round
     try:
         return float(round_half_up(value, places))
     except (InvalidOperation, ArithmeticError, ValueError, OverflowError):
@@ -375,6 +393,9 @@ def _float(value: Decimal | None, places: int) -> float | None:
 # are this program's own words and numbers.  等级 is a name from the report's own template
 # (its 评分办法), which a file carries: it is the file's text too.
 _FREE_TEXT = frozenset(("unit", "district", "kind", "city", "grade", "template", "note"))
+_REPEATED_TEXT = frozenset(("district", "kind", "city", "grade", "template"))
+_XLSX_CLEAN = tuple((_repeated_cell_text if k in _REPEATED_TEXT else cell_text) if k in _FREE_TEXT else None
+                    for k, _ in _XLSX_COLUMNS)
 
 
 def _xlsx_values(r: UnitRow) -> list[Any]:
@@ -386,15 +407,18 @@ def _xlsx_values(r: UnitRow) -> list[Any]:
         "grade": grade_text(r), "template": template_text(r), "errors": r.errors, "warnings": r.warnings,
         "warnings_text": warnings_text(r), "fingerprint": _fp(r), "paper": paper_text(r), "note": r.review_note,
     }
-    return [cell_text(values[k]) if k in _FREE_TEXT else values[k] for k, _ in _XLSX_COLUMNS]
+    return [values[k] if clean is None else clean(values[k]) for (k, _), clean in zip(_XLSX_COLUMNS, _XLSX_CLEAN,
+                                                                                      strict=True)]
 
 
 def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区级汇总",
-               compare: tuple[int, int, Sequence[tuple[UnitRow | None, UnitRow | None]]] | None = None) -> Path:
+               compare: tuple[int, int, Sequence[tuple[UnitRow | None, UnitRow | None]]] | None = None,
+               districts: list[Group] | None = None, kinds: list[Group] | None = None) -> Path:
     """The workbook (see the module docstring), written with XlsxWriter in its constant-memory
     mode: each row streams out as it is written, number formats are set once per column, so
     20,000 reports (and their sheets per district) take seconds.  Text is always written as
-    text: a cell never becomes a formula or a link, whatever it starts with."""
+    text: a cell never becomes a formula or a link, whatever it starts with.  ``districts`` and
+    ``kinds`` are :func:`groups` of ``rows`` by district and by 单位类型 when the caller has them."""
     import xlsxwriter
 
     rows = list(rows)
@@ -427,8 +451,17 @@ def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区�
                 ws.set_column(i, i, _XLSX_WIDTHS.get(key, 12), formats.get(key))
             ws.freeze_panes(1, 1)
             ws.write_row(0, 0, [t for _, t in _XLSX_COLUMNS], head)
+            # Cell by cell with the writer of the value's type: write_row would work the type out
+            # again for each of 400,000 cells.  None and "" are left blank, as write_row leaves them.
+            write_string, write_number = ws.write_string, ws.write_number
             for n, line in enumerate(part, start=1):
-                ws.write_row(n, 0, line)
+                for c, value in enumerate(line):
+                    if value is None or value == "":
+                        continue
+                    if type(value) is str:
+                        write_string(n, c, value)
+                    else:
+                        write_number(n, c, value)
             if not part:
                 return
             # 合计 and 平均 as formulas over the rows above, so they follow any correction made in
@@ -461,20 +494,20 @@ def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区�
             for n, line in enumerate(body, start=1):
                 ws.write_row(n, 0, [cell_text(t) for t in line])
 
-        districts = groups(rows, by_district)
-        several = len(districts) > 1
+        by_place = districts if districts is not None else groups(rows, by_district)
+        several = len(by_place) > 1
         if several:
             # A city's or province's reports: the districts side by side first (with the whole
             # as the last line), then a sheet per district with its own 合计 and 平均.  Each
             # report is written once (20,000 rows twice over would double the time); the CSV
             # and Parquet outputs hold every report in one table.
             table_sheet("按区汇总", GROUP_HEADER,
-                        [*(group_texts(g) for g in districts), group_texts(whole(rows, "全部"))])
+                        [*(group_texts(g) for g in by_place), group_texts(merged(by_place, "全部"))])
         else:
             report_sheet(title, values)
-        kinds = groups(rows, by_kind)
-        if len(kinds) > 1 or (kinds and kinds[0].name != "未注明"):
-            table_sheet("按单位类型汇总", GROUP_HEADER, (group_texts(g) for g in kinds))
+        by_type = kinds if kinds is not None else groups(rows, by_kind)
+        if len(by_type) > 1 or (by_type and by_type[0].name != "未注明"):
+            table_sheet("按单位类型汇总", GROUP_HEADER, (group_texts(g) for g in by_type))
         if compare is not None:
             a, b, pairs = compare
             table_sheet(f"{a}与{b}年度对比", compare_header(a, b), (compare_texts(x, y) for x, y in pairs), 11)
@@ -482,7 +515,7 @@ def write_xlsx(rows: Iterable[UnitRow], path: str | Path, *, title: str = "区�
             by_name: dict[str, list[list[Any]]] = {}
             for r, line in zip(rows, values, strict=True):
                 by_name.setdefault(by_district(r) or "未注明", []).append(line)
-            for g in districts:
+            for g in by_place:
                 report_sheet(g.name, by_name.get(g.name, []))
         wb.close()
         with open(tmp, "wb") as fh:

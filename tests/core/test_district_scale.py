@@ -401,3 +401,20 @@ def test_the_order_does_not_depend_on_how_sqlite_reads_the_table(tmp_path: Path,
                     want.sort(key=lambda r, i=i: (r[3 + i] is not None, r[3 + i]), reverse=descending)
                 got = db.ids(flt, sort=key, descending=descending)
                 assert got == [r[0] for r in want], (flt, key, descending)
+
+
+def test_the_whole_of_the_districts_is_the_group_of_every_report(tmp_path: Path) -> None:
+    """The 全部 line of 按区汇总 adds up the districts' totals; it must be what one group of
+    every report gives (sums, the rate of the sums, the mean score, grades, drafts)."""
+    from nanzhou_desktop.district.summary import Group, by_district, group_texts, groups, merged
+
+    db = open_district_db(tmp_path / "d.sqlite")
+    db.load_files(write_units(tmp_path / "files", 60, 2022, seed=21, step=3))  # 海珠区 and 越秀区
+    rows = db.units()
+    every = Group("全部")
+    for r in rows:
+        every.add(r)
+    parts = groups(rows, by_district)
+    assert len(parts) == 2 and sum(p.reports for p in parts) == len(rows) == every.reports
+    assert group_texts(merged(parts, "全部")) == group_texts(every)
+    assert every.drafts and every.grades and every.with_budget
