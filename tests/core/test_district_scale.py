@@ -6,15 +6,15 @@ unit (city, district, 单位类型), and the migration of a version-1 database."
 from __future__ import annotations
 
 import hashlib
-import os
+import multiprocessing
 import random
 import re
-import signal
 import sqlite3
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,19 +141,25 @@ def test_batches_commit_as_they_fill_and_a_refused_file_leaves_nothing(tmp_path:
     assert db.count() == 12 and BATCH_FILES >= 100
 
 
-def _load_in_child(db_path: Path, files: list[Path], batch: int) -> int:
-    pid = os.fork()
-    if pid == 0:  # the child: load, then wait to be killed
-        try:
-            db = open_district_db(db_path)
-            db.load_files(files, batch_files=batch)
-            db.close()
-        finally:
-            os._exit(0)
-    return pid
+def _load_worker(db_path: str, files: list[str], batch: int, ready: Any) -> None:
+    db = open_district_db(db_path)
+    ready.set()  # imports done and the database open: the kill is to land inside the load
+    db.load_files([Path(f) for f in files], batch_files=batch)
+    db.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKILL")
+def _load_in_child(db_path: Path, files: list[Path], batch: int) -> Any:
+    """A process loading ``files``, started from a forkserver (a fork of the pytest process,
+    by then multi-threaded, may deadlock) and returned once it is about to load."""
+    ctx = multiprocessing.get_context("forkserver")
+    ready = ctx.Event()
+    child = ctx.Process(target=_load_worker, args=(str(db_path), [str(f) for f in files], batch, ready))
+    child.start()
+    assert ready.wait(timeout=120), "the loading process did not start"
+    return child
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_kill_at_random_points_leaves_a_whole_prefix(tmp_path: Path, year_files) -> None:
     """50 kills at random points of a load: the database opens, passes integrity_check, and
     holds exactly the first k files of the batch for some k, each whole (the test uses small
@@ -167,10 +173,10 @@ def test_kill_at_random_points_leaves_a_whole_prefix(tmp_path: Path, year_files)
     for k in range(50):
         db_path = tmp_path / f"k{k}.sqlite"
         open_district_db(db_path).close()  # created first: the kill is about the load
-        pid = _load_in_child(db_path, files, batch=3)
+        child = _load_in_child(db_path, files, batch=3)
         time.sleep(rng.uniform(0.0, 0.25))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        child.kill()  # SIGKILL
+        child.join()
         conn = sqlite3.connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
