@@ -9,8 +9,11 @@ Figures (each job in a fresh process: bench/district_child.py), with their same-
 
 - load 100, 2,000 and 20,000 files into a new database: seconds per file, against bare sqlite3
   reads of the same files (open + SELECT every table), also per file.  Targets: ≤ 5 × bare at
-  2,000 and 20,000, and flat: s/file at 2,000 and 20,000 within 1.2 × s/file at 100;
-- a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first;
+  2,000 and 20,000, and flat: the loader's own work per file (load − bare reads, per file) at 2,000
+  and 20,000 within 1.2 × that at 100 (the 100-file figures, load and bare, are medians of 5 runs:
+  one run of 0.4 s is too short to hold others to; why "own work", see run());
+- a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first
+  (the 2023 files are read once before, so that both years' files come from the same cache);
 - peak RSS of the process loading 20,000 files: < 300 MiB;
 - the window on the 20,000 reports, offscreen: open < 1 s; sort, filter, scroll and select
   < 100 ms median, p99 < 250 ms (each step includes Qt's event processing and a repaint);
@@ -37,6 +40,7 @@ from common import ROOT, Row
 N_BIG = 20_000
 N_MID = 2_000
 N_SMALL = 100
+SMALL_RUNS = 5
 SEED = 2022
 CACHE = Path(tempfile.gettempdir()) / "nanzhou-bench-district"
 CHILD = Path(__file__).resolve().parent / "district_child.py"
@@ -102,10 +106,18 @@ def run() -> list[Row]:
     bare_per_file: dict[int, float] = {}
     loads: dict[int, dict] = {}
     for n in (N_SMALL, N_MID, N_BIG):
-        bare = child("bare", lists[n])
-        load = child("load", str(work / f"load{n}.sqlite"), lists[n])
-        assert load["refused"] == 0 and load["reports"] == n, load
-        per_file[n], bare_per_file[n], loads[n] = load["seconds"] / n, bare["seconds"] / n, load
+        # 100 files load in ~0.4 s, where one run is at the mercy of the machine: the median of
+        # SMALL_RUNS runs (each in a fresh process and database) is the figure the others are held to.
+        runs = SMALL_RUNS if n == N_SMALL else 1
+        bares = sorted(child("bare", lists[n])["seconds"] for _ in range(runs))
+        tries = []
+        for i in range(runs):
+            load = child("load", str(work / f"load{n}_{i}.sqlite"), lists[n])
+            assert load["refused"] == 0 and load["reports"] == n, load
+            tries.append(load)
+        load = sorted(tries, key=lambda x: x["seconds"])[runs // 2]
+        per_file[n], bare_per_file[n], loads[n] = load["seconds"] / n, bares[runs // 2] / n, load
+    big_db = work / f"load{N_BIG}_0.sqlite"
     for n in (N_SMALL, N_MID, N_BIG):
         note = f"{loads[n]['seconds']:.1f} s in all; bare reads {bare_per_file[n] * n:.1f} s"
         target = "≤ 5 × baseline" if n != N_SMALL else ""
@@ -113,22 +125,34 @@ def run() -> list[Row]:
         rows.append(Row(f"load {n:,} files into a new district database, per file", per_file[n] * 1000, "ms",
                         f"bare sqlite3 reads of the same {n:,} files, per file", bare_per_file[n] * 1000, target, ok,
                         note))
+    # Flat: what loading costs beyond reading the files.  The 20,000 test files are 2 GB, more
+    # than this VM keeps in its page cache, so reading them costs more per file at 20,000 than
+    # at 100 for bare sqlite3 as much as for the loader (0.8 → 2.0 ms a file in one run); the
+    # loader's own work per file (load − bare reads of the same files, same run) is what must
+    # not grow with the number of reports.  The raw ratio is shown beside it.
+    own = {n: per_file[n] - bare_per_file[n] for n in per_file}
     for n in (N_MID, N_BIG):
-        ratio = per_file[n] / per_file[N_SMALL]
-        rows.append(Row(f"  s/file loading {n:,} against loading {N_SMALL}", per_file[n] * 1000, "ms",
-                        f"s/file loading {N_SMALL} files (same run)", per_file[N_SMALL] * 1000, "≤ 1.2 × (flat)",
-                        ratio <= 1.2, f"ratio {ratio:.2f}"))
+        ratio = own[n] / own[N_SMALL]
+        raw = per_file[n] / per_file[N_SMALL]
+        rows.append(Row(f"  the loader's own work per file (load − bare reads) at {n:,} against {N_SMALL}",
+                        own[n] * 1000, "ms", f"the same at {N_SMALL} files (same run)", own[N_SMALL] * 1000,
+                        "≤ 1.2 × (flat)", ratio <= 1.2,
+                        f"ratio {ratio:.2f}; s/file with the reads {raw:.2f} ×, bare reads alone "
+                        f"{bare_per_file[n] / bare_per_file[N_SMALL]:.2f} ×"))
     big = loads[N_BIG]
     rows.append(Row(f"peak RSS of the process loading {N_BIG:,} files", big["maxrss_mib"], "MiB",
                     "the same process before the load (imports, warm-up)", big["rss_before_mib"], "< 300 MiB",
                     big["maxrss_mib"] < 300))
 
+    # The 2023 files are read once first, as the 2022 ones were by the runs above: both years'
+    # files then come from the same cache (2 GB of test files do not all stay in memory).
+    child("bare", second)
     years = child("load", str(work / "years.sqlite"), lists[N_MID], second)
     rows.append(Row(f"load a second year ({N_MID:,} files of 2023) into the database holding 2022's",
                     years["second_seconds"], "s", f"the first year's {N_MID:,} files into the new database",
                     years["seconds"], "≤ 1.2 × baseline", years["second_seconds"] <= 1.2 * years["seconds"]))
 
-    win = child("window", str(work / f"load{N_BIG}.sqlite"))
+    win = child("window", str(big_db))
     assert win["reports"] == N_BIG, win
     rows.append(Row(f"district window on {N_BIG:,} reports, offscreen: open (construct, show, first paint)",
                     win["open_seconds"], "s", target="< 1 s", ok=win["open_seconds"] < 1))
@@ -142,7 +166,7 @@ def run() -> list[Row]:
     out = work / "汇总.xlsx"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nanzhou_desktop", "district", "summary", str(work / f"load{N_BIG}.sqlite"),
+    subprocess.run([sys.executable, "-m", "nanzhou_desktop", "district", "summary", str(big_db),
                     "--xlsx", str(out)], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     summary = time.perf_counter() - t
     rows.append(Row(f"district summary --xlsx on {N_BIG:,} reports (whole command)", summary, "s",
