@@ -830,14 +830,29 @@ def embedded_json(t: ReportTemplate) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# Templates read back from reports, by (text, version): a district loads thousands of files made
+# from the same few templates, and parsing one took ~12 % of loading a file.  A ReportTemplate is
+# immutable (frozen, tuples), so one may be shared; only templates that parsed are kept (a
+# refusal names the file, so it is made again for each file).
+_EMBEDDED_PARSED: dict[tuple[str, str], ReportTemplate] = {}
+_EMBEDDED_KEPT = 64
+
+
 def from_embedded_json(text: str, version: str, source: str) -> ReportTemplate:
     """Read ``report.template_data`` (and ``template_version``) back; '' means the v2 data."""
     if not text:
         return v2_template()
+    known = _EMBEDDED_PARSED.get((text, version))
+    if known is not None:
+        return known
     data = loads_checked(text, source)
     if not isinstance(data, dict):
         raise TemplateError(source, "template_data", "应为一组“名称: 值”（JSON 对象）")
     for key in data:
         if key not in _EMBEDDED_KEYS or key == "version":
             raise TemplateError(source, f"template_data.{key}", f"不认识的项目“{key}”")
-    return parse_report_template({**data, "version": version}, source, place="template_data")
+    parsed = parse_report_template({**data, "version": version}, source, place="template_data")
+    if len(_EMBEDDED_PARSED) >= _EMBEDDED_KEPT:
+        _EMBEDDED_PARSED.clear()
+    _EMBEDDED_PARSED[(text, version)] = parsed
+    return parsed

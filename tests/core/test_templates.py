@@ -254,3 +254,40 @@ def test_a_template_without_budget_projects_or_tasks_sections_checks_and_prints(
     assert info.pages >= 2
     write_docx(r, tmp_path / "自定提纲.docx")
     write_xlsx(r, tmp_path / "自定提纲.xlsx")
+
+
+def test_a_template_read_back_from_reports_is_parsed_once_and_shared_immutable() -> None:
+    """A district reads the same embedded template from thousands of files: it is parsed once
+    and the one object is shared, which is only safe while every part of it is immutable."""
+    import dataclasses
+    import typing
+
+    import nanzhou_desktop.template_data as td
+
+    text = td.embedded_json(load_template("mof_2020").data)
+    first = td.from_embedded_json(text, "1", "甲.sqlite")
+    assert td.from_embedded_json(text, "1", "乙.sqlite") is first
+    assert td.from_embedded_json(text, "2", "乙.sqlite") is not first  # another version: its own
+    # A refusal still names the file it came from, each time.
+    bad = text.replace('"name":', '"nom":', 1)
+    for name in ("丙.sqlite", "丁.sqlite"):
+        with pytest.raises(td.TemplateError) as err:
+            td.from_embedded_json(bad, "1", name)
+        assert name in str(err.value)
+
+    seen: set[type] = set()
+
+    def walk(cls: type) -> None:
+        if cls in seen or not dataclasses.is_dataclass(cls):
+            return
+        seen.add(cls)
+        assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
+        for name, hint in typing.get_type_hints(cls, vars(td)).items():
+            assert not any(m in str(hint) for m in ("list", "dict", "set[", "Mapping")), (cls, name, hint)
+            for arg in typing.get_args(hint) or (hint,):
+                for inner in typing.get_args(arg) or (arg,):
+                    if isinstance(inner, type):
+                        walk(inner)
+
+    walk(td.ReportTemplate)
+    assert td.Scheme in seen and td.TableSpec in seen
