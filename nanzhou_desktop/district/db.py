@@ -381,6 +381,9 @@ class DistrictDb:
         self.path = path
         self.conn = conn
         self._user = ""  # who loads and reviews: looked up once (getuser reads the password database)
+        # A read-only database from before an index was added is read without it (see
+        # _add_missing_indexes): a query may name the index only when it is there.
+        self._indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
 
     def _who(self) -> str:
         if not self._user:
@@ -693,8 +696,8 @@ class DistrictDb:
 
         # Everything read here is in the reports_stats index; by a grade or a review the planner
         # would rather walk reports_year_rate and look up every row (2 × slower at 20,000).
-        source = "reports INDEXED BY reports_stats" if flt.ids is None and flt.narrowing <= _STATS_INDEXED \
-            else flt.table()
+        covered = flt.ids is None and flt.narrowing <= _STATS_INDEXED and "reports_stats" in self._indexes
+        source = "reports INDEXED BY reports_stats" if covered else flt.table()
         rate_sql, score_sql = below("rate_num", rate_edges), below("score_num", score_edges)
         cols = ["count(*)", "sum(review = '待审核')", "sum(review = '退回修改')", *rate_sql, *score_sql,
                 "group_concat(DISTINCT template_id || char(31) || template_version)"]

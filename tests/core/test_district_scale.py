@@ -424,3 +424,26 @@ def test_the_whole_of_the_districts_is_the_group_of_every_report(tmp_path: Path)
     assert len(parts) == 2 and sum(p.reports for p in parts) == len(rows) == every.reports
     assert group_texts(merged(parts, "全部")) == group_texts(every)
     assert every.drafts and every.grades and every.with_budget
+
+
+def test_a_database_without_the_stats_index_is_still_read(tmp_path: Path, year_files) -> None:
+    """A version-2 database from before reports_stats was added, opened where it cannot be
+    written, is read without the index (open_district_db cannot add it): the counts the window
+    shows must not name an index that is not there."""
+    from nanzhou_desktop.district.db import DistrictDb, _connect
+    from nanzhou_desktop.gui.district_chart import overview
+
+    path = tmp_path / "d.sqlite"
+    db = open_district_db(path)
+    db.load_files(year_files[2022][:20])
+    want = {flt: overview(db, flt) for flt in (Filter(), Filter(grade="优"), Filter(review=Review.PENDING))}
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX reports_stats")
+    conn.close()
+    old = DistrictDb(path, _connect(path))  # what open_district_db gives when it cannot add the index
+    try:
+        for flt, stats in want.items():
+            assert overview(old, flt) == stats, flt
+    finally:
+        old.close()
