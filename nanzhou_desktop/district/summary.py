@@ -35,17 +35,12 @@ ABNORMAL = "数值异常"
 GRADES = ("优", "良", "中", "差")
 
 
-def cell_text(text: str) -> str:
-    """Text as it may go into a cell of an exported table: characters XML cannot hold are
-    dropped, and a leading formula character is neutralised (stays text in Excel/WPS)."""
-    return safe_cell_text(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _repeated_cell_text(text: str) -> str:
-    """:func:`cell_text` of a column whose values repeat (a district, a grade, a template):
-    worked out once per value, not once per report."""
-    return safe_cell_text(text)
+# Text as it may go into a cell of an exported table: characters XML cannot hold are dropped,
+# and a leading formula character is neutralised (stays text in Excel/WPS).  The one rule is
+# limits.safe_cell_text; a column whose values repeat (a district, a grade, a template) has it
+# worked out once per value, not once per report.
+cell_text = safe_cell_text
+_repeated_cell_text = functools.lru_cache(maxsize=4096)(safe_cell_text)
 
 
 @dataclass(frozen=True)
