@@ -541,18 +541,29 @@ class DistrictDb:
 
     def load_files(self, paths: Iterable[str | Path], *,
                    progress: Callable[[int, LoadResult], bool | None] | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES, batch_files: int = BATCH_FILES) -> list[LoadResult]:
+                   max_bytes: int = DEFAULT_MAX_BYTES, batch_files: int = BATCH_FILES,
+                   workers: int | None = None) -> list[LoadResult]:
         """Load several files; one bad file never stops the others.  ``progress(i, result)``
         returning False cancels before the next file (files already loaded stay loaded).
 
         Up to ``batch_files`` files share one write transaction (one fsync instead of one per
         file); each file is its own savepoint, so a file that fails to write undoes only itself.
+        A large batch is read and re-checked by worker processes (``workers``: see
+        :func:`~nanzhou_desktop.district.parallel.read_received_files`); the files are still
+        written here, one after another, in the batch's order.
         """
+        from nanzhou_desktop.district.parallel import read_received_files
+
+        paths = list(paths)
         out: list[LoadResult] = []
-        with self.batch(batch_files) as batch:
-            for i, p in enumerate(paths):
+        received = read_received_files(paths, max_bytes=max_bytes, workers=workers)
+        with self.batch(batch_files) as batch, contextlib.closing(received):
+            for i, (p, got) in enumerate(zip(paths, received, strict=True)):
                 try:
-                    res = self.load_file(p, max_bytes=max_bytes)
+                    if isinstance(got, RefusedFile):
+                        res = LoadResult(Path(p).name or str(p), Outcome.REFUSED, str(got))
+                    else:
+                        res = self.add(got)
                 except DistrictDbError as exc:
                     # The database cannot be written (a full disk): this file is not loaded, and
                     # the next ones would not be either; what was loaded before stays.

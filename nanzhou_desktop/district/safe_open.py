@@ -832,10 +832,20 @@ def _fetch_args(conn: sqlite3.Connection, sql: str, args: tuple[Any, ...]) -> li
 _SCHEMA_SQL = "SELECT type, name, coalesce(sql, '') FROM sqlite_schema LIMIT 1000"
 
 
+# sqlite_schema's rows exactly as read from files that passed, by version: files written by the
+# same program version hold the same text, so a later one is recognised by one lookup instead of
+# being checked and normalised again (a few distinct texts at most; kept bounded all the same).
+_SCHEMAS_PASSED: set[tuple[int, tuple[Any, ...]]] = set()
+_SCHEMAS_KEPT = 32
+
+
 def _check_schema(conn: sqlite3.Connection, version: int, name: str) -> None:
     """The schema must be exactly the one of ``version``: no table, column, index, trigger or
     view more or less, no definition changed (SQL compared with whitespace normalised)."""
     rows = _fetch(conn, _SCHEMA_SQL)
+    seen = (version, tuple(rows))
+    if seen in _SCHEMAS_PASSED:
+        return
     expected = expected_schema(version)
     # The common case in one pass: every value is text, none too long or holding a control
     # character (the expected schema has none), and the normalised rows are the expected ones.
@@ -846,6 +856,9 @@ def _check_schema(conn: sqlite3.Connection, version: int, name: str) -> None:
     else:
         if (len(text) <= MAX_TEXT_CHARS and not _CONTROL.search(text)
                 and frozenset((t, n, _normalised(s)) for t, n, s in rows) == expected):
+            if len(_SCHEMAS_PASSED) >= _SCHEMAS_KEPT:
+                _SCHEMAS_PASSED.clear()
+            _SCHEMAS_PASSED.add(seen)
             return
     schema = frozenset((_decode(t, name, "结构"), _decode(n, name, "结构"), s) for t, n, s in _schema_rows(rows, name))
     if schema != expected:

@@ -23,6 +23,7 @@ is held as ``self.form``.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -60,7 +61,8 @@ from nanzhou_desktop.district.db import (
     open_district_db,
 )
 from nanzhou_desktop.district.paper import confirm_paper
-from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile, load_received
+from nanzhou_desktop.district.parallel import read_received_files
+from nanzhou_desktop.district.safe_open import DEFAULT_MAX_BYTES, ReceivedReport, RefusedFile
 from nanzhou_desktop.district.summary import (
     COLUMN_INDEX,
     COLUMNS,
@@ -100,16 +102,23 @@ Item = tuple[object, object]  # (ReceivedReport | LoadResult 拒收, merge key o
 
 
 def file_items(paths: Sequence[Path], max_bytes: int) -> Iterator[Item]:
-    """Each file read and checked (the worker's part of a load)."""
-    for p in paths:
-        item: ReceivedReport | LoadResult
-        try:
-            item = load_received(p, max_bytes=max_bytes)
-        except RefusedFile as exc:
-            item = LoadResult(p.name or str(p), Outcome.REFUSED, str(exc))
-        except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the batch
-            item = LoadResult(p.name or str(p), Outcome.REFUSED, f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收")
-        yield item, None
+    """Each file read and checked (the worker's part of a load; a large batch on several
+    processes, see :mod:`nanzhou_desktop.district.parallel`)."""
+    done = 0
+    while done < len(paths):
+        received = read_received_files(paths[done:], max_bytes=max_bytes)
+        with contextlib.closing(received):  # a cancelled load stops the worker processes
+            for p in paths[done:]:
+                done += 1
+                item: ReceivedReport | LoadResult
+                try:
+                    got = next(received)
+                except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the batch
+                    yield LoadResult(p.name or str(p), Outcome.REFUSED,
+                                     f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收"), None
+                    break  # that ended the reading: the files after it are read afresh
+                item = LoadResult(p.name or str(p), Outcome.REFUSED, str(got)) if isinstance(got, RefusedFile) else got
+                yield item, None
 
 
 class LoadWorker(QThread):

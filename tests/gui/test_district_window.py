@@ -139,6 +139,33 @@ def test_drop_folder_and_cancel_keeps_what_was_loaded(qtbot, window: DistrictWin
     assert window.model.rowCount() == 18
 
 
+def test_a_large_batch_loads_through_worker_processes(qtbot, window: DistrictWindow, street_files: list[Path],
+                                                      monkeypatch) -> None:
+    # 18 files stand for a city's thousands: the window's reading thread hands them to worker
+    # processes, and the window shows the same results in the same order as without them.
+    from nanzhou_desktop.district import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
+    parallel.LAST_BATCH.workers = 0
+    folder = street_files[0].parent
+    (folder / "坏文件.sqlite").write_bytes(b"\x00" * 4096)
+    _load(qtbot, window, [folder])
+    assert parallel.LAST_BATCH.workers >= 2 or parallel.usable_cpus() < 2
+    assert window.model.rowCount() == 18
+    texts = [window.results.item(i).text() for i in range(window.results.count())]
+    assert sum(t.startswith("【已装入】") for t in texts) == 18
+    assert any(t.startswith("【拒收】") and "坏文件.sqlite" in t for t in texts)
+    # Cancelled at once: the workers are stopped, what was loaded stays, loading again completes.
+    window.db.remove(window.model.rows[0].uuid)
+    window.refresh()
+    with qtbot.waitSignal(window.loading_finished, timeout=60_000):
+        window.add_paths(street_files)
+        window.cancel_loading()
+    assert window.model.rowCount() <= 18
+    _load(qtbot, window, street_files)
+    assert window.model.rowCount() == 18
+
+
 def test_higher_revision_replaces_and_returned_unit_shows_as_new(qtbot, window: DistrictWindow,
                                                                  tmp_path: Path) -> None:
     import copy
