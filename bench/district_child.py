@@ -49,8 +49,26 @@ def bare(list_file: str) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(paths)}
 
 
-def load(db_path: str, list_file: str, second: str | None = None) -> dict:
-    """Load the files into a new database (and then a second list into the same one)."""
+def _forkserver_peak_mib() -> float:
+    """Peak memory of multiprocessing's fork server (the workers' parent), 0 when none ran."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if not pid:
+        return 0.0
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return kib / 1024
+
+
+def load(db_path: str, list_file: str, second: str | None = None, workers: str = "auto") -> dict:
+    """Load the files into a new database (and then a second list into the same one).
+    ``workers``: "auto" as the program decides (worker processes for 200 files or more), or a
+    number (0: every file read in this process)."""
+    from nanzhou_desktop.district import parallel
     from nanzhou_desktop.district.db import Outcome, open_district_db
     from nanzhou_desktop.rules import clear_caches
 
@@ -63,16 +81,21 @@ def load(db_path: str, list_file: str, second: str | None = None) -> dict:
     clear_caches()
     rss_before = _maxrss_mib()
     db = open_district_db(db_path)
-    t = time.perf_counter()
-    results = db.load_files(paths)
-    seconds = time.perf_counter() - t
-    out = {"seconds": seconds, "files": len(paths), "refused": sum(r.outcome == Outcome.REFUSED for r in results),
-           "rss_before_mib": rss_before}
+    n_workers = None if workers == "auto" else int(workers)
+    parallel.LAST_BATCH.workers = 0
+    t, c = time.perf_counter(), time.process_time()
+    results = db.load_files(paths, workers=n_workers)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    out = {"seconds": seconds, "cpu_seconds": cpu, "files": len(paths),
+           "refused": sum(r.outcome == Outcome.REFUSED for r in results), "rss_before_mib": rss_before,
+           "workers": parallel.LAST_BATCH.workers,
+           "worker_peak_rss_mib": sorted(parallel.LAST_BATCH.worker_peak_rss_mib.values()),
+           "forkserver_peak_rss_mib": _forkserver_peak_mib()}
     if second:
         more = _paths(second)
         clear_caches()
         t = time.perf_counter()
-        results = db.load_files(more)
+        results = db.load_files(more, workers=n_workers)
         out["second_seconds"] = time.perf_counter() - t
         out["second_files"] = len(more)
         out["second_refused"] = sum(r.outcome == Outcome.REFUSED for r in results)

@@ -62,6 +62,34 @@ echo "== the window, offscreen, on the report"
 QT_QPA_PLATFORM=offscreen NANZHOU_SCREENSHOT_DIR="$home/shots" nanzhou-desktop "$home/南洲2022.sqlite" >/dev/null
 ls "$home"/shots/*.png >/dev/null 2>&1 || fail "the window wrote no screenshot"
 
+echo "== nanzhou-desktop district load: 240 files, read by worker processes"
+# A batch this size is read by worker processes (district/parallel.py): in the frozen build
+# they are this executable started again, which multiprocessing.freeze_support() turns into a
+# worker.  One report and 239 copies of it: 1 loaded, 239 已装入过.
+mkdir -p "$home/inbox"
+for i in $(seq -w 1 240); do cp 南洲2022.sqlite "$home/inbox/单位$i.sqlite"; done
+(
+  seen=0
+  while [ ! -e "$home/load.done" ]; do
+    pgrep -f "multiprocessing.forkserver" >/dev/null && seen=1
+    sleep 0.05
+  done
+  echo "$seen" > "$home/workers.seen"
+) &
+watcher=$!
+set +e
+timeout 600 nanzhou-desktop district load "$home/汇总.sqlite" "$home"/inbox/*.sqlite > load.txt 2> load.err
+rc=$?
+set -e
+touch "$home/load.done"
+wait "$watcher"
+tail -n 1 load.txt
+[ "$rc" -eq 0 ] || { tail -5 load.err >&2; fail "district load exited $rc"; }
+grep -q "共 240 个文件，拒收 0 个；汇总库中现有 1 份报告" load.txt || fail "district load: unexpected result"
+[ "$(grep -c "已装入过" load.txt)" -eq 239 ] || fail "district load: the copies were not all found present"
+[ "$(cat "$home/workers.seen")" = 1 ] || fail "district load: no worker processes were started"
+! grep -q "Traceback" load.err || { head -20 load.err >&2; fail "district load: a traceback"; }
+
 echo "== menu entry and file type"
 desktop=/usr/share/applications/nanzhou-desktop.desktop
 grep -q "^Categories=Office;" "$desktop" || fail "not in the Office (办公) menu"

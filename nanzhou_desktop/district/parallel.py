@@ -43,6 +43,9 @@ PARALLEL_MIN = 200
 CHUNK_FILES = 8  # files per task: fewer round trips, and a cancel waits for at most one task per worker
 MAX_WORKERS = 4  # the calling process unpickles and writes every result: more workers only queue
 _IN_FLIGHT_PER_WORKER = 2  # tasks handed out ahead per worker: bounded memory, no idle worker
+# A task (CHUNK_FILES files of at most 20 MB each, a few seconds at worst) not back after this
+# long means a worker that hangs: the batch goes on here rather than waiting for ever.
+TASK_TIMEOUT_S = 300.0
 
 Received = ReceivedReport | RefusedFile
 
@@ -89,7 +92,8 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
     try:
         pool = ProcessPoolExecutor(n, mp_context=_context(), initializer=_worker_init)
     except (OSError, ValueError, RuntimeError) as exc:  # no processes allowed here: read them all here
-        log.warning("reading %d files in this process: workers not started (%s)", len(paths), exc)
+        # Logged, not shown: nothing changes for the user but the time it takes.
+        log.info("reading %d files in this process: workers not started (%s)", len(paths), exc)
         yield from _serial(paths, max_bytes)
         return
     LAST_BATCH.workers, LAST_BATCH.worker_peak_rss_mib = n, {}
@@ -103,17 +107,18 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
                 try:
                     pending.append(pool.submit(_read_chunk, [str(p) for p in chunks[handed]], max_bytes))
                 except RuntimeError as exc:  # the pool broke (a worker died) before this task
-                    log.warning("workers stopped (%s): the rest is read in this process", exc)
+                    log.info("workers stopped (%s): the rest is read in this process", exc)
                     broken = True
                     break
                 handed += 1
             results: list[Received | None] | None = None
             if pending:
                 try:
-                    pid, rss, results = pending.popleft().result()
+                    pid, rss, results = pending.popleft().result(timeout=TASK_TIMEOUT_S)
                     LAST_BATCH.worker_peak_rss_mib[pid] = rss
-                except Exception as exc:  # noqa: BLE001 - a worker killed, or a result that would not travel
-                    log.warning("workers stopped (%s): the rest is read in this process", exc)
+                except Exception as exc:  # noqa: BLE001 - a worker killed or hanging, a result that would not travel
+                    log.info("workers stopped (%r): the rest is read in this process", exc)
+                    _kill_workers(pool)
                     broken = True
             if broken:
                 # Every task not yet received is read here, in order, from this chunk on.
@@ -130,6 +135,18 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
                     yield got
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers at once (a hanging one would otherwise hold up the exit)."""
+    if hasattr(pool, "kill_workers"):  # Python 3.14
+        pool.kill_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):  # already gone
+            pass
 
 
 def _serial(paths: Sequence[str | Path], max_bytes: int) -> Iterator[Received]:

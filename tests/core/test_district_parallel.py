@@ -121,6 +121,21 @@ def test_a_broken_pool_after_some_tasks_gives_the_same_results(tmp_path: Path, b
     assert _load(tmp_path, "w.sqlite", batch, workers=2) == serial
 
 
+def test_a_worker_that_hangs_is_given_up_and_the_rest_read_here(tmp_path: Path, batch, serial, monkeypatch) -> None:
+    class Hanging(_InlinePool):
+        killed = 0
+
+        def submit(self, fn: Any, *args: Any) -> Future:
+            return Future() if self.tasks <= 1 else super().submit(fn, *args)  # the second task never returns
+
+    pools: list[Hanging] = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: pools.append(Hanging(tasks=3)) or pools[-1])
+    monkeypatch.setattr(parallel, "TASK_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(parallel, "_kill_workers", lambda pool: setattr(pool, "killed", pool.killed + 1))
+    assert _load(tmp_path, "w.sqlite", batch, workers=2) == serial
+    assert pools[0].killed == 1
+
+
 def test_a_surprise_in_a_worker_is_raised_here_as_without_workers(batch, monkeypatch) -> None:
     real = parallel.load_received
     bad = batch[12]
