@@ -12,8 +12,8 @@ Figures (each job in a fresh process: bench/district_child.py), with their same-
   more are read by worker processes, as the program does (district/parallel.py); the 2,000 files
   are also loaded in one process.  Targets: ≤ 5 × bare at 2,000 and 20,000 (as the program
   loads them), and flat: the loader's own work per file (load − bare reads, per file) in one
-  process at 2,000 within 1.2 × that at 100, and with workers at 20,000 within 1.2 × that at
-  2,000 (the 100- and 2,000-file figures, load and bare, are medians of 5 interleaved runs; why
+  process at 2,000 within 1.2 × that at 100, and with workers seconds per file at 20,000 within
+  1.2 × those at 2,000 (the 100- and 2,000-file figures, load and bare, are medians of 5 interleaved runs; why
   "own work", see run());
 - a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first
   (the 2023 files are read once before, so that both years' files come from the same cache);
@@ -151,16 +151,23 @@ def run() -> list[Row]:
     # loader's own work per file (load − bare reads of the same files, same run) is what must
     # not grow with the number of reports.  Compared like with like: in one process from 100 to
     # 2,000 files, and with workers from 2,000 to 20,000.  The raw ratio is shown beside it.
+    # With workers the reads overlap the checks (a worker reads while another checks), so
+    # "load − bare reads" means nothing there: seconds per file, reads included, are compared
+    # as they are (the stricter figure: the reads themselves cost more at 20,000).
     own = {k: per_file[k] - bare_per_file[k] for k in per_file}
-    for k, base in (((N_MID, ONE), (N_SMALL, "")), ((N_BIG, ""), (N_MID, ""))):
-        ratio = own[k] / own[base]
-        raw = per_file[k] / per_file[base]
-        how = "in one process" if k[1] else "with worker processes"
-        rows.append(Row(f"  the loader's own work per file (load − bare reads) at {k[0]:,} against {base[0]:,}, {how}",
-                        own[k] * 1000, "ms", f"the same at {base[0]:,} files (same run)", own[base] * 1000,
-                        "≤ 1.2 × (flat)", ratio <= 1.2,
-                        f"ratio {ratio:.2f}; s/file with the reads {raw:.2f} ×, bare reads alone "
-                        f"{bare_per_file[k] / bare_per_file[base]:.2f} ×"))
+    k, base = (N_MID, ONE), (N_SMALL, "")
+    ratio = own[k] / own[base]
+    rows.append(Row(f"  the loader's own work per file (load − bare reads) at {N_MID:,} against {N_SMALL}, in one process",
+                    own[k] * 1000, "ms", f"the same at {N_SMALL} files (same run)", own[base] * 1000,
+                    "≤ 1.2 × (flat)", ratio <= 1.2,
+                    f"ratio {ratio:.2f}; s/file with the reads {per_file[k] / per_file[base]:.2f} ×, bare reads alone "
+                    f"{bare_per_file[k] / bare_per_file[base]:.2f} ×"))
+    k, base = (N_BIG, ""), (N_MID, "")
+    ratio = per_file[k] / per_file[base]
+    rows.append(Row(f"  seconds per file, reads included, at {N_BIG:,} against {N_MID:,}, with worker processes",
+                    per_file[k] * 1000, "ms", f"the same at {N_MID:,} files (same run)", per_file[base] * 1000,
+                    "≤ 1.2 × (flat)", ratio <= 1.2,
+                    f"ratio {ratio:.2f}; bare reads alone {bare_per_file[k] / bare_per_file[base]:.2f} ×"))
     big = loads[N_BIG, ""]
     workers_mib = sum(big["worker_peak_rss_mib"])
     total = big["maxrss_mib"] + workers_mib + big["forkserver_peak_rss_mib"]
