@@ -90,6 +90,7 @@ def load(db_path: str, list_file: str, second: str | None = None, workers: str =
            "refused": sum(r.outcome == Outcome.REFUSED for r in results), "rss_before_mib": rss_before,
            "workers": parallel.LAST_BATCH.workers,
            "worker_peak_rss_mib": sorted(parallel.LAST_BATCH.worker_peak_rss_mib.values()),
+           "worker_cpu_seconds": sum(parallel.LAST_BATCH.worker_cpu_s.values()),
            "forkserver_peak_rss_mib": _forkserver_peak_mib()}
     if second:
         more = _paths(second)

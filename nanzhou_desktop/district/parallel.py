@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -57,6 +58,7 @@ class BatchStats:
 
     workers: int = 0
     worker_peak_rss_mib: dict[int, float] = field(default_factory=dict)  # by worker pid
+    worker_cpu_s: dict[int, float] = field(default_factory=dict)  # CPU time each worker used, by pid
 
 
 LAST_BATCH = BatchStats()
@@ -96,9 +98,9 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
         log.info("reading %d files in this process: workers not started (%s)", len(paths), exc)
         yield from _serial(paths, max_bytes)
         return
-    LAST_BATCH.workers, LAST_BATCH.worker_peak_rss_mib = n, {}
+    LAST_BATCH.workers, LAST_BATCH.worker_peak_rss_mib, LAST_BATCH.worker_cpu_s = n, {}, {}
     chunks = [list(paths[i:i + CHUNK_FILES]) for i in range(0, len(paths), CHUNK_FILES)]
-    pending: deque[Future[tuple[int, float, list[Received | None]]]] = deque()
+    pending: deque[Future[tuple[int, float, float, list[Received | None]]]] = deque()
     handed = 0
     broken = False
     try:
@@ -114,8 +116,8 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
             results: list[Received | None] | None = None
             if pending:
                 try:
-                    pid, rss, results = pending.popleft().result(timeout=TASK_TIMEOUT_S)
-                    LAST_BATCH.worker_peak_rss_mib[pid] = rss
+                    pid, rss, cpu, results = pending.popleft().result(timeout=TASK_TIMEOUT_S)
+                    LAST_BATCH.worker_peak_rss_mib[pid], LAST_BATCH.worker_cpu_s[pid] = rss, cpu
                 except Exception as exc:  # noqa: BLE001 - a worker killed or hanging, a result that would not travel
                     log.info("workers stopped (%r): the rest is read in this process", exc)
                     _kill_workers(pool)
@@ -157,9 +159,9 @@ def _serial(paths: Sequence[str | Path], max_bytes: int) -> Iterator[Received]:
             yield exc
 
 
-def _read_chunk(paths: list[str], max_bytes: int) -> tuple[int, float, list[Received | None]]:
-    """A worker's task: its pid and peak memory so far, and each file's result (None when
-    reading it raised anything but a refusal)."""
+def _read_chunk(paths: list[str], max_bytes: int) -> tuple[int, float, float, list[Received | None]]:
+    """A worker's task: its pid, peak memory and CPU time so far, and each file's result (None
+    when reading it raised anything but a refusal)."""
     out: list[Received | None] = []
     for p in paths:
         try:
@@ -168,7 +170,7 @@ def _read_chunk(paths: list[str], max_bytes: int) -> tuple[int, float, list[Rece
             out.append(exc)
         except Exception:  # noqa: BLE001 - reported by reading the file again in the caller
             out.append(None)
-    return os.getpid(), _peak_rss_mib(), out
+    return os.getpid(), _peak_rss_mib(), time.process_time(), out
 
 
 def _peak_rss_mib() -> float:

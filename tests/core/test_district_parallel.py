@@ -59,6 +59,7 @@ def serial(batch, tmp_path_factory) -> tuple[list, list]:
 def test_workers_load_exactly_what_one_process_loads(tmp_path: Path, batch, serial) -> None:
     results, rows = _load(tmp_path, "workers.sqlite", batch, workers=2)
     assert parallel.LAST_BATCH.workers == 2 and len(parallel.LAST_BATCH.worker_peak_rss_mib) >= 1
+    assert sum(parallel.LAST_BATCH.worker_cpu_s.values()) > 0
     assert os.getpid() not in parallel.LAST_BATCH.worker_peak_rss_mib  # read elsewhere, really
     assert results == serial[0]  # the same outcome and message for every file, in the batch's order
     assert rows == serial[1]  # the same reports, summary rows and contents, in the same order
@@ -146,7 +147,7 @@ def test_a_surprise_in_a_worker_is_raised_here_as_without_workers(batch, monkeyp
         return real(p, **kw)
 
     monkeypatch.setattr(parallel, "load_received", surprising)
-    assert parallel._read_chunk([str(batch[11]), str(bad)], 10**7)[2][1] is None  # the worker does not say
+    assert parallel._read_chunk([str(batch[11]), str(bad)], 10**7)[3][1] is None  # the worker does not say
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: _InlinePool())
     for workers in (0, 2):
         got = []
