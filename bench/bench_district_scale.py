@@ -15,7 +15,7 @@ Figures (each job in a fresh process: bench/district_child.py), with their same-
   process at 2,000 within 1.2 × that at 100, and with workers the CPU time per file (loading
   process and workers) at 20,000 within 1.2 × that at 2,000 (the 100- and 2,000-file figures, load and bare, are medians of 5 interleaved runs; why
   "own work", see run());
-- a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first
+- a second year (2,000 files of 2023) into the database holding 2,000 of 2022: ≤ 1.2 × the first, median of 3
   (the 2023 files are read once before, so that both years' files come from the same cache);
 - peak RSS of loading 20,000 files, the loading process, its workers and their fork server
   together: < 300 MiB;
@@ -45,6 +45,7 @@ N_BIG = 20_000
 N_MID = 2_000
 N_SMALL = 100
 INTERLEAVED_RUNS = 5
+YEAR_RUNS = 3
 SEED = 2022
 CACHE = Path(tempfile.gettempdir()) / "nanzhou-bench-district"
 CHILD = Path(__file__).resolve().parent / "district_child.py"
@@ -186,11 +187,16 @@ def run() -> list[Row]:
 
     # The 2023 files are read once first, as the 2022 ones were by the runs above: both years'
     # files then come from the same cache (2 GB of test files do not all stay in memory).
+    # Run YEAR_RUNS times, the median ratio taken (one run flipped between 0.8 and 1.26 on this VM).
     child("bare", second)
-    years = child("load", str(work / "years.sqlite"), lists[N_MID], second)
-    rows.append(Row(f"load a second year ({N_MID:,} files of 2023) into the database holding 2022's",
-                    years["second_seconds"], "s", f"the first year's {N_MID:,} files into the new database",
-                    years["seconds"], "≤ 1.2 × baseline", years["second_seconds"] <= 1.2 * years["seconds"]))
+    tries = [child("load", str(work / f"years{i}.sqlite"), lists[N_MID], second) for i in range(YEAR_RUNS)]
+    tries.sort(key=lambda y: y["second_seconds"] / y["seconds"])
+    years = tries[len(tries) // 2]
+    rows.append(Row(f"load a second year ({N_MID:,} files of 2023) into the database holding 2022's "
+                    f"(median of {YEAR_RUNS})", years["second_seconds"], "s",
+                    f"the first year's {N_MID:,} files into the new database", years["seconds"], "≤ 1.2 × baseline",
+                    years["second_seconds"] <= 1.2 * years["seconds"],
+                    "ratios " + ", ".join(f"{y['second_seconds'] / y['seconds']:.2f}" for y in tries)))
 
     win = child("window", str(big_db))
     assert win["reports"] == N_BIG, win

@@ -95,9 +95,10 @@ def load(db_path: str, list_file: str, second: str | None = None, workers: str =
     if second:
         more = _paths(second)
         clear_caches()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         results = db.load_files(more, workers=n_workers)
         out["second_seconds"] = time.perf_counter() - t
+        out["second_cpu_seconds"] = time.process_time() - c + sum(parallel.LAST_BATCH.worker_cpu_s.values())
         out["second_files"] = len(more)
         out["second_refused"] = sum(r.outcome == Outcome.REFUSED for r in results)
     out["reports"] = db.count()
