@@ -65,6 +65,12 @@ def _forkserver_peak_mib() -> float:
     return kib / 1024
 
 
+def BLOCKS_AT(n: int) -> tuple[int, ...]:  # noqa: N802 - a table of positions, named as one
+    """Where the marks of a load of ``n`` files fall: a stretch of 2,000 files after the first
+    1,000 (caches warm), and the last 2,000 (the database nearly full)."""
+    return (1000, 3000, n - 2000, n) if n >= 6000 else ()
+
+
 def load(db_path: str, list_file: str, second: str | None = None, workers: str = "auto") -> dict:
     """Load the files into a new database (and then a second list into the same one).
     ``workers``: "auto" as the program decides (worker processes for 200 files or more), or a
@@ -84,15 +90,26 @@ def load(db_path: str, list_file: str, second: str | None = None, workers: str =
     db = open_district_db(db_path)
     n_workers = None if workers == "auto" else int(workers)
     parallel.LAST_BATCH.workers = 0
+    # Marks along the load (after file i): wall seconds and user CPU of this process and of the
+    # workers so far (a worker's figure arrives with its results, a few files ahead), so that one
+    # stretch of the load can be compared with another of the same run.
+    marks: dict[int, tuple[float, float]] = {}
+    mark_at = set(BLOCKS_AT(len(paths)))
+
+    def mark(i: int, _res: object) -> None:
+        if i + 1 in mark_at:
+            marks[i + 1] = (time.perf_counter(), os.times().user + sum(parallel.LAST_BATCH.worker_cpu_s.values()))
+
     t, c, u = time.perf_counter(), time.process_time(), os.times().user
-    results = db.load_files(paths, workers=n_workers)
+    results = db.load_files(paths, workers=n_workers, progress=mark)
     seconds, cpu, user = time.perf_counter() - t, time.process_time() - c, os.times().user - u
     out = {"seconds": seconds, "cpu_seconds": cpu, "user_cpu_seconds": user, "files": len(paths),
            "refused": sum(r.outcome == Outcome.REFUSED for r in results), "rss_before_mib": rss_before,
            "workers": parallel.LAST_BATCH.workers,
            "worker_peak_rss_mib": sorted(parallel.LAST_BATCH.worker_peak_rss_mib.values()),
            "worker_user_cpu_seconds": sum(parallel.LAST_BATCH.worker_cpu_s.values()),
-           "forkserver_peak_rss_mib": _forkserver_peak_mib()}
+           "forkserver_peak_rss_mib": _forkserver_peak_mib(),
+           "marks": {str(k): v for k, v in sorted(marks.items())}}
     if second:
         more = _paths(second)
         clear_caches()
