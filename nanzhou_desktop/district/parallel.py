@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -187,6 +189,17 @@ def _worker_init() -> None:
     # Ctrl+C reaches the whole process group: the caller decides what it means (the CLI keeps
     # what was loaded); a worker just finishes its task or is stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker whose loading process is gone (killed, crashed) ends too: it would otherwise wait
+    # for tasks, or to hand back a result, for ever (seen after a kill: one worker blocked
+    # writing a result nobody reads, the other waiting for it, the fork server waiting for both).
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _end_with(sentinel: object) -> None:
+    multiprocessing.connection.wait([sentinel])  # ready when the process that started this one has ended
+    os._exit(0)
 
 
 def _context() -> multiprocessing.context.BaseContext:

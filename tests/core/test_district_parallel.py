@@ -192,3 +192,51 @@ def test_a_load_uses_a_small_page_cache_and_gives_the_window_its_large_one_back(
     after = db.conn.execute("PRAGMA cache_size").fetchone()[0]
     db.close()
     assert set(during) == {-16384} and after == -65536
+
+
+def _load_and_report_workers(db_path: str, files: list[str], pids_file: str) -> None:
+    """A loading process that writes its workers' pids once it has their first results, and
+    then waits (so that the kill lands with the load in the middle)."""
+    import time
+
+    db = open_district_db(db_path)
+
+    def progress(_i: int, _res: Any) -> None:
+        if parallel.LAST_BATCH.worker_peak_rss_mib and not Path(pids_file).exists():
+            Path(pids_file).write_text(" ".join(map(str, parallel.LAST_BATCH.worker_peak_rss_mib)))
+            time.sleep(60)
+
+    db.load_files([Path(f) for f in files], workers=2, progress=progress)
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, SIGKILL")
+def test_workers_end_when_the_loading_process_is_killed(tmp_path: Path, batch) -> None:
+    # The window killed from the task manager: its workers must not stay behind, holding memory.
+    import multiprocessing
+    import time
+
+    pids_file = tmp_path / "pids.txt"
+    ctx = multiprocessing.get_context("forkserver")
+    child = ctx.Process(target=_load_and_report_workers,
+                        args=(str(tmp_path / "d.sqlite"), [str(p) for p in batch], str(pids_file)))
+    child.start()
+    deadline = time.monotonic() + 120
+    while not pids_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    pids = [int(x) for x in pids_file.read_text().split()]
+    assert pids and all(_running(p) for p in pids)
+    child.kill()
+    child.join()
+    deadline = time.monotonic() + 20
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(p) for p in pids)
