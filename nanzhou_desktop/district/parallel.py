@@ -111,8 +111,8 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
             while not broken and handed < len(chunks) and len(pending) < n * _IN_FLIGHT_PER_WORKER:
                 try:
                     pending.append(pool.submit(_read_chunk, [str(p) for p in chunks[handed]], max_bytes))
-                except RuntimeError as exc:  # the pool broke (a worker died) before this task
-                    log.info("workers stopped (%s): the rest is read in this process", exc)
+                except Exception as exc:  # noqa: BLE001 - workers start here: no processes left (EAGAIN), a broken pool
+                    log.info("workers stopped or not started (%r): the rest is read in this process", exc)
                     broken = True
                     break
                 handed += 1
@@ -123,7 +123,8 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
                     LAST_BATCH.worker_peak_rss_mib[pid], LAST_BATCH.worker_cpu_s[pid] = rss, cpu
                 except Exception as exc:  # noqa: BLE001 - a worker killed or hanging, a result that would not travel
                     log.info("workers stopped (%r): the rest is read in this process", exc)
-                    _kill_workers(pool)
+                    if isinstance(exc, TimeoutError):  # hanging: it would hold up the exit (the others are let go)
+                        _kill_workers(pool)
                     broken = True
             if broken:
                 # Every task not yet received is read here, in order, from this chunk on.
@@ -139,6 +140,10 @@ def read_received_files(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT
                 else:
                     yield got
     finally:
+        # Cancelled or done: the tasks not started are dropped, and each worker ends after the one
+        # in hand (at most CHUNK_FILES files).  Not killed: a worker killed while handing back a
+        # result leaves half a message in the pipe, and the pool's manager thread then waits for
+        # the rest for ever, which holds up the program's exit (seen in a test).
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -206,6 +211,8 @@ def _context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # Imported once in the fork server, not in each worker (only before the server starts).
-        ctx.set_forkserver_preload(["nanzhou_desktop.district.safe_open", "nanzhou_desktop.rules"])
+        # _worker_boot makes the fork server's children start with Ctrl+C ignored (see there).
+        ctx.set_forkserver_preload(["nanzhou_desktop.district._worker_boot", "nanzhou_desktop.district.safe_open",
+                                    "nanzhou_desktop.rules"])
         return ctx
     return multiprocessing.get_context("spawn")

@@ -105,8 +105,9 @@ def file_items(paths: Sequence[Path], max_bytes: int) -> Iterator[Item]:
     """Each file read and checked (the worker's part of a load; a large batch on several
     processes, see :mod:`nanzhou_desktop.district.parallel`)."""
     done = 0
+    workers: int | None = None  # as the batch's size decides; after a surprise, none
     while done < len(paths):
-        received = read_received_files(paths[done:], max_bytes=max_bytes)
+        received = read_received_files(paths[done:], max_bytes=max_bytes, workers=workers)
         with contextlib.closing(received):  # a cancelled load stops the worker processes
             for p in paths[done:]:
                 done += 1
@@ -116,7 +117,8 @@ def file_items(paths: Sequence[Path], max_bytes: int) -> Iterator[Item]:
                 except Exception as exc:  # noqa: BLE001 - one file's surprise must not end the batch
                     yield LoadResult(p.name or str(p), Outcome.REFUSED,
                                      f"文件“{p.name}”无法装入（{type(exc).__name__}），已拒收"), None
-                    break  # that ended the reading: the files after it are read afresh
+                    workers = 0  # that ended the reading: the files after it are read afresh, here
+                    break
                 item = LoadResult(p.name or str(p), Outcome.REFUSED, str(got)) if isinstance(got, RefusedFile) else got
                 yield item, None
 

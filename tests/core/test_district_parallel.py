@@ -84,6 +84,17 @@ def test_workers_that_cannot_start_leave_the_batch_to_this_process(tmp_path: Pat
     assert _load(tmp_path, "w.sqlite", batch, workers=2) == serial
 
 
+def test_workers_that_fail_to_start_on_the_first_task_leave_the_batch_here(tmp_path: Path, batch, serial,
+                                                                           monkeypatch) -> None:
+    # The pool starts its processes at the first task: a system out of processes (EAGAIN) says so there.
+    class NoProcesses(_InlinePool):
+        def submit(self, fn: Any, *args: Any) -> Future:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: NoProcesses())
+    assert _load(tmp_path, "w.sqlite", batch, workers=2) == serial
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_worker_killed_midway_leaves_the_rest_to_this_process(tmp_path: Path, batch, serial) -> None:
     killed: list[int] = []
@@ -127,7 +138,7 @@ def test_a_worker_that_hangs_is_given_up_and_the_rest_read_here(tmp_path: Path, 
         killed = 0
 
         def submit(self, fn: Any, *args: Any) -> Future:
-            return Future() if self.tasks <= 1 else super().submit(fn, *args)  # the second task never returns
+            return Future() if self.tasks <= 1 else super().submit(fn, *args)  # the third task never returns
 
     pools: list[Hanging] = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: pools.append(Hanging(tasks=3)) or pools[-1])
