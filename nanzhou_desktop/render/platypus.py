@@ -10,6 +10,12 @@ taken out of the cache as soon as platypus is imported.  Everything else is repo
 shipped (it is pinned); tests/core/test_render_speedups.py checks that the stand-ins are in
 place and match as the real patterns do.
 
+It also imports ``reportlab.pdfbase.ttfonts`` (through platypus) without ``uharfbuzz``, which
+ttfonts would import at once to offer text shaping (9–15 ms of every print).  reportlab shapes
+only a paragraph whose style sets ``shaping`` or a ``draw*String(…, shaping=True)``, and we do
+neither; uharfbuzz is installed for :mod:`.fontconvert`, which imports it as usual.  The test
+compares the example's PDF, byte for byte, with one printed after a plain import.
+
 The printing modules import platypus names from here.
 """
 
@@ -61,9 +67,15 @@ def _import_platypus() -> None:
     for cache in caches:
         for s in stand_ins:
             cache[s._key] = s
+    # None in sys.modules makes ``import uharfbuzz`` fail, so ttfonts sets it to None.
+    hide_harfbuzz = "reportlab.pdfbase.ttfonts" not in sys.modules and "uharfbuzz" not in sys.modules
+    if hide_harfbuzz:
+        sys.modules["uharfbuzz"] = None  # type: ignore[assignment]
     try:
         import reportlab.platypus  # noqa: F401
     finally:
+        if hide_harfbuzz and "uharfbuzz" in sys.modules and sys.modules["uharfbuzz"] is None:
+            del sys.modules["uharfbuzz"]
         for cache in caches:
             for s in stand_ins:
                 if cache.get(s._key) is s:

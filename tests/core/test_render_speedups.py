@@ -1,6 +1,6 @@
 """Speed-ups around reportlab: its C accelerator (rl-accel) is installed, used, and writes the
 same numbers as reportlab's pure-Python code; platypus is imported with its URI pattern
-compiled on first use; Pillow is loaded only when used."""
+compiled on first use; Pillow is loaded only when used; HarfBuzz is not loaded for printing."""
 
 from __future__ import annotations
 
@@ -91,6 +91,42 @@ def test_pillow_is_loaded_only_when_used(tmp_path):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+
+
+_PRINT_INVARIANT = (
+    "import hashlib, sys\n"
+    "from reportlab import rl_config\n"
+    "rl_config.invariant = 1\n"
+    "from nanzhou_desktop.example import example_report\n"
+    "from nanzhou_desktop.render.pdf import render_pdf\n"
+    "render_pdf(example_report(), sys.argv[1])\n"
+    "loaded = sys.modules.get('uharfbuzz') is not None\n"
+)
+
+
+def test_printing_leaves_harfbuzz_unloaded_and_the_pdf_unchanged(tmp_path):
+    """reportlab's ttfonts would import uharfbuzz at once for text shaping we never ask for:
+    printing leaves it unloaded, the PDF is byte for byte the one printed with it loaded, and
+    the font converter still imports it."""
+    hidden = _PRINT_INVARIANT + (
+        "from reportlab.pdfbase import ttfonts\n"
+        "assert not loaded and ttfonts.uharfbuzz is None\n"
+        "from nanzhou_desktop.render import fontconvert\n"
+        "import uharfbuzz\n"
+        "assert fontconvert.available() and uharfbuzz.Blob\n"
+        "print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())\n"
+    )
+    plain = "import reportlab.pdfbase.ttfonts\n" + _PRINT_INVARIANT + (
+        "assert loaded\n"
+        "print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())\n"
+    )
+    digests = []
+    for name, code in (("hidden", hidden), ("plain", plain)):
+        r = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{name}.pdf")], capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        digests.append(r.stdout.strip().splitlines()[-1])
+    assert digests[0] == digests[1]
 
 
 def test_cached_fonts_measure_strings_as_reportlabs_c_code(tmp_path, monkeypatch):
