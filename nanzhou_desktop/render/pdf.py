@@ -290,15 +290,28 @@ class _Renderer:
         """The cover page of a template with cover fields (评价年度、评价单位（公章）、填报日期 …):
         the title a third of the way down, each field on a line of its own below it, a blank line
         to write on where a field is empty; then the body begins on the next page."""
-        story: list[Flowable] = [Spacer(BLOCK_W, GRID.pitch * 4)]
-        story += self._title()
-        story.append(Spacer(BLOCK_W, GRID.pitch * 3))
+        title = self._title()
         label_w = max(self.body.width(f"{b.lead}：") for b in fields)
         indent = max(2, round((BLOCK_W - label_w - 14 * GRID.char) / 2 / GRID.char))  # the block roughly centred
-        for b in fields:
-            story.append(GridPara(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}", self.body, GRID, indent=indent,
-                                  align="left"))
-            story.append(Spacer(BLOCK_W, GRID.pitch))
+        paras = [GridPara(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}", self.body, GRID, indent=indent, align="left")
+                 for b in fields]
+        # Blank lines: 4 above the title, 3 under it, 1 between fields, as many as the page
+        # holds with the text (six fields of a 湖南 form and a unit name on two lines fill it;
+        # a cover spilling over left a blank numbered page): the lines between the fields go
+        # last, then those under the title (down to 1), then those above it.
+        text_h = sum(f.wrap(BLOCK_W, 10_000)[1] for f in (*title, *paras))
+        room = max(0, int((GRID.lines * GRID.pitch - text_h) / GRID.pitch + 1e-6))
+        between = 1 if room >= len(paras) else 0  # len(paras) - 1 between them, 1 under the title
+        room -= between * (len(paras) - 1)
+        under = min(3, max(1, room))
+        top = min(4, max(0, room - under))
+        story: list[Flowable] = [Spacer(BLOCK_W, GRID.pitch * top)] if top else []
+        story += title
+        story.append(Spacer(BLOCK_W, GRID.pitch * under))
+        for k, para in enumerate(paras):
+            if k and between:
+                story.append(Spacer(BLOCK_W, GRID.pitch * between))
+            story.append(para)
         story.append(PageBreak())
         return story
 

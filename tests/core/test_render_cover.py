@@ -91,3 +91,38 @@ def test_figures_in_the_preface_are_checked() -> None:
     found = [f for f in check(r).findings if f.where.table == "report" and f.where.column == "preface"]
     assert found and all(f.message.startswith("前言") for f in found)
     assert any(f.rule == "narrative.budget_mismatch" and "19,738.24" in f.expected for f in found)
+
+
+def _cover_of(fields: list[CoverField], tmp_path: Path) -> list[str]:
+    from nanzhou_desktop.render.pdf import render_pdf
+
+    r = _with_cover()
+    r.cover = fields
+    render_pdf(r, tmp_path / "r.pdf")
+    return _pages(tmp_path / "r.pdf")
+
+
+def test_a_full_cover_leaves_no_page_of_its_own_behind(tmp_path: Path) -> None:
+    """The six fields of a 湖南 form (岳阳县新开镇, tests/data/realworld) with a unit name on two
+    lines filled the page to its last line: the blank line after the last field went on to a
+    numbered page of its own, and the body began on the third sheet."""
+    name = "广州市海珠区人民政府南洲街道办事处"
+    pages = _cover_of([CoverField("eval_year", "评价年度", "year", True, "2022"),
+                       CoverField("unit", "部门（单位）名称（公章）", "text", True, name),
+                       CoverField("budget_code", "预算编码", "code", False, ""),
+                       CoverField("way", "评价方式", "text", False, "部门（单位）绩效自评"),
+                       CoverField("org", "评价机构", "text", False, "部门（单位）评价组"),
+                       CoverField("report_date", "报告日期", "date", True, "2023-03-15")], tmp_path)
+    assert "报告日期：2023年3月15日" in pages[0] and "—1—" not in pages[0]
+    assert pages[1].removeprefix("草稿").startswith("根据《关于开展2022年度") and "—1—" in pages[1]
+
+
+def test_a_cover_with_many_fields_closes_up_to_stay_on_its_page(tmp_path: Path) -> None:
+    """Ten fields, two of them on two lines: the blank lines above the title, under it and
+    between the fields give way, and every field stays on the cover."""
+    long = "广州市海珠区人民政府南洲街道办事处党政综合办公室"
+    fields = [CoverField(f"f{k}", f"第{k}项", "text", False, long if k in (2, 5) else f"内容{k}") for k in range(1, 11)]
+    pages = _cover_of(fields, tmp_path)
+    assert all(f"第{k}项：" in pages[0] for k in range(1, 11)), pages[0]
+    assert "—1—" not in pages[0]
+    assert pages[1].removeprefix("草稿").startswith("根据《关于开展2022年度") and "—1—" in pages[1]
