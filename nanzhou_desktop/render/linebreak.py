@@ -372,7 +372,7 @@ def _total_fit(toks, widths, allowed, max_widths, em, justify) -> list[Line] | N
     there would be too wide.  Lines shorter than 0.4 of the narrowest width are never taken
     (except the last): those nearest breaks are skipped by a binary search instead of one
     by one, which with the line widths looked up in a list halves the time of a long
-    paragraph (same choices: tests/core/test_render_linebreak.py compares every break with
+    paragraph (same choices: tests/core/test_render_linebreak_dp.py compares every break with
     the plain loop)."""
     n = len(toks)
     pos = [0.0]
