@@ -17,6 +17,7 @@ cannot hold (U+FFFF …) would make the file unwritable.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -35,7 +36,7 @@ from nanzhou_desktop.model import Report, Status
 from nanzhou_desktop.narrative import blocks
 from nanzhou_desktop.render import table_data
 from nanzhou_desktop.render.output import atomic_write
-from nanzhou_desktop.render.pdf import annex_note, annex_title, chinese_date, title_two_lines
+from nanzhou_desktop.render.pdf import annex_note, annex_title, chinese_date, cover_blank_lines, title_two_lines
 from nanzhou_desktop.render.stamp import qr_payload
 from nanzhou_desktop.rules.findings import CheckResult
 
@@ -46,6 +47,8 @@ TITLE_FONT = "方正小标宋简体"
 TITLE_SIZE = 22  # 2号
 SONG_FONT = "宋体"
 LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
+TITLE_PITCH = Pt(36)  # the Title style's exact line spacing
+COVER_INDENT = Pt(16 * 6)  # the cover fields' left indent
 # GB/T 9704's grid in Word's terms: 579 twips a line (225 mm / 22), and 28 characters of
 # 16 pt on 156 mm (442.2 pt): the body's letter spacing condensed by 0.25 pt (5 twentieths),
 # so 28 characters take 441 pt.  (The character grid of Word's 文档网格, w:charSpace="-849",
@@ -136,7 +139,7 @@ def _setup_styles(doc) -> None:
     _plain(title)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    title.paragraph_format.line_spacing = Pt(36)
+    title.paragraph_format.line_spacing = TITLE_PITCH
     title.paragraph_format.space_after = Pt(0)
     # The Title style draws a bottom border in the default template: not in a 公文.
     ppr = title.element.get_or_add_pPr()
@@ -316,16 +319,26 @@ def write_docx(report: Report, path: str | os.PathLike[str], *, result: CheckRes
     bl = blocks(report)
     cover = [b for b in bl if b.kind == "cover"]
     if cover:  # a cover page: the title, the cover fields, then the body on the next page
-        for _ in range(4):
+        title = _title_text(report, report.display_title)
+        fields = [f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}" for b in cover]
+        # The blank lines as the PDF's cover has them, fewer where the fields fill the page.
+        text_pt = (title.count("\n") + 1) * TITLE_PITCH.pt + sum(
+            math.ceil(_width_pt(f) / (BLOCK_PT - COVER_INDENT.pt) - 1e-9) for f in fields) * LINE_PITCH.pt
+        top, under, between = cover_blank_lines(int((22 * LINE_PITCH.pt - text_pt) / LINE_PITCH.pt + 1e-6),
+                                                len(fields))
+        for _ in range(top):
             doc.add_paragraph("")
-        _paragraph(doc, _title_text(report, report.display_title), "Title")
-        for _ in range(3):
+        _paragraph(doc, title, "Title")
+        for _ in range(under):
             doc.add_paragraph("")
-        for b in cover:
-            p = _paragraph(doc, f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}")
-            p.paragraph_format.left_indent = Pt(16 * 6)
-            p.paragraph_format.space_after = LINE_PITCH
-        doc.add_page_break()
+        for k, text in enumerate(fields):
+            p = _paragraph(doc, text)
+            p.paragraph_format.left_indent = COVER_INDENT
+            if k < len(fields) - 1:
+                p.paragraph_format.space_after = Pt(LINE_PITCH.pt * between)
+        # The break ends the last field's paragraph: a paragraph of its own after a full page
+        # would begin the next page and leave it blank.
+        p.add_run().add_break(WD_BREAK.PAGE)
         bl = [b for b in bl if b.kind not in ("title", "cover")]
     for b in bl:
         if b.kind == "title":

@@ -123,6 +123,19 @@ def annex_note(titles: list[str]) -> list[str]:
     return [f"{'附件：' if i == 0 else ''}{i + 1}. {t}" for i, t in enumerate(titles)]
 
 
+def cover_blank_lines(room: int, fields: int) -> tuple[int, int, int]:
+    """The cover's blank lines above the title, under it and between two fields, when ``room``
+    lines of the page are left by the text: 4, 3 and 1 where they fit.  Where they do not (six
+    fields of a 湖南 form with a unit name on two lines fill the page; a cover spilling over left
+    a blank numbered page), those between the fields go last, then those under the title (down
+    to one), then those above it.  The PDF and the Word copy space their covers alike."""
+    room = max(room, 0)
+    between = 1 if room >= fields else 0  # fields - 1 lines between them and 1 under the title
+    room -= between * max(fields - 1, 0)
+    under = min(3, max(1, room))
+    return min(4, max(0, room - under)), under, between
+
+
 def title_two_lines(text: str, unit: str, width, block: float) -> tuple[str, str] | None:
     """A title in two lines broken at a word boundary — after 年度, 人民政府, 办事处 or the unit's
     name, before 部门整体 or 整体支出 — both within ``block`` (``width`` measures a string), the
@@ -295,16 +308,9 @@ class _Renderer:
         indent = max(2, round((BLOCK_W - label_w - 14 * GRID.char) / 2 / GRID.char))  # the block roughly centred
         paras = [GridPara(f"{b.lead}：{b.text or '＿＿＿＿＿＿＿＿＿＿'}", self.body, GRID, indent=indent, align="left")
                  for b in fields]
-        # Blank lines: 4 above the title, 3 under it, 1 between fields, as many as the page
-        # holds with the text (six fields of a 湖南 form and a unit name on two lines fill it;
-        # a cover spilling over left a blank numbered page): the lines between the fields go
-        # last, then those under the title (down to 1), then those above it.
         text_h = sum(f.wrap(BLOCK_W, 10_000)[1] for f in (*title, *paras))
-        room = max(0, int((GRID.lines * GRID.pitch - text_h) / GRID.pitch + 1e-6))
-        between = 1 if room >= len(paras) else 0  # len(paras) - 1 between them, 1 under the title
-        room -= between * (len(paras) - 1)
-        under = min(3, max(1, room))
-        top = min(4, max(0, room - under))
+        top, under, between = cover_blank_lines(int((GRID.lines * GRID.pitch - text_h) / GRID.pitch + 1e-6),
+                                                len(paras))
         story: list[Flowable] = [Spacer(BLOCK_W, GRID.pitch * top)] if top else []
         story += title
         story.append(Spacer(BLOCK_W, GRID.pitch * under))

@@ -12,6 +12,7 @@ import pytest
 
 from nanzhou_desktop.example import example_report
 from nanzhou_desktop.model import CoverField, Report
+from tests.core.test_render_office import _soffice, needs_lo
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) 未安装")
 
@@ -126,3 +127,29 @@ def test_a_cover_with_many_fields_closes_up_to_stay_on_its_page(tmp_path: Path) 
     assert all(f"第{k}项：" in pages[0] for k in range(1, 11)), pages[0]
     assert "—1—" not in pages[0]
     assert pages[1].removeprefix("草稿").startswith("根据《关于开展2022年度") and "—1—" in pages[1]
+
+
+@needs_lo
+def test_the_word_copy_of_a_full_cover_keeps_it_on_one_page(tmp_path: Path) -> None:
+    """The Word copy spaces its cover as the PDF does: in LibreOffice the ten fields (two on two
+    lines) stay on the cover, and the six of the 湖南 form leave no blank page after it."""
+    from nanzhou_desktop.render.docx import write_docx
+
+    name = "广州市海珠区人民政府南洲街道办事处"
+    long = name + "党政综合办公室"
+    covers = {
+        "six": [CoverField("eval_year", "评价年度", "year", True, "2022"),
+                CoverField("unit", "部门（单位）名称（公章）", "text", True, name),
+                CoverField("budget_code", "预算编码", "code", False, ""),
+                CoverField("way", "评价方式", "text", False, "部门（单位）绩效自评"),
+                CoverField("org", "评价机构", "text", False, "部门（单位）评价组"),
+                CoverField("report_date", "报告日期", "date", True, "2023-03-15")],
+        "ten": [CoverField(f"f{k}", f"第{k}项", "text", False, long if k in (2, 5) else f"内容{k}")
+                for k in range(1, 11)],
+    }
+    for key, fields in covers.items():
+        r = _with_cover()
+        r.cover = fields
+        pages = _pages(_soffice(write_docx(r, tmp_path / f"{key}.docx"), tmp_path, "pdf"))
+        assert f"{fields[-1].label}：" in pages[0], (key, pages[0])
+        assert pages[1].removeprefix("草稿").startswith("根据《关于开展2022年度"), (key, pages[1][:80])
